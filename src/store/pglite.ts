@@ -1,0 +1,32 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from './db';
+
+/**
+ * The embedded adapter: PostgreSQL compiled to WebAssembly, in this process. In memory when
+ * `dataDir` is undefined, otherwise persisted in that directory. Starting one takes seconds.
+ */
+export class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+
+  private constructor(private readonly pg: PGlite) {}
+
+  static async open(dataDir?: string): Promise<PgliteDb> {
+    return new PgliteDb(await PGlite.create(dataDir));
+  }
+
+  query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    return this.pg.query<Row>(sql, params);
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => work({ query: (sql, params = []) => tx.query(sql, params) }));
+  }
+
+  close(): Promise<void> {
+    return this.pg.close();
+  }
+}
