@@ -1,0 +1,16 @@
+import type { ArticleResolvers } from '../src/generated/graphql';
+import { splitParagraphs } from '../src/seed/article-text';
+
+export const Article: ArticleResolvers = {
+  paragraphs: (article) => splitParagraphs(article.body),
+  authors: (article, _, { loaders }) => loadAll(article.authorIds, (id) => loaders.authorById.load(id)),
+  locations: (article, _, { loaders }) => loadAll(article.locationIds, (id) => loaders.locationById.load(id)),
+  casualtyFigures: (article, { filter }, { loaders }) =>
+    loaders.figuresOfArticle.load({ articleId: article.id, filter: filter ?? {} }),
+};
+
+/** Loads every id (batched by the loader) and drops the ones that no longer exist. */
+export async function loadAll<T>(ids: readonly string[], load: (id: string) => Promise<T | null>): Promise<T[]> {
+  const rows = await Promise.all(ids.map(load));
+  return rows.filter((row): row is Awaited<T> => row !== null);
+}

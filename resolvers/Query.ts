@@ -1,0 +1,72 @@
+import { BadUserInputError } from '../src/errors';
+import type { QueryResolvers } from '../src/generated/graphql';
+import { pageRequest, toConnection } from '../src/pagination';
+import type { ArticleFilter } from '../src/store/records';
+
+const MAX_SEARCH_LENGTH = 500;
+
+/**
+ * The one lookup key a single-entity field was given. Exactly one of `keys` must be set;
+ * otherwise a BAD_USER_INPUT error names them.
+ */
+function exactlyOne<K extends string>(args: Partial<Record<K, string | null>>, keys: [K, K]): [K, string] {
+  const given = keys.filter((key) => args[key] != null);
+  if (given.length !== 1) {
+    throw new BadUserInputError(keys.join(', '), `give exactly one of \`${keys[0]}\` or \`${keys[1]}\``);
+  }
+  return [given[0], args[given[0]]!];
+}
+
+/** Checks the free-form parts of an article filter. */
+function checkArticleFilter(filter: ArticleFilter): ArticleFilter {
+  if (filter.search != null && (filter.search.trim() === '' || filter.search.length > MAX_SEARCH_LENGTH)) {
+    throw new BadUserInputError('filter.search', `must be between 1 and ${MAX_SEARCH_LENGTH} characters of text to search for`);
+  }
+  if (filter.publishedFrom && filter.publishedTo && filter.publishedFrom > filter.publishedTo) {
+    throw new BadUserInputError('filter.publishedFrom', 'must not be after `publishedTo`');
+  }
+  return filter;
+}
+
+export const Query: QueryResolvers = {
+  article(_, args, { loaders }) {
+    const [key, value] = exactlyOne(args, ['id', 'slug']);
+    return key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value);
+  },
+
+  async articles(_, { filter, orderBy, first, after }, { store, loaders, pagination }) {
+    const page = pageRequest({ first, after }, pagination);
+    const where = checkArticleFilter(filter ?? {});
+    const result = await store.listArticles(where, orderBy ?? 'PUBLISHED_AT_DESC', page);
+    loaders.primeArticles(result.rows);
+    return toConnection(result, () => store.countArticles(where));
+  },
+
+  author(_, args, { loaders }) {
+    const [key, value] = exactlyOne(args, ['id', 'slug']);
+    return key === 'id' ? loaders.authorById.load(value) : loaders.authorBySlug.load(value);
+  },
+
+  async authors(_, { first, after }, { store, pagination }) {
+    const result = await store.listAuthors(pageRequest({ first, after }, pagination));
+    return toConnection(result, () => store.countAuthors());
+  },
+
+  location(_, args, { loaders }) {
+    const [key, value] = exactlyOne(args, ['id', 'isoCode']);
+    return key === 'id' ? loaders.locationById.load(value) : loaders.locationByIsoCode.load(value);
+  },
+
+  async locations(_, { filter, first, after }, { store, pagination }) {
+    const where = filter ?? {};
+    const result = await store.listLocations(where, pageRequest({ first, after }, pagination));
+    return toConnection(result, () => store.countLocations(where));
+  },
+
+  async casualtyFigures(_, { filter, first, after }, { store, loaders, pagination }) {
+    const where = filter ?? {};
+    const result = await store.listFigures(where, pageRequest({ first, after }, pagination));
+    loaders.primeFigures(result.rows);
+    return toConnection(result, () => store.countFigures(where));
+  },
+};

@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { loadCodedArticle } from './seed/worked-example';
+import { createGateway } from './server';
+import { openStore } from './store/open';
+
+/**
+ * `npm start`: opens the store (PGlite in memory unless configured otherwise), migrates it, loads
+ * the worked example into an empty store, serves /graphql, and on SIGTERM or SIGINT finishes the
+ * requests in flight before closing the store.
+ */
+async function main(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const store = await openStore(config.store);
+  log.info({ engine: store.engine }, 'content store open and migrated');
+  if (config.seedWorkedExample && await store.isEmpty()) {
+    const id = await loadCodedArticle(store);
+    log.info({ articleId: id }, 'empty store: loaded the worked example');
+  }
+  const gateway = await createGateway({ config, store, log });
+  const url = await gateway.listen(config.port, config.host);
+  log.info({ url }, 'newsgate is serving GraphQL');
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    const deadline = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown deadline; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    await gateway.stop();
+    await store.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+main(config).catch((error) => {
+  console.error('newsgate could not start:', error);
+  process.exit(1);
+});
