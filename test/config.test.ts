@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('configuration', () => {
+  it('starts with documented defaults from an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000, host: '0.0.0.0', production: false, logLevel: 'info',
+      store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
+      pagination: { defaultPageSize: 20, maxPageSize: 100 },
+      seedWorkedExample: true, shutdownTimeoutMs: 10000,
+    });
+  });
+
+  it('reports every bad variable at once, naming each and its value', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', MAX_PAGE_SIZE: '0' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toHaveLength(4);
+    expect(error!.message).toMatch(/PORT .*"eighty"/);
+    expect(error!.message).toMatch(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(error!.message).toMatch(/LOG_LEVEL/);
+    expect(error!.message).toMatch(/MAX_PAGE_SIZE/);
+  });
+
+  it('refuses a default page larger than the cap, and two stores at once', () => {
+    expect(() => loadConfig({ DEFAULT_PAGE_SIZE: '50', MAX_PAGE_SIZE: '10' })).toThrow(/DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db', PGLITE_DATA_DIR: '/tmp/x' })).toThrow(/PGLITE_DATA_DIR/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000);
+  });
+});
