@@ -1,11 +1,6 @@
 import type { AuthorResolvers } from '../src/generated/graphql';
-import { pageRequest, toConnection } from '../src/pagination';
+import { articleConnection } from './article-connection';
 
 export const Author: AuthorResolvers = {
-  async articles(author, { first, after }, { store, loaders, pagination }) {
-    const filter = { authorId: author.id };
-    const result = await store.listArticles(filter, 'PUBLISHED_AT_DESC', pageRequest({ first, after }, pagination));
-    loaders.primeArticles(result.rows);
-    return toConnection(result, () => store.countArticles(filter));
-  },
+  articles: (author, args, context) => articleConnection({ authorId: author.id }, 'PUBLISHED_AT_DESC', args, context),
 };

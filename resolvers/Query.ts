@@ -2,6 +2,7 @@ import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers } from '../src/generated/graphql';
 import { pageRequest, toConnection } from '../src/pagination';
 import type { ArticleFilter } from '../src/store/records';
+import { articleConnection } from './article-connection';
 
 const MAX_SEARCH_LENGTH = 500;
 
@@ -34,13 +35,8 @@ export const Query: QueryResolvers = {
     return key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value);
   },
 
-  async articles(_, { filter, orderBy, first, after }, { store, loaders, pagination }) {
-    const page = pageRequest({ first, after }, pagination);
-    const where = checkArticleFilter(filter ?? {});
-    const result = await store.listArticles(where, orderBy ?? 'PUBLISHED_AT_DESC', page);
-    loaders.primeArticles(result.rows);
-    return toConnection(result, () => store.countArticles(where));
-  },
+  articles: (_, { filter, orderBy, first, after }, context) =>
+    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context),
 
   author(_, args, { loaders }) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);

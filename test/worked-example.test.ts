@@ -114,6 +114,12 @@ describeEachEngine('the worked example through the API', (ctx) => {
     expect((await api.gql(query, { iso: 'IN' })).data.location.articles.totalCount).toBe(0);
   });
 
+  it('lists the article under its author', async () => {
+    const response = await api.gql(`{ author(slug: "rawderm") { name articles { totalCount edges { node { headline } } } } }`);
+    expect(response.data.author.articles.totalCount).toBe(1);
+    expect(response.data.author.articles.edges[0].node.headline).toBe(article.headline);
+  });
+
   it('lists the reported-or-better figures under Balochistan, counting each claim once', async () => {
     const response = await api.gql(`query($loc: ID!) {
       casualtyFigures(filter: { locationId: $loc, outcome: KILLED, verification: [CONFIRMED, REPORTED] }) {

@@ -1,0 +1,18 @@
+import type { Context } from '../src/context';
+import { pageRequest, toConnection, type Connection } from '../src/pagination';
+import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
+
+/**
+ * One page of articles matching `filter`, as a connection: the rows prime the request's article
+ * loader, and `totalCount` is counted only if the client asks for it.
+ */
+export async function articleConnection(
+  filter: ArticleFilter,
+  order: ArticleOrder,
+  args: { first?: number | null; after?: string | null },
+  { store, loaders, pagination }: Context,
+): Promise<Connection<ArticleRecord>> {
+  const result = await store.listArticles(filter, order, pageRequest(args, pagination));
+  loaders.primeArticles(result.rows);
+  return toConnection(result, () => store.countArticles(filter));
+}

@@ -1,0 +1,77 @@
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { loadConfig } from '../config';
+import { createGateway } from '../server';
+import { openStore } from '../store/open';
+
+/**
+ * Latency of an article page under a country, with nested authors and figures, through the real
+ * HTTP gateway against the configured store (no cache exists yet). Sequential requests, so each
+ * figure is one request's latency; medians are what the README and the issue quote.
+ */
+const QUERY = /* GraphQL */ `
+  query CountryPage($country: ID!) {
+    articles(filter: { locationId: $country }, first: 20) {
+      totalCount
+      edges { node {
+        id headline publishedAt
+        authors { name }
+        locations { name }
+        casualtyFigures { group low best high qualifier verification claimedBy location { name } partOf { id } }
+      } }
+    }
+  }`;
+
+const WARMUP = 20;
+const RUNS = 200;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.store.databaseUrl) {
+    console.error('Set DATABASE_URL (and DATABASE_SCHEMA) to a store seeded with `npm run seed -- --articles 100000`.');
+    process.exit(2);
+  }
+  const store = await openStore(config.store);
+  const gateway = await createGateway({ config, store, log: pino({ level: 'warn' }) });
+  const url = await gateway.listen(0, '127.0.0.1');
+  try {
+    const countries = await store.listLocations({ kind: 'COUNTRY' }, { first: 100 });
+    const sized = await Promise.all(countries.rows.map(async (c) => ({ c, n: await store.countArticles({ locationId: c.id }) })));
+    const { c: country, n } = sized.sort((a, b) => b.n - a.n)[0];
+    const total = await store.countArticles({});
+    console.log(`store: ${store.engine}, ${total} articles; country ${country.name} (${country.isoCode}) has ${n}`);
+
+    const run = async (withCount: boolean) => {
+      const query = withCount ? QUERY : QUERY.replace('totalCount', '');
+      const times: number[] = [];
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const start = performance.now();
+        const response = await fetch(url, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables: { country: country.id } }),
+        });
+        const body = await response.json() as { errors?: unknown; data?: any };
+        if (body.errors || body.data.articles.edges.length !== 20) throw new Error(`bad answer: ${JSON.stringify(body).slice(0, 300)}`);
+        if (i >= WARMUP) times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const f = (x: number) => x.toFixed(1).padStart(6);
+      console.log(`articles(country, first: 20) nested${withCount ? ' + totalCount' : '             '}: ` +
+        `median ${f(quantile(times, 0.5))} ms  p95 ${f(quantile(times, 0.95))} ms  p99 ${f(quantile(times, 0.99))} ms  (${RUNS} sequential requests)`);
+    };
+    await run(false);
+    await run(true);
+  } finally {
+    await gateway.stop();
+    await store.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
