@@ -82,6 +82,14 @@ describeEachEngine('content store', (ctx) => {
       expect(ids).toEqual([world.pk, world.qu]);
       expect(await ctx().store.countLocations({})).toBe(5);
     });
+
+    it('refuses a place that clashes by name with a stored place of another ISO code, storing nothing', async () => {
+      await expect(ctx().store.upsertLocations([
+        { parentId: null, name: 'Atlantis', kind: 'COUNTRY', isoCode: 'AT', latitude: null, longitude: null },
+        { parentId: null, name: 'Pakistan', kind: 'COUNTRY', isoCode: 'PX', latitude: null, longitude: null },
+      ])).rejects.toThrow(/"Pakistan" \(COUNTRY, ISO PX\) clashes with a stored place/);
+      expect(await ctx().store.locationsByIsoCodes(['AT'])).toEqual([null]);
+    });
   });
 
   describe('article lists', () => {

@@ -318,13 +318,26 @@ export class SqlStore implements ContentStore {
          ON CONFLICT DO NOTHING
          RETURNING id`, params);
       await linkAncestors(tx, created.map((row) => row.id));
-      const { rows } = await tx.query<{ id: string }>(
-        `SELECT l.id::text AS id
+      // Every input finds exactly one place: the one with its ISO code, else the one with its
+      // parent, kind and name. A place that matches by name but carries another code is refused.
+      const { rows } = await tx.query<{ id: string | null }>(
+        `SELECT found.id::text AS id
            FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(parent, name, kind, iso, n)
-           JOIN locations l ON (l.iso_code = t.iso)
-                            OR (t.iso IS NULL AND l.parent_id IS NOT DISTINCT FROM t.parent AND l.kind = t.kind AND l.name = t.name)
+           LEFT JOIN LATERAL (
+             SELECT l.id FROM locations l
+              WHERE l.iso_code = t.iso
+                 OR (l.parent_id IS NOT DISTINCT FROM t.parent AND l.kind = t.kind AND l.name = t.name
+                     AND (t.iso IS NULL OR l.iso_code IS NULL OR l.iso_code = t.iso))
+              ORDER BY (l.iso_code = t.iso) DESC NULLS LAST
+              LIMIT 1) found ON true
           ORDER BY t.n`, [params[1], params[2], params[3], params[4]]);
-      return rows.map((row) => row.id);
+      const missing = rows.findIndex((row) => row.id === null);
+      if (missing >= 0) {
+        const place = locations[missing];
+        throw new Error(`place "${place.name}" (${place.kind}, ISO ${place.isoCode}) clashes with a stored place of the ` +
+          'same parent, kind and name but another ISO code; correct one of them');
+      }
+      return rows.map((row) => row.id!);
     });
   }
 
