@@ -1,5 +1,5 @@
 import type { ArticleResolvers } from '../src/generated/graphql';
-import { splitParagraphs } from '../src/seed/article-text';
+import { splitParagraphs } from '../src/domain/article-text';
 
 export const Article: ArticleResolvers = {
   paragraphs: (article) => splitParagraphs(article.body),

@@ -1,4 +1,4 @@
-import { parseScrapedArticle, sentenceContaining } from '../src/seed/article-text';
+import { parseScrapedArticle, sentenceContaining } from '../src/domain/article-text';
 
 describe('scraped page parsing', () => {
   const page = [

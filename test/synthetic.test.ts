@@ -1,7 +1,7 @@
 import {
   CLAIMANT_TYPES, CODING, GROUPS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../src/domain/casualty';
-import { sentenceContaining, splitParagraphs } from '../src/seed/article-text';
+import { sentenceContaining, splitParagraphs } from '../src/domain/article-text';
 import { seedSynthetic, type SeedOptions } from '../src/seed/synthetic';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { openStore } from '../src/store/open';

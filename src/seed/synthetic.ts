@@ -19,7 +19,7 @@ import {
 } from '../domain/casualty';
 import type { LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from '../store/records';
 import type { ContentStore } from '../store/store';
-import { joinParagraphs } from './article-text';
+import { joinParagraphs } from '../domain/article-text';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_BATCH_SIZE = 2_000;

@@ -6,7 +6,7 @@ import {
   CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../domain/casualty';
 import type { ContentStore } from '../store/store';
-import { joinParagraphs, parseScrapedArticle, sentenceContaining } from './article-text';
+import { joinParagraphs, parseScrapedArticle, sentenceContaining } from '../domain/article-text';
 
 const CONTENT_DIR = join(__dirname, 'content');
 
