@@ -20,7 +20,11 @@ const config: CodegenConfig = {
         strictScalars: true,
         scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
         mappers: {
-          Article: '../graph-models#ArticleRecord',
+          Article: '../graph-models#ArticleModel',
+          ArticleRevision: '../graph-models#ArticleRevisionModel',
+          CasualtyFigureRevision: '../graph-models#CasualtyFigureRevisionModel',
+          ImportReport: '../graph-models#ImportReportModel',
+          ImportRecordResult: '../graph-models#ImportRecordResultModel',
           Author: '../graph-models#AuthorRecord',
           Location: '../graph-models#LocationRecord',
           CasualtyFigure: '../graph-models#CasualtyFigureRecord',

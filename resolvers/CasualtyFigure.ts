@@ -10,4 +10,5 @@ export const CasualtyFigure: CasualtyFigureResolvers = {
   location: (figure, _, { loaders }) => (figure.locationId ? loaders.locationById.load(figure.locationId) : null),
   partOf: (figure, _, { loaders }) => (figure.partOfId ? loaders.figureById.load(figure.partOfId) : null),
   parts: (figure, _, { loaders }) => loaders.partsOfFigure.load(figure.id),
+  revisions: (figure, _, { loaders }) => loaders.revisionsOfFigure.load(figure.id),
 };

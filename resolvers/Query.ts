@@ -30,9 +30,13 @@ function checkArticleFilter(filter: ArticleFilter): ArticleFilter {
 }
 
 export const Query: QueryResolvers = {
-  article(_, args, { loaders }) {
+  async article(_, { asOf, ...args }, { loaders, store }) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);
-    return key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value);
+    if (!asOf) return key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value);
+    // What was published then may be unpublished now: find the id whatever the current status.
+    const id = key === 'id' ? value : (await store.scoped({ unpublished: true }).articlesBySlugs([value]))[0]?.id;
+    const then = id ? await store.articleAsOf(id, asOf) : null;
+    return then && { ...then.article, asOfFigures: then.figures };
   },
 
   articles: (_, { filter, orderBy, first, after }, context) =>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
 import type { PageLimits } from './pagination';
@@ -7,7 +8,10 @@ import type { ContentStore } from './store/store';
 /** What every resolver receives: the request's own loaders, never shared with another request. */
 export interface Context {
   requestId: string;
+  /** The public, or an API key's holder. */
+  viewer: Viewer;
   loaders: Loaders;
+  /** The store as this viewer may read it (editors see drafts); writes go through it too. */
   store: ContentStore;
   pagination: PageLimits;
   log: Logger;
@@ -19,12 +23,14 @@ export interface ContextDependencies {
   log: Logger;
 }
 
-/** Builds one request's context. `requestId` comes from the HTTP layer (or is made here). */
-export function createContext(deps: ContextDependencies, requestId: string = randomUUID()): Context {
+/** Builds one request's context. `requestId` and `viewer` come from the HTTP layer. */
+export function createContext(deps: ContextDependencies, requestId: string = randomUUID(), viewer: Viewer = PUBLIC_VIEWER): Context {
+  const store = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
   return {
     requestId,
-    loaders: createLoaders(deps.store),
-    store: deps.store,
+    viewer,
+    loaders: createLoaders(store),
+    store,
     pagination: deps.pagination,
     log: deps.log.child({ requestId }),
   };

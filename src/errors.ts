@@ -6,13 +6,60 @@ import { GraphQLError } from 'graphql';
  */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-/** An argument outside what the API accepts. `argument` names it, as the client wrote it. */
+/** One broken rule: the input field (a dotted path) and what the rule is. */
+export interface Violation {
+  field: string;
+  message: string;
+}
+
+/**
+ * An argument outside what the API accepts. `argument` names it, as the client wrote it (a dotted
+ * path into input objects); `violations` lists every broken rule when there are several.
+ */
 export class BadUserInputError extends GraphQLError {
-  constructor(argument: string, message: string) {
-    super(`${argument}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, argument } });
+  constructor(argument: string, message: string, violations: Violation[] = [{ field: argument, message }]) {
+    super(violations.length > 1 ? violations.map((v) => `${v.field}: ${v.message}`).join('; ') : `${argument}: ${message}`,
+      { extensions: { code: ErrorCode.BAD_USER_INPUT, argument, violations } });
+  }
+
+  /** One error for several broken rules; the first names `argument`. */
+  static of(violations: Violation[]): BadUserInputError {
+    return new BadUserInputError(violations[0].field, violations[0].message, violations);
+  }
+}
+
+/** The object a mutation names does not exist. */
+export class NotFoundError extends GraphQLError {
+  constructor(what: string, id: string) {
+    super(`no ${what} with id ${id}`, { extensions: { code: ErrorCode.NOT_FOUND, id } });
+  }
+}
+
+/** Someone else wrote in between: re-read, re-apply, and send the new version. */
+export class ConflictError extends GraphQLError {
+  constructor(message: string, currentVersion: number) {
+    super(message, { extensions: { code: ErrorCode.CONFLICT, currentVersion } });
+  }
+}
+
+/** No credential, or one that is not valid. HTTP 401. */
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  }
+}
+
+/** A valid credential whose role may not do this. */
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
   }
 }
 

@@ -3,9 +3,17 @@
  * and connections built by `toConnection`.
  */
 import type { Connection } from './pagination';
-import type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord } from './store/records';
+import type { ImportRecordResult, ImportReport } from './editorial/editorial';
+import type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord } from './store/records';
 
 export type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord };
+
+/** An article read `asOf` a moment carries the figures as they stood then. */
+export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureRecord[] };
+export type ArticleRevisionModel = RevisionRecord<ArticleRecord>;
+export type CasualtyFigureRevisionModel = RevisionRecord<CasualtyFigureRecord>;
+export type ImportReportModel = ImportReport;
+export type ImportRecordResultModel = ImportRecordResult;
 export type ArticleConnectionModel = Connection<ArticleRecord>;
 export type AuthorConnectionModel = Connection<AuthorRecord>;
 export type LocationConnectionModel = Connection<LocationRecord>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
+import { applyRequiresDirective } from './auth/requires-directive';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
 
@@ -14,5 +15,5 @@ export function readTypeDefs(dir = SCHEMA_DIR): string[] {
 
 /** The executable schema: SDL from schema/ and resolvers from resolvers/. */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never });
+  return applyRequiresDirective(makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never }));
 }

@@ -9,6 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
+import { viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { ErrorCode, MASKED_MESSAGE, isExpected } from './errors';
@@ -99,7 +100,8 @@ export async function createGateway({ config, store, log }: GatewayDependencies)
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        return createContext({ store, pagination: config.pagination, log }, requestId);
+        const viewer = await viewerOf(store, req.headers.authorization);
+        return createContext({ store, pagination: config.pagination, log }, requestId, viewer);
       },
     }),
   );

@@ -69,3 +69,8 @@ export function sentenceContaining(text: string, wording: string): string | unde
   }
   return undefined;
 }
+
+/** Words in a clean body: runs of non-space characters. */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}

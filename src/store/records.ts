@@ -2,6 +2,8 @@ import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
 
+export type ArticleStatus = 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED';
+
 /**
  * The store's flat records. Ids are decimal strings (GraphQL `ID`); relations are carried as ids
  * (`authorIds`, `parentId`, `partOfId`) and resolved by the graph through loaders.
@@ -39,6 +41,9 @@ export interface ArticleRecord {
   authorIds: string[];
   /** The places the article reports on, in the order given. */
   locationIds: string[];
+  status: ArticleStatus;
+  /** Starts at 1; every change adds one. Updates name the version they read. */
+  version: number;
 }
 
 export interface CasualtyFigureRecord {
@@ -58,6 +63,10 @@ export interface CasualtyFigureRecord {
   periodStart: Date | null;
   periodEnd: Date | null;
   partOfId: string | null;
+  version: number;
+  /** Set when the figure was retracted: kept in the record, left out of lists and totals. */
+  retractedAt: Date | null;
+  retractionReason: string | null;
 }
 
 export interface ArticleFilter {
@@ -88,6 +97,13 @@ export interface CasualtyFilter {
   verification?: Verification[] | null;
   claimantType?: ClaimantType[] | null;
   articleId?: string | null;
+  /** Retracted figures are left out unless this is true. */
+  includeRetracted?: boolean | null;
+}
+
+/** What a reader may see: the public sees published articles only; editors see every status. */
+export interface ReadScope {
+  unpublished: boolean;
 }
 
 /** Where a page starts: after the row whose sort key is `after` (from a cursor), or at the top. */
@@ -111,5 +127,54 @@ export interface Page<T> {
 /** New content for the bulk loaders: the same records, with references by id. */
 export type NewAuthor = Omit<AuthorRecord, 'id'> & { id?: string };
 export type NewLocation = Omit<LocationRecord, 'id'> & { id?: string };
-export type NewArticle = Omit<ArticleRecord, 'id' | 'updatedAt' | 'wordCount'> & { id?: string; updatedAt?: Date };
-export type NewCasualtyFigure = Omit<CasualtyFigureRecord, 'id'> & { id?: string; position?: number };
+export type NewArticle = Omit<ArticleRecord, 'id' | 'updatedAt' | 'wordCount' | 'status' | 'version'> &
+  { id?: string; updatedAt?: Date; status?: ArticleStatus };
+export type NewCasualtyFigure = Omit<CasualtyFigureRecord, 'id' | 'version' | 'retractedAt' | 'retractionReason'> &
+  { id?: string; position?: number; importKey?: string | null };
+
+/** Changes to an article's own fields and links; absent fields stay as they are. */
+export type ArticlePatch = Partial<Pick<ArticleRecord,
+  'slug' | 'headline' | 'standfirst' | 'body' | 'publishedAt' | 'sourceUrl' | 'language' | 'tags' |
+  'authorIds' | 'locationIds' | 'status'>>;
+
+/** Changes to a figure; absent fields stay as they are. */
+export type FigurePatch = Partial<Omit<CasualtyFigureRecord, 'id' | 'articleId' | 'version' | 'retractedAt'>> &
+  { retractedAt?: Date | null };
+
+export type AuthorPatch = Partial<Omit<AuthorRecord, 'id'>>;
+export type LocationPatch = Partial<Omit<LocationRecord, 'id'>>;
+
+export type RevisionEntity = 'ARTICLE' | 'CASUALTY_FIGURE';
+export type RevisionAction = 'CREATE' | 'UPDATE' | 'PUBLISH' | 'UNPUBLISH' | 'RETRACT';
+
+/** One change: the version it made, who made it and when, what it changed and the state it replaced. */
+export interface RevisionRecord<State> {
+  entity: RevisionEntity;
+  entityId: string;
+  version: number;
+  action: RevisionAction;
+  changedFields: string[];
+  changedBy: string;
+  changedAt: Date;
+  /** The state before this change; null for the creation. */
+  previous: State | null;
+}
+
+export type ApiKeyRole = 'editor' | 'admin';
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  secretHash: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** What one write transaction touched, for caches to drop. */
+export interface Changes {
+  authors: Set<string>;
+  locations: Set<string>;
+  articles: Set<string>;
+  figures: Set<string>;
+}

@@ -1,52 +1,34 @@
+import { countWords } from '../domain/article-text';
 import type { Db, Queryable } from './db';
 import type {
   ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
   LocationFilter, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest,
-  SortKey,
+  ApiKeyRecord, ReadScope, RevisionEntity, RevisionRecord, SortKey,
 } from './records';
-import type { ContentStore, IdKind } from './store';
+import type { ContentStore, IdKind, Writer } from './store';
+import {
+  ARTICLE_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, LOCATION_COLUMNS, Params, columns, groupedInKeyOrder,
+  inKeyOrder, linkAncestors, toDbId, toDbIds,
+} from './sql-common';
+import { SqlWriter } from './sql-writer';
 
-/** Collects positional parameters while a statement is built. */
-class Params {
-  readonly values: unknown[] = [];
-  /** Adds a value and returns its placeholder (`$1`, `$2`, ...). */
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
+const API_KEY_SELECT = `SELECT id, name, role, secret_hash AS "secretHash", created_at AS "createdAt",
+  revoked_at AS "revokedAt" FROM api_keys`;
+
+/** Fields that records keep as Date; JSON (revision states) brings them back as strings. */
+const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'];
+
+/** A record parsed from JSON with its date fields turned back into Dates. */
+function reviveDates<T>(state: T): T {
+  const record = state as Record<string, unknown>;
+  for (const field of DATE_FIELDS) {
+    if (typeof record[field] === 'string') record[field] = new Date(record[field] as string);
   }
+  return state;
 }
 
-/** Ids arrive as GraphQL `ID` strings; one that is not a stored integer id matches nothing. */
-const NO_ROW = -1;
-function toDbId(id: string | null | undefined): number {
-  return id && /^\d{1,9}$/.test(id) ? Number(id) : NO_ROW;
-}
-function toDbIds(ids: readonly string[]): number[] {
-  return ids.map(toDbId);
-}
-
-/** Words in a clean body: runs of non-space characters. */
-export function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
-}
-
-const AUTHOR_COLUMNS = `au.id::text AS id, au.slug, au.name, au.bio`;
-
-const LOCATION_COLUMNS = `l.id::text AS id, l.parent_id::text AS "parentId", l.name, l.kind,
-  l.iso_code AS "isoCode", l.latitude, l.longitude`;
-
-const ARTICLE_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfirst, a.body,
-  a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.source_url AS "sourceUrl",
-  a.language, a.tags, a.word_count AS "wordCount",
-  array(SELECT x.author_id::text FROM article_authors x WHERE x.article_id = a.id
-        ORDER BY x.position, x.author_id) AS "authorIds",
-  array(SELECT x.location_id::text FROM article_locations x WHERE x.article_id = a.id
-        ORDER BY x.position, x.location_id) AS "locationIds"`;
-
-const FIGURE_COLUMNS = `f.id::text AS id, f.article_id::text AS "articleId", f.outcome, f.population AS "group",
-  f.low, f.best, f.high, f.qualifier, f.claimed_by AS "claimedBy", f.claimant_type AS "claimantType",
-  f.verification, f.quote, f.location_id::text AS "locationId", f.period_start AS "periodStart",
-  f.period_end AS "periodEnd", f.part_of_id::text AS "partOfId"`;
+/** The public's scope: published articles only. */
+export const PUBLIC: ReadScope = { unpublished: false };
 
 /** How each article ordering sorts, and how a cursor's key is compared. */
 const ARTICLE_ORDERS: Record<ArticleOrder, { key: string; direction: 'ASC' | 'DESC' }> = {
@@ -60,8 +42,18 @@ function within(p: Params, locationId: string): string {
   return `(SELECT descendant_id FROM location_paths WHERE ancestor_id = ${p.add(toDbId(locationId))})`;
 }
 
-function articleConditions(p: Params, filter: ArticleFilter): string[] {
-  const where: string[] = [];
+/** Articles a reader in `scope` may see. */
+function articleVisible(scope: ReadScope, alias = 'a'): string[] {
+  return scope.unpublished ? [] : [`${alias}.status = 'PUBLISHED'`];
+}
+
+/** Figures a reader in `scope` may see: those of articles they may see. */
+function figureVisible(scope: ReadScope): string[] {
+  return scope.unpublished ? [] : [`EXISTS (SELECT 1 FROM articles pa WHERE pa.id = f.article_id AND pa.status = 'PUBLISHED')`];
+}
+
+function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): string[] {
+  const where = articleVisible(scope);
   if (filter.authorId != null) {
     where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ${p.add(toDbId(filter.authorId))})`);
   }
@@ -76,8 +68,9 @@ function articleConditions(p: Params, filter: ArticleFilter): string[] {
   return where;
 }
 
-function figureConditions(p: Params, filter: CasualtyFilter): string[] {
-  const where: string[] = [];
+function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): string[] {
+  const where = figureVisible(scope);
+  if (!filter.includeRetracted) where.push('f.retracted_at IS NULL');
   if (filter.locationId != null) where.push(`f.location_id IN ${within(p, filter.locationId)}`);
   if (filter.outcome != null) where.push(`f.outcome = ${p.add(filter.outcome)}`);
   if (filter.group != null) where.push(`f.population = ${p.add(filter.group)}`);
@@ -100,26 +93,8 @@ function whereClause(conditions: string[]): string {
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
-/**
- * Indexes rows by `field` and maps `keys` onto them: the result has one entry per key, in key
- * order, `null` where no row matched.
- */
-function inKeyOrder<Row, K>(keys: readonly K[], rows: Row[], keyOf: (row: Row) => K): (Row | null)[] {
-  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => byKey.get(key) ?? null);
-}
 
-/** Groups rows under `keys` (a list per key, in key order, rows in their query order). */
-function groupedInKeyOrder<Row, K>(keys: readonly K[], rows: Row[], keyOf: (row: Row) => K): Row[][] {
-  const groups = new Map<K, Row[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key) ?? []);
-}
 
-/** Column values for a bulk `INSERT ... SELECT FROM unnest(...)`, one array per column. */
-function columns<T>(rows: readonly T[], pick: Record<string, (row: T) => unknown>): unknown[][] {
-  return Object.values(pick).map((get) => rows.map(get));
-}
 
 /**
  * The content store over any PostgreSQL engine (`pg` or PGlite). All SQL lives here, in one
@@ -127,7 +102,11 @@ function columns<T>(rows: readonly T[], pick: Record<string, (row: T) => unknown
  * whatever the number of rows.
  */
 export class SqlStore implements ContentStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly scope: ReadScope = PUBLIC) {}
+
+  scoped(scope: ReadScope): SqlStore {
+    return new SqlStore(this.db, scope);
+  }
 
   get engine() {
     return this.db.engine;
@@ -149,13 +128,15 @@ export class SqlStore implements ContentStore {
 
   async articlesByIds(ids: readonly string[]) {
     const { rows } = await this.db.query<ArticleRecord>(
-      `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = ANY($1::int[])`, [toDbIds(ids)]);
+      `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.id = ANY($1::int[])', ...articleVisible(this.scope)])}`,
+      [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
   async articlesBySlugs(slugs: readonly string[]) {
     const { rows } = await this.db.query<ArticleRecord>(
-      `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.slug = ANY($1::text[])`, [slugs]);
+      `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.slug = ANY($1::text[])', ...articleVisible(this.scope)])}`,
+      [slugs]);
     return inKeyOrder(slugs, rows, (row) => row.slug);
   }
 
@@ -174,7 +155,8 @@ export class SqlStore implements ContentStore {
 
   async figuresByIds(ids: readonly string[]) {
     const { rows } = await this.db.query<CasualtyFigureRecord>(
-      `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f WHERE f.id = ANY($1::int[])`, [toDbIds(ids)]);
+      `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f ${whereClause(['f.id = ANY($1::int[])', ...figureVisible(this.scope)])}`,
+      [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
@@ -197,7 +179,7 @@ export class SqlStore implements ContentStore {
 
   async figuresOfArticles(articleIds: readonly string[], filter: CasualtyFilter = {}) {
     const p = new Params();
-    const where = [`f.article_id = ANY(${p.add(toDbIds(articleIds))}::int[])`, ...figureConditions(p, filter)];
+    const where = [`f.article_id = ANY(${p.add(toDbIds(articleIds))}::int[])`, ...figureConditions(p, filter, this.scope)];
     const { rows } = await this.db.query<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f ${whereClause(where)}
         ORDER BY f.article_id, f.position, f.id`, p.values);
@@ -206,7 +188,8 @@ export class SqlStore implements ContentStore {
 
   async partsOf(figureIds: readonly string[]) {
     const { rows } = await this.db.query<CasualtyFigureRecord>(
-      `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f WHERE f.part_of_id = ANY($1::int[])
+      `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f
+        ${whereClause(['f.part_of_id = ANY($1::int[])', ...figureConditions(new Params(), {}, this.scope)])}
         ORDER BY f.position, f.id`, [toDbIds(figureIds)]);
     return groupedInKeyOrder(figureIds, rows, (row) => row.partOfId);
   }
@@ -216,7 +199,7 @@ export class SqlStore implements ContentStore {
   async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
     const { key, direction } = ARTICLE_ORDERS[order];
     const p = new Params();
-    const where = articleConditions(p, filter);
+    const where = articleConditions(p, filter, this.scope);
     if (page.after) {
       const comparison = direction === 'DESC' ? '<' : '>';
       where.push(`(${key}, a.id) ${comparison} (${p.add(page.after[0])}::timestamptz, ${p.add(toDbId(page.after[1]))})`);
@@ -228,7 +211,7 @@ export class SqlStore implements ContentStore {
 
   async countArticles(filter: ArticleFilter) {
     const p = new Params();
-    return this.count(`SELECT count(*)::int AS n FROM articles a ${whereClause(articleConditions(p, filter))}`, p.values);
+    return this.count(`SELECT count(*)::int AS n FROM articles a ${whereClause(articleConditions(p, filter, this.scope))}`, p.values);
   }
 
   async listAuthors(page: PageRequest) {
@@ -259,7 +242,7 @@ export class SqlStore implements ContentStore {
 
   async listFigures(filter: CasualtyFilter, page: PageRequest) {
     const p = new Params();
-    const where = figureConditions(p, filter);
+    const where = figureConditions(p, filter, this.scope);
     if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
     return this.page<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS}, NULL::text AS "sortKey" FROM casualty_figures f ${whereClause(where)}
@@ -268,7 +251,7 @@ export class SqlStore implements ContentStore {
 
   countFigures(filter: CasualtyFilter) {
     const p = new Params();
-    return this.count(`SELECT count(*)::int AS n FROM casualty_figures f ${whereClause(figureConditions(p, filter))}`, p.values);
+    return this.count(`SELECT count(*)::int AS n FROM casualty_figures f ${whereClause(figureConditions(p, filter, this.scope))}`, p.values);
   }
 
   /** Runs a list query that selects `first + 1` rows with a "sortKey" column, and pages it. */
@@ -395,6 +378,79 @@ export class SqlStore implements ContentStore {
     return ids;
   }
 
+  // ---- editorial writes, revisions and keys ---------------------------------------------------
+
+  async write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
+    return this.db.transaction(async (tx) => {
+      const writer = new SqlWriter(tx, actor);
+      const value = await work(writer);
+      return { value, changes: writer.changes };
+    });
+  }
+
+  async revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {
+    const { rows } = await this.db.query<RevisionRecord<State>>(
+      `SELECT entity, entity_id::text AS "entityId", version, action, changed_fields AS "changedFields",
+              changed_by AS "changedBy", changed_at AS "changedAt", previous
+         FROM revisions WHERE entity = $1 AND entity_id = ANY($2::int[]) ORDER BY entity_id, version`,
+      [entity, toDbIds(ids)]);
+    for (const row of rows) row.previous = row.previous && reviveDates(row.previous);
+    return groupedInKeyOrder(ids, rows, (row) => row.entityId);
+  }
+
+  async articleAsOf(id: string, at: Date) {
+    const [[article], figures] = await Promise.all([
+      this.statesAsOf<ArticleRecord>('ARTICLE', `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`, id, at),
+      this.statesAsOf<CasualtyFigureRecord>('CASUALTY_FIGURE',
+        `SELECT ${FIGURE_COLUMNS}, f.updated_at AS "updatedAt" FROM casualty_figures f WHERE f.article_id = $1
+          ORDER BY f.position, f.id`, id, at),
+    ]);
+    if (!article || article.status !== 'PUBLISHED') return null;
+    return { article, figures: figures.filter((figure) => !figure.retractedAt || figure.retractedAt > at) };
+  }
+
+  /**
+   * The states the rows of `sql` (selected by `$1 = id`, each with an "updatedAt") had at `at`: the
+   * current row if it has not changed since, else the state the first later change replaced; rows
+   * created after `at` are left out.
+   */
+  private async statesAsOf<State extends { id: string }>(entity: RevisionEntity, sql: string, id: string, at: Date): Promise<State[]> {
+    const { rows } = await this.db.query<State & { updatedAt: Date; replaced: State | null; changedLater: boolean }>(
+      `SELECT cur.*, (r.id IS NOT NULL) AS "changedLater", r.previous AS replaced
+         FROM (${sql}) cur
+         LEFT JOIN LATERAL (
+           SELECT id, previous FROM revisions
+            WHERE entity = $3 AND entity_id = cur.id::int AND changed_at > $2
+            ORDER BY changed_at, version LIMIT 1) r ON cur."updatedAt" > $2`,
+      [toDbId(id), at, entity]);
+    return rows.flatMap(({ changedLater, replaced, ...current }) => {
+      if (!changedLater) return current.updatedAt <= at ? [current as unknown as State] : [];
+      return replaced ? [reviveDates(replaced) as State] : [];
+    });
+  }
+
+  async apiKeyById(id: string) {
+    const { rows } = await this.db.query<ApiKeyRecord>(`${API_KEY_SELECT} WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async insertApiKey(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt'>) {
+    const { rows } = await this.db.query<ApiKeyRecord>(
+      `INSERT INTO api_keys (id, name, role, secret_hash) VALUES ($1, $2, $3, $4)
+       RETURNING id, name, role, secret_hash AS "secretHash", created_at AS "createdAt", revoked_at AS "revokedAt"`,
+      [key.id, key.name, key.role, key.secretHash]);
+    return rows[0];
+  }
+
+  async revokeApiKey(id: string) {
+    const { rows } = await this.db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, [id]);
+    return rows.length === 1;
+  }
+
+  async listApiKeys() {
+    return (await this.db.query<ApiKeyRecord>(`${API_KEY_SELECT} ORDER BY created_at, id`)).rows;
+  }
+
   // ---- housekeeping ---------------------------------------------------------------------------
 
   async isEmpty() {
@@ -426,18 +482,3 @@ async function assignIds(db: Queryable, kind: IdKind, records: readonly { id?: s
   return records.map((record) => record.id ?? fresh[next++]);
 }
 
-/** Adds the closure-table rows of newly inserted places (whose ancestors are already linked). */
-async function linkAncestors(tx: Queryable, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.query(
-    `WITH RECURSIVE up (descendant_id, ancestor_id, distance) AS (
-       SELECT id, id, 0 FROM locations WHERE id = ANY($1::int[])
-       UNION ALL
-       SELECT up.descendant_id, l.parent_id, up.distance + 1
-         FROM up JOIN locations l ON l.id = up.ancestor_id
-        WHERE l.parent_id IS NOT NULL
-     )
-     INSERT INTO location_paths (ancestor_id, descendant_id, distance)
-     SELECT ancestor_id, descendant_id, distance FROM up
-     ON CONFLICT DO NOTHING`, [ids]);
-}

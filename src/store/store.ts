@@ -1,6 +1,8 @@
 import type {
-  ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
-  LocationFilter, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest,
+  ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
+  CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, LocationFilter, LocationPatch, LocationRecord,
+  NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
+  RevisionEntity, RevisionRecord,
 } from './records';
 
 export type IdKind = 'authors' | 'locations' | 'articles' | 'casualty_figures';
@@ -53,9 +55,59 @@ export interface ContentStore {
   /** Figures may be `partOf` figures of the same call when their ids were allocated beforehand. */
   insertFigures(figures: readonly NewCasualtyFigure[]): Promise<string[]>;
 
+  /** The same store, reading with another scope (editors see drafts). */
+  scoped(scope: ReadScope): ContentStore;
+  /** Each article's or figure's changes, oldest first. */
+  revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]): Promise<RevisionRecord<State>[][]>;
+  /**
+   * The article as it stood at `at` if it was published then (null otherwise, or when it did not
+   * exist yet); its figures as they stood then, retracted ones left out.
+   */
+  articleAsOf(id: string, at: Date): Promise<{ article: ArticleRecord; figures: CasualtyFigureRecord[] } | null>;
+
+  /**
+   * Runs `work` in one transaction on behalf of `actor` (recorded in revisions): all its writes
+   * land together or none do. Resolves to what `work` returned and what it changed.
+   */
+  write<T>(actor: string, work: (writer: Writer) => Promise<T>): Promise<{ value: T; changes: Changes }>;
+
+  apiKeyById(id: string): Promise<ApiKeyRecord | null>;
+  insertApiKey(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt'>): Promise<ApiKeyRecord>;
+  /** Resolves to false when there is no such key or it was already revoked. */
+  revokeApiKey(id: string): Promise<boolean>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+
   /** True when no article is stored. */
   isEmpty(): Promise<boolean>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Writes inside one transaction (see `ContentStore.write`). Every change to an article or a figure
+ * bumps its version and records a revision with the state it replaced. Refusals are thrown as the
+ * errors of ./errors (NotFoundError, VersionConflictError, InUseError, UniqueViolationError,
+ * MissingReferenceError), which roll the whole transaction back.
+ */
+export interface Writer {
+  createAuthor(author: NewAuthor): Promise<AuthorRecord>;
+  updateAuthor(id: string, patch: AuthorPatch): Promise<AuthorRecord>;
+  deleteAuthor(id: string): Promise<void>;
+  createLocation(location: NewLocation): Promise<LocationRecord>;
+  updateLocation(id: string, patch: LocationPatch): Promise<LocationRecord>;
+  deleteLocation(id: string): Promise<void>;
+
+  /** Any status; reads ignore the scope inside a transaction. */
+  articleById(id: string, options?: { lock?: boolean }): Promise<ArticleRecord | null>;
+  articleBySourceUrlOrSlug(sourceUrl: string | null, slug: string): Promise<ArticleRecord | null>;
+  createArticle(article: NewArticle): Promise<ArticleRecord>;
+  /** Refused with VersionConflictError unless the article is still at `expectedVersion`. */
+  updateArticle(id: string, expectedVersion: number, patch: ArticlePatch, action?: RevisionAction): Promise<ArticleRecord>;
+
+  figureById(id: string, options?: { lock?: boolean }): Promise<CasualtyFigureRecord | null>;
+  /** Every figure of the article, retracted ones included, in text order. */
+  figuresOfArticle(articleId: string): Promise<(CasualtyFigureRecord & { importKey: string | null })[]>;
+  createFigure(figure: NewCasualtyFigure): Promise<CasualtyFigureRecord>;
+  updateFigure(id: string, expectedVersion: number, patch: FigurePatch, action?: RevisionAction): Promise<CasualtyFigureRecord>;
 }

@@ -1,0 +1,378 @@
+import { GraphQLError } from 'graphql';
+import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';
+import { BadUserInputError, ConflictError, NotFoundError, type Violation } from '../errors';
+import * as StoreErrors from '../store/errors';
+import type {
+  ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationRecord,
+  NewCasualtyFigure,
+} from '../store/records';
+import type { ContentStore, Writer } from '../store/store';
+import { nestingViolations, periodViolations, resolveBounds, type BoundsInput } from './figure-rules';
+import {
+  ArticleInput, AuthorInput, FigureInput, LocationInput, RetractionReason, canonicalBody, check, slugOf, violationsOf,
+} from './inputs';
+
+/** Who writes: recorded in every revision (an API key's name and id, or the import CLI). */
+export type Actor = string;
+
+const ENTITY_NAMES: Record<StoreErrors.StoreEntity, string> = {
+  author: 'author', location: 'location', article: 'article', casualtyFigure: 'casualty figure',
+};
+
+/** The store's refusals as the API's coded errors; other errors pass unchanged. */
+export function toApiError(error: unknown, argument = 'input'): unknown {
+  if (error instanceof StoreErrors.NotFoundError) return new NotFoundError(ENTITY_NAMES[error.entity], error.id);
+  if (error instanceof StoreErrors.VersionConflictError) {
+    return new ConflictError(`${ENTITY_NAMES[error.entity]} ${error.id} is at version ${error.actual}, not ${error.expected}: ` +
+      'someone else changed it since you read it. Read it again, re-apply your change and send the new version.', error.actual);
+  }
+  if (error instanceof StoreErrors.InUseError) return new BadUserInputError('id', error.message.replace(/^\S+ \S+ is/, 'is'));
+  if (error instanceof StoreErrors.UniqueViolationError) return new BadUserInputError(`${argument}.${error.field}`, 'is already taken');
+  if (error instanceof StoreErrors.MissingReferenceError) {
+    return new BadUserInputError(`${argument}.${error.field}`, 'refers to something that does not exist');
+  }
+  if (error instanceof StoreErrors.RuleViolationError) return new BadUserInputError(`${argument}.${error.field}`, error.rule);
+  return error;
+}
+
+/** Runs `work` in one store transaction, with the store's refusals turned into API errors. */
+async function write<T>(store: ContentStore, actor: Actor, work: (writer: Writer) => Promise<T>, argument?: string): Promise<T> {
+  try {
+    return (await store.write(actor, work)).value;
+  } catch (error) {
+    throw toApiError(error, argument);
+  }
+}
+
+function refuse(violations: Violation[]): void {
+  if (violations.length > 0) throw BadUserInputError.of(violations);
+}
+
+// ---- authors ------------------------------------------------------------------------------------
+
+export interface AuthorFields { name?: string | null; slug?: string | null; bio?: string | null }
+
+export function createAuthor(store: ContentStore, actor: Actor, input: AuthorFields): Promise<AuthorRecord> {
+  const author = check(AuthorInput, input, 'input');
+  return write(store, actor, (w) => w.createAuthor({ name: author.name, slug: author.slug ?? slugOf(author.name), bio: author.bio ?? null }));
+}
+
+export function updateAuthor(store: ContentStore, actor: Actor, id: string, input: AuthorFields): Promise<AuthorRecord> {
+  refuse(clearedRequired(input, ['name', 'slug']));
+  const patch = definedFields(check(AuthorInput, input, 'input', true)) as AuthorPatch;
+  return write(store, actor, (w) => w.updateAuthor(id, patch));
+}
+
+export function deleteAuthor(store: ContentStore, actor: Actor, id: string): Promise<string> {
+  return write(store, actor, async (w) => { await w.deleteAuthor(id); return id; });
+}
+
+// ---- places -------------------------------------------------------------------------------------
+
+export interface LocationFields {
+  name?: string | null; kind?: string | null; parentId?: string | null; isoCode?: string | null;
+  latitude?: number | null; longitude?: number | null;
+}
+
+/** A COUNTRY has no parent; every other kind has a parent of a higher kind. */
+async function kindViolations(store: ContentStore, kind: string, parentId: string | null): Promise<Violation[]> {
+  if (kind === 'COUNTRY') return parentId ? [{ field: 'input.parentId', message: 'a COUNTRY has no parent' }] : [];
+  if (!parentId) return [{ field: 'input.parentId', message: `a ${kind} needs a parent place` }];
+  const [parent] = await store.scoped({ unpublished: true }).locationsByIds([parentId]);
+  if (!parent) return [{ field: 'input.parentId', message: 'refers to no place' }];
+  const rank = (k: string) => LOCATION_KINDS.indexOf(k as never);
+  return rank(parent.kind) < rank(kind) ? []
+    : [{ field: 'input.parentId', message: `a ${kind} cannot sit under a ${parent.kind}` }];
+}
+
+export async function createLocation(store: ContentStore, actor: Actor, input: LocationFields): Promise<LocationRecord> {
+  const place = check(LocationInput, input, 'input');
+  refuse(await kindViolations(store, place.kind, place.parentId ?? null));
+  return write(store, actor, (w) => w.createLocation({
+    name: place.name, kind: place.kind as LocationRecord['kind'], parentId: place.parentId ?? null,
+    isoCode: place.isoCode ?? null, latitude: place.latitude ?? null, longitude: place.longitude ?? null,
+  }));
+}
+
+export async function updateLocation(store: ContentStore, actor: Actor, id: string, input: LocationFields): Promise<LocationRecord> {
+  refuse(clearedRequired(input, ['name', 'kind']));
+  const patch = definedFields(check(LocationInput, input, 'input', true)) as Partial<LocationRecord>;
+  if (patch.kind !== undefined || patch.parentId !== undefined) {
+    const [current] = await store.locationsByIds([id]);
+    if (!current) throw new NotFoundError('location', id);
+    refuse(await kindViolations(store, patch.kind ?? current.kind, patch.parentId !== undefined ? patch.parentId : current.parentId));
+  }
+  return write(store, actor, (w) => w.updateLocation(id, patch));
+}
+
+export function deleteLocation(store: ContentStore, actor: Actor, id: string): Promise<string> {
+  return write(store, actor, async (w) => { await w.deleteLocation(id); return id; });
+}
+
+// ---- articles -----------------------------------------------------------------------------------
+
+export interface ArticleFields {
+  headline?: string | null; slug?: string | null; standfirst?: string | null; body?: string | null;
+  publishedAt?: Date | null; sourceUrl?: string | null; language?: string | null; tags?: string[] | null;
+  authorIds?: string[] | null; locationIds?: string[] | null; status?: ArticleStatus | null;
+}
+
+/** Checked, cleaned fields of a new article (slug from the headline, body in canonical form). */
+function newArticle(input: ArticleFields, argument: string) {
+  const a = check(ArticleInput, input, argument);
+  return {
+    headline: a.headline, slug: a.slug ?? slugOf(a.headline), standfirst: a.standfirst ?? null,
+    body: canonicalBody(a.body), publishedAt: a.publishedAt ?? null, sourceUrl: a.sourceUrl ?? null,
+    language: a.language ?? 'en', tags: a.tags ?? [], authorIds: a.authorIds ?? [], locationIds: a.locationIds ?? [],
+    status: (a.status ?? 'DRAFT') as ArticleStatus,
+  };
+}
+
+export function createArticle(store: ContentStore, actor: Actor, input: ArticleFields): Promise<ArticleRecord> {
+  const article = newArticle(input, 'input');
+  return write(store, actor, (w) => w.createArticle(article));
+}
+
+export function updateArticle(store: ContentStore, actor: Actor, id: string, version: number, input: ArticleFields): Promise<ArticleRecord> {
+  refuse(clearedRequired(input, ['headline', 'slug', 'body', 'language', 'tags', 'authorIds', 'locationIds']));
+  const patch = definedFields(check(ArticleInput, input, 'input', true)) as ArticlePatch;
+  if (patch.body !== undefined) patch.body = canonicalBody(patch.body);
+  return write(store, actor, (w) => w.updateArticle(id, version, patch));
+}
+
+/**
+ * Publishes or unpublishes. Publishing an article without a date stamps it with the moment of
+ * publication.
+ */
+export function setArticleStatus(store: ContentStore, actor: Actor, id: string, version: number, status: 'PUBLISHED' | 'UNPUBLISHED'): Promise<ArticleRecord> {
+  return write(store, actor, async (w) => {
+    const current = await w.articleById(id, { lock: true });
+    const patch: ArticlePatch = { status };
+    if (status === 'PUBLISHED' && current && current.publishedAt === null) patch.publishedAt = new Date();
+    return w.updateArticle(id, version, patch, status === 'PUBLISHED' ? 'PUBLISH' : 'UNPUBLISH');
+  });
+}
+
+// ---- figures ------------------------------------------------------------------------------------
+
+export interface FigureFields extends BoundsInput {
+  outcome?: string | null; group?: string | null; qualifier?: string | null; claimedBy?: string | null;
+  claimantType?: string | null; verification?: string | null; quote?: string | null; locationId?: string | null;
+  periodStart?: Date | null; periodEnd?: Date | null; partOfId?: string | null;
+}
+
+/** A new figure's fields, checked, with bounds from the coding table or as given. */
+function newFigure(articleId: string, input: FigureFields, prefix: string): { figure: NewCasualtyFigure; violations: Violation[] } {
+  const parsed = FigureInput.safeParse(input);
+  const { bounds, violations } = resolveBounds(input.qualifier as Qualifier, input, prefix);
+  violations.push(...periodViolations(input.periodStart, input.periodEnd, prefix));
+  if (!parsed.success) violations.unshift(...violationsOf(parsed.error, prefix));
+  return {
+    violations,
+    figure: {
+      articleId, outcome: input.outcome as never, group: input.group as never, qualifier: input.qualifier as Qualifier,
+      ...bounds, claimedBy: input.claimedBy?.trim() || null, claimantType: input.claimantType as never,
+      verification: input.verification as never, quote: input.quote?.trim() ?? '', locationId: input.locationId ?? null,
+      periodStart: input.periodStart ?? null, periodEnd: input.periodEnd ?? null, partOfId: input.partOfId ?? null,
+    },
+  };
+}
+
+export function addFigure(store: ContentStore, actor: Actor, articleId: string, input: FigureFields): Promise<CasualtyFigureRecord> {
+  const { figure, violations } = newFigure(articleId, input, 'input');
+  refuse(violations);
+  return write(store, actor, async (w) => {
+    if (!(await w.articleById(articleId))) throw new StoreErrors.NotFoundError('article', articleId);
+    const figures = await w.figuresOfArticle(articleId);
+    const candidate = { ...figure, id: 'new', retractedAt: null };
+    refuse(nestingViolations(candidate, [...figures, candidate], 'input'));
+    return w.createFigure(figure);
+  });
+}
+
+export function updateFigure(store: ContentStore, actor: Actor, id: string, version: number, input: FigureFields): Promise<CasualtyFigureRecord> {
+  const shape = FigureInput.partial().safeParse(input);
+  if (!shape.success) refuse(violationsOf(shape.error, 'input'));
+  return write(store, actor, async (w) => {
+    const current = await w.figureById(id, { lock: true });
+    if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
+    if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
+    refuse(clearedRequired(input, ['outcome', 'group', 'qualifier', 'claimantType', 'verification', 'quote']));
+    const { number, low, best, high, ...fields } = definedFields(input);
+    const patch = fields as FigurePatch;
+    const qualifier = (patch.qualifier ?? current.qualifier) as Qualifier;
+    const boundsGiven = number !== undefined || low !== undefined || best !== undefined || high !== undefined;
+    if (boundsGiven || patch.qualifier !== undefined) {
+      const { bounds, violations } = resolveBounds(qualifier, number !== undefined ? { number }
+        : { low: low !== undefined ? low : current.low, best: best !== undefined ? best : current.best, high: high !== undefined ? high : current.high },
+        'input');
+      refuse(violations);
+      Object.assign(patch, bounds);
+    }
+    const figures = await w.figuresOfArticle(current.articleId);
+    const next = { ...current, ...patch };
+    refuse([
+      ...periodViolations(next.periodStart, next.periodEnd, 'input'),
+      ...nestingViolations(next, figures.map((f) => (f.id === id ? next : f)), 'input'),
+    ]);
+    return w.updateFigure(id, version, patch);
+  });
+}
+
+export function retractFigure(store: ContentStore, actor: Actor, id: string, version: number, reason: string): Promise<CasualtyFigureRecord> {
+  const why = check(RetractionReason, reason, 'reason');
+  return write(store, actor, async (w) => {
+    const current = await w.figureById(id, { lock: true });
+    if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
+    const liveParts = (await w.figuresOfArticle(current.articleId)).filter((f) => f.partOfId === id && !f.retractedAt);
+    if (liveParts.length > 0) {
+      throw new BadUserInputError('id', `figures ${liveParts.map((f) => f.id).join(', ')} are counted inside this one: ` +
+        'retract them or change their partOfId first');
+    }
+    return w.updateFigure(id, version, { retractedAt: new Date(), retractionReason: why }, 'RETRACT');
+  });
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+export interface ImportFigureFields extends Omit<FigureFields, 'partOfId'> { key: string; partOf?: string | null }
+export interface ImportArticleFields extends ArticleFields { figures?: ImportFigureFields[] | null }
+
+export type ImportOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
+
+export interface ImportRecordResult {
+  index: number;
+  slug: string | null;
+  outcome: ImportOutcome;
+  article: ArticleRecord | null;
+  problems: Violation[];
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  records: ImportRecordResult[];
+}
+
+/**
+ * Imports articles with their figures, one transaction per record: an article is matched by
+ * `sourceUrl`, else `slug`, and updated in place (its figures matched by `key`; keyed figures no
+ * longer in the record are retracted), or created. A record that breaks any rule is reported with
+ * every problem and leaves no trace; the others are stored. `onProgress` hears after each record.
+ */
+export async function importArticles(
+  store: ContentStore, actor: Actor, records: readonly ImportArticleFields[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<ImportReport> {
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: 0, records: [] };
+  for (const [index, record] of records.entries()) {
+    const result = await importOne(store, actor, record, index);
+    report[result.outcome.toLowerCase() as 'created' | 'updated' | 'unchanged' | 'rejected'] += 1;
+    report.records.push(result);
+    onProgress?.(index + 1, records.length);
+  }
+  return report;
+}
+
+async function importOne(store: ContentStore, actor: Actor, record: ImportArticleFields, index: number): Promise<ImportRecordResult> {
+  const slug = record.slug ?? (record.headline ? slugOf(record.headline) : null);
+  const rejected = (problems: Violation[]): ImportRecordResult => ({ index, slug, outcome: 'REJECTED', article: null, problems });
+  let article: ReturnType<typeof newArticle>;
+  try {
+    article = newArticle(record, '');
+  } catch (error) {
+    return rejected(problemsOf(error));
+  }
+  const { figures, violations } = importFigures(record.figures ?? []);
+  if (violations.length > 0) return rejected(violations);
+  try {
+    const { value, changes } = await store.write(actor, async (w) => {
+      const existing = await w.articleBySourceUrlOrSlug(article.sourceUrl, article.slug);
+      const { status, ...fields } = article;
+      const stored = existing
+        ? await w.updateArticle(existing.id, existing.version, record.status ? article : fields)
+        : await w.createArticle(article);
+      await syncFigures(w, stored.id, figures);
+      return { stored: await w.articleById(stored.id), existed: !!existing };
+    });
+    const touched = changes.articles.size + changes.figures.size > 0;
+    const outcome: ImportOutcome = !value.existed ? 'CREATED' : touched ? 'UPDATED' : 'UNCHANGED';
+    return { index, slug: value.stored!.slug, outcome, article: value.stored, problems: [] };
+  } catch (error) {
+    return rejected(problemsOf(toApiError(error, '')));
+  }
+}
+
+/** An import record's figures, checked, in an order where every whole comes before its parts. */
+function importFigures(inputs: ImportFigureFields[]) {
+  const violations: Violation[] = [];
+  const keys = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    if (keys.has(input.key)) violations.push({ field: `figures.${i}.key`, message: `repeats key "${input.key}"` });
+    keys.set(input.key, i);
+  });
+  const checked = inputs.map(({ key, partOf, ...fields }, i) => {
+    if (partOf != null && !keys.has(partOf)) violations.push({ field: `figures.${i}.partOf`, message: `names no figure key "${partOf}"` });
+    const { figure, violations: own } = newFigure('', fields, `figures.${i}`);
+    violations.push(...own);
+    return { key, partOf: partOf ?? null, figure, index: i };
+  });
+  const ordered: typeof checked = [];
+  const placed = new Set<string>();
+  while (ordered.length < checked.length && violations.length === 0) {
+    const ready = checked.filter((f) => !placed.has(f.key) && (f.partOf === null || placed.has(f.partOf)));
+    if (ready.length === 0) {
+      violations.push({ field: 'figures', message: 'partOf links form a cycle' });
+      break;
+    }
+    for (const f of ready) { ordered.push(f); placed.add(f.key); }
+  }
+  return { figures: ordered, violations };
+}
+
+/** Makes the article's keyed figures match the import: update, create, or retract. */
+async function syncFigures(w: Writer, articleId: string, figures: ReturnType<typeof importFigures>['figures']): Promise<void> {
+  const existing = new Map((await w.figuresOfArticle(articleId)).filter((f) => f.importKey).map((f) => [f.importKey!, f]));
+  const idOfKey = new Map<string, string>();
+  for (const { key, partOf, figure, index } of figures) {
+    const wanted = { ...figure, articleId, partOfId: partOf === null ? null : idOfKey.get(partOf)!, position: index };
+    const current = existing.get(key);
+    const { articleId: _, position, ...patch } = wanted;
+    const stored = current
+      ? await w.updateFigure(current.id, current.version, { ...patch, retractedAt: null, retractionReason: null })
+      : await w.createFigure({ ...wanted, importKey: key });
+    idOfKey.set(key, stored.id);
+  }
+  for (const [key, figure] of existing) {
+    if (!idOfKey.has(key) && !figure.retractedAt) {
+      await w.updateFigure(figure.id, figure.version, { retractedAt: new Date(), retractionReason: 'no longer in the imported article' }, 'RETRACT');
+    }
+  }
+  const after = await w.figuresOfArticle(articleId);
+  const violations = after.filter((f) => idOfKey.has(f.importKey ?? ''))
+    .flatMap((f) => nestingViolations(f, after, `figures.${figures.find((x) => x.key === f.importKey)!.index}`));
+  refuse(violations);
+}
+
+/** The violations an error carries (BAD_USER_INPUT), or one problem describing it. */
+function problemsOf(error: unknown): Violation[] {
+  if (error instanceof GraphQLError) {
+    const violations = error.extensions?.violations as Violation[] | undefined;
+    return (violations ?? [{ field: String(error.extensions?.argument ?? ''), message: error.message }])
+      .map((v) => ({ ...v, field: v.field.replace(/^\./, '') }));
+  }
+  throw error;
+}
+
+/** An update may not clear (set to null) a field every record must have. */
+function clearedRequired(input: object, required: string[]): Violation[] {
+  return required.filter((field) => (input as Record<string, unknown>)[field] === null)
+    .map((field) => ({ field: `input.${field}`, message: 'cannot be cleared; leave it out to keep it' }));
+}
+
+/** The fields of `input` that were given (undefined ones dropped; null kept, meaning "clear"). */
+function definedFields<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as never;
+}

@@ -1,0 +1,89 @@
+import slugify from 'slugify';
+import { z } from 'zod';
+import { splitParagraphs, joinParagraphs } from '../domain/article-text';
+import { BadUserInputError, type Violation } from '../errors';
+
+/**
+ * The documented limits of editorial input, checked before anything is written. GraphQL has
+ * already checked types and enums; these are the rules it cannot express.
+ */
+export const LIMITS = {
+  name: 200, slug: 120, bio: 5_000, headline: 300, standfirst: 1_000, body: 200_000, url: 2_048,
+  tags: 20, tag: 50, authors: 20, locations: 50, quote: 2_000, claimedBy: 200, reason: 500, importBatch: 1_000,
+} as const;
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullish();
+const slug = z.string().max(LIMITS.slug, `must be at most ${LIMITS.slug} characters`)
+  .regex(SLUG, 'must be lower-case letters and digits in words joined by single hyphens');
+const uniqueIds = (max: number) => z.array(z.string()).max(max, `must list at most ${max}`)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not list the same id twice');
+const count = z.number().int().min(0, 'must not be negative');
+
+export const AuthorInput = z.object({ name: text(LIMITS.name), slug: slug.nullish(), bio: optionalText(LIMITS.bio) });
+
+export const LocationInput = z.object({
+  name: text(LIMITS.name),
+  kind: z.string(),
+  parentId: z.string().nullish(),
+  isoCode: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166-1 alpha-2 or 3166-2 code in upper case, like PK or PK-BA').nullish(),
+  latitude: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').nullish(),
+  longitude: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').nullish(),
+});
+
+export const ArticleInput = z.object({
+  headline: text(LIMITS.headline),
+  slug: slug.nullish(),
+  standfirst: optionalText(LIMITS.standfirst),
+  body: text(LIMITS.body),
+  publishedAt: z.date().nullish(),
+  sourceUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(LIMITS.url).nullish(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR').nullish(),
+  tags: z.array(z.string().regex(/^[a-z0-9-]{1,50}$/, 'must be 1-50 lower-case letters, digits and hyphens'))
+    .max(LIMITS.tags, `must list at most ${LIMITS.tags}`).nullish(),
+  authorIds: uniqueIds(LIMITS.authors).nullish(),
+  locationIds: uniqueIds(LIMITS.locations).nullish(),
+  status: z.string().nullish(),
+});
+
+/** A figure's free-form fields; the rules across fields are in ./figure-rules. */
+export const FigureInput = z.object({
+  number: count.nullish(),
+  low: count.nullish(),
+  best: count.nullish(),
+  high: count.nullish(),
+  claimedBy: optionalText(LIMITS.claimedBy),
+  quote: text(LIMITS.quote),
+  periodStart: z.date().nullish(),
+  periodEnd: z.date().nullish(),
+}).loose();
+
+export const RetractionReason = text(LIMITS.reason);
+
+/**
+ * Checks `input` against `schema` (all of it, or only the fields present when `partial`) and
+ * resolves to the cleaned value; throws one BAD_USER_INPUT error listing every broken rule, each
+ * named by its path under `argument`.
+ */
+export function check<T extends z.ZodType>(schema: T, input: unknown, argument: string, partial = false): z.infer<T> {
+  const effective = partial && schema instanceof z.ZodObject ? schema.partial() : schema;
+  const parsed = effective.safeParse(input);
+  if (parsed.success) return parsed.data as z.infer<T>;
+  throw BadUserInputError.of(violationsOf(parsed.error, argument));
+}
+
+/** zod's issues as violations named by their input path. */
+export function violationsOf(error: z.ZodError, argument: string): Violation[] {
+  return error.issues.map((issue) => ({ field: [argument, ...issue.path].join('.'), message: issue.message }));
+}
+
+/** A slug for `text`: lower-case words joined by hyphens, cut to the limit. */
+export function slugOf(text: string): string {
+  return slugify(text, { lower: true, strict: true }).slice(0, LIMITS.slug).replace(/-+$/, '');
+}
+
+/** A body in canonical form: trimmed paragraphs separated by exactly one blank line. */
+export function canonicalBody(body: string): string {
+  return joinParagraphs(splitParagraphs(body.replace(/\r\n?/g, '\n')));
+}
