@@ -1,3 +1,5 @@
+import slugify from 'slugify';
+
 /**
  * Turns the text of a scraped news page into an article: headline, byline, clean paragraphs.
  * Page furniture (share buttons, photo captions of the author, comment prompts) is dropped.
@@ -73,4 +75,12 @@ export function sentenceContaining(text: string, wording: string): string | unde
 /** Words in a clean body: runs of non-space characters. */
 export function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** The longest slug the graph stores. */
+export const MAX_SLUG_LENGTH = 120;
+
+/** A slug for `text`: lower-case ASCII words joined by single hyphens, at most MAX_SLUG_LENGTH long. */
+export function slugOf(text: string): string {
+  return slugify(text, { lower: true, strict: true }).slice(0, MAX_SLUG_LENGTH).replace(/-+$/, '');
 }

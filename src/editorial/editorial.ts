@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { slugOf } from '../domain/article-text';
 import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';
 import { BadUserInputError, ConflictError, NotFoundError, type Violation } from '../errors';
 import * as StoreErrors from '../store/errors';
@@ -9,7 +10,7 @@ import type {
 import type { ContentStore, Writer } from '../store/store';
 import { nestingViolations, periodViolations, resolveBounds, type BoundsInput } from './figure-rules';
 import {
-  ArticleInput, AuthorInput, FigureInput, LocationInput, RetractionReason, canonicalBody, check, slugOf, violationsOf,
+  ArticleInput, AuthorInput, FigureInput, LocationInput, RetractionReason, canonicalBody, check, violationsOf,
 } from './inputs';
 
 /** Who writes: recorded in every revision (an API key's name and id, or the import CLI). */

@@ -1,6 +1,5 @@
-import slugify from 'slugify';
 import { z } from 'zod';
-import { splitParagraphs, joinParagraphs } from '../domain/article-text';
+import { MAX_SLUG_LENGTH, joinParagraphs, splitParagraphs } from '../domain/article-text';
 import { BadUserInputError, type Violation } from '../errors';
 
 /**
@@ -8,7 +7,7 @@ import { BadUserInputError, type Violation } from '../errors';
  * already checked types and enums; these are the rules it cannot express.
  */
 export const LIMITS = {
-  name: 200, slug: 120, bio: 5_000, headline: 300, standfirst: 1_000, body: 200_000, url: 2_048,
+  name: 200, slug: MAX_SLUG_LENGTH, bio: 5_000, headline: 300, standfirst: 1_000, body: 200_000, url: 2_048,
   tags: 20, tag: 50, authors: 20, locations: 50, quote: 2_000, claimedBy: 200, reason: 500, importBatch: 1_000,
 } as const;
 
@@ -76,11 +75,6 @@ export function check<T extends z.ZodType>(schema: T, input: unknown, argument: 
 /** zod's issues as violations named by their input path. */
 export function violationsOf(error: z.ZodError, argument: string): Violation[] {
   return error.issues.map((issue) => ({ field: [argument, ...issue.path].join('.'), message: issue.message }));
-}
-
-/** A slug for `text`: lower-case words joined by hyphens, cut to the limit. */
-export function slugOf(text: string): string {
-  return slugify(text, { lower: true, strict: true }).slice(0, LIMITS.slug).replace(/-+$/, '');
 }
 
 /** A body in canonical form: trimmed paragraphs separated by exactly one blank line. */

@@ -12,14 +12,13 @@
  */
 import { Faker, en } from '@faker-js/faker';
 import { City, Country, State, type ICity } from 'country-state-city';
-import slugify from 'slugify';
 import {
   CODING, boundsFor,
   type Bounds, type ClaimantType, type Group, type LocationKind, type Outcome, type Qualifier, type Verification,
 } from '../domain/casualty';
 import type { LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from '../store/records';
 import type { ContentStore } from '../store/store';
-import { joinParagraphs } from '../domain/article-text';
+import { joinParagraphs, slugOf } from '../domain/article-text';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_BATCH_SIZE = 2_000;
@@ -150,10 +149,6 @@ function chance(faker: Faker, probability: number): boolean {
 function logNumber(faker: Faker, min: number, max: number): number {
   const n = Math.round(Math.exp(faker.number.float({ min: Math.log(min), max: Math.log(max) })));
   return Math.min(max, Math.max(min, n));
-}
-
-function slugOf(text: string): string {
-  return slugify(text, { lower: true, strict: true });
 }
 
 function capitalize(text: string): string {

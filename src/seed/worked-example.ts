@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import slugify from 'slugify';
 import { z } from 'zod';
 import {
   CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../domain/casualty';
 import type { ContentStore } from '../store/store';
-import { joinParagraphs, parseScrapedArticle, sentenceContaining } from '../domain/article-text';
+import { joinParagraphs, parseScrapedArticle, sentenceContaining, slugOf } from '../domain/article-text';
 
 const CONTENT_DIR = join(__dirname, 'content');
 
@@ -83,7 +82,6 @@ export async function loadCodedArticle(store: ContentStore, { coding, page } = r
   }
   const placeId = (name: string) => placeIds.get(name)!;
 
-  const slugOf = (text: string) => slugify(text, { lower: true, strict: true });
   const existing = await store.authorsBySlugs(page.bylines.map(slugOf));
   const missing = page.bylines.filter((_, i) => !existing[i]);
   const created = await store.insertAuthors(missing.map((name) => ({ slug: slugOf(name), name, bio: null })));

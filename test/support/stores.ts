@@ -51,6 +51,17 @@ export function newSchemaName(): string {
   return `ng_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
+/** Drops a test's PostgreSQL schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const admin = new Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Opens an empty database of `engine`, unmigrated. */
 export async function openTestDb(engine: Engine): Promise<TestDb> {
   if (engine === 'pglite') {
@@ -63,10 +74,7 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
     engine, db, schema,
     async dispose() {
       await db.close();
-      const admin = new Client({ connectionString: TEST_DATABASE_URL });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-      await admin.end();
+      await dropSchema(schema);
     },
   };
 }

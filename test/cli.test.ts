@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { openStore } from '../src/store/open';
+import { startTestGateway } from './support/gateway';
+import { TEST_DATABASE_URL, postgresAvailable } from './support/services';
+import { dropSchema, newSchemaName } from './support/stores';
+
+const ROOT = join(__dirname, '..');
+const run = promisify(execFile);
+
+/** The environment that points a CLI at a store: a PGlite directory, or a PostgreSQL schema. */
+type StoreEnv = { PGLITE_DATA_DIR: string } | { DATABASE_URL: string; DATABASE_SCHEMA: string };
+
+/** Runs `npm run <script>`'s command directly (tsx) against `store`; never throws on exit codes. */
+async function cli(script: string, args: string[], store: StoreEnv) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script, ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', PGLITE_DATA_DIR: '', ...store } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('command-line tools', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'newsgate-cli-'));
+  const pglite = { PGLITE_DATA_DIR: dir };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const good = (slug: string) => ({
+    headline: `Floods in ${slug}`, slug, body: 'At least 7 people died in the floods.', status: 'PUBLISHED',
+    publishedAt: '2026-03-01T08:00:00Z', sourceUrl: `https://example.org/${slug}`,
+    figures: [{ key: 'dead', outcome: 'KILLED', group: 'UNSPECIFIED', qualifier: 'AT_LEAST', number: 7,
+      claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'At least 7 people died in the floods.' }],
+  });
+
+  it('imports NDJSON: stores the good records, reports the bad ones by field, and is idempotent', async () => {
+    const file = join(dir, 'articles.ndjson');
+    const bad = { ...good('bad-one'), figures: [{ ...good('x').figures[0], number: -1 }] };
+    writeFileSync(file, [good('valley'), bad, '{ not json', good('delta')].map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n'));
+
+    const first = await cli('src/cli/import.ts', [file], pglite);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('created 2, updated 0, unchanged 0, rejected 2 of 4 records');
+    expect(first.stderr).toMatch(/record 1 \(bad-one\) rejected:\n\s+figures\.0\.number: must not be negative/);
+    expect(first.stderr).toMatch(/line 3: not JSON/);
+
+    const second = await cli('src/cli/import.ts', [file], pglite);
+    expect(second.stdout).toContain('created 0, updated 0, unchanged 2, rejected 2 of 4 records');
+
+    const store = await openStore({ pgliteDataDir: dir });
+    try {
+      expect(await store.countArticles({})).toBe(2);
+      const [valley] = await store.articlesBySlugs(['valley']);
+      expect(valley?.publishedAt?.toISOString()).toBe('2026-03-01T08:00:00.000Z');
+      expect(await store.scoped({ unpublished: true }).articlesBySlugs(['bad-one'])).toEqual([null]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  // PostgreSQL, because a revoke must reach a gateway that is running (PGlite serves one process).
+  (postgresAvailable() ? it : it.skip)('creates an editor key that works against a running gateway, lists it, and revokes it', async () => {
+    const schema = newSchemaName();
+    const pg = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    const created = await cli('src/cli/keys.ts', ['create', '--role', 'editor', '--name', 'Night desk'], pg);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim().split('\n').at(-1)!;
+    expect(key).toMatch(/^ngk_[0-9a-f]{16}_/);
+    const id = key.split('_')[1];
+
+    const store = await openStore({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema });
+    const api = await startTestGateway(store);
+    try {
+      const write = () => api.gql(`mutation { createAuthor(input: { name: "Via CLI key" }) { slug } }`, undefined, { authorization: `Bearer ${key}` });
+      expect((await write()).data).toEqual({ createAuthor: { slug: 'via-cli-key' } });
+      const listed = await cli('src/cli/keys.ts', ['list'], pg);
+      expect(listed.stdout).toMatch(new RegExp(`${id}\\s+editor\\s+live .* Night desk`));
+      expect((await cli('src/cli/keys.ts', ['revoke', id], pg)).stdout).toContain(`revoked key ${id}`);
+      const refused = await write();
+      expect(refused.status).toBe(401);
+      expect(refused.errors![0].message).toMatch(/revoked/);
+    } finally {
+      await api.stop();
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('explains its usage on bad arguments', async () => {
+    const bad = await cli('src/cli/keys.ts', ['create', '--role', 'owner'], pglite);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--role must be editor or admin[\s\S]*usage:/);
+  });
+});
