@@ -7,8 +7,14 @@ import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
+import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
 
-/** Every resolver, one file per GraphQL type. */
+/** Every resolver, one file per GraphQL type (Stats.ts holds the statistics types and their Query fields). */
 export const resolvers: Resolvers = {
-  Query, Mutation, Article, Author, Location, CasualtyFigure, ArticleRevision, CasualtyFigureRevision, DateTime,
+  Query: { ...Query, ...StatsQuery },
+  Mutation,
+  Article, Author, Location, CasualtyFigure,
+  ArticleRevision, CasualtyFigureRevision,
+  StatsBucket, RegionSummary,
+  DateTime,
 };

@@ -16,6 +16,17 @@ const Environment = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SEED_WORKED_EXAMPLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  PLAYGROUND: z.enum(['true', 'false']).optional(),
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1).optional(),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(1).optional(),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).optional(),
+  MAX_ALIASES: z.coerce.number().int().min(1).optional(),
+  MAX_DIRECTIVES: z.coerce.number().int().min(1).optional(),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).optional(),
+  COST_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  READINESS_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
@@ -31,6 +42,18 @@ export interface Config {
   pagination: { defaultPageSize: number; maxPageSize: number };
   seedWorkedExample: boolean;
   shutdownTimeoutMs: number;
+  /** The HTTP edge; unset fields keep the defaults of src/http (which depend on `production`). */
+  http: {
+    playground?: boolean;
+    introspection?: boolean;
+    limits: {
+      maxBodyBytes?: number; maxTokens?: number; maxDepth?: number; maxAliases?: number;
+      maxDirectives?: number; maxCost?: number; assumedListSize?: number;
+    };
+    /** Path of the trusted-documents manifest; unset: any operation may run. */
+    trustedDocumentsPath?: string;
+    readinessTimeoutMs: number;
+  };
 }
 
 /** Thrown when the environment is invalid; its message lists every problem at once. */
@@ -60,5 +83,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagination: { defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE },
     seedWorkedExample: e.SEED_WORKED_EXAMPLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http: {
+      playground: e.PLAYGROUND === undefined ? undefined : e.PLAYGROUND === 'true',
+      introspection: e.INTROSPECTION === undefined ? undefined : e.INTROSPECTION === 'true',
+      limits: {
+        maxBodyBytes: e.MAX_BODY_BYTES, maxTokens: e.MAX_QUERY_TOKENS, maxDepth: e.MAX_QUERY_DEPTH,
+        maxAliases: e.MAX_ALIASES, maxDirectives: e.MAX_DIRECTIVES, maxCost: e.MAX_QUERY_COST,
+        assumedListSize: e.COST_LIST_SIZE,
+      },
+      trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
+      readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    },
   };
 }

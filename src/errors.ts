@@ -11,6 +11,18 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  // Refused at the HTTP edge before anything runs (src/http/): HTTP 400 unless noted.
+  /** The request is not a GraphQL request at all (e.g. a body that is not JSON). */
+  BAD_REQUEST = 'BAD_REQUEST',
+  /** The request body is larger than the configured limit. HTTP 413. */
+  BODY_SIZE_LIMIT_EXCEEDED = 'BODY_SIZE_LIMIT_EXCEEDED',
+  TOKEN_LIMIT_EXCEEDED = 'TOKEN_LIMIT_EXCEEDED',
+  DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',
+  ALIAS_LIMIT_EXCEEDED = 'ALIAS_LIMIT_EXCEEDED',
+  DIRECTIVE_LIMIT_EXCEEDED = 'DIRECTIVE_LIMIT_EXCEEDED',
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  /** Trusted-documents mode is on and the operation is not on the list. */
+  DOCUMENT_NOT_TRUSTED = 'DOCUMENT_NOT_TRUSTED',
 }
 
 /** One broken rule: the input field (a dotted path) and what the rule is. */

@@ -4,7 +4,9 @@
  */
 import type { Connection } from './pagination';
 import type { ImportRecordResult, ImportReport } from './editorial/editorial';
-import type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord } from './store/records';
+import type {
+  ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord, StatsBucket, StatsResult,
+} from './store/records';
 
 export type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord };
 
@@ -18,3 +20,6 @@ export type ArticleConnectionModel = Connection<ArticleRecord>;
 export type AuthorConnectionModel = Connection<AuthorRecord>;
 export type LocationConnectionModel = Connection<LocationRecord>;
 export type CasualtyFigureConnectionModel = Connection<CasualtyFigureRecord>;
+export type CasualtyStatsModel = StatsResult;
+export type StatsBucketModel = StatsBucket;
+export type RegionSummaryModel = { region: LocationRecord };

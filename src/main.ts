@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
+import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway } from './server';
 import { openStore } from './store/open';
 
@@ -17,7 +18,17 @@ async function main(config: Config): Promise<void> {
     const id = await loadCodedArticle(store);
     log.info({ articleId: id }, 'empty store: loaded the worked example');
   }
-  const gateway = await createGateway({ config, store, log });
+  const trustedDocuments = config.http.trustedDocumentsPath ? TrustedDocuments.load(config.http.trustedDocumentsPath) : undefined;
+  const gateway = await createGateway({
+    config, store, log,
+    http: {
+      playground: { enabled: config.http.playground },
+      introspection: config.http.introspection,
+      limits: config.http.limits,
+      trustedDocuments,
+      readiness: { schemaVersion: () => store.schemaVersion(), timeoutMs: config.http.readinessTimeoutMs },
+    },
+  });
   const url = await gateway.listen(config.port, config.host);
   log.info({ url }, 'newsgate is serving GraphQL');
 

@@ -1,10 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -13,6 +11,12 @@ import { viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { ErrorCode, MASKED_MESSAGE, isExpected } from './errors';
+import { jsonBody } from './http/body';
+import { type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
+import { lastResortErrorHandler } from './http/error-response';
+import { labelTokenLimit } from './http/limits';
+import type { GatewayMetrics } from './http/metrics';
+import { requestLogger } from './http/request-log';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 import type { ContentStore } from './store/store';
@@ -21,23 +25,23 @@ export interface GatewayDependencies {
   config: Pick<Config, 'pagination' | 'production'>;
   store: ContentStore;
   log: Logger;
+  /**
+   * The HTTP edge: playground, request limits, trusted documents, health, metrics (src/http/edge.ts).
+   * Every part has a default.
+   */
+  http?: HttpEdgeOptions;
 }
 
 export interface Gateway {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
+  /** Its Prometheus metrics, also served at /metrics. */
+  metrics: GatewayMetrics;
   /** Starts listening; resolves to the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops taking requests and resolves once those in flight have been answered. */
   stop(): Promise<void>;
-}
-
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/** The caller's request id when it is a sane token, a fresh one otherwise. */
-function requestIdOf(header: string | string[] | undefined): string {
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 /** Logs every error the gateway did not raise on purpose, with the request id. */
@@ -73,19 +77,28 @@ export function maskUnexpected(formatted: GraphQLFormattedError, error: unknown)
   };
 }
 
-/** Builds the HTTP server with the GraphQL endpoint at /graphql. Nothing listens until `listen`. */
-export async function createGateway({ config, store, log }: GatewayDependencies): Promise<Gateway> {
+/**
+ * Builds the HTTP server: the GraphQL endpoint at /graphql (GraphiQL for browsers outside
+ * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
+ * listens until `listen`.
+ */
+export async function createGateway({ config, store, log, http: httpOptions }: GatewayDependencies): Promise<Gateway> {
+  const edge = resolveHttpEdge(httpOptions, config.production, log);
+  let stopping = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogger(log));
+  app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
   const httpServer = http.createServer(app);
+  const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
-    formatError: maskUnexpected,
+    formatError: (formatted, error) => labelTokenLimit(maskUnexpected(formatted, error)),
     includeStacktraceInErrorResponses: !config.production,
-    introspection: true,
+    ...edgeApolloOptions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
+      ...edgePlugins,
       unexpectedErrorLogger(),
     ],
     logger: log,
@@ -95,21 +108,21 @@ export async function createGateway({ config, store, log }: GatewayDependencies)
   app.use(
     '/graphql',
     cors<cors.CorsRequest>(),
-    express.json({ limit: '100kb' }),
+    ...jsonBody(edge.limits.maxBodyBytes, edge.metrics.countError),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = requestIdOf(req.headers['x-request-id']);
-        res.setHeader('x-request-id', requestId);
+      context: async ({ req }) => {
         const viewer = await viewerOf(store, req.headers.authorization);
-        return createContext({ store, pagination: config.pagination, log }, requestId, viewer);
+        return createContext({ store, pagination: config.pagination, log }, String(req.id), viewer);
       },
     }),
   );
+  app.use(lastResortErrorHandler(log));
 
   return {
     app,
     httpServer,
     apollo,
+    metrics: edge.metrics,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -119,6 +132,9 @@ export async function createGateway({ config, store, log }: GatewayDependencies)
         });
       });
     },
-    stop: () => apollo.stop(),
+    stop: () => {
+      stopping = true;
+      return apollo.stop();
+    },
   };
 }

@@ -7,6 +7,11 @@ describe('configuration', () => {
       store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
       seedWorkedExample: true, shutdownTimeoutMs: 10000,
+      http: {
+        playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
+        limits: { maxBodyBytes: undefined, maxTokens: undefined, maxDepth: undefined, maxAliases: undefined,
+          maxDirectives: undefined, maxCost: undefined, assumedListSize: undefined },
+      },
     });
   });
 
@@ -28,6 +33,12 @@ describe('configuration', () => {
   it('refuses a default page larger than the cap, and two stores at once', () => {
     expect(() => loadConfig({ DEFAULT_PAGE_SIZE: '50', MAX_PAGE_SIZE: '10' })).toThrow(/DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db', PGLITE_DATA_DIR: '/tmp/x' })).toThrow(/PGLITE_DATA_DIR/);
+  });
+
+  it('reads the HTTP edge\'s switches and limits', () => {
+    const { http } = loadConfig({ PLAYGROUND: 'false', MAX_QUERY_DEPTH: '7', TRUSTED_DOCUMENTS: 'docs.json' });
+    expect(http).toMatchObject({ playground: false, limits: { maxDepth: 7 }, trustedDocumentsPath: 'docs.json' });
+    expect(() => loadConfig({ MAX_QUERY_COST: '0' })).toThrow(/MAX_QUERY_COST/);
   });
 
   it('treats empty variables as unset', () => {

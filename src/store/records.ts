@@ -178,3 +178,57 @@ export interface Changes {
   articles: Set<string>;
   figures: Set<string>;
 }
+
+export type StatsDimension = 'REGION' | 'GROUP' | 'OUTCOME' | 'VERIFICATION' | 'CLAIMANT_TYPE' | 'TIME';
+export type TimeBucket = 'DAY' | 'WEEK' | 'MONTH' | 'YEAR';
+export type RegionLevel = 'COUNTRY' | 'ADMIN1' | 'ADMIN2' | 'LOCALITY';
+
+export interface StatsFilter {
+  /** A region and everything below it. */
+  locationId?: string | null;
+  /** Inclusive; on the figure's date (its period, else its article's publication). */
+  periodFrom?: Date | null;
+  /** Exclusive. */
+  periodTo?: Date | null;
+  outcome?: Outcome[] | null;
+  group?: Group[] | null;
+  /** Which verifications count; CONFIRMED and REPORTED when absent. */
+  verification?: Verification[] | null;
+  claimantType?: ClaimantType[] | null;
+  articleIds?: string[] | null;
+}
+
+export interface StatsQuery {
+  filter: StatsFilter;
+  groupBy: StatsDimension[];
+  regionLevel: RegionLevel;
+  timeBucket: TimeBucket;
+}
+
+/** One bucket: the dimensions grouped by (others null) and the honest sums of its figures. */
+export interface StatsBucket {
+  regionId: string | null;
+  /** The rest of a place's figures that could not be placed at the requested level. */
+  unallocated: boolean;
+  group: Group | null;
+  outcome: Outcome | null;
+  verification: Verification | null;
+  claimantType: ClaimantType | null;
+  /** The start of the time bucket, when grouping by time. */
+  period: Date | null;
+  /** Grouping by time, the bucket of figures with no date. */
+  undated: boolean;
+  low: number;
+  best: number | null;
+  high: number | null;
+  figures: number;
+  articles: number;
+}
+
+export interface StatsResult {
+  buckets: StatsBucket[];
+  total: StatsBucket;
+  /** Per verification the filter left out: the figures and the low they would add. */
+  leftOut: { verification: Verification; figures: number; low: number }[];
+  includedVerifications: Verification[];
+}

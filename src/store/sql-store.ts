@@ -3,14 +3,16 @@ import type { Db, Queryable } from './db';
 import type {
   ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
   LocationFilter, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest,
-  ApiKeyRecord, ReadScope, RevisionEntity, RevisionRecord, SortKey,
+  ApiKeyRecord, ReadScope, RevisionEntity, RevisionRecord, SortKey, StatsQuery,
 } from './records';
+import { casualtyStats } from './sql-stats';
 import type { ContentStore, IdKind, Writer } from './store';
 import {
   ARTICLE_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, LOCATION_COLUMNS, Params, columns, groupedInKeyOrder,
   inKeyOrder, linkAncestors, toDbId, toDbIds,
 } from './sql-common';
 import { SqlWriter } from './sql-writer';
+import { currentVersion } from './migrate';
 
 const API_KEY_SELECT = `SELECT id, name, role, secret_hash AS "secretHash", created_at AS "createdAt",
   revoked_at AS "revokedAt" FROM api_keys`;
@@ -271,6 +273,10 @@ export class SqlStore implements ContentStore {
     return rows[0].n;
   }
 
+  casualtyStats(query: StatsQuery) {
+    return casualtyStats(this.db, this.scope, query);
+  }
+
   // ---- writes ---------------------------------------------------------------------------------
 
   allocateIds(kind: IdKind, count: number) {
@@ -460,6 +466,10 @@ export class SqlStore implements ContentStore {
 
   async ping() {
     await this.db.query('SELECT 1');
+  }
+
+  schemaVersion() {
+    return currentVersion(this.db);
   }
 
   close() {

@@ -2,7 +2,7 @@ import type {
   ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
   CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
-  RevisionEntity, RevisionRecord,
+  RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
 
 export type IdKind = 'authors' | 'locations' | 'articles' | 'casualty_figures';
@@ -41,6 +41,9 @@ export interface ContentStore {
   countLocations(filter: LocationFilter): Promise<number>;
   listFigures(filter: CasualtyFilter, page: PageRequest): Promise<Page<CasualtyFigureRecord>>;
   countFigures(filter: CasualtyFilter): Promise<number>;
+
+  /** Casualty statistics without double counting (see ./sql-stats.ts for the rules). */
+  casualtyStats(query: StatsQuery): Promise<StatsResult>;
 
   /** Takes `count` fresh ids from a table's sequence, so callers can link records before writing them. */
   allocateIds(kind: IdKind, count: number): Promise<string[]>;
@@ -81,6 +84,8 @@ export interface ContentStore {
   isEmpty(): Promise<boolean>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
+  /** The highest migration applied to the database. */
+  schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }
 

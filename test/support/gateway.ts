@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { HttpEdgeOptions } from '../../src/http/edge';
 import { createGateway, type Gateway } from '../../src/server';
 import type { ContentStore } from '../../src/store/store';
 
@@ -19,10 +20,10 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** Starts the real HTTP gateway over `store` on a free loopback port. */
+/** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
 export async function startTestGateway(
   store: ContentStore,
-  options: { production?: boolean; maxPageSize?: number } = {},
+  options: { production?: boolean; maxPageSize?: number; http?: HttpEdgeOptions } = {},
 ): Promise<TestGateway> {
   const logs: Record<string, any>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)); } });
@@ -33,6 +34,7 @@ export async function startTestGateway(
     },
     store,
     log,
+    http: options.http,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -1,0 +1,45 @@
+import { BadUserInputError } from '../src/errors';
+import type { QueryResolvers, RegionSummaryResolvers, StatsBucketResolvers } from '../src/generated/graphql';
+import { pageRequest } from '../src/pagination';
+import type { StatsFilter } from '../src/store/records';
+import { loadAll } from './Article';
+
+/** Checks what the graph's types cannot: each dimension once, and a period that runs forwards. */
+function checkStatsArguments(filter: StatsFilter, groupBy: readonly string[]): void {
+  const repeated = groupBy.find((dimension, i) => groupBy.indexOf(dimension) !== i);
+  if (repeated) throw new BadUserInputError('groupBy', `lists ${repeated} twice; give each dimension at most once`);
+  if (filter.periodFrom && filter.periodTo && filter.periodFrom > filter.periodTo) {
+    throw new BadUserInputError('filter.periodFrom', 'must not be after `periodTo`');
+  }
+}
+
+export const StatsQuery: Pick<QueryResolvers, 'casualtyStats' | 'regionSummary'> = {
+  casualtyStats(_, { filter, groupBy, regionLevel, timeBucket }, { store }) {
+    const where = filter ?? {};
+    const dimensions = groupBy ?? [];
+    checkStatsArguments(where, dimensions);
+    return store.casualtyStats({ filter: where, groupBy: dimensions, regionLevel: regionLevel ?? 'ADMIN1', timeBucket: timeBucket ?? 'MONTH' });
+  },
+  async regionSummary(_, { locationId }, { loaders }) {
+    const region = await loaders.locationById.load(locationId);
+    return region && { region };
+  },
+};
+
+export const StatsBucket: StatsBucketResolvers = {
+  region: (bucket, _, { loaders }) => (bucket.regionId ? loaders.locationById.load(bucket.regionId) : null),
+};
+
+export const RegionSummary: RegionSummaryResolvers = {
+  ancestors: ({ region }, _, { loaders }) => loaders.ancestorsOfLocation.load(region.id),
+  children: ({ region }, _, { loaders }) => loaders.childrenOfLocation.load(region.id),
+  articleCount: ({ region }, _, { store }) => store.countArticles({ locationId: region.id }),
+  async latestArticles({ region }, { first }, { store, loaders, pagination }) {
+    const page = await store.listArticles({ locationId: region.id }, 'PUBLISHED_AT_DESC', pageRequest({ first }, pagination));
+    loaders.primeArticles(page.rows);
+    return loadAll(page.rows.map((article) => article.id), (id) => loaders.articleById.load(id));
+  },
+  killed: ({ region }, _, { store }) => store.casualtyStats({
+    filter: { locationId: region.id, outcome: ['KILLED'] }, groupBy: ['GROUP'], regionLevel: 'ADMIN1', timeBucket: 'MONTH',
+  }),
+};

@@ -1,0 +1,60 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ErrorCode } from '../errors';
+import { sendGraphQLError } from './error-response';
+
+/** How large a request body may be, in bytes, after any content encoding is undone. */
+export const DEFAULT_BODY_LIMIT_BYTES = 102_400;
+
+/** body-parser's errors carry an HTTP status, and most a `type` naming what went wrong. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** What a client is told for each body-parser failure; others get their own status and BAD_REQUEST. */
+const REFUSALS: Record<string, { status: number; code: ErrorCode; message: (error: BodyParserError) => string }> = {
+  'entity.too.large': {
+    status: 413,
+    code: ErrorCode.BODY_SIZE_LIMIT_EXCEEDED,
+    message: (error) => `the request body is larger than ${error.limit} bytes: send variables instead of inlined data, or split the request`,
+  },
+  'entity.parse.failed': {
+    status: 400,
+    code: ErrorCode.BAD_REQUEST,
+    message: () => 'the request body is not a JSON object: send {"query": "...", "variables": {...}}',
+  },
+  'charset.unsupported': { status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'the request body must be UTF-8' },
+  'encoding.unsupported': {
+    status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'unsupported Content-Encoding: send identity, gzip, deflate or br',
+  },
+};
+
+/**
+ * Parses JSON request bodies of at most `limitBytes` (an object or an array, as body-parser's
+ * strict mode allows), then turns every failure to read one into a GraphQL-style JSON error (see
+ * `sendGraphQLError`) instead of Express's HTML error page: BODY_SIZE_LIMIT_EXCEEDED with 413 for a
+ * body too large, BAD_REQUEST with 400 (415 for an unsupported charset or encoding) for any other
+ * body it cannot read (not JSON, not decompressible, cut short). Errors without a 4xx status are
+ * passed on.
+ * Nothing is parsed, nor any store touched, for a refused body; `onRefuse` hears each refusal's code
+ * (for the metrics). Mount both handlers, in order.
+ */
+export function jsonBody(
+  limitBytes = DEFAULT_BODY_LIMIT_BYTES, onRefuse: (code: ErrorCode) => void = () => undefined,
+): [RequestHandler, ErrorRequestHandler] {
+  const refuseUnreadableBody: ErrorRequestHandler = (error: BodyParserError, _req, res, next) => {
+    const refusal = error.type ? REFUSALS[error.type] : undefined;
+    if (refusal) {
+      onRefuse(refusal.code);
+      sendGraphQLError(res, refusal.status, refusal.code, refusal.message(error));
+    } else if (error.status && error.status >= 400 && error.status < 500) {
+      // Also a body that does not decompress (a zlib error body-parser passes on with status 400).
+      onRefuse(ErrorCode.BAD_REQUEST);
+      sendGraphQLError(res, error.status, ErrorCode.BAD_REQUEST, 'the request body could not be read: check its Content-Encoding and Content-Length');
+    } else {
+      next(error);
+    }
+  };
+  return [express.json({ limit: limitBytes }), refuseUnreadableBody];
+}

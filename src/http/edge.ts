@@ -1,0 +1,120 @@
+import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
+import { Router } from 'express';
+import type { Context } from '../context';
+import type { Logger } from '../logger';
+import type { PageLimits } from '../pagination';
+import type { ContentStore } from '../store/store';
+import { type ReadinessOptions, healthRoutes } from './health';
+import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
+import { GatewayMetrics } from './metrics';
+import { DEFAULT_PLAYGROUND_ASSETS_PATH, type PlaygroundOptions, playgroundAssetRoutes, playgroundLandingPage } from './playground';
+import type { TrustedDocuments } from './trusted-documents';
+
+/**
+ * Everything between a client and the resolvers, as `createGateway` takes it. Every field is
+ * optional; the defaults are safe for production and convenient in development.
+ */
+export interface HttpEdgeOptions {
+  /** GraphiQL at the endpoint for browsers. Default: enabled outside production, files at `/playground`. */
+  playground?: Partial<PlaygroundOptions>;
+  /**
+   * Schema introspection. Default: on outside production. When off, error messages also stop
+   * suggesting names ("Did you mean …?"), which would reveal the schema all the same.
+   */
+  introspection?: boolean;
+  /** Request limits; each one left out keeps its default (DEFAULT_LIMITS in ./limits.ts). */
+  limits?: Partial<Limits>;
+  /** Trusted-documents mode: when given, only these operations run (see ./trusted-documents.ts). */
+  trustedDocuments?: TrustedDocuments;
+  /** Called for every operation that passed the limits; see `RateLimiter`. */
+  rateLimiter?: RateLimiter;
+  /** What /readyz checks besides the store's ping. */
+  readiness?: ReadinessOptions;
+  /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */
+  metrics?: GatewayMetrics;
+  /**
+   * Apollo keeps parsed, validated documents so a repeated operation skips both; this bounds that
+   * cache, in bytes of the documents' JSON (their heap footprint is several times larger). Documents
+   * later refused by a limit are kept too (refusing them again is cheap), so a client can fill the
+   * cache but not grow it. Default 8 MiB: hundreds of ordinary operations (Apollo's own default is 30).
+   */
+  documentCacheBytes?: number;
+}
+
+export const DEFAULT_DOCUMENT_CACHE_BYTES = 8 * 2 ** 20;
+
+/** The options with every default applied and checked. */
+export interface HttpEdge {
+  playground: PlaygroundOptions;
+  introspection: boolean;
+  limits: Limits;
+  trustedDocuments?: TrustedDocuments;
+  rateLimiter?: RateLimiter;
+  readiness: ReadinessOptions;
+  metrics: GatewayMetrics;
+  documentCacheBytes: number;
+}
+
+/**
+ * Applies the defaults (which depend on `production`) and checks the limits; throws an Error that
+ * names every bad limit.
+ */
+export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boolean, log: Logger): HttpEdge {
+  return {
+    playground: {
+      enabled: options.playground?.enabled ?? !production,
+      assetsPath: options.playground?.assetsPath ?? DEFAULT_PLAYGROUND_ASSETS_PATH,
+    },
+    introspection: options.introspection ?? !production,
+    limits: checkLimits({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) }),
+    trustedDocuments: options.trustedDocuments,
+    rateLimiter: options.rateLimiter,
+    readiness: options.readiness ?? {},
+    metrics: options.metrics ?? new GatewayMetrics({ log }),
+    documentCacheBytes: options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES,
+  };
+}
+
+/**
+ * What Apollo Server gets from the edge: introspection and name suggestions, the token limit, the
+ * bounded document cache, the trusted documents as persisted queries, and the plugins for the
+ * playground (or no landing page at all: Apollo's default one loads from a CDN), metrics and
+ * limits. CSRF prevention and refusing batched requests are Apollo's defaults and stay on.
+ */
+export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: Logger): Pick<
+  ApolloServerOptions<Context>,
+  'introspection' | 'hideSchemaDetailsFromClientErrors' | 'parseOptions' | 'persistedQueries' | 'documentStore'
+> & { plugins: ApolloServerPlugin<Context>[] } {
+  return {
+    introspection: edge.introspection,
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: edge.documentCacheBytes }),
+    hideSchemaDetailsFromClientErrors: !edge.introspection,
+    parseOptions: parseOptionsFor(edge.limits),
+    ...(edge.trustedDocuments ? { persistedQueries: edge.trustedDocuments.persistedQueries() } : {}),
+    plugins: [
+      edge.playground.enabled ? playgroundLandingPage(edge.playground, log) : ApolloServerPluginLandingPageDisabled(),
+      edge.metrics.plugin(),
+      limitsPlugin({ limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, rateLimiter: edge.rateLimiter }),
+    ],
+  };
+}
+
+/**
+ * The edge's own routes: `/healthz`, `/readyz`, `/metrics`, and the playground's files when it is
+ * enabled. Mount before the GraphQL endpoint.
+ */
+export function edgeRoutes(edge: HttpEdge, deps: { store: ContentStore; log: Logger; isStopping: () => boolean }): Router {
+  const router = Router();
+  router.use(healthRoutes({ ...deps, readiness: edge.readiness }));
+  router.get('/metrics', edge.metrics.handler());
+  if (edge.playground.enabled) router.use(edge.playground.assetsPath, playgroundAssetRoutes());
+  return router;
+}
+
+/** The entries whose value is not undefined, so `{ maxDepth: undefined }` keeps the default. */
+function definedOnly<T extends object>(partial: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,199 @@
+import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule, validate } from 'graphql';
+import type { Context } from '../context';
+import { ErrorCode } from '../errors';
+import type { PageLimits } from '../pagination';
+import { DEFAULT_BODY_LIMIT_BYTES } from './body';
+import { DEFAULT_ASSUMED_LIST_SIZE, operationCost } from './query-cost';
+import { type TrustedDocuments, untrustedDocumentError } from './trusted-documents';
+
+/**
+ * What one request may ask for. Each limit refuses a request past it before anything runs, with
+ * HTTP 400 (413 for the body) and its own `extensions.code`; a request exactly at a limit passes.
+ */
+export interface Limits {
+  /** Request body, in bytes (BODY_SIZE_LIMIT_EXCEEDED, HTTP 413). */
+  maxBodyBytes: number;
+  /** Lexical tokens in the document, counted while parsing (TOKEN_LIMIT_EXCEEDED). */
+  maxTokens: number;
+  /** Levels of nested fields: `{ a { b } }` is 2; `__schema` is not counted (DEPTH_LIMIT_EXCEEDED). */
+  maxDepth: number;
+  /** Aliased fields, fragments included; `__typename` aliases are free (ALIAS_LIMIT_EXCEEDED). */
+  maxAliases: number;
+  /** Directive uses, fragments included (DIRECTIVE_LIMIT_EXCEEDED). */
+  maxDirectives: number;
+  /** Estimated cost, by the rule of query-cost.ts (COST_LIMIT_EXCEEDED). */
+  maxCost: number;
+  /** In the cost: the length assumed for a list without `first`. */
+  assumedListSize: number;
+}
+
+/**
+ * The defaults. The README's and the playground's operations fit well inside them: the bench's
+ * page of articles with their authors, places and figures (src/bench/article-latency.ts) costs
+ * 2,781 at `first: 20` and 13,901 at the maximum `first: 100`; the depth allows
+ * `articles → edges → node → casualtyFigures → partOf → location → parent → name` with room to spare.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: DEFAULT_BODY_LIMIT_BYTES,
+  maxTokens: 2_000,
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 10,
+  maxCost: 20_000,
+  assumedListSize: DEFAULT_ASSUMED_LIST_SIZE,
+};
+
+/**
+ * The slot for a rate limiter (per API key or client address, kept in Redis). Called once per
+ * operation after every other check has passed, with the operation's estimated cost, so a limiter
+ * may count cost rather than requests. Resolves to the error to refuse with (typically HTTP 429 with
+ * a `Retry-After` header, set through `extensions.http`), or undefined to let the operation run.
+ */
+export type RateLimiter = (request: {
+  contextValue: Context;
+  operationName: string | null;
+  cost: number;
+}) => Promise<GraphQLError | undefined>;
+
+export interface LimitsPluginOptions {
+  limits: Limits;
+  pagination: PageLimits;
+  /** When given, only these documents run (trusted-documents mode). */
+  trustedDocuments?: TrustedDocuments;
+  rateLimiter?: RateLimiter;
+}
+
+/**
+ * Checks the limits once at construction: every one must be a whole number of at least 1. Throws an
+ * Error naming every bad one, and what to give instead.
+ */
+export function checkLimits(limits: Limits): Limits {
+  const bad = Object.entries(limits).filter(([, value]) => !Number.isSafeInteger(value) || value < 1);
+  if (bad.length > 0) {
+    throw new Error(`Invalid request limits: ${bad.map(([name, value]) => `${name} = ${value}`).join(', ')}; ` +
+      'each must be a whole number of at least 1 (see DEFAULT_LIMITS in src/http/limits.ts).');
+  }
+  return limits;
+}
+
+/** Apollo's `parseOptions` for these limits: graphql's parser stops past `maxTokens`. */
+export function parseOptionsFor(limits: Limits): ParseOptions {
+  return { maxTokens: limits.maxTokens };
+}
+
+/** graphql 16 says "more that"; a later release may fix the typo. */
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] (\d+) tokens/;
+
+/**
+ * Gives the parser's token-limit error its own code. Apollo reports every parse failure as
+ * GRAPHQL_PARSE_FAILED (it overwrites any code set while parsing), so the formatted error is the
+ * first place it can be told apart; a test pins the message this relies on.
+ */
+export function labelTokenLimit(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const limit = TOKEN_LIMIT_MESSAGE.exec(formatted.message);
+  if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !limit) return formatted;
+  return {
+    ...formatted,
+    message: `the document has more than ${limit[1]} tokens: send a smaller operation, with values in variables`,
+    extensions: { ...formatted.extensions, code: ErrorCode.TOKEN_LIMIT_EXCEEDED, limit: Number(limit[1]) },
+  };
+}
+
+/** A request refused at a limit: HTTP 400 with the limit's code, the limit and what was found. */
+export function limitError(code: ErrorCode, message: string, limit: number, found?: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, limit, ...(found === undefined ? {} : { found }), http: { status: 400 } } });
+}
+
+/** armor's messages read "Syntax Error: Query depth limit of 10 exceeded, found 11." */
+const FOUND = /found (\d+)/;
+
+/**
+ * The shape limits (depth, aliases, directives) of a parsed, valid document, with
+ * graphql-armor's rules; each rule reports through `onReject` rather than throwing, so the first
+ * refusal is returned instead of escaping from `validate`. Returns that refusal, or undefined.
+ */
+function shapeRefusal(requestContext: GraphQLRequestContextDidResolveOperation<Context>, limits: Limits): GraphQLError | undefined {
+  const refusals: GraphQLError[] = [];
+  const refuse = (code: ErrorCode, limit: number, advice: string) => [(_: unknown, error: GraphQLError) => {
+    const found = FOUND.exec(error.message)?.[1];
+    refusals.push(limitError(code, `${error.message.replace(/^Syntax Error: /, '')} ${advice}`, limit, found ? Number(found) : undefined));
+  }];
+  const rules: ValidationRule[] = [
+    maxDepthRule({
+      n: limits.maxDepth, propagateOnRejection: false,
+      onReject: refuse(ErrorCode.DEPTH_LIMIT_EXCEEDED, limits.maxDepth, 'Fetch deeper data with a second request.'),
+    }),
+    maxAliasesRule({
+      n: limits.maxAliases, propagateOnRejection: false,
+      onReject: refuse(ErrorCode.ALIAS_LIMIT_EXCEEDED, limits.maxAliases, 'Split the operation into several requests.'),
+    }),
+    maxDirectivesRule({
+      n: limits.maxDirectives, propagateOnRejection: false,
+      onReject: refuse(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, limits.maxDirectives, 'Split the operation.'),
+    }) as ValidationRule,
+  ];
+  validate(requestContext.schema, requestContext.document, rules);
+  return refusals[0];
+}
+
+/**
+ * The operation's estimated cost, or a refusal when it is past `maxCost` or cannot be computed.
+ * `cost: null` when there is no such operation or the variables do not fit it (Apollo refuses
+ * both itself, before anything runs).
+ */
+function costOf(
+  requestContext: GraphQLRequestContextDidResolveOperation<Context>, options: LimitsPluginOptions,
+): { cost: number | null; refusal?: GraphQLError } {
+  const { limits, pagination } = options;
+  const { operation } = requestContext;
+  if (!operation) return { cost: null };
+  let cost: number | null;
+  try {
+    cost = operationCost(requestContext.schema, requestContext.document, operation,
+      requestContext.request.variables, { ...pagination, assumedListSize: limits.assumedListSize });
+  } catch (error) {
+    requestContext.contextValue.log.warn({ err: error }, 'could not compute the cost of an operation; refusing it');
+    return { cost: null, refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED, 'the cost of this operation could not be computed: make it smaller', limits.maxCost) };
+  }
+  if (cost !== null && cost > limits.maxCost) {
+    return {
+      cost,
+      refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED,
+        `the operation's estimated cost is ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer nested lists`,
+        limits.maxCost, cost),
+    };
+  }
+  return { cost };
+}
+
+/**
+ * The Apollo plugin that refuses, once an operation is parsed and valid and before it runs: a
+ * document that is not trusted (in trusted-documents mode), then one past the depth, alias or
+ * directive limit, then one past the cost limit, then whatever the rate limiter refuses. The first
+ * refusal is the answer (HTTP 400 and its code, or the limiter's); nothing reaches a resolver, so the
+ * store sees no query. Tokens and body size are refused earlier, by `parseOptionsFor` and `jsonBody`.
+ */
+export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<Context> {
+  const { limits, trustedDocuments, rateLimiter } = options;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(requestContext) {
+          if (trustedDocuments && !trustedDocuments.has(requestContext.queryHash)) throw untrustedDocumentError();
+          const shape = shapeRefusal(requestContext, limits);
+          if (shape) throw shape;
+          const { cost, refusal } = costOf(requestContext, options);
+          if (refusal) throw refusal;
+          if (rateLimiter && cost !== null) {
+            const limited = await rateLimiter({ contextValue: requestContext.contextValue, operationName: requestContext.operationName, cost });
+            if (limited) throw limited;
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerState, CacheMetrics } from '../cache/cache';
+import type { Context } from '../context';
+import { ErrorCode } from '../errors';
+import type { Logger } from '../logger';
+
+/** Read at every scrape: the cache's counters since it was made (`Cache.metrics` of src/cache/cache.ts). */
+export type CacheMetricsSource = () => CacheMetrics | Promise<CacheMetrics>;
+
+export interface MetricsOptions {
+  /** The cache's counters; may also be plugged in later with `GatewayMetrics.setCacheSource`. */
+  cacheMetrics?: CacheMetricsSource;
+  /**
+   * How many distinct operation names get a label of their own; later ones are counted as
+   * `(other)`. Clients choose operation names, so this bounds the memory metrics take. Default 200.
+   */
+  maxOperationNames?: number;
+  /** Node's process metrics (CPU, memory, event loop, GC), unprefixed as dashboards expect. Default true. */
+  processMetrics?: boolean;
+  /** For failures to read the cache's counters. */
+  log?: Logger;
+}
+
+export const DEFAULT_MAX_OPERATION_NAMES = 200;
+
+/** Labels for requests that never resolved to an operation, and for names past the cap. */
+export const OPERATION_LABEL = { anonymous: '(anonymous)', invalid: '(invalid)', other: '(other)' } as const;
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const STORE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
+
+/**
+ * One gateway's metrics, in a registry of its own (several gateways in one process never share a
+ * series). Exposition at `/metrics` through `handler()`:
+ *
+ * - `newsgate_graphql_requests_total{operation, outcome}` and
+ *   `newsgate_graphql_request_duration_seconds{operation}`: every GraphQL request Apollo answered;
+ *   `outcome` is `success` or `error` (the response carries errors); `operation` is the operation
+ *   name, `(anonymous)`, `(invalid)` (never resolved to an operation: unparsable, invalid, or an
+ *   unknown operationName) or `(other)` (past `maxOperationNames`).
+ * - `newsgate_graphql_errors_total{code}`: every error a client was sent, by `extensions.code`, also
+ *   for requests refused before Apollo (a body too large, not JSON).
+ * - `newsgate_store_query_duration_seconds{engine}`: fed by `observeStoreQuery`.
+ * - `newsgate_cache_hits`, `_misses`, `_errors`, `_breaker_opens` `{level}` and
+ *   `newsgate_cache_breaker_state{level, state}` (1 for the current state): read from the cache
+ *   source at each scrape; `level` is `all`, or a level of a layered cache.
+ * - Node's default process metrics.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'operation' | 'outcome'>;
+  private readonly latency: Histogram<'operation'>;
+  private readonly errors: Counter<'code'>;
+  private readonly storeLatency: Histogram<'engine'>;
+  private readonly operationNames = new Set<string>();
+  private readonly maxOperationNames: number;
+  private cacheSource: CacheMetricsSource | undefined;
+  private snapshotInFlight: Promise<CacheMetrics | undefined> | undefined;
+
+  constructor(private readonly options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    this.maxOperationNames = options.maxOperationNames ?? DEFAULT_MAX_OPERATION_NAMES;
+    this.cacheSource = options.cacheMetrics;
+    this.requests = new Counter({
+      name: 'newsgate_graphql_requests_total', help: 'GraphQL requests answered, by operation name and outcome.',
+      labelNames: ['operation', 'outcome'], registers,
+    });
+    this.latency = new Histogram({
+      name: 'newsgate_graphql_request_duration_seconds', help: 'Time from receiving a GraphQL request to sending its answer.',
+      labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers,
+    });
+    this.errors = new Counter({
+      name: 'newsgate_graphql_errors_total', help: 'Errors sent to clients, by extensions.code.',
+      labelNames: ['code'], registers,
+    });
+    this.storeLatency = new Histogram({
+      name: 'newsgate_store_query_duration_seconds', help: 'Round-trips to the content store database.',
+      labelNames: ['engine'], buckets: STORE_BUCKETS, registers,
+    });
+    this.registerCacheGauges();
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Records one store round-trip of `seconds` on `engine`. Bound to this instance: pass it as a
+   * plain callback to the store's Db layer.
+   */
+  readonly observeStoreQuery = (engine: string, seconds: number): void => {
+    this.storeLatency.observe({ engine }, seconds);
+  };
+
+  /** Counts one error sent to a client. Bound: usable as a callback. */
+  readonly countError = (code: string): void => {
+    this.errors.inc({ code });
+  };
+
+  /** Plugs in (or replaces) the cache's counters, read at every scrape from then on. */
+  setCacheSource(source: CacheMetricsSource | undefined): void {
+    this.cacheSource = source;
+  }
+
+  /**
+   * The Apollo plugin that counts and times every GraphQL request and the errors it answers with,
+   * including the requests Apollo refuses before an operation starts: a context that could not be
+   * made (a bad API key: UNAUTHENTICATED) and an invalid request (CSRF, batching: BAD_REQUEST).
+   */
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      contextCreationDidFail: async ({ error }) => {
+        this.countError(codeOf(error));
+      },
+      invalidRequestWasReceived: async ({ error }) => {
+        this.countError(codeOf(error));
+      },
+      requestDidStart: async () => {
+        const started = process.hrtime.bigint();
+        return {
+          willSendResponse: async (requestContext) => {
+            const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+            const operation = this.operationLabel(requestContext);
+            const codes = errorCodesOf(requestContext);
+            this.latency.observe({ operation }, seconds);
+            this.requests.inc({ operation, outcome: codes.length > 0 ? 'error' : 'success' });
+            for (const code of codes) this.countError(code);
+          },
+        };
+      },
+    };
+  }
+
+  /** `GET /metrics`: the registry in Prometheus' text format. */
+  handler(): RequestHandler {
+    return async (_req, res) => {
+      const body = await this.registry.metrics();
+      res.set('content-type', this.registry.contentType).set('cache-control', 'no-store').send(body);
+    };
+  }
+
+  /** The operation's name while fewer than `maxOperationNames` have been seen; see the class comment. */
+  private operationLabel(requestContext: GraphQLRequestContextWillSendResponse<Context>): string {
+    if (!requestContext.operation) return OPERATION_LABEL.invalid;
+    const name = requestContext.operationName;
+    if (!name) return OPERATION_LABEL.anonymous;
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= this.maxOperationNames) return OPERATION_LABEL.other;
+    this.operationNames.add(name);
+    return name;
+  }
+
+  private registerCacheGauges(): void {
+    const registers = [this.registry];
+    // prom-client calls `collect` with the gauge as `this`: reach the snapshot through a closure.
+    const snapshot = () => this.cacheSnapshot();
+    for (const [field, name, what] of [
+      ['hits', 'newsgate_cache_hits', 'keys answered from the cache'],
+      ['misses', 'newsgate_cache_misses', 'keys the cache could not answer'],
+      ['errors', 'newsgate_cache_errors', 'cache operations that failed or timed out'],
+      ['breakerOpens', 'newsgate_cache_breaker_opens', 'times the cache circuit breaker opened'],
+    ] as const) {
+      new Gauge({
+        name, help: `Cache: ${what}, since the cache was made (read from the cache at each scrape).`,
+        labelNames: ['level'], registers,
+        async collect() {
+          this.reset();
+          for (const [level, metrics] of levelsOf(await snapshot())) this.set({ level }, metrics[field]);
+        },
+      });
+    }
+    new Gauge({
+      name: 'newsgate_cache_breaker_state', help: 'Cache circuit breaker state: 1 for the current one, 0 for the others.',
+      labelNames: ['level', 'state'], registers,
+      async collect() {
+        this.reset();
+        for (const [level, metrics] of levelsOf(await snapshot())) {
+          for (const state of BREAKER_STATES) this.set({ level, state }, metrics.breaker === state ? 1 : 0);
+        }
+      },
+    });
+  }
+
+  /**
+   * The cache's counters, read once per scrape: prom-client starts every metric's collect in the
+   * same tick, so they all share the read in flight.
+   */
+  private cacheSnapshot(): Promise<CacheMetrics | undefined> {
+    this.snapshotInFlight ??= this.readCacheSource().finally(() => { this.snapshotInFlight = undefined; });
+    return this.snapshotInFlight;
+  }
+
+  private async readCacheSource(): Promise<CacheMetrics | undefined> {
+    if (!this.cacheSource) return undefined;
+    try {
+      return await this.cacheSource();
+    } catch (error) {
+      this.options.log?.warn({ err: error }, 'could not read the cache metrics');
+      return undefined;
+    }
+  }
+}
+
+/** `all` for the cache as a whole, then each level of a layered cache; none without a snapshot. */
+function levelsOf(snapshot: CacheMetrics | undefined): [string, CacheMetrics][] {
+  return snapshot ? [['all', snapshot], ...Object.entries(snapshot.levels ?? {})] : [];
+}
+
+/** An error's `extensions.code`; INTERNAL_SERVER_ERROR when it has none, as clients are told. */
+function codeOf(error: Error): string {
+  return String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+}
+
+/** The codes of the errors in the answer as the client sees it (after formatError). */
+function errorCodesOf(requestContext: GraphQLRequestContextWillSendResponse<Context>): string[] {
+  const { body } = requestContext.response;
+  const errors = body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors;
+  return (errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+}

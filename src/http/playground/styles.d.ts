@@ -1,0 +1,2 @@
+// esbuild bundles this stylesheet next to the playground's script (see ../playground-assets.ts).
+declare module 'graphiql/style.css';

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import type { Logger } from '../logger';
+
+/** The response header that carries the request id, and the request header a caller may set it with. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The log field every line of a request carries. */
+export const REQUEST_ID_FIELD = 'requestId';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Paths scraped by machines every few seconds: answered, but not logged. */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The caller's request id when it is a sane token, a fresh one otherwise. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/** Only what helps find a request: never its headers (they carry API keys). */
+function requestSummary(req: { method?: string; url?: string; remoteAddress?: string }) {
+  return { method: req.method, url: req.url, remoteAddress: req.remoteAddress };
+}
+
+function responseSummary(res: { statusCode?: number }) {
+  return { statusCode: res.statusCode };
+}
+
+/**
+ * The access log and the owner of the request id. Every request gets an id (the caller's
+ * `x-request-id` when it is a sane token of at most 128 characters, a UUID otherwise), sent back in
+ * the `x-request-id` response header and available as `req.id`; `req.log` is a child of `log` that
+ * puts it on every line as `requestId`. One line per finished request ("request completed", level
+ * info, error for a 5xx) with method, url, client address, status and `responseTime` in ms; health
+ * checks and metrics scrapes are not logged. Request headers are never logged.
+ */
+export function requestLogger(log: Logger): HttpLogger {
+  return pinoHttp({
+    logger: log,
+    genReqId(req: IncomingMessage, res: ServerResponse) {
+      const id = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customAttributeKeys: { reqId: REQUEST_ID_FIELD },
+    quietReqLogger: true,
+    serializers: { req: requestSummary, res: responseSummary },
+    autoLogging: { ignore: (req) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+  });
+}

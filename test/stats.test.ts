@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import type { Group, Outcome, Qualifier, Verification } from '../src/domain/casualty';
+import { loadCodedArticle } from '../src/seed/worked-example';
+import type { StatsDimension } from '../src/store/records';
+import { startTestGateway, type TestGateway } from './support/gateway';
+import { describeEachEngine } from './support/stores';
+
+const STATS = /* GraphQL */ `
+  query Stats($filter: StatsFilter, $groupBy: [StatsDimension!], $level: RegionLevel, $bucket: TimeBucket) {
+    casualtyStats(filter: $filter, groupBy: $groupBy, regionLevel: $level, timeBucket: $bucket) {
+      total { low best high figures articles }
+      buckets { region { name } unallocated group outcome verification claimantType period undated low best high figures articles }
+      leftOut { verification figures low }
+      includedVerifications
+    }
+  }`;
+
+describeEachEngine('casualty statistics', (ctx) => {
+  let api: TestGateway;
+  let balochistan: string;
+  let pakistan: string;
+  const stats = async (variables: Record<string, unknown>) => {
+    const response = await api.gql(STATS, variables);
+    expect(response.errors).toBeUndefined();
+    return response.data.casualtyStats;
+  };
+  /** Buckets as compact rows: [region, unallocated, group, low]. */
+  const rows = (result: any) => result.buckets.map((b: any) => [b.region?.name ?? null, b.unallocated, b.group, b.low]);
+
+  beforeAll(async () => {
+    await loadCodedArticle(ctx().store);
+    [{ id: pakistan }, { id: balochistan }] = (await ctx().store.locationsByIsoCodes(['PK', 'PK-BA'])) as { id: string }[];
+    api = await startTestGateway(ctx().store);
+  });
+  afterAll(() => api.stop());
+
+  describe('the worked example, as DOMAIN.md counts it', () => {
+    it('gives civilians 31, security forces 17, all 48: not 31 + 17 + 48 + 3 + 1', async () => {
+      const result = await stats({ filter: { locationId: balochistan, outcome: ['KILLED'] }, groupBy: ['GROUP'] });
+      expect(result.total).toMatchObject({ low: 48, best: 48, high: null, articles: 1 });
+      expect(rows(result)).toEqual([[null, false, 'CIVILIANS', 31], [null, false, 'SECURITY_FORCES', 17], [null, false, 'UNSPECIFIED', 0]]);
+      expect(result.includedVerifications).toEqual(['CONFIRMED', 'REPORTED']);
+    });
+
+    it('breaks the region down by place: Quetta ≥ 3, Pasni ≥ 1, the rest unallocated at Balochistan', async () => {
+      const result = await stats({ filter: { locationId: balochistan, outcome: ['KILLED'] }, groupBy: ['REGION', 'GROUP'], level: 'LOCALITY' });
+      expect(rows(result)).toEqual(expect.arrayContaining([
+        ['Quetta', false, 'SECURITY_FORCES', 3],
+        ['Pasni', false, 'SECURITY_FORCES', 1],
+        ['Balochistan', true, 'SECURITY_FORCES', 13],
+        ['Balochistan', true, 'CIVILIANS', 31],
+      ]));
+      expect(result.buckets.reduce((sum: number, b: any) => sum + b.low, 0)).toBe(48);
+      // Known only at province level: never placed on a district or town.
+      const civilians = result.buckets.filter((b: any) => b.group === 'CIVILIANS');
+      expect(civilians).toHaveLength(1);
+    });
+
+    it('shows the 145 militants only among the left-out unverified claims, until they are asked for', async () => {
+      const militants = { locationId: balochistan, outcome: ['KILLED'], group: ['MILITANTS'] };
+      const counted = await stats({ filter: militants });
+      expect(counted.total.low).toBe(0);
+      expect(counted.leftOut).toEqual([{ verification: 'UNVERIFIED', figures: 1, low: 145 }]);
+      const asked = await stats({ filter: { ...militants, verification: ['UNVERIFIED'] } });
+      expect(asked.total).toMatchObject({ low: 145, best: 145, high: 145 });
+      expect(asked.leftOut).toEqual([]);
+    });
+
+    it('puts undated figures in their own time bucket', async () => {
+      const result = await stats({ filter: { locationId: balochistan, outcome: ['KILLED'] }, groupBy: ['TIME'] });
+      expect(result.buckets).toEqual([expect.objectContaining({ undated: true, period: null, low: 48 })]);
+    });
+
+    it('summarises the region for a landing card', async () => {
+      const response = await api.gql(`query($id: ID!) { regionSummary(locationId: $id) {
+        region { name } ancestors { name } children { name } articleCount latestArticles { headline }
+        killed { total { low } buckets { group low } leftOut { verification low } } } }`, { id: balochistan });
+      const summary = response.data.regionSummary;
+      expect(summary).toMatchObject({
+        region: { name: 'Balochistan' }, ancestors: [{ name: 'Pakistan' }], articleCount: 1,
+        latestArticles: [{ headline: expect.stringMatching(/^Pakistan Targets/) }],
+        killed: { total: { low: 48 }, leftOut: [{ verification: 'UNVERIFIED', low: 169 }] },
+      });
+      expect(summary.children.map((c: any) => c.name)).toContain('Quetta District');
+      expect(summary.killed.buckets).toContainEqual({ group: 'CIVILIANS', low: 31 });
+    });
+  });
+
+  describe('groupings and filters', () => {
+    let articleId: string;
+    beforeAll(async () => {
+      // Dated figures in Pakistan: a March whole of 20 (CONFIRMED, independent) with a Quetta part of
+      // 5 civilians; an April claim of 7 militants (REPORTED, armed group) known only at country level.
+      const { store } = ctx();
+      const [quetta] = (await store.listLocations({ nameContains: 'Quetta', kind: 'LOCALITY' }, { first: 1 })).rows;
+      [articleId] = await store.insertArticles([{ slug: 'dated', headline: 'Dated', standfirst: null, body: 'B.',
+        publishedAt: new Date('2025-04-10T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [balochistan] }]);
+      const [whole, part, claim] = await store.allocateIds('casualty_figures', 3);
+      const base = { articleId, claimedBy: null, quote: 'q', periodEnd: null } as const;
+      await store.insertFigures([
+        { ...base, id: whole, outcome: 'KILLED', group: 'UNSPECIFIED', low: 20, best: 20, high: 20, qualifier: 'EXACT',
+          claimantType: 'INDEPENDENT', verification: 'CONFIRMED', locationId: balochistan, periodStart: new Date('2025-03-05T00:00:00Z'), partOfId: null },
+        { ...base, id: part, outcome: 'KILLED', group: 'CIVILIANS', low: 5, best: 5, high: 5, qualifier: 'EXACT',
+          claimantType: 'INDEPENDENT', verification: 'CONFIRMED', locationId: quetta.id, periodStart: new Date('2025-03-05T00:00:00Z'), partOfId: whole },
+        { ...base, id: claim, outcome: 'KILLED', group: 'MILITANTS', low: 7, best: 7, high: 7, qualifier: 'EXACT',
+          claimantType: 'ARMED_GROUP', verification: 'REPORTED', locationId: pakistan, periodStart: null, partOfId: null },
+      ]);
+    });
+    const dated = { articleIds: [] as string[] };
+    beforeAll(() => { dated.articleIds = [articleId]; });
+
+    it('groups by month, week and year on the figure\'s date (else its article\'s)', async () => {
+      const byMonth = await stats({ filter: dated, groupBy: ['TIME'], bucket: 'MONTH' });
+      expect(byMonth.buckets.map((b: any) => [b.period, b.low])).toEqual([['2025-03-01T00:00:00.000Z', 20], ['2025-04-01T00:00:00.000Z', 7]]);
+      const byWeek = await stats({ filter: dated, groupBy: ['TIME'], bucket: 'WEEK' });
+      expect(byWeek.buckets[0].period).toBe('2025-03-03T00:00:00.000Z');
+      const byYear = await stats({ filter: dated, groupBy: ['TIME'], bucket: 'YEAR' });
+      expect(byYear.buckets).toEqual([expect.objectContaining({ period: '2025-01-01T00:00:00.000Z', low: 27, figures: 3, articles: 1 })]);
+    });
+
+    it('groups by verification, claimant type and outcome', async () => {
+      const result = await stats({ filter: dated, groupBy: ['VERIFICATION', 'CLAIMANT_TYPE', 'OUTCOME'] });
+      expect(result.buckets.map((b: any) => [b.verification, b.claimantType, b.outcome, b.low])).toEqual([
+        ['CONFIRMED', 'INDEPENDENT', 'KILLED', 20], ['REPORTED', 'ARMED_GROUP', 'KILLED', 7],
+      ]);
+    });
+
+    it('places a country-level figure in its country\'s unallocated bucket at any finer level', async () => {
+      const result = await stats({ filter: dated, groupBy: ['REGION'], level: 'ADMIN1' });
+      expect(rows(result)).toEqual([['Pakistan', true, null, 7], ['Balochistan', false, null, 20]]);
+      const byCountry = await stats({ filter: dated, groupBy: ['REGION'], level: 'COUNTRY' });
+      expect(rows(byCountry)).toEqual([['Pakistan', false, null, 27]]);
+    });
+
+    it('filters by period, claimant type and group', async () => {
+      expect((await stats({ filter: { ...dated, periodFrom: '2025-04-01T00:00:00Z' } })).total.low).toBe(7);
+      expect((await stats({ filter: { ...dated, periodTo: '2025-04-01T00:00:00Z' } })).total.low).toBe(20);
+      expect((await stats({ filter: { ...dated, claimantType: ['ARMED_GROUP'] } })).total.low).toBe(7);
+      // A part asked for alone counts whole: 5 civilians.
+      expect((await stats({ filter: { ...dated, group: ['CIVILIANS'] } })).total.low).toBe(5);
+    });
+
+    it('refuses a dimension given twice', async () => {
+      const response = await api.gql(STATS, { groupBy: ['GROUP', 'GROUP'] });
+      expect(response.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'groupBy' } });
+    });
+  });
+
+  describe('property: no grouping ever double counts', () => {
+    const outcome = fc.constantFrom<Outcome>('KILLED', 'INJURED');
+    const group = fc.constantFrom<Group>('CIVILIANS', 'SECURITY_FORCES', 'MILITANTS', 'UNSPECIFIED');
+    const verification = fc.constantFrom<Verification>('CONFIRMED', 'REPORTED', 'UNVERIFIED');
+    /** A tree of figures: each node's parts take at most what is left of its low. */
+    const tree = (depth: number): fc.Arbitrary<any> => fc.record({
+      low: fc.integer({ min: 0, max: 60 }), outcome, group, verification, place: fc.integer({ min: 0, max: 3 }),
+      parts: depth === 0 ? fc.constant([]) : fc.array(fc.oneof(fc.constant(null), tree(depth - 1)), { maxLength: 3 })
+        .map((parts) => parts.filter(Boolean)),
+    });
+    const GROUPINGS: StatsDimension[][] = [['REGION'], ['GROUP'], ['VERIFICATION'], ['REGION', 'GROUP', 'OUTCOME'], ['TIME', 'CLAIMANT_TYPE']];
+
+    it('sums every grouping to the ungrouped total, which never exceeds the sum of the wholes', async () => {
+      const { store } = ctx();
+      const places = (await store.listLocations({ withinId: balochistan }, { first: 50 })).rows.map((l) => l.id);
+      let run = 0;
+      await fc.assert(fc.asyncProperty(fc.array(tree(2), { minLength: 1, maxLength: 3 }), async (wholes) => {
+        run += 1;
+        const [articleId] = await store.insertArticles([{ slug: `property-${run}-${Date.now()}`, headline: 'P', standfirst: null, body: 'B.',
+          publishedAt: new Date('2025-01-15T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [] }]);
+        const figures: any[] = [];
+        const flatten = (node: any, partOf: number | null, cap: number) => {
+          const index = figures.length;
+          const low = Math.min(node.low, cap);
+          figures.push({ ...node, low, partOf });
+          let left = low;
+          for (const part of node.parts) {
+            const taken = flatten(part, index, left);
+            left -= taken;
+          }
+          return low;
+        };
+        for (const whole of wholes) flatten(whole, null, 60);
+        const ids = await store.allocateIds('casualty_figures', figures.length);
+        await store.insertFigures(figures.map((f, i) => ({
+          id: ids[i], articleId, outcome: f.outcome, group: f.group, low: f.low, best: f.low, high: null,
+          qualifier: 'AT_LEAST' as Qualifier, claimedBy: null, claimantType: 'OFFICIAL', verification: f.verification,
+          quote: 'q', locationId: places[f.place % places.length], periodStart: null, periodEnd: null,
+          partOfId: f.partOf === null ? null : ids[f.partOf],
+        })));
+        const filter = { articleIds: [articleId], verification: ['CONFIRMED', 'REPORTED', 'UNVERIFIED'] as Verification[] };
+        const total = (await store.casualtyStats({ filter, groupBy: [], regionLevel: 'LOCALITY', timeBucket: 'MONTH' })).total.low;
+        expect(total).toBe(wholes.reduce((sum, _w, i) => sum + figures.filter((f) => f.partOf === null)[i].low, 0));
+        for (const groupBy of GROUPINGS) {
+          const { buckets } = await store.casualtyStats({ filter, groupBy, regionLevel: 'LOCALITY', timeBucket: 'MONTH' });
+          expect(buckets.reduce((sum, b) => sum + b.low, 0)).toBe(total);
+          for (const bucket of buckets) expect(bucket.low).toBeGreaterThanOrEqual(0);
+        }
+        // Counting only some verifications never counts more than counting all.
+        const some = await store.casualtyStats({ filter: { ...filter, verification: ['CONFIRMED'] }, groupBy: [], regionLevel: 'LOCALITY', timeBucket: 'MONTH' });
+        expect(some.total.low).toBeLessThanOrEqual(total);
+      }), { numRuns: 25, seed: 20261124 });
+    });
+  });
+});
