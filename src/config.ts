@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CacheSettings } from './cache';
 
 /**
  * Every setting the gateway reads from the environment, checked once at start. `process.env` is
@@ -27,10 +28,25 @@ const Environment = z.object({
   COST_LIST_SIZE: z.coerce.number().int().min(1).optional(),
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_CLUSTER_NODES: z.string().regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, 'must be host:port[,host:port…]').optional(),
+  CACHE: z.enum(['auto', 'off', 'memory', 'redis', 'layered']).default('auto'),
+  CACHE_PREFIX: z.string().regex(/^[\w.:-]+$/, 'must be letters, digits, _ . : - only').default('ng'),
+  CACHE_ENTITY_TTL_SECONDS: z.coerce.number().positive().default(300),
+  CACHE_LIST_TTL_SECONDS: z.coerce.number().positive().default(60),
+  CACHE_L1_TTL_SECONDS: z.coerce.number().positive().max(1).default(1),
+  CACHE_MAX_ENTRIES_IN_PROCESS: z.coerce.number().int().positive().default(10_000),
+  CACHE_OPERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
+  CACHE_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+  CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(1_000),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
   path: ['PGLITE_DATA_DIR'], message: 'is for the embedded store; unset it or DATABASE_URL',
+}).refine((env) => !(env.REDIS_URL && env.REDIS_CLUSTER_NODES), {
+  path: ['REDIS_CLUSTER_NODES'], message: 'names a cluster; unset it or REDIS_URL',
+}).refine((env) => !['redis', 'layered'].includes(env.CACHE) || env.REDIS_URL || env.REDIS_CLUSTER_NODES, {
+  path: ['CACHE'], message: 'needs REDIS_URL or REDIS_CLUSTER_NODES (or choose auto, memory or off)',
 });
 
 export interface Config {
@@ -42,6 +58,7 @@ export interface Config {
   pagination: { defaultPageSize: number; maxPageSize: number };
   seedWorkedExample: boolean;
   shutdownTimeoutMs: number;
+  cache: CacheSettings & { entityTtlSeconds: number; listTtlSeconds: number };
   /** The HTTP edge; unset fields keep the defaults of src/http (which depend on `production`). */
   http: {
     playground?: boolean;
@@ -83,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagination: { defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE },
     seedWorkedExample: e.SEED_WORKED_EXAMPLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    cache: {
+      mode: e.CACHE, redisUrl: e.REDIS_URL, redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','), prefix: e.CACHE_PREFIX,
+      operationTimeoutMs: e.CACHE_OPERATION_TIMEOUT_MS, breakerThreshold: e.CACHE_BREAKER_THRESHOLD,
+      breakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS, l1TtlSeconds: e.CACHE_L1_TTL_SECONDS,
+      maxEntriesInProcess: e.CACHE_MAX_ENTRIES_IN_PROCESS,
+      entityTtlSeconds: e.CACHE_ENTITY_TTL_SECONDS, listTtlSeconds: e.CACHE_LIST_TTL_SECONDS,
+    },
     http: {
       playground: e.PLAYGROUND === undefined ? undefined : e.PLAYGROUND === 'true',
       introspection: e.INTROSPECTION === undefined ? undefined : e.INTROSPECTION === 'true',

@@ -1,9 +1,13 @@
+import { createCache, RedisCache, TwoLevelCache } from './cache';
 import { ConfigError, loadConfig, type Config } from './config';
+import { GatewayMetrics } from './http/metrics';
 import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway } from './server';
+import { CachedStore } from './store/cached-store';
 import { openStore } from './store/open';
+import type { ContentStore } from './store/store';
 
 /**
  * `npm start`: opens the store (PGlite in memory unless configured otherwise), migrates it, loads
@@ -12,8 +16,17 @@ import { openStore } from './store/open';
  */
 async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  const store = await openStore(config.store);
-  log.info({ engine: store.engine }, 'content store open and migrated');
+  const sqlStore = await openStore(config.store);
+  log.info({ engine: sqlStore.engine }, 'content store open and migrated');
+  const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
+  const redis = cache instanceof TwoLevelCache ? cache.l2 : cache instanceof RedisCache ? cache : null;
+  if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
+  const store: ContentStore = cache
+    ? new CachedStore(sqlStore, cache, { entityTtlSeconds: config.cache.entityTtlSeconds, listTtlSeconds: config.cache.listTtlSeconds })
+    : sqlStore;
+  log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
+  const metrics = new GatewayMetrics({ log });
+  if (cache) metrics.setCacheSource(() => cache.metrics());
   if (config.seedWorkedExample && await store.isEmpty()) {
     const id = await loadCodedArticle(store);
     log.info({ articleId: id }, 'empty store: loaded the worked example');
@@ -26,7 +39,15 @@ async function main(config: Config): Promise<void> {
       introspection: config.http.introspection,
       limits: config.http.limits,
       trustedDocuments,
-      readiness: { schemaVersion: () => store.schemaVersion(), timeoutMs: config.http.readinessTimeoutMs },
+      metrics,
+      readiness: {
+        schemaVersion: () => store.schemaVersion(),
+        cacheState: redis ? async () => {
+          const up = await redis.ready(config.http.readinessTimeoutMs);
+          return up ? { up } : { up, detail: `Redis not answering (breaker ${redis.metrics().breaker})` };
+        } : undefined,
+        timeoutMs: config.http.readinessTimeoutMs,
+      },
     },
   });
   const url = await gateway.listen(config.port, config.host);
@@ -44,6 +65,7 @@ async function main(config: Config): Promise<void> {
     deadline.unref();
     await gateway.stop();
     await store.close();
+    await cache?.close();
     log.info('stopped');
     process.exit(0);
   };

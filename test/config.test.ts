@@ -7,6 +7,11 @@ describe('configuration', () => {
       store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
       seedWorkedExample: true, shutdownTimeoutMs: 10000,
+      cache: {
+        mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
+        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, maxEntriesInProcess: 10000,
+        entityTtlSeconds: 300, listTtlSeconds: 60,
+      },
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
         limits: { maxBodyBytes: undefined, maxTokens: undefined, maxDepth: undefined, maxAliases: undefined,
@@ -39,6 +44,12 @@ describe('configuration', () => {
     const { http } = loadConfig({ PLAYGROUND: 'false', MAX_QUERY_DEPTH: '7', TRUSTED_DOCUMENTS: 'docs.json' });
     expect(http).toMatchObject({ playground: false, limits: { maxDepth: 7 }, trustedDocumentsPath: 'docs.json' });
     expect(() => loadConfig({ MAX_QUERY_COST: '0' })).toThrow(/MAX_QUERY_COST/);
+  });
+
+  it('refuses a Redis cache mode without Redis, and two Redis settings at once', () => {
+    expect(() => loadConfig({ CACHE: 'redis' })).toThrow(/CACHE needs REDIS_URL or REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:7000' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }).cache.redisClusterNodes).toEqual(['a:7000', 'b:7001']);
   });
 
   it('treats empty variables as unset', () => {

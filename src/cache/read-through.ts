@@ -1,0 +1,119 @@
+import type { Cache, CacheEntry, CacheRequest, Stamp } from './cache';
+
+/** TTLs are shortened by up to this fraction at random, so entries filled together expire apart. */
+const TTL_JITTER = 0.1;
+
+interface Pending {
+  promise: Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+function pending(): Pending {
+  let resolve!: (value: unknown) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<unknown>((res, rej) => { resolve = res; reject = rej; });
+  // Whoever asked awaits it; this keeps a failed load nobody else waits for from being "unhandled".
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/**
+ * Reads through a cache to a source, in batches, with one load per key at a time in this process
+ * (single-flight): while a key is being looked up or loaded, every other request for it waits for
+ * that lookup instead of starting its own, so a burst of requests for one cold entry costs one cache
+ * round-trip and one source load.
+ *
+ * After an invalidation through `invalidate`, new requests never join a lookup that started before
+ * it: a write through this process is never followed by a read of what it replaced.
+ */
+export class ReadThrough {
+  private readonly inFlight = new Map<string, Pending>();
+
+  constructor(readonly cache: Cache) {}
+
+  /**
+   * Resolves one value per request, in request order: from the cache where it holds a current
+   * entry, otherwise from `load`, which is called at most once, with the positions (in `requests`)
+   * of the misses that no concurrent call is already loading, and must resolve to their values in
+   * that order. Loaded values are written back for `ttlSeconds` before this resolves. Rejects only
+   * when `load` rejects (the cache fails open).
+   */
+  async many<T>(requests: readonly CacheRequest[], ttlSeconds: number, load: (misses: number[]) => Promise<T[]>): Promise<T[]> {
+    const results = new Array<T>(requests.length);
+    const waits: Promise<void>[] = [];
+    const own = new Map<number, Pending>();
+    requests.forEach((request, i) => {
+      const current = this.inFlight.get(request.key);
+      if (current) {
+        waits.push(current.promise.then((value) => { results[i] = value as T; }));
+        return;
+      }
+      const entry = pending();
+      this.inFlight.set(request.key, entry);
+      own.set(i, entry);
+    });
+    try {
+      if (own.size) await this.lookUp(requests, ttlSeconds, load, own, results);
+    } catch (error) {
+      for (const entry of own.values()) entry.reject(error);
+      await Promise.allSettled(waits); // they may fail too; nobody else will look at them
+      throw error;
+    } finally {
+      for (const [i, entry] of own) {
+        if (this.inFlight.get(requests[i].key) === entry) this.inFlight.delete(requests[i].key);
+      }
+    }
+    await Promise.all(waits);
+    return results;
+  }
+
+  /** Resolves one value: see `many`. */
+  async one<T>(request: CacheRequest, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const [value] = await this.many<T>([request], ttlSeconds, async () => [await load()]);
+    return value;
+  }
+
+  /**
+   * Invalidates `tags` in the cache (see `Cache.invalidate`), then makes later requests start
+   * lookups of their own rather than join ones that began before.
+   */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    await this.cache.invalidate(tags);
+    this.inFlight.clear();
+  }
+
+  /** Looks up the positions this call owns in one cache read and loads the misses in one call. */
+  private async lookUp<T>(requests: readonly CacheRequest[], ttlSeconds: number,
+    load: (misses: number[]) => Promise<T[]>, own: Map<number, Pending>, results: T[]): Promise<void> {
+    const mine = [...own.keys()];
+    const lookups = await this.cache.read(mine.map((i) => requests[i]));
+    const misses: number[] = [];
+    const stamps: Stamp[] = [];
+    lookups.forEach((lookup, j) => {
+      const i = mine[j];
+      if (lookup.hit) {
+        results[i] = lookup.value as T;
+        own.get(i)!.resolve(lookup.value);
+      } else {
+        misses.push(i);
+        stamps.push(lookup.stamp);
+      }
+    });
+    if (misses.length === 0) return;
+    const loaded = await load(misses);
+    if (loaded.length !== misses.length) {
+      throw new Error(`read-through load returned ${loaded.length} values for ${misses.length} keys`);
+    }
+    const entries: CacheEntry[] = misses.map((i, j) => {
+      results[i] = loaded[j];
+      own.get(i)!.resolve(loaded[j]);
+      return { ...requests[i], value: loaded[j], stamp: stamps[j], ttlSeconds: jittered(ttlSeconds) };
+    });
+    await this.cache.write(entries);
+  }
+}
+
+function jittered(ttlSeconds: number): number {
+  return ttlSeconds * (1 - TTL_JITTER * Math.random());
+}

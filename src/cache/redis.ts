@@ -1,0 +1,416 @@
+import { randomBytes } from 'node:crypto';
+import { Cluster, Redis } from 'ioredis';
+import {
+  ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp,
+  checkPositive, emptyMetrics, sameGenerations, withAllTag,
+} from './cache';
+import { decode, encode } from './codec';
+import { Guard } from './guard';
+
+export interface RedisCacheOptions {
+  /** One Redis server, as `redis://[user:password@]host:port[/db]`. Give this or `clusterNodes`. */
+  url?: string;
+  /** Some nodes of a Redis Cluster, as `host:port`; the rest are discovered. */
+  clusterNodes?: readonly string[];
+  /** Starts every key and the pub/sub channel, so several deployments can share a Redis. Default `ng`. */
+  prefix?: string;
+  /** How long one cache operation may take before it is given up, in milliseconds. Default 200. */
+  operationTimeoutMs?: number;
+  /** How many failed operations in a row open the circuit breaker. Default 5. */
+  breakerThreshold?: number;
+  /** How long the open breaker keeps the cache from trying Redis, in milliseconds. Default 1000. */
+  breakerCooldownMs?: number;
+  /**
+   * How long a tag's generation outlives its last write or use, in seconds. Default 86,400. Only the
+   * hit rate depends on it: a generation that expires comes back as a fresh one.
+   */
+  generationTtlSeconds?: number;
+  /** Publish every invalidation, for the in-process levels of other instances (./two-level). Default true. */
+  publish?: boolean;
+  /** Told of every failed operation (for the log); the cache itself carries on without Redis. */
+  onError?: (error: Error) => void;
+}
+
+/** What a miss saw: the generations of its entry's tags (null for one Redis does not have yet). */
+interface RedisStamp {
+  tags: readonly string[];
+  generations: (string | null)[];
+}
+
+/** A stored entry: the generations it was loaded under, and the value. */
+interface Held {
+  g: string[];
+  v: unknown;
+}
+
+/** An invalidation as published on the channel. */
+interface Message {
+  origin: string;
+  tags: string[];
+}
+
+/** Past this many tags, one invalidation is published as "everything" (cheaper than the list). */
+const MAX_PUBLISHED_TAGS = 1000;
+
+/** Redis-side: sets every key to the same fresh generation, with a TTL, in one atomic step. */
+const BUMP_SCRIPT = `for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end return #KEYS`;
+
+/**
+ * The cache in Redis (ioredis), shared by every instance that uses the same Redis and prefix; a
+ * single server or a Redis Cluster. See ./cache for tags and generations. Here:
+ *
+ * - Entries are `<prefix>:e:<key>`, spread over the cluster's slots. Generations are
+ *   `{<prefix>:g}:<tag>`: the hash tag keeps all of them in one slot, so a read fetches every
+ *   generation it needs with one MGET and a write bumps all its tags in one atomic script, in a
+ *   cluster as on a single server (the price: one node answers every generation read; they are
+ *   small). A read sends the entries' GETs (one MGET on a single server) and that MGET together:
+ *   one round-trip (auto-pipelined).
+ * - Every operation is bounded by `operationTimeoutMs` and a circuit breaker (./guard); commands are
+ *   never queued while disconnected. A failed read answers misses, a failed write is dropped.
+ * - A failed invalidation is the one failure that could let a stale entry be served later, once
+ *   Redis answers again. So this instance then stops using Redis (reads miss, writes are skipped)
+ *   until it has bumped `ALL_TAG` there, dropping every entry stored before; it tries on each read
+ *   and every `breakerCooldownMs`. Other instances may serve such an entry from the moment Redis
+ *   answers again until that bump, about one cooldown: the one window in which instances disagree.
+ */
+export class RedisCache implements Cache {
+  readonly prefix: string;
+  private readonly client: Redis | Cluster;
+  private subscriber: Redis | Cluster | null = null;
+  /** Resolves true once subscribed, false if subscribing failed. */
+  private subscription: Promise<boolean> | null = null;
+  private readonly listeners = new Set<(tags: readonly string[]) => void>();
+  private readonly guard: Guard;
+  private readonly counters = emptyMetrics();
+  private readonly generationTtlSeconds: number;
+  private readonly publish: boolean;
+  /** This instance, in published messages, so it can ignore its own. */
+  private readonly origin = randomBytes(6).toString('base64url');
+  private tokens = 0;
+  /** Invalidations that may not have reached Redis since `ALL_TAG` was last bumped. */
+  private lostInvalidations = 0;
+  private recovery: Promise<boolean> | null = null;
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private readonly cooldownMs: number;
+  private closed = false;
+
+  constructor(private readonly options: RedisCacheOptions) {
+    this.prefix = checkRedisOptions(options);
+    const {
+      operationTimeoutMs = 200, breakerThreshold = 5, breakerCooldownMs = 1000, generationTtlSeconds = 86_400,
+    } = options;
+    checkPositive({ operationTimeoutMs, breakerThreshold, breakerCooldownMs, generationTtlSeconds });
+    this.generationTtlSeconds = Math.ceil(generationTtlSeconds);
+    this.cooldownMs = breakerCooldownMs;
+    this.publish = options.publish ?? true;
+    this.guard = new Guard({ timeoutMs: operationTimeoutMs, failureThreshold: breakerThreshold, cooldownMs: breakerCooldownMs });
+    this.client = connect(options, operationTimeoutMs, false);
+    this.client.on('error', () => undefined); // Failed operations are counted and reported where they fail.
+    this.client.defineCommand('bumpGenerations', { lua: BUMP_SCRIPT });
+  }
+
+  async read(requests: readonly CacheRequest[]): Promise<CacheLookup[]> {
+    if (requests.length === 0) return [];
+    if (!(await this.usable())) return this.missAll(requests);
+    const tagLists = requests.map((request) => withAllTag(request.tags));
+    const tags = [...new Set(tagLists.flat())];
+    let texts: (string | null)[];
+    let generations: (string | null)[];
+    try {
+      [texts, generations] = await this.guard.run(() => Promise.all([
+        this.getEntries(requests.map((request) => this.entryKey(request.key))),
+        this.client.mget(tags.map((tag) => this.generationKey(tag))),
+      ]));
+    } catch (error) {
+      this.failed(error);
+      return this.missAll(requests);
+    }
+    const generationOf = new Map(tags.map((tag, i) => [tag, generations[i]]));
+    return requests.map((request, i) => {
+      const current = tagLists[i].map((tag) => generationOf.get(tag) ?? null);
+      const held = parseHeld(texts[i]);
+      if (held && !current.includes(null) && sameGenerations(held.g, current)) {
+        this.counters.hits += 1;
+        return { hit: true, value: held.v };
+      }
+      this.counters.misses += 1;
+      const stamp: RedisStamp = { tags: tagLists[i], generations: current };
+      return { hit: false, stamp: stamp as unknown as Stamp };
+    });
+  }
+
+  async write(entries: readonly CacheEntry[]): Promise<void> {
+    const stamped = entries.filter((entry) => entry.stamp !== null);
+    if (stamped.length === 0 || this.closed || this.lostInvalidations > 0) return;
+    try {
+      await this.guard.run(async () => {
+        const minted = await this.mintMissingGenerations(stamped.map((entry) => entry.stamp as unknown as RedisStamp));
+        const commands: Promise<unknown>[] = [];
+        const used = new Set<string>();
+        for (const entry of stamped) {
+          const stamp = entry.stamp as unknown as RedisStamp;
+          const generations = stamp.generations.map((generation, j) => generation ?? minted.get(stamp.tags[j]) ?? null);
+          if (generations.includes(null)) continue; // A writer got there first: the value may be stale.
+          const held: Held = { g: generations as string[], v: entry.value };
+          commands.push(this.client.set(this.entryKey(entry.key), encode(held), 'PX', Math.max(1, Math.round(entry.ttlSeconds * 1000))));
+          for (const tag of stamp.tags) used.add(tag);
+        }
+        // Generations in use live on; unused ones expire (which only costs misses).
+        for (const tag of used) commands.push(this.client.expire(this.generationKey(tag), this.generationTtlSeconds));
+        await Promise.all(commands);
+      });
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0 || this.closed) return;
+    try {
+      await this.guard.run(() => this.bump(tags));
+    } catch (error) {
+      this.invalidationLost();
+      this.failed(error);
+    }
+  }
+
+  /**
+   * Calls `listener` with the tags of every invalidation another instance publishes on this
+   * prefix (subscribing on first use, on a connection of its own). Delivery is best effort: a
+   * message lost while disconnected is not replayed. Returns the unsubscribe function.
+   */
+  onInvalidate(listener: (tags: readonly string[]) => void): () => void {
+    this.listeners.add(listener);
+    this.subscribe();
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /**
+   * Resolves true once connected (and subscribed, if anything listens), false when that takes
+   * longer than `timeoutMs`. Never rejects; the cache works (by missing) before it is ready.
+   */
+  async ready(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.client.status !== 'ready') {
+      if (this.closed || Date.now() > deadline) return false;
+      await sleep(20);
+    }
+    if (!this.subscription) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now())); });
+    try {
+      return await Promise.race([this.subscription, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  metrics(): CacheMetrics {
+    return { ...this.counters, breaker: this.guard.state, breakerOpens: this.guard.opens };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.recoveryTimer);
+    this.subscriber?.disconnect();
+    this.client.disconnect();
+  }
+
+  // ---- keys -----------------------------------------------------------------------------------
+
+  private entryKey(key: string): string {
+    return `${this.prefix}:e:${key}`;
+  }
+
+  private generationKey(tag: string): string {
+    return `{${this.prefix}:g}:${tag}`;
+  }
+
+  private get channel(): string {
+    return `${this.prefix}:invalidations`;
+  }
+
+  /** A generation never used before, by any instance. */
+  private freshGeneration(): string {
+    this.tokens += 1;
+    return `${this.origin}.${this.tokens.toString(36)}`;
+  }
+
+  // ---- operations -----------------------------------------------------------------------------
+
+  /** The stored texts of `keys`: one MGET on a single server; in a cluster, GETs pipelined per node. */
+  private getEntries(keys: string[]): Promise<(string | null)[]> {
+    if (this.client instanceof Cluster) return Promise.all(keys.map((key) => this.client.get(key)));
+    return this.client.mget(keys);
+  }
+
+  /** Replaces the generations of `tags` with one fresh generation, and publishes the tags. */
+  private async bump(tags: readonly string[]): Promise<void> {
+    const unique = [...new Set(tags)];
+    const commands: Promise<unknown>[] = [
+      (this.client as unknown as BumpCommand).bumpGenerations(unique.length,
+        ...unique.map((tag) => this.generationKey(tag)), this.freshGeneration(), this.generationTtlSeconds),
+    ];
+    if (this.publish) {
+      const message: Message = { origin: this.origin, tags: unique.length > MAX_PUBLISHED_TAGS ? [ALL_TAG] : unique };
+      commands.push(this.client.publish(this.channel, JSON.stringify(message)));
+    }
+    await Promise.all(commands);
+  }
+
+  /**
+   * Creates the generations that the stamps saw missing, each only if it is still missing: an
+   * invalidation in the meantime has set it, and then the value loaded after the miss may be stale.
+   * Resolves to each such tag's generation, or null where another instance set it first.
+   */
+  private async mintMissingGenerations(stamps: RedisStamp[]): Promise<Map<string, string | null>> {
+    const missing = [...new Set(stamps.flatMap((stamp) => stamp.tags.filter((_, j) => stamp.generations[j] === null)))];
+    if (missing.length === 0) return new Map();
+    const generation = this.freshGeneration();
+    const replies = await Promise.all(missing.map((tag) =>
+      this.client.set(this.generationKey(tag), generation, 'EX', this.generationTtlSeconds, 'NX')));
+    return new Map(missing.map((tag, i) => [tag, replies[i] === 'OK' ? generation : null]));
+  }
+
+  /**
+   * True when Redis may be read: always, unless an invalidation failed; then only once `ALL_TAG`
+   * has been bumped since (one attempt at a time, shared by concurrent reads).
+   */
+  private usable(): Promise<boolean> | boolean {
+    if (this.closed) return false;
+    return this.lostInvalidations === 0 || this.recover();
+  }
+
+  /**
+   * Bumps `ALL_TAG`, dropping every entry stored before, so that invalidations lost while Redis was
+   * unreachable cannot let other instances serve what they should have dropped. Tried on every read
+   * and, without reads, every breaker cooldown, until it succeeds.
+   */
+  private recover(): Promise<boolean> {
+    this.recovery ??= this.dropEverything().finally(() => { this.recovery = null; });
+    return this.recovery;
+  }
+
+  private async dropEverything(): Promise<boolean> {
+    const lost = this.lostInvalidations;
+    try {
+      await this.guard.run(() => this.bump([ALL_TAG]));
+    } catch (error) {
+      this.failed(error);
+      return false;
+    }
+    // Invalidations lost while this bump was on its way may have missed it: they need another.
+    if (this.lostInvalidations === lost) {
+      this.lostInvalidations = 0;
+      clearInterval(this.recoveryTimer);
+      this.recoveryTimer = undefined;
+    }
+    return this.lostInvalidations === 0;
+  }
+
+  private invalidationLost(): void {
+    this.lostInvalidations += 1;
+    if (this.recoveryTimer || this.closed) return;
+    this.recoveryTimer = setInterval(() => { void this.recover(); }, this.cooldownMs);
+    this.recoveryTimer.unref();
+  }
+
+  private subscribe(): void {
+    if (this.subscriber || this.closed) return;
+    const subscriber = connect(this.options, 0, true);
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, text: string) => {
+      if (channel !== this.channel) return;
+      const message = parseMessage(text);
+      if (!message || message.origin === this.origin) return;
+      for (const listener of this.listeners) listener(message.tags);
+    });
+    // Queued until connected, and renewed by ioredis after every reconnection.
+    this.subscription = subscriber.subscribe(this.channel).then(() => true, (error: unknown) => {
+      this.failed(error);
+      return false;
+    });
+    this.subscriber = subscriber;
+  }
+
+  private missAll(requests: readonly CacheRequest[]): CacheLookup[] {
+    this.counters.misses += requests.length;
+    return requests.map(() => ({ hit: false, stamp: null as unknown as Stamp }));
+  }
+
+  /** Counts a failed operation; reports it unless the open breaker refused it (that would flood the log). */
+  private failed(error: unknown): void {
+    if (this.closed) return;
+    this.counters.errors += 1;
+    if (!Guard.refused(error)) this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface BumpCommand {
+  bumpGenerations(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+}
+
+/** Reconnect soon after Redis comes back: at most one second between attempts. */
+function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** attempt, 1000);
+}
+
+/**
+ * A client for the cache (commands fail at once while disconnected, so they can never pile up or
+ * run late) or for the subscription (queued until connected, so subscribing can start at once).
+ */
+function connect(options: RedisCacheOptions, commandTimeoutMs: number, subscriber: boolean): Redis | Cluster {
+  const connection = {
+    connectTimeout: 2000,
+    maxRetriesPerRequest: subscriber ? null : 0,
+    ...(commandTimeoutMs > 0 ? { commandTimeout: commandTimeoutMs } : {}),
+  };
+  const client = { enableOfflineQueue: subscriber, enableAutoPipelining: !subscriber };
+  if (options.clusterNodes) {
+    return new Cluster(options.clusterNodes.map(parseNode), {
+      ...client, clusterRetryStrategy: reconnectDelay, redisOptions: connection,
+    });
+  }
+  return new Redis(options.url!, { ...client, ...connection, retryStrategy: reconnectDelay });
+}
+
+function parseNode(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(':');
+  return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+}
+
+/** The checked prefix; throws naming every problem with the options and how to fix it. */
+function checkRedisOptions(options: RedisCacheOptions): string {
+  const problems: string[] = [];
+  if (!options.url === !options.clusterNodes) problems.push('give exactly one of `url` (one server) and `clusterNodes` (a cluster)');
+  if (options.url && !/^rediss?:\/\//.test(options.url)) problems.push(`url must start with redis:// or rediss:// (got ${JSON.stringify(options.url)})`);
+  if (options.clusterNodes) {
+    const bad = options.clusterNodes.filter((node) => !/^[^\s:]+:\d{1,5}$/.test(node));
+    if (options.clusterNodes.length === 0 || bad.length) problems.push(`clusterNodes must be host:port pairs (got ${JSON.stringify(options.clusterNodes)})`);
+  }
+  const prefix = options.prefix ?? 'ng';
+  if (!/^[\w.:-]+$/.test(prefix)) problems.push(`prefix may hold letters, digits, _ . : - only (got ${JSON.stringify(prefix)})`);
+  if (problems.length) throw new TypeError(`Invalid Redis cache options: ${problems.join('; ')}`);
+  return prefix;
+}
+
+function parseHeld(text: string | null): Held | null {
+  if (text === null) return null;
+  try {
+    const held = decode(text) as Held;
+    return Array.isArray(held?.g) ? held : null;
+  } catch {
+    return null; // Not written by this version: a miss, overwritten by the next write.
+  }
+}
+
+function parseMessage(text: string): Message | null {
+  try {
+    const message = JSON.parse(text) as Message;
+    return typeof message?.origin === 'string' && Array.isArray(message.tags) ? message : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,367 @@
+import { ALL_TAG, type Cache, checkPositive } from '../cache/cache';
+import { argumentsKey } from '../cache/keys';
+import { ReadThrough } from '../cache/read-through';
+import type {
+  ArticleFilter, ArticleOrder, CasualtyFilter, Changes, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
+} from './records';
+import type { ContentStore, IdKind, Writer } from './store';
+
+export interface CachedStoreOptions {
+  /** How long a record (or a record's children, ancestors, figures, parts) is cached, in seconds. Default 300. */
+  entityTtlSeconds?: number;
+  /** How long a list page or a count is cached, in seconds. Default 60. */
+  listTtlSeconds?: number;
+  /** The scope the inner store reads with (default: the public's). Entries are kept apart per scope. */
+  scope?: ReadScope;
+}
+
+/** The public's scope: published articles only (as the SQL store's default). */
+const PUBLIC_SCOPE: ReadScope = { unpublished: false };
+/** Every status: what invalidation needs to see of an article's figures. */
+const EVERY_STATUS: ReadScope = { unpublished: true };
+
+/**
+ * The tags entries depend on (see src/cache/cache.ts). A record's own tag is bumped when it
+ * changes; a kind's tag (`articles`, ...) whenever any record of that kind changes, for entries
+ * whose dependencies the arguments cannot name: list pages and counts (any new or changed record
+ * may enter or leave them), lookups by slug or ISO code (a write may move one to another record),
+ * and place trees (a move changes many places' children and ancestors).
+ */
+export const TAGS = {
+  author: (id: string) => `author:${id}`,
+  location: (id: string) => `location:${id}`,
+  article: (id: string) => `article:${id}`,
+  figure: (id: string) => `figure:${id}`,
+  authors: 'authors',
+  locations: 'locations',
+  articles: 'articles',
+  figures: 'figures',
+} as const;
+
+/**
+ * What a write touched, by kind: the `Changes` that `ContentStore.write` reports, or ids a bulk
+ * write names. A touched figure must also name its article (as `Changes` does), and a figure that
+ * became or stopped being part of another must name that other figure.
+ */
+export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> } & { readonly everything?: boolean };
+
+/** Touched everything: for a write whose reach is unknown. */
+export const EVERYTHING: Touched = { everything: true };
+
+/** The tags a write that touched `touched` invalidates: each record's own tag and its kind's. */
+export function tagsOf(touched: Touched): string[] {
+  if (touched.everything) return [ALL_TAG];
+  const tags = new Set<string>();
+  const add = (ids: Iterable<string> | undefined, own: (id: string) => string, kind: string) => {
+    for (const id of ids ?? []) tags.add(own(id)).add(kind);
+  };
+  add(touched.authors, TAGS.author, TAGS.authors);
+  add(touched.locations, TAGS.location, TAGS.locations);
+  add(touched.articles, TAGS.article, TAGS.articles);
+  add(touched.figures, TAGS.figure, TAGS.figures);
+  return [...tags];
+}
+
+/** One read-through (so one single-flight table) per cache, shared by every store over it. */
+const readThroughs = new WeakMap<Cache, ReadThrough>();
+
+function readThroughOf(cache: Cache): ReadThrough {
+  let reads = readThroughs.get(cache);
+  if (!reads) readThroughs.set(cache, reads = new ReadThrough(cache));
+  return reads;
+}
+
+/**
+ * A content store that answers reads from a cache and the inner store behind it, and invalidates
+ * on every write (see src/cache/cache.ts for the contract of tags and generations).
+ *
+ * - Batch reads look every key up in one cache round-trip, load only the misses from the inner
+ *   store in one call, and write them back; one cold key asked for by many callers at once is loaded
+ *   once (src/cache/read-through.ts). Results keep the inner store's contract: key order, `null` or
+ *   `[]` for what does not exist.
+ * - List pages and counts are cached under a digest of their normalised arguments.
+ * - Writes go to the inner store; when one resolves, everything it could have changed has been
+ *   invalidated. A write that rejects is taken to have changed nothing (the store's writes are
+ *   transactional).
+ * - Api keys, revisions, past states and housekeeping (ping, schema version) are never cached:
+ *   they read the inner store.
+ *
+ * A new write method is one line: pass it through `writeThrough` with what it touched (`Touched`),
+ * computed from its arguments and result, e.g.
+ * `retractFigure(id) { return this.writeThrough(() => this.inner.retractFigure(id), (figure) => ({ figures: [id], articles: [figure.articleId] })); }`;
+ * one that reports `Changes` passes `(result) => this.withFiguresOfArticles(result.changes)`, and
+ * one whose reach is unknown `() => EVERYTHING`.
+ *
+ * Values from the cache may be shared between callers: treat records as immutable.
+ * `close` closes the inner store, not the cache, which may serve other stores.
+ */
+export class CachedStore implements ContentStore {
+  private readonly reads: ReadThrough;
+  private readonly namespace: string;
+  private readonly entityTtlSeconds: number;
+  private readonly listTtlSeconds: number;
+
+  constructor(private readonly inner: ContentStore, private readonly cache: Cache, private readonly options: CachedStoreOptions = {}) {
+    const { entityTtlSeconds = 300, listTtlSeconds = 60, scope = PUBLIC_SCOPE } = options;
+    checkPositive({ entityTtlSeconds, listTtlSeconds });
+    this.entityTtlSeconds = entityTtlSeconds;
+    this.listTtlSeconds = listTtlSeconds;
+    this.reads = readThroughOf(cache);
+    // A digest, not the scope's JSON: braces in a key would pin a cluster's keys to one slot.
+    this.namespace = `v1:${argumentsKey(scope).slice(0, 8)}`;
+  }
+
+  get engine() {
+    return this.inner.engine;
+  }
+
+  scoped(scope: ReadScope): CachedStore {
+    return new CachedStore(this.inner.scoped(scope), this.cache, { ...this.options, scope });
+  }
+
+  // ---- batch reads ----------------------------------------------------------------------------
+
+  authorsByIds(ids: readonly string[]) {
+    return this.batch('author', ids, (id) => [TAGS.author(id)], (missing) => this.inner.authorsByIds(missing));
+  }
+
+  authorsBySlugs(slugs: readonly string[]) {
+    return this.batch('author-slug', slugs, () => [TAGS.authors], (missing) => this.inner.authorsBySlugs(missing));
+  }
+
+  articlesByIds(ids: readonly string[]) {
+    return this.batch('article', ids, (id) => [TAGS.article(id)], (missing) => this.inner.articlesByIds(missing));
+  }
+
+  articlesBySlugs(slugs: readonly string[]) {
+    return this.batch('article-slug', slugs, () => [TAGS.articles], (missing) => this.inner.articlesBySlugs(missing));
+  }
+
+  locationsByIds(ids: readonly string[]) {
+    return this.batch('location', ids, (id) => [TAGS.location(id)], (missing) => this.inner.locationsByIds(missing));
+  }
+
+  locationsByIsoCodes(codes: readonly string[]) {
+    // ISO codes are matched without regard to case (as the store does): one entry per code.
+    return this.batch('location-iso', codes.map((code) => code.toUpperCase()), () => [TAGS.locations],
+      (missing) => this.inner.locationsByIsoCodes(missing));
+  }
+
+  /** A figure's entry depends on its own tag, which every change to its article also bumps (see `write`). */
+  figuresByIds(ids: readonly string[]) {
+    return this.batch('figure', ids, (id) => [TAGS.figure(id)], (missing) => this.inner.figuresByIds(missing));
+  }
+
+  childrenOf(locationIds: readonly string[]) {
+    return this.batch('children', locationIds, () => [TAGS.locations], (missing) => this.inner.childrenOf(missing));
+  }
+
+  ancestorsOf(locationIds: readonly string[]) {
+    return this.batch('ancestors', locationIds, () => [TAGS.locations], (missing) => this.inner.ancestorsOf(missing));
+  }
+
+  figuresOfArticles(articleIds: readonly string[], filter: CasualtyFilter = {}) {
+    const normal = normalFigureFilter(filter);
+    return this.batch(`figures-of:${argumentsKey(normal)}`, articleIds,
+      (id) => [TAGS.article(id), ...placeTags(filter.locationId)],
+      (missing) => this.inner.figuresOfArticles(missing, filter));
+  }
+
+  /** Parts are figures of the whole's article, so every change to them bumps the whole's tag (see `write`). */
+  partsOf(figureIds: readonly string[]) {
+    return this.batch('parts', figureIds, (id) => [TAGS.figure(id)], (missing) => this.inner.partsOf(missing));
+  }
+
+  // ---- lists and counts -----------------------------------------------------------------------
+
+  listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
+    return this.single('articles', { filter, order, page }, articleListTags(filter),
+      () => this.inner.listArticles(filter, order, page));
+  }
+
+  countArticles(filter: ArticleFilter) {
+    return this.single('count-articles', filter, articleListTags(filter), () => this.inner.countArticles(filter));
+  }
+
+  listAuthors(page: PageRequest) {
+    return this.single('authors', page, [TAGS.authors], () => this.inner.listAuthors(page));
+  }
+
+  countAuthors() {
+    return this.single('count-authors', {}, [TAGS.authors], () => this.inner.countAuthors());
+  }
+
+  listLocations(filter: LocationFilter, page: PageRequest) {
+    return this.single('locations', { filter, page }, [TAGS.locations], () => this.inner.listLocations(filter, page));
+  }
+
+  countLocations(filter: LocationFilter) {
+    return this.single('count-locations', filter, [TAGS.locations], () => this.inner.countLocations(filter));
+  }
+
+  listFigures(filter: CasualtyFilter, page: PageRequest) {
+    return this.single('figures', { filter: normalFigureFilter(filter), page }, figureListTags(filter),
+      () => this.inner.listFigures(filter, page));
+  }
+
+  countFigures(filter: CasualtyFilter) {
+    return this.single('count-figures', normalFigureFilter(filter), figureListTags(filter),
+      () => this.inner.countFigures(filter));
+  }
+
+  /** Totals depend on figures, their articles (status, dates) and the place tree. */
+  casualtyStats(query: StatsQuery) {
+    const filter = query.filter;
+    const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
+    return this.single('stats', normal, [TAGS.figures, TAGS.articles, TAGS.locations], () => this.inner.casualtyStats(query));
+  }
+
+  // ---- writes ---------------------------------------------------------------------------------
+
+  /** Ids are taken, nothing is written: nothing to invalidate. */
+  allocateIds(kind: IdKind, count: number) {
+    return this.inner.allocateIds(kind, count);
+  }
+
+  insertAuthors(authors: readonly NewAuthor[]) {
+    return this.writeThrough(() => this.inner.insertAuthors(authors), (ids) => ({ authors: ids }));
+  }
+
+  upsertLocations(locations: readonly NewLocation[]) {
+    return this.writeThrough(() => this.inner.upsertLocations(locations), (ids) => ({ locations: ids }));
+  }
+
+  /** New articles have no figures yet; their own tags drop any "not found" cached for their ids. */
+  insertArticles(articles: readonly NewArticle[]) {
+    return this.writeThrough(() => this.inner.insertArticles(articles), (ids) => ({ articles: ids }));
+  }
+
+  insertFigures(figures: readonly NewCasualtyFigure[]) {
+    return this.writeThrough(() => this.inner.insertFigures(figures), (ids) => ({
+      figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
+      articles: figures.map((figure) => figure.articleId),
+    }));
+  }
+
+  write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
+    return this.writeThrough(() => this.inner.write(actor, work), (result) => this.withFiguresOfArticles(result.changes));
+  }
+
+  insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {
+    return this.inner.insertApiKey(...args);
+  }
+
+  revokeApiKey(id: string) {
+    return this.inner.revokeApiKey(id);
+  }
+
+  // ---- never cached ---------------------------------------------------------------------------
+
+  revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {
+    return this.inner.revisionsOf<State>(entity, ids);
+  }
+
+  articleAsOf(id: string, at: Date) {
+    return this.inner.articleAsOf(id, at);
+  }
+
+  apiKeyById(id: string) {
+    return this.inner.apiKeyById(id);
+  }
+
+  listApiKeys() {
+    return this.inner.listApiKeys();
+  }
+
+  isEmpty() {
+    return this.inner.isEmpty();
+  }
+
+  ping() {
+    return this.inner.ping();
+  }
+
+  schemaVersion() {
+    return this.inner.schemaVersion();
+  }
+
+  close() {
+    return this.inner.close();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /**
+   * A batch read through the cache: one entry per key (`<kind>:<key>`) tagged by `tagsOf`, the
+   * misses loaded by one call of `load` with just their keys, resolved in key order.
+   */
+  private batch<T>(kind: string, keys: readonly string[], tagsOf: (key: string) => string[],
+    load: (missing: string[]) => Promise<T[]>): Promise<T[]> {
+    const requests = keys.map((key) => ({ key: `${this.namespace}:${kind}:${key}`, tags: tagsOf(key) }));
+    return this.reads.many(requests, this.entityTtlSeconds, (misses) => load(misses.map((i) => keys[i])));
+  }
+
+  /** One list page or count through the cache, keyed by a digest of its normalised arguments. */
+  private single<T>(kind: string, args: unknown, tags: string[], load: () => Promise<T>): Promise<T> {
+    return this.reads.one({ key: `${this.namespace}:${kind}:${argumentsKey(args)}`, tags }, this.listTtlSeconds, load);
+  }
+
+  /**
+   * Runs `write` on the inner store, then invalidates the tags of what `touched` says it touched,
+   * and only then resolves to its result. If `touched` cannot tell, everything is invalidated.
+   */
+  private async writeThrough<R>(write: () => Promise<R>, touched: (result: R) => Touched | Promise<Touched>): Promise<R> {
+    const result = await write();
+    let tags: string[];
+    try {
+      tags = tagsOf(await touched(result));
+    } catch {
+      tags = tagsOf(EVERYTHING);
+    }
+    if (tags.length) await this.reads.invalidate(tags);
+    return result;
+  }
+
+  /**
+   * `changes` and every figure of the articles it names. An article's status decides whether the
+   * public sees its figures, and a figure's parts are figures of the same article, so entries keyed
+   * by figure (a figure, a figure's parts) depend on everything about their article. One query per
+   * write, none per read.
+   */
+  private async withFiguresOfArticles(changes: Touched): Promise<Touched> {
+    const articleIds = [...(changes.articles ?? [])];
+    if (articleIds.length === 0) return changes;
+    const figures = await this.inner.scoped(EVERY_STATUS).figuresOfArticles(articleIds, { includeRetracted: true });
+    return { ...changes, figures: [...(changes.figures ?? []), ...figures.flat().map((figure) => figure.id)] };
+  }
+}
+
+/** Extra tags for a filter on a place "and everything below it": the place tree may change. */
+function placeTags(locationId: string | null | undefined): string[] {
+  return locationId == null ? [] : [TAGS.locations];
+}
+
+function articleListTags(filter: ArticleFilter): string[] {
+  return [TAGS.articles, ...placeTags(filter.locationId)];
+}
+
+/** Which figures the public sees depends on their articles' status. */
+function figureListTags(filter: CasualtyFilter): string[] {
+  return [TAGS.figures, TAGS.articles, ...placeTags(filter.locationId)];
+}
+
+/** The set-like lists `fields` of `filter`, sorted (copies), so their order makes no other key. */
+function sortedLists<F extends object>(filter: F, fields: (keyof F)[]): Partial<F> {
+  const sorted: Partial<F> = {};
+  for (const field of fields) {
+    const list = filter[field];
+    if (Array.isArray(list)) sorted[field] = [...list].sort() as F[keyof F];
+  }
+  return sorted;
+}
+
+/** A figure filter with its set-like lists sorted and `includeRetracted: false` as absent. */
+function normalFigureFilter(filter: CasualtyFilter): CasualtyFilter {
+  return { ...filter, ...sortedLists(filter, ['verification', 'claimantType']), includeRetracted: filter.includeRetracted || null };
+}

@@ -1,0 +1,113 @@
+import type { Cache } from '../src/cache/cache';
+import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
+import { TwoLevelCache } from '../src/cache/two-level';
+import { CachedStore } from '../src/store/cached-store';
+import type { SqlStore } from '../src/store/sql-store';
+import { buildCorpus } from './support/corpus';
+import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
+import { type TestDb, openTestStore } from './support/stores';
+
+/**
+ * Two gateway instances: each with its own cache client (and in-process level), sharing one Redis
+ * prefix and one database.
+ */
+const run = sharedRedisAvailable() ? describe : describe.skip;
+
+run('two instances sharing one Redis', () => {
+  let testDb: TestDb & { store: SqlStore };
+  let articleIds: string[];
+  const prefixes: string[] = [];
+  const caches: Cache[] = [];
+
+  beforeAll(async () => {
+    testDb = await openTestStore('pglite');
+    articleIds = await buildCorpus(testDb.store, 3);
+  }, 60_000);
+  afterEach(async () => { await Promise.all(caches.splice(0).map((cache) => cache.close())); });
+  afterAll(async () => {
+    await testDb?.dispose();
+    await Promise.all(prefixes.map((prefix) => dropPrefix(prefix)));
+  });
+
+  /** Two instances' stores over caches made by `make` (given the instance's Redis options). */
+  async function instances(make: (options: RedisCacheOptions, instance: 'a' | 'b') => Promise<Cache>): Promise<[CachedStore, CachedStore]> {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const [a, b] = await Promise.all((['a', 'b'] as const).map((instance) => make({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }, instance)));
+    caches.push(a, b);
+    return [new CachedStore(testDb.store, a), new CachedStore(testDb.store, b)];
+  }
+
+  async function redisOnly(options: RedisCacheOptions): Promise<Cache> {
+    const cache = new RedisCache(options);
+    await cache.ready();
+    return cache;
+  }
+
+  /** Changes the headline of `id` through `store`; resolves to the new headline. */
+  async function edit(store: CachedStore, id: string, headline: string): Promise<string> {
+    const [article] = await testDb.store.articlesByIds([id]);
+    await store.write('tester', (writer) => writer.updateArticle(id, article!.version, { headline }));
+    return headline;
+  }
+
+  const headlineOf = async (store: CachedStore, id: string) => (await store.articlesByIds([id]))[0]!.headline;
+
+  /** Milliseconds until `store` shows `headline` for `id` (polled every 10 ms, for up to 3 s). */
+  async function msUntilSeen(store: CachedStore, id: string, headline: string): Promise<number> {
+    const start = Date.now();
+    while (await headlineOf(store, id) !== headline) {
+      if (Date.now() - start > 3000) return Infinity;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return Date.now() - start;
+  }
+
+  it('agree right after a write by either, with no message between them', async () => {
+    const [a, b] = await instances((options) => redisOnly({ ...options, publish: false }));
+    const id = articleIds[0];
+    for (const [writer, reader, headline] of [[a, b, 'Written by A'], [b, a, 'Written by B']] as const) {
+      await headlineOf(writer, id);
+      await headlineOf(reader, id);
+      expect(testDb.db.queries).toBeGreaterThan(0);
+      await edit(writer, id, headline);
+      expect(await headlineOf(reader, id)).toBe(headline);
+      expect(await headlineOf(writer, id)).toBe(headline);
+    }
+    // And both still read from the cache once fresh entries are in.
+    testDb.db.reset();
+    await headlineOf(a, id);
+    await headlineOf(b, id);
+    expect(testDb.db.queries).toBe(0);
+  });
+
+  it('agree at once in counts and lists too', async () => {
+    const [a, b] = await instances((options) => redisOnly({ ...options, publish: false }));
+    const before = await b.countAuthors();
+    await a.insertAuthors([{ slug: `agreeing-${Date.now()}`, name: 'Agreeing Writer', bio: null }]);
+    expect(await b.countAuthors()).toBe(before + 1);
+  });
+
+  it('with in-process levels, drop the other\'s copy within moments through pub/sub', async () => {
+    const [a, b] = await instances((options) => Promise.resolve(new TwoLevelCache(new RedisCache(options))));
+    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
+    const id = articleIds[1];
+    await headlineOf(a, id);
+    await headlineOf(b, id); // b now holds the article in process, for up to a second
+    const headline = await edit(a, id, 'Told by pub/sub');
+    expect(await headlineOf(a, id)).toBe(headline);
+    expect(await msUntilSeen(b, id, headline)).toBeLessThan(250);
+  });
+
+  it('with in-process levels, agree within a second when the pub/sub message is lost', async () => {
+    const [a, b] = await instances((options, instance) =>
+      Promise.resolve(new TwoLevelCache(new RedisCache({ ...options, publish: instance === 'b' }))));
+    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
+    const id = articleIds[2];
+    await headlineOf(a, id);
+    await headlineOf(b, id);
+    const headline = await edit(a, id, 'Never announced');
+    expect(await headlineOf(a, id)).toBe(headline);
+    expect(await msUntilSeen(b, id, headline)).toBeLessThanOrEqual(1100);
+  });
+});

@@ -1,0 +1,240 @@
+import type { Cache } from '../src/cache/cache';
+import { MemoryCache } from '../src/cache/memory';
+import { RedisCache } from '../src/cache/redis';
+import { TwoLevelCache } from '../src/cache/two-level';
+import { CachedStore } from '../src/store/cached-store';
+import type { ArticleRecord, CasualtyFigureRecord } from '../src/store/records';
+import type { ContentStore } from '../src/store/store';
+import { buildCorpus } from './support/corpus';
+import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
+import { type TestDb, openTestStore } from './support/stores';
+import type { SqlStore } from '../src/store/sql-store';
+
+let testDb: TestDb & { store: SqlStore };
+let inner: SqlStore;
+let articleIds: string[];
+
+beforeAll(async () => {
+  testDb = await openTestStore('pglite');
+  inner = testDb.store;
+  articleIds = await buildCorpus(inner, 6);
+}, 60_000);
+afterAll(() => testDb?.dispose());
+
+const prefixes: string[] = [];
+afterAll(() => Promise.all(prefixes.map((prefix) => dropPrefix(prefix))));
+
+function redisCache(): RedisCache {
+  const prefix = uniquePrefix('store');
+  prefixes.push(prefix);
+  return new RedisCache({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS });
+}
+
+const VARIANTS: [string, () => Promise<Cache>, jest.Describe][] = [
+  ['memory', async () => new MemoryCache(), describe],
+  ['redis', async () => { const cache = redisCache(); await cache.ready(); return cache; }, sharedRedisAvailable() ? describe : describe.skip],
+  ['two-level', async () => { const cache = new TwoLevelCache(redisCache()); await cache.l2.ready(); return cache; }, sharedRedisAvailable() ? describe : describe.skip],
+];
+
+/** The article of `id` as stored, whatever its status. */
+async function stored(id: string): Promise<ArticleRecord> {
+  const [article] = await inner.scoped({ unpublished: true }).articlesByIds([id]);
+  return article!;
+}
+
+/** The figures of article `id` as stored: [whole, civilians (part of whole), forces (part of whole), claim]. */
+async function figuresOf(id: string): Promise<CasualtyFigureRecord[]> {
+  const [figures] = await inner.scoped({ unpublished: true }).figuresOfArticles([id]);
+  return figures;
+}
+
+/** Publishes or unpublishes article `id` through `store`. */
+async function setStatus(store: ContentStore, id: string, status: ArticleRecord['status'], action: 'PUBLISH' | 'UNPUBLISH') {
+  const { version } = await stored(id);
+  await store.write('tester', (writer) => writer.updateArticle(id, version, { status }, action));
+}
+
+for (const [name, makeCache, run] of VARIANTS) {
+  run(`CachedStore [${name}]`, () => {
+    let cache: Cache;
+    let store: CachedStore;
+    beforeEach(async () => {
+      cache = await makeCache();
+      store = new CachedStore(inner, cache);
+      testDb.db.reset();
+    });
+    afterEach(() => cache.close());
+
+    /** Store queries made by `work`. */
+    async function queriesOf(work: () => Promise<unknown>): Promise<number> {
+      testDb.db.reset();
+      await work();
+      return testDb.db.queries;
+    }
+
+    it('answers a warm read of every kind without a store query, with what the store answers', async () => {
+      const [article] = await inner.articlesByIds([articleIds[0]]);
+      const figures = await figuresOf(articleIds[0]);
+      const [place] = await inner.locationsByIds([article!.locationIds[0]]);
+      const [province] = await inner.locationsByIds([place!.parentId!]);
+      const reads: [string, (s: ContentStore) => Promise<unknown>][] = [
+        ['authorsByIds', (s) => s.authorsByIds(article!.authorIds)],
+        ['authorsBySlugs', (s) => s.authorsBySlugs(['writer-1', 'nobody'])],
+        ['articlesByIds', (s) => s.articlesByIds([...articleIds, '999999'])],
+        ['articlesBySlugs', (s) => s.articlesBySlugs(['story-1', 'story-2'])],
+        ['locationsByIds', (s) => s.locationsByIds(article!.locationIds)],
+        ['locationsByIsoCodes', (s) => s.locationsByIsoCodes(['tl-1', 'TL'])],
+        ['figuresByIds', (s) => s.figuresByIds(figures.map((figure) => figure.id))],
+        ['childrenOf', (s) => s.childrenOf([province!.parentId!, province!.id])],
+        ['ancestorsOf', (s) => s.ancestorsOf([place!.id])],
+        ['figuresOfArticles', (s) => s.figuresOfArticles(articleIds)],
+        ['figuresOfArticles (filtered)', (s) => s.figuresOfArticles(articleIds, { group: 'CIVILIANS', locationId: province!.id })],
+        ['partsOf', (s) => s.partsOf([figures[0].id, figures[1].id])],
+        ['listArticles', (s) => s.listArticles({ tag: 'test' }, 'PUBLISHED_AT_DESC', { first: 3 })],
+        ['countArticles', (s) => s.countArticles({ locationId: province!.parentId })],
+        ['listAuthors', (s) => s.listAuthors({ first: 5 })],
+        ['countAuthors', (s) => s.countAuthors()],
+        ['listLocations', (s) => s.listLocations({ kind: 'ADMIN1' }, { first: 10 })],
+        ['countLocations', (s) => s.countLocations({})],
+        ['listFigures', (s) => s.listFigures({ verification: ['REPORTED'] }, { first: 10 })],
+        ['countFigures', (s) => s.countFigures({ outcome: 'KILLED' })],
+        ['casualtyStats', (s) => s.casualtyStats({ filter: {}, groupBy: ['GROUP'], regionLevel: 'ADMIN1', timeBucket: 'MONTH' })],
+      ];
+      for (const [read, call] of reads) {
+        const cold = await call(store);
+        const warmQueries = await queriesOf(async () => {
+          const warm = await call(store);
+          expect({ read, warm }).toEqual({ read, warm: cold });
+        });
+        expect({ read, warmQueries }).toEqual({ read, warmQueries: 0 });
+        expect({ read, cold }).toEqual({ read, cold: await call(inner) });
+      }
+    });
+
+    it('returns dates as dates, equal to the stored ones', async () => {
+      const [cold] = await store.articlesByIds([articleIds[1]]);
+      const [warm] = await store.articlesByIds([articleIds[1]]);
+      expect(warm!.publishedAt).toBeInstanceOf(Date);
+      expect(warm!.updatedAt).toBeInstanceOf(Date);
+      expect(warm).toEqual(cold);
+      expect(warm!.publishedAt!.getTime()).toBe((await stored(articleIds[1])).publishedAt!.getTime());
+    });
+
+    it('loads only the misses of a batch, in one store call', async () => {
+      await store.articlesByIds(articleIds.slice(0, 3));
+      const spy = jest.spyOn(inner, 'articlesByIds');
+      try {
+        const all = await store.articlesByIds(articleIds);
+        expect(spy.mock.calls).toEqual([[articleIds.slice(3)]]);
+        expect(all.map((article) => article!.id)).toEqual(articleIds);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('shares one entry between list arguments that mean the same', async () => {
+      await store.listFigures({ verification: ['REPORTED', 'UNVERIFIED'], group: null }, { first: 10 });
+      expect(await queriesOf(() => store.listFigures({ verification: ['UNVERIFIED', 'REPORTED'] }, { first: 10 }))).toBe(0);
+      expect(await queriesOf(() => store.listFigures({ verification: ['UNVERIFIED'] }, { first: 10 }))).toBe(1);
+    });
+
+    it('loads one cold entity once for 500 concurrent requests', async () => {
+      const results = await (async () => {
+        testDb.db.reset();
+        return Promise.all(Array.from({ length: 500 }, () => store.articlesByIds([articleIds[2]])));
+      })();
+      expect(testDb.db.queries).toBe(1);
+      expect(new Set(results.map(([article]) => article!.headline))).toEqual(new Set([(await stored(articleIds[2])).headline]));
+    });
+
+    it('passes a store failure to every caller waiting on that load, and tries again on the next request', async () => {
+      const [article] = await inner.articlesByIds([articleIds[0]]);
+      const [authorId] = article!.authorIds;
+      const spy = jest.spyOn(inner, 'authorsByIds').mockRejectedValueOnce(new Error('database unavailable'));
+      try {
+        const attempts = await Promise.allSettled([
+          store.authorsByIds([authorId, authorId]), store.authorsByIds([authorId]), store.authorsByIds([authorId]),
+        ]);
+        expect(attempts.map((attempt) => attempt.status === 'rejected' && (attempt.reason as Error).message))
+          .toEqual(['database unavailable', 'database unavailable', 'database unavailable']);
+        expect(spy).toHaveBeenCalledTimes(1);
+        expect((await store.authorsByIds([authorId]))[0]!.id).toBe(authorId);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('shows an edit on the next read of the article, by id, by slug and in lists', async () => {
+      const id = articleIds[3];
+      const before = await stored(id);
+      await store.articlesByIds([id]);
+      await store.articlesBySlugs([before.slug]);
+      await store.listArticles({}, 'UPDATED_AT_DESC', { first: 10 });
+      const headline = `Edited through ${name}`;
+      await store.write('tester', (writer) => writer.updateArticle(id, before.version, { headline }));
+      expect((await store.articlesByIds([id]))[0]!.headline).toBe(headline);
+      expect((await store.articlesBySlugs([before.slug]))[0]!.headline).toBe(headline);
+      expect((await store.listArticles({}, 'UPDATED_AT_DESC', { first: 10 })).rows[0]).toMatchObject({ id, headline });
+    });
+
+    it('hides an unpublished article and its figures from the public at once, everywhere, and shows them again when republished', async () => {
+      const id = articleIds[4];
+      const figures = await figuresOf(id);
+      const figureIds = figures.map((figure) => figure.id);
+      const read = async () => ({
+        article: (await store.articlesByIds([id]))[0]?.id ?? null,
+        figures: (await store.figuresByIds(figureIds)).filter(Boolean).length,
+        ofArticle: (await store.figuresOfArticles([id]))[0].length,
+        parts: (await store.partsOf([figures[0].id]))[0].length,
+        articles: await store.countArticles({}),
+        allFigures: await store.countFigures({}),
+        listed: (await store.listFigures({ articleId: id }, { first: 10 })).rows.length,
+      });
+      const visible = await read();
+      expect(visible).toMatchObject({ article: id, figures: 4, ofArticle: 4, parts: 2, listed: 4 });
+      await setStatus(store, id, 'UNPUBLISHED', 'UNPUBLISH');
+      expect(await read()).toEqual({
+        article: null, figures: 0, ofArticle: 0, parts: 0, articles: visible.articles - 1, allFigures: visible.allFigures - 4, listed: 0,
+      });
+      await setStatus(store, id, 'PUBLISHED', 'PUBLISH');
+      expect(await read()).toEqual(visible);
+    });
+
+    it('keeps what editors see apart from what the public sees', async () => {
+      const id = articleIds[5];
+      const editors = store.scoped({ unpublished: true });
+      await setStatus(store, id, 'UNPUBLISHED', 'UNPUBLISH');
+      try {
+        for (let round = 0; round < 2; round += 1) {
+          expect((await editors.articlesByIds([id]))[0]).toMatchObject({ id, status: 'UNPUBLISHED' });
+          expect(await store.articlesByIds([id])).toEqual([null]);
+        }
+      } finally {
+        await setStatus(store, id, 'PUBLISHED', 'PUBLISH');
+      }
+      expect((await store.articlesByIds([id]))[0]).toMatchObject({ id, status: 'PUBLISHED' });
+    });
+
+    it('shows a figure moved out of its whole in the whole\'s parts at once', async () => {
+      const [whole, civilians] = await figuresOf(articleIds[0]);
+      const partsOfWhole = async () => (await store.partsOf([whole.id]))[0].map((figure) => figure.id).sort();
+      const before = await partsOfWhole();
+      expect(before).toContain(civilians.id);
+      await store.write('tester', (writer) => writer.updateFigure(civilians.id, civilians.version, { partOfId: null }));
+      expect(await partsOfWhole()).toEqual(before.filter((figureId) => figureId !== civilians.id));
+      expect((await store.figuresByIds([civilians.id]))[0]!.partOfId).toBeNull();
+      const moved = (await figuresOf(articleIds[0]))[1];
+      await store.write('tester', (writer) => writer.updateFigure(civilians.id, moved.version, { partOfId: whole.id }));
+      expect(await partsOfWhole()).toEqual(before);
+    });
+
+    it('finds a new author by slug and in counts right after a bulk insert, though its absence was cached', async () => {
+      const slug = `new-writer-${name}-${Date.now()}`;
+      expect(await store.authorsBySlugs([slug])).toEqual([null]);
+      const count = await store.countAuthors();
+      const [id] = await store.insertAuthors([{ slug, name: 'New Writer', bio: null }]);
+      expect(await store.authorsBySlugs([slug])).toEqual([{ id, slug, name: 'New Writer', bio: null }]);
+      expect(await store.countAuthors()).toBe(count + 1);
+    });
+  });
+}
