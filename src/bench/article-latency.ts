@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { loadConfig } from '../config';
 import { createGateway } from '../server';
-import { openStore } from '../store/open';
+import { largestCountry, openBenchStore } from './bench-store';
 
 /**
  * Latency of an article page under a country, with nested authors and figures, through the real
@@ -30,18 +29,11 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.store.databaseUrl) {
-    console.error('Set DATABASE_URL (and DATABASE_SCHEMA) to a store seeded with `npm run seed -- --articles 100000`.');
-    process.exit(2);
-  }
-  const store = await openStore(config.store);
+  const { config, store } = await openBenchStore();
   const gateway = await createGateway({ config, store, log: pino({ level: 'warn' }) });
   const url = await gateway.listen(0, '127.0.0.1');
   try {
-    const countries = await store.listLocations({ kind: 'COUNTRY' }, { first: 100 });
-    const sized = await Promise.all(countries.rows.map(async (c) => ({ c, n: await store.countArticles({ locationId: c.id }) })));
-    const { c: country, n } = sized.sort((a, b) => b.n - a.n)[0];
+    const { country, n } = await largestCountry(store, (c) => store.countArticles({ locationId: c.id }));
     const total = await store.countArticles({});
     console.log(`store: ${store.engine}, ${total} articles; country ${country.name} (${country.isoCode}) has ${n}`);
 

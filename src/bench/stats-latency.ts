@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../config';
-import { openStore } from '../store/open';
+import { largestCountry, openBenchStore } from './bench-store';
 import type { StatsQuery } from '../store/records';
 
 /**
@@ -11,16 +10,9 @@ import type { StatsQuery } from '../store/records';
 const RUNS = 15;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.store.databaseUrl) {
-    console.error('Set DATABASE_URL (and DATABASE_SCHEMA) to a store seeded with `npm run seed -- --articles 100000`.');
-    process.exit(2);
-  }
-  const store = await openStore(config.store);
+  const { store } = await openBenchStore();
   try {
-    const countries = await store.listLocations({ kind: 'COUNTRY' }, { first: 100 });
-    const sized = await Promise.all(countries.rows.map(async (c) => ({ c, n: await store.countFigures({ locationId: c.id }) })));
-    const { c: country, n } = sized.sort((a, b) => b.n - a.n)[0];
+    const { country, n } = await largestCountry(store, (c) => store.countFigures({ locationId: c.id }));
     const query: StatsQuery = {
       filter: { locationId: country.id, periodFrom: new Date('2021-11-01T00:00:00Z'), periodTo: new Date('2026-11-01T00:00:00Z') },
       groupBy: ['TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH',

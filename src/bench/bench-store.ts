@@ -1,0 +1,24 @@
+import { loadConfig, type Config } from '../config';
+import type { LocationRecord } from '../store/records';
+import { openStore } from '../store/open';
+import type { SqlStore } from '../store/sql-store';
+
+/**
+ * The store a benchmark measures: PostgreSQL as DATABASE_URL (and DATABASE_SCHEMA) name it, seeded
+ * with `npm run seed -- --articles 100000`. Exits 2 with that advice when no database is set.
+ */
+export async function openBenchStore(): Promise<{ config: Config; store: SqlStore }> {
+  const config = loadConfig();
+  if (!config.store.databaseUrl) {
+    console.error('Set DATABASE_URL (and DATABASE_SCHEMA) to a store seeded with `npm run seed -- --articles 100000`.');
+    process.exit(2);
+  }
+  return { config, store: await openStore(config.store) };
+}
+
+/** The country with the most of what `size` counts, and that count. */
+export async function largestCountry(store: SqlStore, size: (country: LocationRecord) => Promise<number>) {
+  const countries = await store.listLocations({ kind: 'COUNTRY' }, { first: 100 });
+  const sized = await Promise.all(countries.rows.map(async (country) => ({ country, n: await size(country) })));
+  return sized.sort((a, b) => b.n - a.n)[0];
+}
