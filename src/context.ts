@@ -10,6 +10,11 @@ export interface Context {
   requestId: string;
   /** The public, or an API key's holder. */
   viewer: Viewer;
+  /**
+   * The client's IP address as Express reports it (`req.ip`: the peer, or the address forwarded by
+   * a trusted proxy, see `trust proxy`); null outside HTTP.
+   */
+  clientAddress: string | null;
   loaders: Loaders;
   /** The store as this viewer may read it (editors see drafts); writes go through it too. */
   store: ContentStore;
@@ -23,12 +28,15 @@ export interface ContextDependencies {
   log: Logger;
 }
 
-/** Builds one request's context. `requestId` and `viewer` come from the HTTP layer. */
-export function createContext(deps: ContextDependencies, requestId: string = randomUUID(), viewer: Viewer = PUBLIC_VIEWER): Context {
+/** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
+export function createContext(
+  deps: ContextDependencies, requestId: string = randomUUID(), viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
+): Context {
   const store = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
   return {
     requestId,
     viewer,
+    clientAddress,
     loaders: createLoaders(store),
     store,
     pagination: deps.pagination,

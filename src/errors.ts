@@ -23,6 +23,8 @@ export enum ErrorCode {
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   /** Trusted-documents mode is on and the operation is not on the list. */
   DOCUMENT_NOT_TRUSTED = 'DOCUMENT_NOT_TRUSTED',
+  /** The client (API key or address) has spent its budget for the window. HTTP 429 with `Retry-After`. */
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 /** One broken rule: the input field (a dotted path) and what the rule is. */

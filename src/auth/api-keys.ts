@@ -17,9 +17,11 @@ export interface Viewer {
   role: Role;
   /** For revisions: the key's name and id. */
   actor: string | null;
+  /** The key's id (its rate-limit budget is counted by it); null for the public. */
+  keyId: string | null;
 }
 
-export const PUBLIC_VIEWER: Viewer = { role: 'public', actor: null };
+export const PUBLIC_VIEWER: Viewer = { role: 'public', actor: null, keyId: null };
 
 const RANK: Record<Role, number> = { public: 0, editor: 1, admin: 2 };
 
@@ -55,7 +57,7 @@ export async function viewerOf(store: ContentStore, authorization: string | unde
     throw new UnauthenticatedError('the API key is not valid: check it was copied whole, or ask an admin for a new one');
   }
   if (record.revokedAt) throw new UnauthenticatedError('the API key was revoked: ask an admin for a new one');
-  return { role: record.role, actor: `${record.name} (key ${record.id})` };
+  return { role: record.role, actor: `${record.name} (key ${record.id})`, keyId: record.id };
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -360,8 +360,9 @@ function reconnectDelay(attempt: number): number {
 /**
  * A client for the cache (commands fail at once while disconnected, so they can never pile up or
  * run late) or for the subscription (queued until connected, so subscribing can start at once).
+ * Also the rate limiter's client (src/http/rate-limit.ts). Reads only `url` and `clusterNodes`.
  */
-function connect(options: RedisCacheOptions, commandTimeoutMs: number, subscriber: boolean): Redis | Cluster {
+export function connect(options: RedisCacheOptions, commandTimeoutMs: number, subscriber: boolean): Redis | Cluster {
   const connection = {
     connectTimeout: 2000,
     maxRetriesPerRequest: subscriber ? null : 0,
