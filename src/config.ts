@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CacheSettings } from './cache';
+import type { TrustProxy } from './http/edge';
 
 /**
  * Every setting the gateway reads from the environment, checked once at start. `process.env` is
@@ -27,7 +29,16 @@ const Environment = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(1).optional(),
   COST_LIST_SIZE: z.coerce.number().int().min(1).optional(),
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+  RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_PUBLIC_POINTS: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_KEY_POINTS: z.coerce.number().int().min(1).optional(),
+  TRUST_PROXY: z.string().refine(isTrustProxy,
+    'must be true, false, a number of proxies, or proxy addresses and subnets (10.0.0.0/8, loopback, …) separated by commas')
+    .transform(parseTrustProxy).optional(),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
+  HTTP_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(30),
+  APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REDIS_CLUSTER_NODES: z.string().regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, 'must be host:port[,host:port…]').optional(),
   CACHE: z.enum(['auto', 'off', 'memory', 'redis', 'layered']).default('auto'),
@@ -69,7 +80,15 @@ export interface Config {
     };
     /** Path of the trusted-documents manifest; unset: any operation may run. */
     trustedDocumentsPath?: string;
+    /** Budgets per API key and per client address (src/http/rate-limit.ts); unset ones keep its defaults. */
+    rateLimit: { enabled: boolean; windowSeconds?: number; publicPoints?: number; keyPoints?: number };
+    /** Express's `trust proxy`: who may name the client's address in X-Forwarded-For. Default false. */
+    trustProxy: TrustProxy;
     readinessTimeoutMs: number;
+    /** `max-age` of public answers' `Cache-Control`, in seconds; 0 sends `no-store`. */
+    httpCacheMaxAgeSeconds: number;
+    /** How long a document registered as an automatic persisted query is kept, in seconds. */
+    apqTtlSeconds: number;
   };
 }
 
@@ -116,7 +135,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         assumedListSize: e.COST_LIST_SIZE,
       },
       trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
+      rateLimit: {
+        enabled: e.RATE_LIMIT_ENABLED, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+        publicPoints: e.RATE_LIMIT_PUBLIC_POINTS, keyPoints: e.RATE_LIMIT_KEY_POINTS,
+      },
+      trustProxy: e.TRUST_PROXY ?? false,
       readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+      httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
+      apqTtlSeconds: e.APQ_TTL_SECONDS,
     },
   };
+}
+
+/** The proxy names Express's `trust proxy` knows besides addresses and subnets. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY's forms: `true`, `false`, a number of hops, or a comma-separated list of proxies. */
+function isTrustProxy(value: string): boolean {
+  if (['true', 'false'].includes(value) || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').map((part) => part.trim()).every((part) => {
+    if (PROXY_NAMES.includes(part)) return true;
+    const [ip, bits, extra] = part.split('/');
+    const family = isIP(ip);
+    if (family === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
+
+/** A checked TRUST_PROXY as Express's `trust proxy` takes it. */
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
 }

@@ -1,6 +1,8 @@
 import { createCache, RedisCache, TwoLevelCache } from './cache';
+import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
 import { GatewayMetrics } from './http/metrics';
+import { ClientRateLimiter } from './http/rate-limit';
 import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
@@ -32,6 +34,16 @@ async function main(config: Config): Promise<void> {
     log.info({ articleId: id }, 'empty store: loaded the worked example');
   }
   const trustedDocuments = config.http.trustedDocumentsPath ? TrustedDocuments.load(config.http.trustedDocumentsPath) : undefined;
+  const { enabled: rateLimited, ...budgets } = config.http.rateLimit;
+  // Budgets live in the cache's Redis whatever CACHE says; without Redis, in this process.
+  const rateLimits = rateLimited ? new ClientRateLimiter({
+    ...budgets,
+    redis: { url: config.cache.redisUrl, clusterNodes: config.cache.redisClusterNodes },
+    prefix: config.cache.prefix, operationTimeoutMs: config.cache.operationTimeoutMs,
+    breakerThreshold: config.cache.breakerThreshold, breakerCooldownMs: config.cache.breakerCooldownMs,
+    registry: metrics.registry, log,
+  }) : null;
+  if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
   const gateway = await createGateway({
     config, store, log,
     http: {
@@ -39,6 +51,10 @@ async function main(config: Config): Promise<void> {
       introspection: config.http.introspection,
       limits: config.http.limits,
       trustedDocuments,
+      rateLimiter: rateLimits?.limit,
+      trustProxy: config.http.trustProxy,
+      automaticPersistedQueries: cache ? { store: new CacheKeyValueStore(cache), ttlSeconds: config.http.apqTtlSeconds } : undefined,
+      httpCacheMaxAgeSeconds: config.http.httpCacheMaxAgeSeconds,
       metrics,
       readiness: {
         schemaVersion: () => store.schemaVersion(),
@@ -66,6 +82,7 @@ async function main(config: Config): Promise<void> {
     await gateway.stop();
     await store.close();
     await cache?.close();
+    await rateLimits?.close();
     log.info('stopped');
     process.exit(0);
   };

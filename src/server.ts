@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
@@ -69,12 +69,23 @@ function unexpectedErrorLogger(): ApolloServerPlugin<Context> {
 export function maskUnexpected(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isExpected(original) || (isExpected(error) && original === error)) return formatted;
+  if (isUncodedRequestError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
   return {
     message: MASKED_MESSAGE,
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * Apollo refuses some requests with a 4xx status but no code (a persisted query whose document does
+ * not match its hash): the client's mistake, so it is told, as BAD_REQUEST, rather than masked.
+ */
+function isUncodedRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.path) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 /**
@@ -87,6 +98,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
   let stopping = false;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', edge.trustProxy);
   app.use(requestLogger(log));
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
   const httpServer = http.createServer(app);
@@ -112,7 +124,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await viewerOf(store, req.headers.authorization);
-        return createContext({ store, pagination: config.pagination, log }, String(req.id), viewer);
+        return createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, req.ip ?? null);
       },
     }),
   );

@@ -14,8 +14,11 @@ describe('configuration', () => {
       },
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
+        httpCacheMaxAgeSeconds: 30, apqTtlSeconds: 86_400,
         limits: { maxBodyBytes: undefined, maxTokens: undefined, maxDepth: undefined, maxAliases: undefined,
           maxDirectives: undefined, maxCost: undefined, assumedListSize: undefined },
+        rateLimit: { enabled: true, windowSeconds: undefined, publicPoints: undefined, keyPoints: undefined },
+        trustProxy: false,
       },
     });
   });
@@ -44,6 +47,38 @@ describe('configuration', () => {
     const { http } = loadConfig({ PLAYGROUND: 'false', MAX_QUERY_DEPTH: '7', TRUSTED_DOCUMENTS: 'docs.json' });
     expect(http).toMatchObject({ playground: false, limits: { maxDepth: 7 }, trustedDocumentsPath: 'docs.json' });
     expect(() => loadConfig({ MAX_QUERY_COST: '0' })).toThrow(/MAX_QUERY_COST/);
+  });
+
+  it('reads the HTTP cache lifetimes: 0 turns Cache-Control off, an APQ must live at least a second', () => {
+    expect(loadConfig({ HTTP_CACHE_MAX_AGE_SECONDS: '0', APQ_TTL_SECONDS: '600' }).http)
+      .toMatchObject({ httpCacheMaxAgeSeconds: 0, apqTtlSeconds: 600 });
+    expect(() => loadConfig({ HTTP_CACHE_MAX_AGE_SECONDS: '-1' })).toThrow(/HTTP_CACHE_MAX_AGE_SECONDS/);
+    expect(() => loadConfig({ APQ_TTL_SECONDS: '0' })).toThrow(/APQ_TTL_SECONDS/);
+  });
+
+  it('reads the rate limits, and refuses budgets that are not whole numbers of at least 1', () => {
+    expect(loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '10', RATE_LIMIT_PUBLIC_POINTS: '500', RATE_LIMIT_KEY_POINTS: '5000' }).http.rateLimit)
+      .toEqual({ enabled: true, windowSeconds: 10, publicPoints: 500, keyPoints: 5000 });
+    expect(loadConfig({ RATE_LIMIT_ENABLED: 'false' }).http.rateLimit.enabled).toBe(false);
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ RATE_LIMIT_ENABLED: 'yes', RATE_LIMIT_WINDOW_SECONDS: '0', RATE_LIMIT_PUBLIC_POINTS: '1.5', RATE_LIMIT_KEY_POINTS: 'lots' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems.map((problem) => problem.split(' ')[0]).sort())
+      .toEqual(['RATE_LIMIT_ENABLED', 'RATE_LIMIT_KEY_POINTS', 'RATE_LIMIT_PUBLIC_POINTS', 'RATE_LIMIT_WINDOW_SECONDS']);
+  });
+
+  it('trusts no proxy by default, and reads TRUST_PROXY as Express takes it', () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).http.trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('1')).toBe(1);
+    expect(trust('loopback, 10.0.0.0/8,fd00::/8')).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.internal', '10.0.0.1,']) {
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY must be true, false, a number of proxies, or proxy addresses/);
+    }
   });
 
   it('refuses a Redis cache mode without Redis, and two Redis settings at once', () => {

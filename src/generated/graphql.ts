@@ -141,6 +141,11 @@ export type AuthorEdge = {
   node: Author;
 };
 
+/** Who may keep a cached response: any cache (PUBLIC) or only the client's own (PRIVATE). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /**
  * One claim from one article: who is counted, what happened to them, how many, who said so and how
  * sure anyone is. Never add a figure to the one it is `partOf`.
@@ -988,6 +993,7 @@ export type ResolversTypes = ResolversObject<{
   AuthorConnection: ResolverTypeWrapper<AuthorConnectionModel>;
   AuthorEdge: ResolverTypeWrapper<Omit<AuthorEdge, 'node'> & { node: ResolversTypes['Author'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   CasualtyFigure: ResolverTypeWrapper<CasualtyFigureRecord>;
   CasualtyFigureConnection: ResolverTypeWrapper<CasualtyFigureConnectionModel>;
   CasualtyFigureEdge: ResolverTypeWrapper<Omit<CasualtyFigureEdge, 'node'> & { node: ResolversTypes['CasualtyFigure'] }>;
@@ -1084,6 +1090,14 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateCasualtyFigureInput: UpdateCasualtyFigureInput;
   UpdateLocationInput: UpdateLocationInput;
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type RequiresDirectiveArgs = {
   role: Role;
@@ -1345,5 +1359,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   requires?: RequiresDirectiveResolver<any, any, ContextType>;
 }>;

@@ -1,12 +1,13 @@
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
 import { Router } from 'express';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
 import type { PageLimits } from '../pagination';
 import type { ContentStore } from '../store/store';
+import { DEFAULT_HTTP_MAX_AGE_SECONDS, httpCachePlugins } from './cache-control';
 import { type ReadinessOptions, healthRoutes } from './health';
 import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
 import { GatewayMetrics } from './metrics';
@@ -29,8 +30,23 @@ export interface HttpEdgeOptions {
   limits?: Partial<Limits>;
   /** Trusted-documents mode: when given, only these operations run (see ./trusted-documents.ts). */
   trustedDocuments?: TrustedDocuments;
-  /** Called for every operation that passed the limits; see `RateLimiter`. */
+  /** Called for every operation that passed the limits; see `RateLimiter` (and ./rate-limit.ts). */
   rateLimiter?: RateLimiter;
+  /**
+   * Which proxies may tell the client's address in `X-Forwarded-For`, as Express's `trust proxy`
+   * setting takes it: false (trust none: the address is the connection's peer), true (trust every
+   * hop: only behind a proxy that overwrites the header), a number of hops, or proxy addresses and
+   * subnets. The address feeds `Context.clientAddress` and the public's rate limits. Default false.
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * Automatic persisted queries: where a document registered under its hash is kept, and for how
+   * long (seconds). Give a store every instance shares (Redis) so a hash registered with one instance
+   * runs on any. Default: Apollo's, in this process. Ignored in trusted-documents mode.
+   */
+  automaticPersistedQueries?: { store: KeyValueCache<string>; ttlSeconds: number };
+  /** `max-age` of a public answer's `Cache-Control`, in seconds (0: `no-store`). Default 30. */
+  httpCacheMaxAgeSeconds?: number;
   /** What /readyz checks besides the store's ping. */
   readiness?: ReadinessOptions;
   /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */
@@ -44,6 +60,9 @@ export interface HttpEdgeOptions {
   documentCacheBytes?: number;
 }
 
+/** Express's `trust proxy` values that configuration can give (see `HttpEdgeOptions.trustProxy`). */
+export type TrustProxy = boolean | number | string[];
+
 export const DEFAULT_DOCUMENT_CACHE_BYTES = 8 * 2 ** 20;
 
 /** The options with every default applied and checked. */
@@ -53,6 +72,9 @@ export interface HttpEdge {
   limits: Limits;
   trustedDocuments?: TrustedDocuments;
   rateLimiter?: RateLimiter;
+  trustProxy: TrustProxy;
+  automaticPersistedQueries?: { store: KeyValueCache<string>; ttlSeconds: number };
+  httpCacheMaxAgeSeconds: number;
   readiness: ReadinessOptions;
   metrics: GatewayMetrics;
   documentCacheBytes: number;
@@ -72,6 +94,9 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
     limits: checkLimits({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) }),
     trustedDocuments: options.trustedDocuments,
     rateLimiter: options.rateLimiter,
+    trustProxy: options.trustProxy ?? false,
+    automaticPersistedQueries: options.automaticPersistedQueries,
+    httpCacheMaxAgeSeconds: options.httpCacheMaxAgeSeconds ?? DEFAULT_HTTP_MAX_AGE_SECONDS,
     readiness: options.readiness ?? {},
     metrics: options.metrics ?? new GatewayMetrics({ log }),
     documentCacheBytes: options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES,
@@ -93,8 +118,9 @@ export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: L
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: edge.documentCacheBytes }),
     hideSchemaDetailsFromClientErrors: !edge.introspection,
     parseOptions: parseOptionsFor(edge.limits),
-    ...(edge.trustedDocuments ? { persistedQueries: edge.trustedDocuments.persistedQueries() } : {}),
+    ...persistedQueriesOf(edge),
     plugins: [
+      ...httpCachePlugins(edge.httpCacheMaxAgeSeconds),
       edge.playground.enabled ? playgroundLandingPage(edge.playground, log) : ApolloServerPluginLandingPageDisabled(),
       edge.metrics.plugin(),
       limitsPlugin({ limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, rateLimiter: edge.rateLimiter }),
@@ -112,6 +138,13 @@ export function edgeRoutes(edge: HttpEdge, deps: { store: ContentStore; log: Log
   router.get('/metrics', edge.metrics.handler());
   if (edge.playground.enabled) router.use(edge.playground.assetsPath, playgroundAssetRoutes());
   return router;
+}
+
+/** Trusted documents when given (nothing is registered then), else the APQ store when given. */
+function persistedQueriesOf(edge: HttpEdge): Pick<ApolloServerOptions<Context>, 'persistedQueries'> {
+  if (edge.trustedDocuments) return { persistedQueries: edge.trustedDocuments.persistedQueries() };
+  const apq = edge.automaticPersistedQueries;
+  return apq ? { persistedQueries: { cache: apq.store, ttl: apq.ttlSeconds } } : {};
 }
 
 /** The entries whose value is not undefined, so `{ maxDepth: undefined }` keeps the default. */
