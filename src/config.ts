@@ -50,6 +50,8 @@ const Environment = z.object({
   CACHE_OPERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
   CACHE_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(1_000),
+  CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
@@ -69,7 +71,11 @@ export interface Config {
   pagination: { defaultPageSize: number; maxPageSize: number };
   seedWorkedExample: boolean;
   shutdownTimeoutMs: number;
-  cache: CacheSettings & { entityTtlSeconds: number; listTtlSeconds: number };
+  cache: CacheSettings & {
+    entityTtlSeconds: number; listTtlSeconds: number;
+    /** Keep whole public answers in process too (with an in-process level only: `memory`, `layered`). */
+    responseCache: boolean; responseCacheMaxBytes: number;
+  };
   /** The HTTP edge; unset fields keep the defaults of src/http (which depend on `production`). */
   http: {
     playground?: boolean;
@@ -125,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       breakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS, l1TtlSeconds: e.CACHE_L1_TTL_SECONDS,
       maxEntriesInProcess: e.CACHE_MAX_ENTRIES_IN_PROCESS,
       entityTtlSeconds: e.CACHE_ENTITY_TTL_SECONDS, listTtlSeconds: e.CACHE_LIST_TTL_SECONDS,
+      responseCache: e.CACHE_RESPONSES, responseCacheMaxBytes: e.CACHE_RESPONSES_MAX_BYTES,
     },
     http: {
       playground: e.PLAYGROUND === undefined ? undefined : e.PLAYGROUND === 'true',

@@ -1,12 +1,14 @@
-import { createCache, RedisCache, TwoLevelCache } from './cache';
+import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
+import { MAX_L1_TTL_SECONDS } from './cache/two-level';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
+import { invalidatingResponses } from './http/response-cache';
 import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
-import { createGateway } from './server';
+import { createGateway, type Gateway } from './server';
 import { CachedStore } from './store/cached-store';
 import { openStore } from './store/open';
 import type { ContentStore } from './store/store';
@@ -20,12 +22,29 @@ async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const sqlStore = await openStore(config.store);
   log.info({ engine: sqlStore.engine }, 'content store open and migrated');
-  const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
+  // Whole public answers are cached too (src/http/response-cache.ts), at the level the records are:
+  // in Redis alone with CACHE=redis; in process with `memory` and `layered`, where records and answers
+  // then each get half of CACHE_L1_TTL_SECONDS, so an answer never lags a write whose message was lost
+  // by more than that. Not in Redis with `layered`: an answer built from in-process records that
+  // missed a message would be stamped fresh there and reach every instance.
+  const mode = resolveCacheMode(config.cache);
+  const responseCacheOn = config.cache.responseCache && mode !== 'off';
+  const l1TtlSeconds = (config.cache.l1TtlSeconds ?? MAX_L1_TTL_SECONDS) / (responseCacheOn && mode === 'layered' ? 2 : 1);
+  const cache = createCache({ ...config.cache, l1TtlSeconds }, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
   const redis = cache instanceof TwoLevelCache ? cache.l2 : cache instanceof RedisCache ? cache : null;
   if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
+  let gateway: Gateway | undefined;
+  const clearResponses = () => gateway?.responseCache?.clear();
   const store: ContentStore = cache
-    ? new CachedStore(sqlStore, cache, { entityTtlSeconds: config.cache.entityTtlSeconds, listTtlSeconds: config.cache.listTtlSeconds })
+    ? new CachedStore(sqlStore, responseCacheOn ? invalidatingResponses(cache, clearResponses) : cache, {
+      entityTtlSeconds: config.cache.entityTtlSeconds, listTtlSeconds: config.cache.listTtlSeconds,
+    })
     : sqlStore;
+  const responseCache = responseCacheOn ? {
+    ttlMs: mode === 'redis' ? 0 : l1TtlSeconds * 1000,
+    maxBytes: config.cache.responseCacheMaxBytes,
+    shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
+  } : undefined;
   log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
   const metrics = new GatewayMetrics({ log });
   if (cache) metrics.setCacheSource(() => cache.metrics());
@@ -44,7 +63,7 @@ async function main(config: Config): Promise<void> {
     registry: metrics.registry, log,
   }) : null;
   if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
-  const gateway = await createGateway({
+  gateway = await createGateway({
     config, store, log,
     http: {
       playground: { enabled: config.http.playground },
@@ -55,6 +74,7 @@ async function main(config: Config): Promise<void> {
       trustProxy: config.http.trustProxy,
       automaticPersistedQueries: cache ? { store: new CacheKeyValueStore(cache), ttlSeconds: config.http.apqTtlSeconds } : undefined,
       httpCacheMaxAgeSeconds: config.http.httpCacheMaxAgeSeconds,
+      responseCache,
       metrics,
       readiness: {
         schemaVersion: () => store.schemaVersion(),
@@ -66,6 +86,10 @@ async function main(config: Config): Promise<void> {
       },
     },
   });
+  if (gateway.responseCache) {
+    redis?.onInvalidate(clearResponses);
+    log.info({ inProcessTtlMs: responseCache?.ttlMs, inRedis: Boolean(responseCache?.shared) }, 'response cache on');
+  }
   const url = await gateway.listen(config.port, config.host);
   log.info({ url }, 'newsgate is serving GraphQL');
 

@@ -12,11 +12,12 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { ErrorCode, MASKED_MESSAGE, isExpected } from './errors';
 import { jsonBody } from './http/body';
-import { type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
+import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { lastResortErrorHandler } from './http/error-response';
 import { labelTokenLimit } from './http/limits';
 import type { GatewayMetrics } from './http/metrics';
 import { requestLogger } from './http/request-log';
+import type { ResponseCache } from './http/response-cache';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 import type { ContentStore } from './store/store';
@@ -38,6 +39,8 @@ export interface Gateway {
   apollo: ApolloServer<Context>;
   /** Its Prometheus metrics, also served at /metrics. */
   metrics: GatewayMetrics;
+  /** The in-process response cache, when `http.responseCache` asked for one: clear it on every invalidation. */
+  responseCache?: ResponseCache;
   /** Starts listening; resolves to the URL of the GraphQL endpoint. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops taking requests and resolves once those in flight have been answered. */
@@ -101,7 +104,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
   app.set('trust proxy', edge.trustProxy);
   app.use(requestLogger(log));
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
   const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
@@ -118,13 +121,15 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
   await apollo.start();
 
   app.use(
-    '/graphql',
+    GRAPHQL_PATH,
     cors<cors.CorsRequest>(),
     ...jsonBody(edge.limits.maxBodyBytes, edge.metrics.countError),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await viewerOf(store, req.headers.authorization);
-        return createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, req.ip ?? null);
+        const context = createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, req.ip ?? null);
+        edge.responseCache?.track(req, context);
+        return context;
       },
     }),
   );
@@ -135,6 +140,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     httpServer,
     apollo,
     metrics: edge.metrics,
+    responseCache: edge.responseCache,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -10,7 +10,7 @@ describe('configuration', () => {
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
         breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, maxEntriesInProcess: 10000,
-        entityTtlSeconds: 300, listTtlSeconds: 60,
+        entityTtlSeconds: 300, listTtlSeconds: 60, responseCache: true, responseCacheMaxBytes: 64 * 2 ** 20,
       },
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,

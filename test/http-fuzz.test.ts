@@ -191,8 +191,11 @@ describe('fuzzing the HTTP endpoint', () => {
   beforeAll(async () => {
     t = await openTestStore('pglite');
     await loadCodedArticle(t.store);
-    // A small document cache, so that it is full after the warm-up and what grows after is a leak.
-    api = await startTestGateway(t.store, { production: true, http: { documentCacheBytes: 2 ** 20 } });
+    // Small document and response caches, so that they are full after the warm-up and what grows
+    // after is a leak. The response cache reads bodies itself before Express does: fuzz that too.
+    api = await startTestGateway(t.store, {
+      production: true, http: { documentCacheBytes: 2 ** 20, responseCache: { ttlMs: 500, maxBytes: 2 ** 20 } },
+    });
   });
   afterAll(async () => {
     await api?.stop();

@@ -50,7 +50,9 @@ export class Guard {
 
   /** Runs `operation` within the bounds; rejects when it fails, times out, or the breaker is open. */
   run<T>(operation: () => Promise<T>): Promise<T> {
-    return this.policy.execute(operation);
+    // A signal of its own: without one, cockatiel hangs every call's abort listener on one shared
+    // signal, and Node warns of a leak past ten concurrent calls.
+    return this.policy.execute(operation, new AbortController().signal);
   }
 
   /** True when `error` is the open breaker's refusal (nothing was sent), not a failure of Redis. */

@@ -38,6 +38,12 @@ export interface CacheSettings {
   maxEntriesInProcess?: number;
 }
 
+/** The mode `auto` stands for with these settings; any other mode as given. */
+export function resolveCacheMode(settings: Pick<CacheSettings, 'mode' | 'redisUrl' | 'redisClusterNodes'>): Exclude<CacheMode, 'auto'> {
+  if (settings.mode !== 'auto') return settings.mode;
+  return settings.redisUrl || settings.redisClusterNodes?.length ? 'layered' : 'memory';
+}
+
 /**
  * The cache `settings` ask for, or null for `off`. Throws a TypeError naming what is wrong when
  * a mode needs Redis and none is configured, or an option is out of range. `onError` hears of every
@@ -45,7 +51,7 @@ export interface CacheSettings {
  */
 export function createCache(settings: CacheSettings, onError?: (error: Error) => void): Cache | null {
   const hasRedis = Boolean(settings.redisUrl || settings.redisClusterNodes?.length);
-  const mode = settings.mode === 'auto' ? (hasRedis ? 'layered' : 'memory') : settings.mode;
+  const mode = resolveCacheMode(settings);
   if (mode === 'off') return null;
   if (mode === 'memory') return new MemoryCache({ maxEntries: settings.maxEntriesInProcess });
   if (!hasRedis) {

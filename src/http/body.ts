@@ -5,6 +5,9 @@ import { sendGraphQLError } from './error-response';
 /** How large a request body may be, in bytes, after any content encoding is undone. */
 export const DEFAULT_BODY_LIMIT_BYTES = 102_400;
 
+/** What a client is told when its body is not a JSON object (or array). */
+export const NOT_JSON_MESSAGE = 'the request body is not a JSON object: send {"query": "...", "variables": {...}}';
+
 /** body-parser's errors carry an HTTP status, and most a `type` naming what went wrong. */
 interface BodyParserError {
   type?: string;
@@ -19,11 +22,7 @@ const REFUSALS: Record<string, { status: number; code: ErrorCode; message: (erro
     code: ErrorCode.BODY_SIZE_LIMIT_EXCEEDED,
     message: (error) => `the request body is larger than ${error.limit} bytes: send variables instead of inlined data, or split the request`,
   },
-  'entity.parse.failed': {
-    status: 400,
-    code: ErrorCode.BAD_REQUEST,
-    message: () => 'the request body is not a JSON object: send {"query": "...", "variables": {...}}',
-  },
+  'entity.parse.failed': { status: 400, code: ErrorCode.BAD_REQUEST, message: () => NOT_JSON_MESSAGE },
   'charset.unsupported': { status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'the request body must be UTF-8' },
   'encoding.unsupported': {
     status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'unsupported Content-Encoding: send identity, gzip, deflate or br',

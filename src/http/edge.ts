@@ -11,6 +11,7 @@ import { DEFAULT_HTTP_MAX_AGE_SECONDS, httpCachePlugins } from './cache-control'
 import { type ReadinessOptions, healthRoutes } from './health';
 import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
 import { GatewayMetrics } from './metrics';
+import { ResponseCache, type ResponseCacheOptions } from './response-cache';
 import { DEFAULT_PLAYGROUND_ASSETS_PATH, type PlaygroundOptions, playgroundAssetRoutes, playgroundLandingPage } from './playground';
 import type { TrustedDocuments } from './trusted-documents';
 
@@ -47,6 +48,13 @@ export interface HttpEdgeOptions {
   automaticPersistedQueries?: { store: KeyValueCache<string>; ttlSeconds: number };
   /** `max-age` of a public answer's `Cache-Control`, in seconds (0: `no-store`). Default 30. */
   httpCacheMaxAgeSeconds?: number;
+  /**
+   * The response cache (./response-cache): public answers sent again before Express and Apollo run,
+   * from this process (`ttlMs` > 0) and from a shared level. Off unless given. Whoever gives it must
+   * make the store invalidate through `invalidatingResponses`, and call `Gateway.responseCache.clear()`
+   * on every invalidation heard from another instance.
+   */
+  responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared'>;
   /** What /readyz checks besides the store's ping. */
   readiness?: ReadinessOptions;
   /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */
@@ -63,6 +71,9 @@ export interface HttpEdgeOptions {
 /** Express's `trust proxy` values that configuration can give (see `HttpEdgeOptions.trustProxy`). */
 export type TrustProxy = boolean | number | string[];
 
+/** Where the GraphQL endpoint is served. */
+export const GRAPHQL_PATH = '/graphql';
+
 export const DEFAULT_DOCUMENT_CACHE_BYTES = 8 * 2 ** 20;
 
 /** The options with every default applied and checked. */
@@ -75,6 +86,7 @@ export interface HttpEdge {
   trustProxy: TrustProxy;
   automaticPersistedQueries?: { store: KeyValueCache<string>; ttlSeconds: number };
   httpCacheMaxAgeSeconds: number;
+  responseCache?: ResponseCache;
   readiness: ReadinessOptions;
   metrics: GatewayMetrics;
   documentCacheBytes: number;
@@ -85,20 +97,28 @@ export interface HttpEdge {
  * names every bad limit.
  */
 export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boolean, log: Logger): HttpEdge {
+  const metrics = options.metrics ?? new GatewayMetrics({ log });
+  const limits = checkLimits({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
+  const responseCache = options.responseCache && new ResponseCache({
+    ...options.responseCache, path: GRAPHQL_PATH, maxBodyBytes: limits.maxBodyBytes, rateLimiter: options.rateLimiter,
+    onHit: metrics.observeCachedResponse, onRefusal: metrics.countError, log,
+  });
   return {
     playground: {
       enabled: options.playground?.enabled ?? !production,
       assetsPath: options.playground?.assetsPath ?? DEFAULT_PLAYGROUND_ASSETS_PATH,
     },
     introspection: options.introspection ?? !production,
-    limits: checkLimits({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) }),
+    limits,
     trustedDocuments: options.trustedDocuments,
-    rateLimiter: options.rateLimiter,
+    // A stored answer remembers its cost, so that each hit is charged as the request that filled it.
+    rateLimiter: responseCache ? responseCache.recordingCost(options.rateLimiter) : options.rateLimiter,
+    responseCache,
     trustProxy: options.trustProxy ?? false,
     automaticPersistedQueries: options.automaticPersistedQueries,
     httpCacheMaxAgeSeconds: options.httpCacheMaxAgeSeconds ?? DEFAULT_HTTP_MAX_AGE_SECONDS,
     readiness: options.readiness ?? {},
-    metrics: options.metrics ?? new GatewayMetrics({ log }),
+    metrics,
     documentCacheBytes: options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES,
   };
 }
@@ -123,6 +143,7 @@ export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: L
       ...httpCachePlugins(edge.httpCacheMaxAgeSeconds),
       edge.playground.enabled ? playgroundLandingPage(edge.playground, log) : ApolloServerPluginLandingPageDisabled(),
       edge.metrics.plugin(),
+      ...(edge.responseCache ? [edge.responseCache.plugin()] : []),
       limitsPlugin({ limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, rateLimiter: edge.rateLimiter }),
     ],
   };

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
 
@@ -8,10 +9,9 @@ import type { Logger } from '../logger';
  * extensions: { code } }] }` with `status`, so every client parses every refusal the same way. Never
  * includes a stack trace.
  */
-export function sendGraphQLError(res: Response, status: number, code: ErrorCode, message: string): void {
-  res.status(status)
-    .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+export function sendGraphQLError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
 /**

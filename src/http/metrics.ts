@@ -55,6 +55,7 @@ export class GatewayMetrics {
   private readonly latency: Histogram<'operation'>;
   private readonly errors: Counter<'code'>;
   private readonly storeLatency: Histogram<'engine'>;
+  private readonly responseCacheHits: Counter;
   private readonly operationNames = new Set<string>();
   private readonly maxOperationNames: number;
   private cacheSource: CacheMetricsSource | undefined;
@@ -79,6 +80,9 @@ export class GatewayMetrics {
     this.storeLatency = new Histogram({
       name: 'newsgate_store_query_duration_seconds', help: 'Round-trips to the content store database.',
       labelNames: ['engine'], buckets: STORE_BUCKETS, registers,
+    });
+    this.responseCacheHits = new Counter({
+      name: 'newsgate_response_cache_hits_total', help: 'GraphQL answers sent from the in-process response cache.', registers,
     });
     this.registerCacheGauges();
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -131,6 +135,17 @@ export class GatewayMetrics {
     };
   }
 
+  /**
+   * Counts and times one answer sent from the response cache (./response-cache), like any other
+   * successful request of its operation, and in `newsgate_response_cache_hits_total`. Bound.
+   */
+  readonly observeCachedResponse = (operationName: string | null, seconds: number): void => {
+    const operation = this.nameLabel(operationName);
+    this.latency.observe({ operation }, seconds);
+    this.requests.inc({ operation, outcome: 'success' });
+    this.responseCacheHits.inc();
+  };
+
   /** `GET /metrics`: the registry in Prometheus' text format. */
   handler(): RequestHandler {
     return async (_req, res) => {
@@ -142,7 +157,11 @@ export class GatewayMetrics {
   /** The operation's name while fewer than `maxOperationNames` have been seen; see the class comment. */
   private operationLabel(requestContext: GraphQLRequestContextWillSendResponse<Context>): string {
     if (!requestContext.operation) return OPERATION_LABEL.invalid;
-    const name = requestContext.operationName;
+    return this.nameLabel(requestContext.operationName ?? null);
+  }
+
+  /** An operation's name as a label: at most `maxOperationNames` distinct ones, the rest `(other)`. */
+  private nameLabel(name: string | null): string {
     if (!name) return OPERATION_LABEL.anonymous;
     if (this.operationNames.has(name)) return name;
     if (this.operationNames.size >= this.maxOperationNames) return OPERATION_LABEL.other;

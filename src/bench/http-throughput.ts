@@ -1,0 +1,206 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import { largestCountry, openBenchStore } from './bench-store';
+
+/**
+ * Throughput and latency of the real gateway (`src/main.ts`, as `npm start` runs it, in production
+ * mode) over HTTP, for a fixed article query and a fixed list query, with the cache off, with Redis
+ * warm, with records cached in process, with the in-process levels (records and whole answers) warm,
+ * and the same with rate limits charged in Redis; and, as the ceiling, a bare Node `http` server sending
+ * the same precomputed answer. autocannon runs in this process, each server in its own, so on a
+ * two-core machine the load generator and the server each have a core (Redis and PostgreSQL share).
+ *
+ * Needs DATABASE_URL (and DATABASE_SCHEMA) naming a seeded store; Redis from REDIS_URL, default the
+ * local one. BENCH_SECONDS (default 10) sets each measurement's length, after a 3-second warm-up.
+ */
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 3;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const ARTICLE = /* GraphQL */ `
+  query Article($slug: String!) {
+    article(slug: $slug) {
+      id headline publishedAt
+      authors { name }
+      locations { name isoCode }
+      casualtyFigures { outcome group low best high qualifier verification claimedBy location { name } }
+    }
+  }`;
+
+const LIST = /* GraphQL */ `
+  query CountryPage($country: ID!) {
+    articles(filter: { locationId: $country }, first: 20) {
+      edges { node {
+        id headline publishedAt
+        authors { name }
+        locations { name }
+        casualtyFigures { group low best high qualifier verification claimedBy location { name } partOf { id } }
+      } }
+    }
+  }`;
+
+interface Target { name: string; body: string }
+interface Mode { name: string; env: Record<string, string> }
+
+/**
+ * Rate limits are off but in the last mode, which charges every request to one client address
+ * (budgets in Redis, too large to run out): that is the cost of the production default.
+ */
+const MODES: Mode[] = [
+  { name: 'cache off', env: { CACHE: 'off', RATE_LIMIT_ENABLED: 'false' } },
+  { name: 'Redis warm', env: { CACHE: 'redis', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { name: 'records in proc', env: { CACHE: 'layered', CACHE_RESPONSES: 'false', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { name: 'in-process warm', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { name: '+ rate limits', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PUBLIC_POINTS: String(1e12) } },
+];
+
+interface Figures { rps: number; p50: number; p99: number; failures: number }
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+/** Starts a TypeScript entry point in a child process; resolves once `ready` answers. */
+async function startServer(file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (!(await ready().catch(() => false))) {
+    if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${file} did not start within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return child;
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function post(url: string, body: string): Promise<{ headers: Record<string, string>; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await response.text();
+  const parsed = JSON.parse(text) as { errors?: unknown };
+  if (response.status !== 200 || parsed.errors) throw new Error(`bad answer from ${url}: ${text.slice(0, 300)}`);
+  return { headers: Object.fromEntries(response.headers), text };
+}
+
+async function load(url: string, body: string, seconds: number): Promise<Figures> {
+  const result = await autocannon({
+    url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds,
+  });
+  return {
+    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** Warms the server up with one short run, then measures. */
+async function measure(url: string, body: string): Promise<Figures> {
+  await load(url, body, WARMUP_SECONDS);
+  return load(url, body, SECONDS);
+}
+
+async function main(): Promise<void> {
+  const { config, store } = await openBenchStore();
+  let targets: Target[];
+  try {
+    const { country, n } = await largestCountry(store, (c) => store.countArticles({ locationId: c.id }));
+    const [article] = (await store.listArticles({ locationId: country.id }, 'PUBLISHED_AT_DESC', { first: 1 })).rows;
+    console.log(`store: ${store.engine} (${config.store.databaseSchema ?? 'public'}), ${await store.countArticles({})} articles; ` +
+      `list: first 20 of ${n} under ${country.name}; article: ${article.slug}`);
+    targets = [
+      { name: 'article', body: JSON.stringify({ query: ARTICLE, variables: { slug: article.slug } }) },
+      { name: 'list', body: JSON.stringify({ query: LIST, variables: { country: country.id } }) },
+    ];
+  } finally {
+    await store.close();
+  }
+
+  const results = new Map<string, Map<string, Figures>>(targets.map((target) => [target.name, new Map()]));
+  const answers = new Map<string, { headers: Record<string, string>; text: string }>();
+  const prefix = `bench${process.pid}`;
+  for (const mode of MODES) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const gateway = await startServer('src/main.ts', [], {
+      ...mode.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CACHE_PREFIX: prefix, SEED_WORKED_EXAMPLE: 'false',
+    }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    try {
+      for (const target of targets) {
+        const answer = await post(url, target.body);
+        const first = answers.get(target.name);
+        if (!first) answers.set(target.name, answer);
+        else if (!isDeepStrictEqual(JSON.parse(first.text), JSON.parse(answer.text))) {
+          throw new Error(`${mode.name} answered the ${target.name} query differently from the uncached gateway`);
+        }
+        const figures = await measure(url, target.body);
+        results.get(target.name)!.set(mode.name, figures);
+        console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}`);
+      }
+    } finally {
+      await stopServer(gateway);
+    }
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'ng-ceiling-'));
+  try {
+    for (const target of targets) {
+      const file = join(dir, `${target.name}.json`);
+      const { headers, text } = answers.get(target.name)!;
+      const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => ['content-type', 'cache-control', 'vary'].includes(name)));
+      writeFileSync(file, JSON.stringify({ headers: kept, body: text }));
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const ceiling = await startServer('src/bench/ceiling-server.ts', [String(port), file], {}, async () => {
+        await post(url, target.body);
+        return true;
+      });
+      try {
+        const figures = await measure(url, target.body);
+        results.get(target.name)!.set('ceiling', figures);
+        console.log(`  ${target.name.padEnd(8)} ${'bare http'.padEnd(16)} ${line(figures)}`);
+      } finally {
+        await stopServer(ceiling);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\nnewsgate over HTTP: ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up`);
+  console.log('query    mode             req/s    p50 ms  p99 ms  x uncached  x ceiling  failed');
+  for (const [target, byMode] of results) {
+    const uncached = byMode.get('cache off')!.rps;
+    const ceiling = byMode.get('ceiling')!.rps;
+    for (const [mode, figures] of byMode) {
+      console.log(`${target.padEnd(8)} ${(mode === 'ceiling' ? 'bare http' : mode).padEnd(16)} ${figures.rps.toFixed(0).padStart(6)}  ` +
+        `${String(figures.p50).padStart(6)}  ${String(figures.p99).padStart(6)}  ${(figures.rps / uncached).toFixed(2).padStart(10)}  ` +
+        `${(figures.rps / ceiling).toFixed(2).padStart(9)}  ${String(figures.failures).padStart(6)}`);
+    }
+  }
+}
+
+function line(figures: Figures): string {
+  return `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,325 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import proxyAddr from 'proxy-addr';
+import { PUBLIC_VIEWER } from '../auth/api-keys';
+import type { Context } from '../context';
+import type { Cache, Stamp } from '../cache/cache';
+import { ErrorCode, MASKED_MESSAGE } from '../errors';
+import type { Logger } from '../logger';
+import { NOT_JSON_MESSAGE } from './body';
+import { sendGraphQLError } from './error-response';
+import type { RateLimiter } from './limits';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-log';
+
+/** What a cached answer remembers besides its bytes. */
+interface Entry {
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+  expiresAt: number;
+  /** The operation's name and estimated cost, for counting and rate-limiting each hit. */
+  operation: string | null;
+  cost: number;
+}
+
+/** What a request that missed leaves for its answer to be stored under. */
+interface Pending {
+  key: string;
+  epoch: number;
+  /** The shared level's key and the stamp of its miss, when there is a shared level. */
+  sharedKey?: string;
+  stamp?: Stamp;
+  operation?: string | null;
+  cost?: number;
+}
+
+/** The tag every shared answer depends on. */
+export const RESPONSES_TAG = 'responses';
+
+type App = RequestListener & { get(setting: string): unknown };
+
+const PENDING = Symbol('response cache: the request this operation answers');
+type Tracked = Context & { [PENDING]?: Pending };
+
+export interface ResponseCacheOptions {
+  /**
+   * How long this process serves an answer again, in milliseconds (also bounded by its `max-age`);
+   * 0 keeps none in process.
+   */
+  ttlMs: number;
+  /** Bytes of keys and bodies kept in process; the least recently used go first. */
+  maxBytes: number;
+  /**
+   * A level every instance shares (Redis), read when this process has no answer: entries there depend
+   * on `RESPONSES_TAG`, which every write invalidates (see `invalidatingResponses`), and are stored
+   * only when that tag has not changed since the request began. Give it only when the records behind
+   * an answer are themselves read from that level (no in-process record level that could be stale).
+   */
+  shared?: { cache: Cache; ttlSeconds: number };
+  /** Where unexpected failures are logged. */
+  log?: Logger;
+  /** The GraphQL endpoint's path. */
+  path: string;
+  /** Requests with a larger body are never cached (the body limit refuses them later). */
+  maxBodyBytes: number;
+  /** Charged for every hit, as for the request that filled the entry. */
+  rateLimiter?: RateLimiter;
+  /** Counts each hit with its operation label and time taken. */
+  onHit?: (operationName: string | null, seconds: number) => void;
+  /** Counts each request refused here: by the rate limiter, or a body that is not JSON. */
+  onRefusal?: (code: string) => void;
+}
+
+/** Response headers that belong to one exchange, not to the answer. */
+const PER_EXCHANGE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', REQUEST_ID_HEADER]);
+const PUBLIC_MAX_AGE = /^max-age=(\d+), public$/;
+const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
+
+/**
+ * The gateway's whole-response cache: the answers a shared HTTP cache could keep (a public query
+ * answered without errors: `Cache-Control: max-age=…, public`, see ./cache-control), sent again, byte
+ * for byte, before Express or Apollo see the request. This is what brings a warm request near the
+ * cost of a bare Node `http` answer.
+ *
+ * Two levels, each optional. In process: every invalidation this process makes or hears of drops
+ * every answer (`clear`), an answer filled by a request that started before an invalidation is never
+ * stored, and an answer lives at most `ttlMs`. Shared (Redis): by generation, like every other entry
+ * there (see ../cache/cache), so no instance ever reads an answer older than the last write.
+ *
+ * Requests with an `Authorization` header, compressed bodies, and everything but JSON `POST`s and
+ * `GET`s carrying a CSRF-preflight header are passed on untouched. A hit is rate-limited like the
+ * request that filled the entry (same cost, same client budget), counted in the metrics, and not
+ * written to the access log.
+ */
+export class ResponseCache {
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly pending = new WeakMap<IncomingMessage, Pending>();
+  private epoch = 0;
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    this.entries = new LRUCache<string, Entry>({
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry, key) => key.length + entry.body.length + 200,
+    });
+  }
+
+  /** Drops every answer: call on every invalidation, local or heard from another instance. */
+  clear(): void {
+    this.epoch += 1;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The server's request listener: answers hits, passes everything else to `app`. */
+  listener(app: App): RequestListener {
+    return (req, res) => {
+      if (!this.eligible(req)) return void app(req, res);
+      if (req.method === 'GET') return void this.lookUp(req, res, `GET ${req.url} ${req.headers.accept ?? ''}`, undefined, app);
+      const chunks: Buffer[] = [];
+      req.on('error', () => undefined); // an aborted upload: nothing to answer
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        this.lookUp(req, res, `POST ${req.url} ${req.headers.accept ?? ''}\n${text}`, text, app);
+      });
+    };
+  }
+
+  /**
+   * Ties a request to its GraphQL context, so the answer can be stored with what the operation was.
+   * On the context itself: Apollo gives each operation a shallow copy of it.
+   */
+  track(req: IncomingMessage, context: Context): void {
+    const pending = this.pending.get(req);
+    if (pending) (context as Tracked)[PENDING] = pending;
+  }
+
+  /** Wraps the rate limiter so a stored answer remembers its operation's cost. */
+  recordingCost(limiter: RateLimiter | undefined): RateLimiter | undefined {
+    if (!limiter) return undefined;
+    return async (request) => {
+      const pending = (request.contextValue as Tracked)[PENDING];
+      if (pending) pending.cost = request.cost;
+      return limiter(request);
+    };
+  }
+
+  /** Records each operation's name for the answer it produces. */
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => ({
+        willSendResponse: async ({ contextValue, operationName }) => {
+          const pending = (contextValue as Tracked)[PENDING];
+          if (pending) pending.operation = operationName ?? null;
+        },
+      }),
+    };
+  }
+
+  private eligible(req: IncomingMessage): boolean {
+    if (req.headers.authorization !== undefined || !req.url?.startsWith(this.options.path)) return false;
+    const rest = req.url.charAt(this.options.path.length);
+    if (rest !== '' && rest !== '?') return false;
+    if (req.method === 'GET') {
+      return rest === '?' && (req.headers['apollo-require-preflight'] !== undefined || req.headers['x-apollo-operation-name'] !== undefined);
+    }
+    const length = Number(req.headers['content-length']);
+    return req.method === 'POST' && JSON_TYPE.test(req.headers['content-type'] ?? '') &&
+      req.headers['content-encoding'] === undefined && length > 0 && length <= this.options.maxBodyBytes;
+  }
+
+  private lookUp(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): void {
+    this.answer(req, res, key, body, app).catch((error: unknown) => {
+      this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
+    });
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): Promise<void> {
+    const started = process.hrtime.bigint();
+    const local = this.entries.get(key);
+    if (local && local.expiresAt > Date.now()) return this.serve(req, res, local, started, app);
+    const pending: Pending = { key, epoch: this.epoch };
+    const shared = this.options.shared;
+    if (shared) {
+      pending.sharedKey = `response:${createHash('sha256').update(key).digest('base64url')}`;
+      const [lookup] = await shared.cache.read([{ key: pending.sharedKey, tags: [RESPONSES_TAG] }]);
+      const entry = lookup.hit ? fromShared(lookup.value, this.options.ttlMs) : undefined;
+      if (entry) {
+        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.entries.set(key, entry);
+        return this.serve(req, res, entry, started, app);
+      }
+      if (!lookup.hit) pending.stamp = lookup.stamp;
+    }
+    if (body !== undefined && !this.parseInto(req, body)) {
+      // As Express's JSON parser would answer it (it cannot: the body has been read).
+      res.setHeader(REQUEST_ID_HEADER, requestIdOf(req.headers[REQUEST_ID_HEADER]));
+      sendGraphQLError(res, 400, ErrorCode.BAD_REQUEST, NOT_JSON_MESSAGE);
+      this.options.onRefusal?.(ErrorCode.BAD_REQUEST);
+      return;
+    }
+    this.pending.set(req, pending);
+    this.capture(res, pending);
+    app(req, res);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, entry: Entry, started: bigint, app: App): Promise<void> {
+    const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
+    if (this.options.rateLimiter) {
+      const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+      const contextValue = { viewer: PUBLIC_VIEWER, clientAddress: proxyAddr(req, trust), requestId } as Context;
+      let refusal: GraphQLError | undefined;
+      try {
+        refusal = await this.options.rateLimiter({ contextValue, operationName: entry.operation, cost: entry.cost });
+      } catch {
+        refusal = undefined; // the limiter fails open; so does its use here
+      }
+      if (refusal) return this.refuse(res, refusal, requestId);
+    }
+    res.writeHead(200, { ...entry.headers, [REQUEST_ID_HEADER]: requestId });
+    res.end(entry.body);
+    this.options.onHit?.(entry.operation, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** Sends a rate limiter's refusal the way Apollo would: its status, headers and coded error. */
+  private refuse(res: ServerResponse, error: GraphQLError, requestId: string): void {
+    const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> }; code?: string };
+    const headers: OutgoingHttpHeaders = {
+      'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', [REQUEST_ID_HEADER]: requestId,
+      ...Object.fromEntries(http?.headers ?? []),
+    };
+    res.writeHead(http?.status ?? 429, headers);
+    res.end(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
+    this.options.onRefusal?.(String(extensions.code ?? ErrorCode.RATE_LIMITED));
+  }
+
+  /**
+   * Hands the body already read to Express's JSON parser (which skips a request whose body has been
+   * consumed). False when it is not a JSON object or array (what that parser's strict mode refuses).
+   */
+  private parseInto(req: IncomingMessage, body: string): boolean {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (typeof parsed !== 'object' || parsed === null) return false;
+      (req as IncomingMessage & { body?: unknown }).body = parsed;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Stores the answer when it is a public one: in process unless something was invalidated since
+   * the request began, in the shared level unless its stamp has gone stale (see ../cache/cache).
+   */
+  private capture(res: ServerResponse, pending: Pending): void {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const [chunk] = args;
+      const maxAge = PUBLIC_MAX_AGE.exec(String(res.getHeader('cache-control') ?? ''));
+      if (res.statusCode === 200 && maxAge && Number(maxAge[1]) > 0 &&
+        (typeof chunk === 'string' || Buffer.isBuffer(chunk)) && res.getHeader('set-cookie') === undefined) {
+        const headers = Object.fromEntries(Object.entries(res.getHeaders()).filter(([name]) => !PER_EXCHANGE.has(name)));
+        const operation = pending.operation ?? null;
+        const cost = pending.cost ?? 1;
+        const maxAgeMs = Number(maxAge[1]) * 1000;
+        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
+          this.entries.set(pending.key, {
+            headers, body: Buffer.from(chunk), operation, cost, expiresAt: Date.now() + Math.min(this.options.ttlMs, maxAgeMs),
+          });
+        }
+        const shared = this.options.shared;
+        if (shared && pending.sharedKey && pending.stamp) {
+          const value: SharedEntry = { headers, body: chunk.toString(), operation, cost };
+          void shared.cache.write([{
+            key: pending.sharedKey, tags: [RESPONSES_TAG], value, stamp: pending.stamp,
+            ttlSeconds: Math.min(shared.ttlSeconds, maxAgeMs / 1000),
+          }]);
+        }
+      }
+      return end(...args);
+    }) as ServerResponse['end'];
+  }
+}
+
+/** An answer as the shared level keeps it (JSON). */
+interface SharedEntry {
+  headers: OutgoingHttpHeaders;
+  body: string;
+  operation: string | null;
+  cost: number;
+}
+
+/** The entry a shared answer gives, to be kept in process for `ttlMs`; undefined when it is not one. */
+function fromShared(value: unknown, ttlMs: number): Entry | undefined {
+  const shared = value as Partial<SharedEntry> | null;
+  if (!shared || typeof shared.body !== 'string' || typeof shared.headers !== 'object' || shared.headers === null) return undefined;
+  return {
+    headers: shared.headers, body: Buffer.from(shared.body), operation: shared.operation ?? null,
+    cost: typeof shared.cost === 'number' ? shared.cost : 1, expiresAt: Date.now() + ttlMs,
+  };
+}
+
+/**
+ * The cache the content store invalidates through, when a response cache is on: every invalidation
+ * also invalidates `RESPONSES_TAG` (every shared answer, for every instance) and then calls
+ * `clearLocal` (this process's answers). An answer is built from many records; dropping them all on
+ * any write is what keeps it exact, and writes are rare next to reads.
+ */
+export function invalidatingResponses(cache: Cache, clearLocal: () => void): Cache {
+  return {
+    read: (requests) => cache.read(requests),
+    write: (entries) => cache.write(entries),
+    async invalidate(tags) {
+      await cache.invalidate([...tags, RESPONSES_TAG]);
+      clearLocal();
+    },
+    metrics: () => cache.metrics(),
+    close: () => cache.close(),
+  };
+}

@@ -1,0 +1,199 @@
+import { GraphQLError } from 'graphql';
+import { createApiKey } from '../src/auth/api-keys';
+import { MemoryCache, RedisCache, TwoLevelCache } from '../src/cache';
+import type { Cache } from '../src/cache/cache';
+import type { HttpEdgeOptions } from '../src/http/edge';
+import type { RateLimiter } from '../src/http/limits';
+import { invalidatingResponses } from '../src/http/response-cache';
+import { loadCodedArticle } from '../src/seed/worked-example';
+import { CachedStore } from '../src/store/cached-store';
+import { startTestGateway, type TestGateway } from './support/gateway';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
+import { openTestStore } from './support/stores';
+
+const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline version } }';
+
+/** The samples of /metrics whose line starts with `name`, summed. */
+async function metric(api: TestGateway, name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', api.url))).text();
+  return text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+describe('the in-process response cache', () => {
+  let t: Awaited<ReturnType<typeof openTestStore>>;
+  let articleId: string;
+  let editor: Record<string, string>;
+  const gateways: TestGateway[] = [];
+  const caches: Cache[] = [];
+
+  /**
+   * A gateway wired as `npm start` wires one: the data cache in front of the store, every
+   * invalidation through it dropping the stored answers.
+   */
+  async function gateway(cache: Cache = new MemoryCache(), http: HttpEdgeOptions = {}) {
+    let api: TestGateway | undefined;
+    caches.push(cache);
+    const store = new CachedStore(t.store, invalidatingResponses(cache, () => api?.gateway.responseCache?.clear()));
+    api = await startTestGateway(store, { http: { responseCache: { ttlMs: 500, maxBytes: 2 ** 20 }, ...http } });
+    gateways.push(api);
+    return api;
+  }
+
+  async function headline(api: TestGateway, headers: Record<string, string> = {}) {
+    const answer = await api.gql(HEADLINE, { id: articleId }, headers);
+    expect(answer.errors).toBeUndefined();
+    return answer;
+  }
+
+  async function retitle(api: TestGateway, title: string) {
+    const { version } = (await headline(api, editor)).data.article;
+    const answer = await api.gql('mutation ($id: ID!, $v: Int!, $h: String!) { updateArticle(id: $id, version: $v, input: { headline: $h }) { headline } }',
+      { id: articleId, v: version, h: title }, editor);
+    expect(answer.errors).toBeUndefined();
+  }
+
+  beforeAll(async () => {
+    t = await openTestStore('pglite');
+    articleId = await loadCodedArticle(t.store);
+    editor = { authorization: `Bearer ${(await createApiKey(t.store, 'Desk', 'editor')).key}` };
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((api) => api.stop()));
+    await Promise.all(caches.map((cache) => cache.close()));
+    await t?.dispose();
+  });
+
+  it('sends a public answer again, byte for byte, without touching the store, counted in the metrics', async () => {
+    const api = await gateway();
+    const first = await headline(api);
+    t.db.reset();
+    const again = await headline(api);
+    expect(t.db.queries).toBe(0);
+    expect(again.data).toEqual(first.data);
+    expect(again.headers.get('cache-control')).toBe('max-age=30, public');
+    expect(again.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+    expect(api.gateway.responseCache?.size).toBe(1);
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1);
+    expect(await metric(api, 'newsgate_graphql_requests_total{operation="Headline",outcome="success"}')).toBe(2);
+  });
+
+  it('answers with the new state right after a write through the same gateway', async () => {
+    const api = await gateway();
+    await headline(api);
+    await retitle(api, 'Retitled once');
+    expect((await headline(api)).data.article.headline).toBe('Retitled once');
+  });
+
+  it('never serves or stores answers to requests with an API key, nor answers with errors', async () => {
+    const api = await gateway();
+    await headline(api);
+    t.db.reset();
+    const keyed = await headline(api, editor);
+    expect(t.db.queries).toBeGreaterThan(0);
+    expect(keyed.headers.get('cache-control')).toBe('max-age=30, private');
+
+    const failing = '{ article { id } }';
+    await api.gql(failing);
+    const before = await metric(api, 'newsgate_response_cache_hits_total');
+    expect((await api.gql(failing)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(before);
+  });
+
+  it('lets an answer live no longer than its time to live', async () => {
+    const api = await gateway();
+    await headline(api);
+    await headline(api);
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await headline(api);
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1);
+  });
+
+  it('serves GETs that carry the CSRF preflight header, and leaves the others to Apollo', async () => {
+    const api = await gateway();
+    const url = `${api.url}?query=${encodeURIComponent('{ articles(first: 1) { totalCount } }')}`;
+    const preflight = { 'apollo-require-preflight': 'true' };
+    expect((await fetch(url, { headers: preflight })).status).toBe(200);
+    t.db.reset();
+    const hit = await fetch(url, { headers: preflight });
+    expect(hit.status).toBe(200);
+    expect(t.db.queries).toBe(0);
+    expect((await fetch(url)).status).toBe(400); // CSRF prevention still refuses a simple GET
+  });
+
+  it('charges every hit to the client\'s rate-limit budget, at the cost of the request that filled it', async () => {
+    const charged: number[] = [];
+    let budget = 3;
+    const limiter: RateLimiter = async ({ cost }) => {
+      charged.push(cost);
+      budget -= 1;
+      return budget >= 0 ? undefined : new GraphQLError('rate limit exceeded: retry in 7 s', {
+        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', '7']]) } },
+      });
+    };
+    const api = await gateway(new MemoryCache(), { rateLimiter: limiter });
+    await headline(api);
+    await headline(api);
+    await headline(api);
+    t.db.reset();
+    const refused = await api.gql(HEADLINE, { id: articleId });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('7');
+    expect(refused.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(t.db.queries).toBe(0);
+    expect(charged).toHaveLength(4);
+    expect(new Set(charged).size).toBe(1);
+    expect(charged[0]).toBeGreaterThan(1);
+  });
+
+  (sharedRedisAvailable() ? describe : describe.skip)('two gateways sharing Redis', () => {
+    const prefix = uniquePrefix('responses');
+    afterAll(() => dropPrefix(prefix));
+
+    async function instance(hearsMessages: boolean) {
+      const cache = new TwoLevelCache(new RedisCache({ url: SHARED_REDIS_URL, prefix }), { l1TtlSeconds: 0.5 });
+      expect(await cache.l2.ready()).toBe(true);
+      const api = await gateway(cache);
+      if (hearsMessages) cache.l2.onInvalidate(() => api.gateway.responseCache?.clear());
+      return api;
+    }
+
+    /** Milliseconds until `api` answers `title`. */
+    async function lag(api: TestGateway, title: string): Promise<number> {
+      const started = Date.now();
+      while ((await headline(api)).data.article.headline !== title) {
+        if (Date.now() - started > 5_000) throw new Error(`never saw "${title}"`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return Date.now() - started;
+    }
+
+    it('share answers through Redis, and never serve one older than the last write', async () => {
+      const shared = async () => {
+        const cache = new RedisCache({ url: SHARED_REDIS_URL, prefix });
+        expect(await cache.ready()).toBe(true);
+        return gateway(cache, { responseCache: { ttlMs: 0, maxBytes: 2 ** 20, shared: { cache, ttlSeconds: 60 } } });
+      };
+      const [a, b] = [await shared(), await shared()];
+      // On a fresh prefix the first answer races its own records to create the generations, and loses.
+      await headline(a);
+      await headline(a);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the answer is written after it is sent
+      t.db.reset();
+      const fromA = await headline(b);
+      expect(t.db.queries).toBe(0);
+      expect(await metric(b, 'newsgate_response_cache_hits_total')).toBe(1);
+      await retitle(a, 'Retitled in Redis');
+      expect((await headline(b)).data.article.headline).toBe('Retitled in Redis');
+      expect(fromA.data.article.headline).not.toBe('Retitled in Redis');
+    });
+
+    it('agree at once when the invalidation message arrives, and within a second when it is lost', async () => {
+      const [writer, hearing, deaf] = [await instance(true), await instance(true), await instance(false)];
+      await Promise.all([headline(hearing), headline(deaf)]);
+      await retitle(writer, 'Retitled for two');
+      expect(await lag(hearing, 'Retitled for two')).toBeLessThan(200);
+      expect(await lag(deaf, 'Retitled for two')).toBeLessThanOrEqual(1_000);
+    });
+  });
+});
