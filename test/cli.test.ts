@@ -3,8 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { RedisCache, TwoLevelCache } from '../src/cache';
+import { invalidatingResponses } from '../src/http/response-cache';
+import { CachedStore } from '../src/store/cached-store';
 import { openStore } from '../src/store/open';
 import { startTestGateway } from './support/gateway';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
 import { TEST_DATABASE_URL, postgresAvailable } from './support/services';
 import { dropSchema, newSchemaName } from './support/stores';
 
@@ -12,13 +16,13 @@ const ROOT = join(__dirname, '..');
 const run = promisify(execFile);
 
 /** The environment that points a CLI at a store: a PGlite directory, or a PostgreSQL schema. */
-type StoreEnv = { PGLITE_DATA_DIR: string } | { DATABASE_URL: string; DATABASE_SCHEMA: string };
+type StoreEnv = { PGLITE_DATA_DIR: string } | { DATABASE_URL: string; DATABASE_SCHEMA: string; REDIS_URL?: string; CACHE_PREFIX?: string };
 
 /** Runs `npm run <script>`'s command directly (tsx) against `store`; never throws on exit codes. */
 async function cli(script: string, args: string[], store: StoreEnv) {
   try {
     const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), script, ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', PGLITE_DATA_DIR: '', ...store } });
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', PGLITE_DATA_DIR: '', REDIS_URL: '', ...store } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -88,6 +92,43 @@ describe('command-line tools', () => {
       await api.stop();
       await store.close();
       await dropSchema(schema);
+    }
+  });
+
+  // A gateway wired as `npm start` wires one with Redis: the import must reach its caches at once.
+  (postgresAvailable() && sharedRedisAvailable() ? it : it.skip)('imports past a running gateway\'s caches: it answers with the import at once', async () => {
+    const schema = newSchemaName();
+    const prefix = uniquePrefix('import');
+    const pg = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    const store = await openStore({ databaseUrl: TEST_DATABASE_URL, databaseSchema: schema });
+    const cache = new TwoLevelCache(new RedisCache({ url: SHARED_REDIS_URL, prefix }), { l1TtlSeconds: 0.5 });
+    let api: Awaited<ReturnType<typeof startTestGateway>> | undefined;
+    const clear = () => api?.gateway.responseCache?.clear();
+    cache.l2.onInvalidate(clear);
+    expect(await cache.l2.ready()).toBe(true);
+    api = await startTestGateway(new CachedStore(store, invalidatingResponses(cache, clear)), {
+      http: { responseCache: { ttlMs: 500, maxBytes: 2 ** 20 } },
+    });
+    try {
+      const count = async () => (await api!.gql('{ articles { totalCount } }')).data.articles.totalCount;
+      expect(await count()).toBe(0);
+      expect(await count()).toBe(0); // now cached: records, the count and the answer
+      const file = join(dir, 'one.json');
+      writeFileSync(file, JSON.stringify([good('harbour')]));
+      const imported = await cli('src/cli/import.ts', [file], { ...pg, REDIS_URL: SHARED_REDIS_URL, CACHE_PREFIX: prefix });
+      expect(imported.stdout).toContain('created 1');
+      // The invalidation message reaches the gateway a moment after the CLI's write returns.
+      const started = Date.now();
+      while (await count() !== 1) {
+        expect(Date.now() - started).toBeLessThan(1_000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await api.stop();
+      await cache.close();
+      await store.close();
+      await dropSchema(schema);
+      await dropPrefix(prefix);
     }
   });
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 
 /**
  * The ceiling for `npm run bench`: a bare Node `http` server that reads each request's body and
- * answers with the same precomputed body and headers the gateway sent for it. Nothing a GraphQL
+ * answers with the same precomputed body and headers the gateway sent for it (but its request id). Nothing a GraphQL
  * server does can be faster on this machine. Usage: `tsx ceiling-server.ts <port> <response.json>`,
  * where the file holds `{ "headers": {…}, "body": "…" }`.
  */

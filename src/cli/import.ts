@@ -3,6 +3,9 @@ import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
+import { createCache } from '../cache';
+import { invalidatingResponses } from '../http/response-cache';
+import { CachedStore } from '../store/cached-store';
 import { openStore } from '../store/open';
 
 const USAGE = `usage: npm run import -- FILE.json | FILE.ndjson
@@ -56,14 +59,19 @@ async function main([file]: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const { store: options } = loadConfig();
+  const { store: options, cache: cacheSettings } = loadConfig();
   if (!options.databaseUrl && !options.pgliteDataDir) {
     console.error(`import: no store configured (an in-memory store would vanish at exit)\n\n${USAGE}`);
     return 2;
   }
   const { records, unreadable } = readRecords(file);
   for (const { line, message } of unreadable) console.error(`line ${line}: not JSON (${message}); skipped`);
-  const store = await openStore(options);
+  const sqlStore = await openStore(options);
+  // With Redis configured, write through the cache as a gateway does, so that every running gateway
+  // drops what the import changes (records, lists, counts, statistics and answers) at once.
+  const cache = cacheSettings.mode !== 'off' && (cacheSettings.redisUrl || cacheSettings.redisClusterNodes?.length)
+    ? createCache({ ...cacheSettings, mode: 'redis' }) : null;
+  const store = cache ? new CachedStore(sqlStore, invalidatingResponses(cache, () => undefined)) : sqlStore;
   const bar = process.stdout.isTTY
     ? new SingleBar({ format: 'import {bar} {value}/{total} articles | {duration_formatted}' }, Presets.shades_classic) : null;
   bar?.start(records.length, 0);
@@ -80,6 +88,7 @@ async function main([file]: string[]): Promise<number> {
   } finally {
     bar?.stop();
     await store.close();
+    await cache?.close();
   }
 }
 
