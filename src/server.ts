@@ -7,15 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { viewerOf } from './auth/api-keys';
+import { PUBLIC_VIEWER, viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { ErrorCode, MASKED_MESSAGE, isExpected } from './errors';
+import { ErrorCode, MASKED_MESSAGE, UnauthenticatedError, isExpected } from './errors';
 import { jsonBody } from './http/body';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { lastResortErrorHandler } from './http/error-response';
 import { labelTokenLimit } from './http/limits';
 import type { GatewayMetrics } from './http/metrics';
+import { FAILED_KEY_POINTS } from './http/rate-limit';
 import { requestLogger } from './http/request-log';
 import type { ResponseCache } from './http/response-cache';
 import type { Logger } from './logger';
@@ -126,8 +127,16 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     ...jsonBody(edge.limits.maxBodyBytes, edge.metrics.countError),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const viewer = await viewerOf(store, req.headers.authorization);
-        const context = createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, req.ip ?? null);
+        const clientAddress = req.ip ?? null;
+        const viewer = await viewerOf(store, req.headers.authorization).catch(async (error: unknown) => {
+          // A bad key spends its address's budget, so guessing keys is rate-limited too.
+          const refusal = error instanceof UnauthenticatedError && await edge.rateLimiter?.({
+            contextValue: { viewer: PUBLIC_VIEWER, clientAddress, requestId: String(req.id) } as Context,
+            operationName: null, cost: FAILED_KEY_POINTS,
+          });
+          throw refusal || error;
+        });
+        const context = createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, clientAddress);
         edge.responseCache?.track(req, context);
         return context;
       },

@@ -1,7 +1,7 @@
 import { createApiKey } from '../src/auth/api-keys';
 import type { HttpEdgeOptions } from '../src/http/edge';
 import { GatewayMetrics } from '../src/http/metrics';
-import { ClientRateLimiter, DEFAULT_RATE_LIMITS, type RateLimitOptions, addressKey } from '../src/http/rate-limit';
+import { ClientRateLimiter, DEFAULT_RATE_LIMITS, FAILED_KEY_POINTS, type RateLimitOptions, addressKey } from '../src/http/rate-limit';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import {
@@ -125,6 +125,16 @@ onSharedRedis('rate limits in Redis', () => {
     expect(refused.errors![0].message).not.toMatch(/send an API key/);
     // The key is checked (one lookup) before its budget is: nobody can spend another's budget.
     expect(t.db.statements).toEqual([expect.stringMatching(/api_keys/)]);
+  });
+
+  it('charges a bad API key to its address, so guessing keys runs out of budget too', async () => {
+    const api = await gatewayWith(await limiterWith({ publicPoints: 2 * FAILED_KEY_POINTS + 1 }));
+    const guess = { authorization: 'Bearer ngk_0123456789abcdef_guess' };
+    expect(await statuses(api, 3, TYPENAME, guess)).toEqual([401, 401, 429]);
+    const refused = await api.gql(TYPENAME, undefined, guess);
+    expect(refused.errors![0].extensions!.code).toBe('RATE_LIMITED');
+    // The same address, without a key: its budget is spent as well.
+    expect(await statuses(api, 1)).toEqual([429]);
   });
 
   it('gives the budget back when the window ends', async () => {

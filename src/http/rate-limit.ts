@@ -28,6 +28,13 @@ export interface RateLimitSettings {
  * The defaults: the public's budget fits an operation at the default cost limit (20,000) twice a
  * minute, the README's dashboard query (935 points) 53 times, its article page (36 points) 1,388 times.
  */
+/**
+ * What a request with a malformed, unknown or revoked API key spends from its client address's
+ * budget: with the defaults, 500 bad keys a minute from one address, then 429 (guessing keys is
+ * rate-limited like everything else).
+ */
+export const FAILED_KEY_POINTS = 100;
+
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowSeconds: 60,
   publicPoints: 50_000,
