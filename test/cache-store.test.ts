@@ -228,6 +228,83 @@ for (const [name, makeCache, run] of VARIANTS) {
       expect(await partsOfWhole()).toEqual(before);
     });
 
+    /** Statistics of one region (null: everywhere), killed by group, as a dashboard asks them. */
+    const statsIn = (s: ContentStore, locationId: string | null) =>
+      s.casualtyStats({ filter: { locationId, outcome: ['KILLED'] }, groupBy: ['GROUP'], regionLevel: 'ADMIN1', timeBucket: 'MONTH' });
+
+    /** The town, province and country of article `id`'s part in a town, and the province of another article. */
+    async function regionsOf(id: string, otherId: string) {
+      const [, civilians] = await figuresOf(id);
+      const [town] = await inner.locationsByIds([civilians.locationId!]);
+      const [province] = await inner.locationsByIds([town!.parentId!]);
+      const [otherWhole] = await figuresOf(otherId);
+      return { town: town!.id, province: province!.id, country: province!.parentId!, elsewhere: otherWhole.locationId! };
+    }
+
+    it('drops the statistics of the places a write reaches and of every place above them, and keeps the others', async () => {
+      const { town, province, country, elsewhere } = await regionsOf(articleIds[2], articleIds[3]);
+      expect(new Set([town, province, country, elsewhere]).size).toBe(4);
+      const regions = [town, province, country, elsewhere, null];
+      const loads = jest.spyOn(inner, 'casualtyStats');
+      const [, civilians] = await figuresOf(articleIds[2]);
+      try {
+        for (const region of regions) await statsIn(store, region);
+        loads.mockClear();
+        for (const region of regions) await statsIn(store, region);
+        expect(loads).not.toHaveBeenCalled();
+
+        await store.write('tester', (writer) => writer.updateFigure(civilians.id, civilians.version, { low: 4, best: 4 }));
+        const after = [];
+        for (const region of regions) after.push(await statsIn(store, region));
+        const reloaded = loads.mock.calls.map(([query]) => query.filter.locationId ?? null);
+        expect(reloaded).toEqual([town, province, country, null]);
+        for (const [i, region] of regions.entries()) expect(after[i]).toEqual(await statsIn(inner, region));
+        expect(after[0].buckets).toContainEqual(expect.objectContaining({ group: 'CIVILIANS', low: 4 }));
+      } finally {
+        loads.mockRestore();
+        const [, changed] = await figuresOf(articleIds[2]);
+        await store.write('tester', (writer) => writer.updateFigure(changed.id, changed.version, { low: 1, best: 1 }));
+      }
+    });
+
+    it('keeps statistics right when an article is unpublished and published again, and when a figure moves', async () => {
+      const id = articleIds[2];
+      const { town, province, country, elsewhere } = await regionsOf(id, articleIds[3]);
+      const regions = [town, province, country, elsewhere, null];
+      /** Every region's statistics through the cache, checked against the store's own answer. */
+      const read = async () => {
+        const answers = new Map<string | null, Awaited<ReturnType<typeof statsIn>>>();
+        for (const region of regions) {
+          const answer = await statsIn(store, region);
+          expect({ region, answer }).toEqual({ region, answer: await statsIn(inner, region) });
+          answers.set(region, answer);
+        }
+        return answers;
+      };
+      const figuresIn = (answers: Map<string | null, { total: { figures: number } }>, region: string | null) => answers.get(region)!.total.figures;
+      const published = await read();
+
+      await setStatus(store, id, 'UNPUBLISHED', 'UNPUBLISH');
+      const unpublished = await read();
+      expect(figuresIn(unpublished, town)).toBe(figuresIn(published, town) - 1);
+      expect(figuresIn(unpublished, province)).toBe(figuresIn(published, province) - 3);
+      expect(figuresIn(unpublished, elsewhere)).toBe(figuresIn(published, elsewhere));
+      await setStatus(store, id, 'PUBLISHED', 'PUBLISH');
+      expect(await read()).toEqual(published);
+
+      const [, civilians] = await figuresOf(id);
+      const moveTo = async (locationId: string) => {
+        const [current] = await store.scoped({ unpublished: true }).figuresByIds([civilians.id]);
+        await store.write('tester', (writer) => writer.updateFigure(civilians.id, current!.version, { locationId }));
+      };
+      await moveTo(elsewhere);
+      const moved = await read();
+      expect(figuresIn(moved, town)).toBe(figuresIn(published, town) - 1);
+      expect(figuresIn(moved, elsewhere)).toBe(figuresIn(published, elsewhere) + 1);
+      await moveTo(town);
+      expect(await read()).toEqual(published);
+    });
+
     it('finds a new author by slug and in counts right after a bulk insert, though its absence was cached', async () => {
       const slug = `new-writer-${name}-${Date.now()}`;
       expect(await store.authorsBySlugs([slug])).toEqual([null]);

@@ -200,4 +200,38 @@ describeEachEngine('casualty statistics', (ctx) => {
       }), { numRuns: 25, seed: 20261124 });
     });
   });
+
+  describe("an article's status and date, which its figures carry", () => {
+    it('follow every publish, unpublish and change of date into the statistics', async () => {
+      const { store } = ctx();
+      const [articleId] = await store.insertArticles([{ slug: 'moving-date', headline: 'Moving', standfirst: null, body: 'B.',
+        publishedAt: new Date('2025-06-15T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [] }]);
+      const figure = { articleId, outcome: 'KILLED', group: 'CIVILIANS', best: null, high: null, qualifier: 'AT_LEAST', claimedBy: null,
+        claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'q', locationId: null, periodStart: null, periodEnd: null, partOfId: null } as const;
+      // One figure through the bulk loader, one through an editorial write: both take the article's status and date.
+      await store.insertFigures([{ ...figure, low: 9 }]);
+      await store.write('tester', (writer) => writer.createFigure({ ...figure, low: 7 }));
+      const filter = { articleIds: [articleId] };
+      /** The article's figures by month: [month, low] (null for undated). */
+      const months = async (reader: typeof store = store, extra: Record<string, Date> = {}) =>
+        (await reader.casualtyStats({ filter: { ...filter, ...extra }, groupBy: ['TIME'], regionLevel: 'ADMIN1', timeBucket: 'MONTH' }))
+          .buckets.map((bucket) => [bucket.period?.toISOString() ?? null, bucket.low]);
+      const edit = (patch: Record<string, unknown>, action?: 'PUBLISH' | 'UNPUBLISH') => store.write('tester', async (writer) => {
+        const article = await writer.articleById(articleId);
+        await writer.updateArticle(articleId, article!.version, patch, action);
+      });
+
+      expect(await months()).toEqual([['2025-06-01T00:00:00.000Z', 16]]);
+      await edit({ publishedAt: new Date('2024-02-03T00:00:00Z') });
+      expect(await months()).toEqual([['2024-02-01T00:00:00.000Z', 16]]);
+      expect(await months(store, { periodFrom: new Date('2025-01-01T00:00:00Z') })).toEqual([]);
+      await edit({ publishedAt: null });
+      expect(await months()).toEqual([[null, 16]]);
+      await edit({ status: 'UNPUBLISHED' }, 'UNPUBLISH');
+      expect(await months()).toEqual([]);
+      expect(await months(store.scoped({ unpublished: true }))).toEqual([[null, 16]]);
+      await edit({ status: 'PUBLISHED', publishedAt: new Date('2025-06-15T00:00:00Z') }, 'PUBLISH');
+      expect(await months()).toEqual([['2025-06-01T00:00:00.000Z', 16]]);
+    });
+  });
 });

@@ -27,6 +27,14 @@ const EVERY_STATUS: ReadScope = { unpublished: true };
  * whose dependencies the arguments cannot name: list pages and counts (any new or changed record
  * may enter or leave them), lookups by slug or ISO code (a write may move one to another record),
  * and place trees (a move changes many places' children and ancestors).
+ *
+ * Statistics are tagged by region instead, so a write drops only those it can change: an answer
+ * for region R depends on `stats:R` (one without a region on `stats:everywhere`) and on `stats`.
+ * A write to figures or articles bumps `stats:P` for every place P where a figure of a touched
+ * article stands or stood, and for every place above P (the statistics of a region count
+ * everything below it), and `stats:everywhere`; a write to places bumps `stats`, dropping every
+ * statistic (a move changes which figures lie below which region, and a kind which bucket a figure
+ * falls in at a level: simpler to drop all than to follow).
  */
 export const TAGS = {
   author: (id: string) => `author:${id}`,
@@ -37,19 +45,27 @@ export const TAGS = {
   locations: 'locations',
   articles: 'articles',
   figures: 'figures',
+  stats: 'stats',
+  statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
 } as const;
 
 /**
  * What a write touched, by kind: the `Changes` that `ContentStore.write` reports, or ids a bulk
  * write names. A touched figure must also name its article (as `Changes` does), and a figure that
- * became or stopped being part of another must name that other figure.
+ * became or stopped being part of another must name that other figure. `regions` are the places
+ * whose statistics the write may have changed, each with every place above it.
  */
-export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> } & { readonly everything?: boolean };
+export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
+  & { readonly regions?: Iterable<string>; readonly everything?: boolean };
 
 /** Touched everything: for a write whose reach is unknown. */
 export const EVERYTHING: Touched = { everything: true };
 
-/** The tags a write that touched `touched` invalidates: each record's own tag and its kind's. */
+/**
+ * The tags a write that touched `touched` invalidates: each record's own tag and its kind's; for
+ * touched places every statistic, for touched figures the statistics of `regions` and those
+ * without a region.
+ */
 export function tagsOf(touched: Touched): string[] {
   if (touched.everything) return [ALL_TAG];
   const tags = new Set<string>();
@@ -60,6 +76,9 @@ export function tagsOf(touched: Touched): string[] {
   add(touched.locations, TAGS.location, TAGS.locations);
   add(touched.articles, TAGS.article, TAGS.articles);
   add(touched.figures, TAGS.figure, TAGS.figures);
+  if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
+  if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
+  for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
   return [...tags];
 }
 
@@ -89,9 +108,10 @@ function readThroughOf(cache: Cache): ReadThrough {
  *
  * A new write method is one line: pass it through `writeThrough` with what it touched (`Touched`),
  * computed from its arguments and result, e.g.
- * `retractFigure(id) { return this.writeThrough(() => this.inner.retractFigure(id), (figure) => ({ figures: [id], articles: [figure.articleId] })); }`;
- * one that reports `Changes` passes `(result) => this.withFiguresOfArticles(result.changes)`, and
- * one whose reach is unknown `() => EVERYTHING`.
+ * `retractFigure(id) { return this.writeThrough(() => this.inner.retractFigure(id), (figure) => this.reachOf({ figures: [id], articles: [figure.articleId] })); }`;
+ * one that reports `Changes` passes `(result) => this.reachOf(result.changes)`, and one whose
+ * reach is unknown `() => EVERYTHING`. Any write that may move a figure must name the place it
+ * left (`reachOf`'s second argument), or the region it left keeps its statistics.
  *
  * Values from the cache may be shared between callers: treat records as immutable.
  * `close` closes the inner store, not the cache, which may serve other stores.
@@ -210,11 +230,14 @@ export class CachedStore implements ContentStore {
       () => this.inner.countFigures(filter));
   }
 
-  /** Totals depend on figures, their articles (status, dates) and the place tree. */
+  /**
+   * Statistics depend on the figures below their region (and those figures' articles and wholes,
+   * which share an article with them) and on the place tree: tagged by region (see `TAGS`).
+   */
   casualtyStats(query: StatsQuery) {
     const filter = query.filter;
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
-    return this.single('stats', normal, [TAGS.figures, TAGS.articles, TAGS.locations], () => this.inner.casualtyStats(query));
+    return this.single('stats', normal, [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)], () => this.inner.casualtyStats(query));
   }
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -237,15 +260,22 @@ export class CachedStore implements ContentStore {
     return this.writeThrough(() => this.inner.insertArticles(articles), (ids) => ({ articles: ids }));
   }
 
+  /**
+   * New figures change the statistics of their own places only: no other figure's whole or
+   * verification changed, so no other figure counts differently.
+   */
   insertFigures(figures: readonly NewCasualtyFigure[]) {
-    return this.writeThrough(() => this.inner.insertFigures(figures), (ids) => ({
+    return this.writeThrough(() => this.inner.insertFigures(figures), async (ids) => ({
       figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
       articles: figures.map((figure) => figure.articleId),
+      regions: await this.withPlacesAbove(figures.map((figure) => figure.locationId)),
     }));
   }
 
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
-    return this.writeThrough(() => this.inner.write(actor, work), (result) => this.withFiguresOfArticles(result.changes));
+    const placesLeft = new Set<string>();
+    return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingPlacesLeft(writer, placesLeft))),
+      (result) => this.reachOf(result.changes, placesLeft));
   }
 
   insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {
@@ -324,17 +354,51 @@ export class CachedStore implements ContentStore {
   }
 
   /**
-   * `changes` and every figure of the articles it names. An article's status decides whether the
-   * public sees its figures, and a figure's parts are figures of the same article, so entries keyed
-   * by figure (a figure, a figure's parts) depend on everything about their article. One query per
-   * write, none per read.
+   * `changes`, every figure of the articles it names, and the regions of those figures and of
+   * `placesLeft` (places figures were moved away from). An article's status decides whether the
+   * public sees its figures, and a figure's parts and wholes are figures of the same article, so
+   * entries keyed by figure (a figure, a figure's parts) depend on everything about their article,
+   * and so do the statistics of every place where one of its figures stands. Two queries per write
+   * that touched articles, none per read.
    */
-  private async withFiguresOfArticles(changes: Touched): Promise<Touched> {
+  private async reachOf(changes: Touched, placesLeft: Iterable<string | null> = []): Promise<Touched> {
     const articleIds = [...(changes.articles ?? [])];
-    if (articleIds.length === 0) return changes;
-    const figures = await this.inner.scoped(EVERY_STATUS).figuresOfArticles(articleIds, { includeRetracted: true });
-    return { ...changes, figures: [...(changes.figures ?? []), ...figures.flat().map((figure) => figure.id)] };
+    if (articleIds.length === 0) return { ...changes, regions: await this.withPlacesAbove(placesLeft) };
+    const figures = (await this.inner.scoped(EVERY_STATUS).figuresOfArticles(articleIds, { includeRetracted: true })).flat();
+    return {
+      ...changes,
+      figures: [...(changes.figures ?? []), ...figures.map((figure) => figure.id)],
+      regions: await this.withPlacesAbove([...placesLeft, ...figures.map((figure) => figure.locationId)]),
+    };
   }
+
+  /** The places `placeIds` names and every place above them (one query; none for no places). */
+  private async withPlacesAbove(placeIds: Iterable<string | null>): Promise<string[]> {
+    const places = [...new Set([...placeIds].filter((id): id is string => id !== null))];
+    if (places.length === 0) return [];
+    const above = await this.inner.ancestorsOf(places);
+    return [...new Set([...places, ...above.flat().map((place) => place.id)])];
+  }
+}
+
+/**
+ * `writer`, noting in `placesLeft` where each figure it updates stood before the update (an update
+ * may move it, and the region it leaves loses it). The figure is read locked, so the place noted is
+ * the one the update replaces.
+ */
+function notingPlacesLeft(writer: Writer, placesLeft: Set<string>): Writer {
+  const updateFigure: Writer['updateFigure'] = async (id, ...rest) => {
+    const before = await writer.figureById(id, { lock: true });
+    if (before?.locationId != null) placesLeft.add(before.locationId);
+    return writer.updateFigure(id, ...rest);
+  };
+  return new Proxy(writer, {
+    get(target, name) {
+      if (name === 'updateFigure') return updateFigure;
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Extra tags for a filter on a place "and everything below it": the place tree may change. */

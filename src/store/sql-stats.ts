@@ -1,4 +1,5 @@
-import type { Queryable } from './db';
+import type { Db } from './db';
+import type { Verification } from '../domain/casualty';
 import type { ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
 import { Params, toDbId, toDbIds } from './sql-common';
 
@@ -15,6 +16,10 @@ import { Params, toDbId, toDbIds } from './sql-common';
  *
  * `low` treats a missing lower bound as 0 (a count is never below zero); `best` and `high` are null
  * in a bucket where any figure that makes it up has none.
+ *
+ * The statement reads a region's figures once, from the covering index of 0006 (which carries each
+ * figure's copy of its article's status and date, so no article is joined), and answers the
+ * buckets, the ungrouped total and what was left out together.
  */
 const KIND_OF_LEVEL = ['COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY'] as const;
 
@@ -24,29 +29,25 @@ const DIMENSION_COLUMNS: Record<Exclude<StatsDimension, 'REGION' | 'TIME'>, stri
 
 const TIME_UNITS = { DAY: 'day', WEEK: 'week', MONTH: 'month', YEAR: 'year' } as const;
 
-/**
- * Conditions on the article (`a`) that every figure must meet: status and the region's articles are
- * shared by a figure and its wholes (a part is always in its whole's article).
- */
-function articleConditions(scope: ReadScope): string[] {
-  return scope.unpublished ? [] : [`a.status = 'PUBLISHED'`];
-}
+/** A figure's date: its period's start, else its article's publication (the figure's copy of it). */
+const FIGURE_DATE = 'coalesce(f.period_start, f.article_published_at)';
 
 /**
- * Conditions a figure (table alias `x`) must meet to be counted, with `pub` the expression for its
- * article's publication date. The same conditions decide whether a figure's whole counts.
+ * Conditions every figure (alias `f`) must meet to be read at all, whatever its verification. A
+ * part and its whole share their article, so they share its status and date.
  */
-function figureConditions(p: Params, filter: StatsFilter, verification: string, x: string, pub: string): string[] {
-  const where = [`${x}.retracted_at IS NULL`, verification.replaceAll('f.', `${x}.`)];
+function figureConditions(p: Params, filter: StatsFilter, scope: ReadScope): string[] {
+  const where = ['f.retracted_at IS NULL'];
+  if (!scope.unpublished) where.push(`f.article_status = 'PUBLISHED'`);
   if (filter.locationId != null) {
-    where.push(`${x}.location_id IN (SELECT descendant_id FROM location_paths WHERE ancestor_id = ${p.add(toDbId(filter.locationId))})`);
+    where.push(`f.location_id = ANY(ARRAY(SELECT descendant_id FROM location_paths WHERE ancestor_id = ${p.add(toDbId(filter.locationId))}))`);
   }
-  if (filter.outcome?.length) where.push(`${x}.outcome = ANY(${p.add(filter.outcome)}::text[])`);
-  if (filter.group?.length) where.push(`${x}.population = ANY(${p.add(filter.group)}::text[])`);
-  if (filter.claimantType?.length) where.push(`${x}.claimant_type = ANY(${p.add(filter.claimantType)}::text[])`);
-  if (filter.articleIds?.length) where.push(`${x}.article_id = ANY(${p.add(toDbIds(filter.articleIds))}::int[])`);
-  if (filter.periodFrom != null) where.push(`coalesce(${x}.period_start, ${pub}) >= ${p.add(filter.periodFrom)}`);
-  if (filter.periodTo != null) where.push(`coalesce(${x}.period_start, ${pub}) < ${p.add(filter.periodTo)}`);
+  if (filter.outcome?.length) where.push(`f.outcome = ANY(${p.add(filter.outcome)}::text[])`);
+  if (filter.group?.length) where.push(`f.population = ANY(${p.add(filter.group)}::text[])`);
+  if (filter.claimantType?.length) where.push(`f.claimant_type = ANY(${p.add(filter.claimantType)}::text[])`);
+  if (filter.articleIds?.length) where.push(`f.article_id = ANY(${p.add(toDbIds(filter.articleIds))}::int[])`);
+  if (filter.periodFrom != null) where.push(`${FIGURE_DATE} >= ${p.add(filter.periodFrom)}`);
+  if (filter.periodTo != null) where.push(`${FIGURE_DATE} < ${p.add(filter.periodTo)}`);
   return where;
 }
 
@@ -56,112 +57,175 @@ interface Shape {
   unit: StatsQuery['timeBucket'];
 }
 
-/**
- * The bucket key of a figure (table alias `x`, its region row `r`, its article's date `pub`), as
- * one text, plus the columns that name the bucket.
- */
-function bucketOf(p: Params, { dimensions, unit }: Shape, x: string, r: string, pub: string, unitParam: string) {
-  const keys: string[] = [];
-  const columns: string[] = [];
-  for (const dimension of dimensions) {
-    if (dimension === 'REGION') {
-      keys.push(`coalesce(${r}.region_id::text, '-')`, `coalesce(${r}.unallocated, true)::text`);
-      columns.push(`${r}.region_id AS region_id`, `coalesce(${r}.unallocated, true)::int AS unallocated`);
-    } else if (dimension === 'TIME') {
-      const bucket = `date_trunc(${unitParam}, coalesce(${x}.period_start, ${pub}), 'UTC')`;
-      keys.push(`coalesce(extract(epoch FROM ${bucket})::text, 'undated')`);
-      columns.push(`${bucket} AS period`);
-    } else {
-      const column = DIMENSION_COLUMNS[dimension].replace('f.', `${x}.`);
-      keys.push(column);
-      columns.push(`${column} AS d_${dimension.toLowerCase()}`);
-    }
-  }
-  return { key: `concat_ws('|', ${keys.length ? keys.join(', ') : `''`})`, columns };
+/** A column that names a bucket: how it is read from a figure (`f`, its region row `r`) and answered. */
+interface KeyColumn {
+  name: string;
+  value: string;
+  answer: string;
 }
 
 /**
- * The statement that aggregates the counted figures into buckets of `shape`. `verification` is
- * the condition on `f.verification`; `excluded` (optional) a CTE of figure ids not to count, with
- * its definition in `extraCtes` (ending in a comma).
+ * The columns that name a figure's bucket in `shape`. Days, weeks, months and years are cut in UTC
+ * on a timestamp without time zone (cheaper than `date_trunc(.., 'UTC')`, the same instant).
  */
-function aggregation(p: Params, filter: StatsFilter, scope: ReadScope, verification: string, shape: Shape,
-  extraCtes = '', excluded = ''): string {
+function keyColumnsOf({ dimensions }: Shape, unitParam: string): KeyColumn[] {
+  return dimensions.flatMap((dimension): KeyColumn[] => {
+    if (dimension === 'REGION') {
+      return [
+        { name: 'region_id', value: 'r.region_id', answer: 'region_id' },
+        { name: 'unallocated', value: 'coalesce(r.unallocated, true)', answer: 'unallocated::int' },
+      ];
+    }
+    if (dimension === 'TIME') {
+      return [{ name: 'period', value: `date_trunc(${unitParam}, ${FIGURE_DATE} AT TIME ZONE 'UTC')`, answer: `period AT TIME ZONE 'UTC'` }];
+    }
+    const name = `d_${dimension.toLowerCase()}`;
+    return [{ name, value: DIMENSION_COLUMNS[dimension], answer: name }];
+  });
+}
+
+/** How many levels of wholes a left-out figure is checked against (the seeds nest three deep). */
+const INSIDE_DEPTH = 4;
+
+/**
+ * The statement answering `query`. It counts two sets of figures, each without double counting
+ * within itself: set 1, the figures whose verification is `included`, in the buckets of the query;
+ * set 2, the other figures, except those inside a whole of set 1, by verification (what was left
+ * out). Its rows are the buckets of set 1 (`part` 'bucket'), the ungrouped total of set 1 ('total',
+ * absent over no figures) and the buckets of set 2 ('left', with `left_verification`).
+ *
+ * Every figure is read once, from the covering index; wholes are found among the figures read (a
+ * hash join), and only a figure whose whole is not among them climbs through the table.
+ */
+function statement(p: Params, query: StatsQuery, scope: ReadScope, included: readonly string[]): string {
+  const shape: Shape = { dimensions: query.groupBy, level: query.regionLevel, unit: query.timeBucket };
   const region = shape.dimensions.includes('REGION');
   const unitParam = shape.dimensions.includes('TIME') ? p.add(TIME_UNITS[shape.unit]) : '';
   const levelParam = region ? p.add(KIND_OF_LEVEL.includes(shape.level) ? shape.level : 'ADMIN1') : '';
-  const own = bucketOf(p, shape, 'f', 'r', 'a.published_at', unitParam);
-  const counts = (x: string) => figureConditions(p, filter, verification, x, 'a.published_at').join(' AND ');
-  const parentBucket = bucketOf(p, shape, 'pf', 'pr', 'a.published_at', unitParam).key;
-  const ancestorBucket = bucketOf(p, shape, 'g', 'gr', 'c.pub', unitParam).key;
-  const ancestorCounts = figureConditions(p, filter, verification, 'g', 'c.pub').join(' AND ');
-  const notExcluded = (x: string) => (excluded ? ` AND ${x}.id NOT IN (SELECT id FROM ${excluded})` : '');
-  const regionJoin = (alias: string, x: string) => (region ? `LEFT JOIN rmap ${alias} ON ${alias}.location_id = ${x}.location_id` : '');
-  const names = own.columns.map((column) => column.split(' AS ')[1]);
-  return `WITH RECURSIVE ${extraCtes}
+  const verifications = p.add(included);
+  const columns = keyColumnsOf(shape, unitParam);
+  // A bucket's key: the requested columns (set 1) or the left-out verification `lv` (set 2).
+  const keys = [...columns.map((column) => column.name), 'lv'];
+  const list = (names: string[], prefix = '') => names.map((name) => `${prefix}${name}`).join(', ');
+  const counted = (f: string) => `${f}.verification = ANY(${verifications}::text[])`;
+  const counts = (w: string) => `(${w}.retracted_at IS NULL AND ${counted(w)})`;
+  /**
+   * Whether the whole `partOf` (or a whole of it, up to INSIDE_DEPTH levels) counts: scalar lookups
+   * by primary key, one per level, each made only when the level below did not count.
+   */
+  const wholeCounts = (level: number, partOf: string): string => {
+    const w = `w${level}`;
+    const deeper = level < INSIDE_DEPTH ? ` OR ${wholeCounts(level + 1, `${w}.part_of_id`)}` : '';
+    return `coalesce((SELECT ${counts(w)}${deeper} FROM casualty_figures ${w} WHERE ${w}.id = ${partOf}), false)`;
+  };
+  return `WITH RECURSIVE
   ${region ? `rmap AS MATERIALIZED (
     -- Each place's bucket at the requested level: its ancestor (or itself) of that kind; else, when
     -- it is known only more coarsely (or its line has no place of that kind), the nearest coarser
     -- place, flagged unallocated.
-    SELECT l.id AS location_id, coalesce(exact.id, coarse.id) AS region_id, exact.id IS NULL AS unallocated
-      FROM locations l
-      LEFT JOIN LATERAL (SELECT a.id FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
-                          WHERE p.descendant_id = l.id AND a.kind = ${levelParam} LIMIT 1) exact ON true
-      LEFT JOIN LATERAL (SELECT a.id FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
-                          WHERE p.descendant_id = l.id AND location_rank(a.kind) < location_rank(${levelParam})
-                          ORDER BY p.distance LIMIT 1) coarse ON true
+    SELECT location_id, coalesce(exact, coarse) AS region_id, exact IS NULL AS unallocated
+      FROM (SELECT p.descendant_id AS location_id, min(a.id) FILTER (WHERE a.kind = ${levelParam}) AS exact,
+                   (array_agg(a.id ORDER BY p.distance) FILTER (WHERE location_rank(a.kind) < location_rank(${levelParam})))[1] AS coarse
+              FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
+             GROUP BY p.descendant_id) places
   ),` : ''}
-  -- The counted figures, each with its bucket and, when its whole counts too, the whole's bucket.
-  s AS MATERIALIZED (
-    SELECT f.id, f.article_id, a.published_at AS pub, coalesce(f.low, 0) AS low, f.best, f.high,
-           ${own.columns.length ? `${own.columns.join(', ')},` : ''}
-           ${own.key} AS b,
-           pf.id AS parent, pf.part_of_id AS grandparent,
-           CASE WHEN pf.id IS NOT NULL AND ${counts('pf')}${notExcluded('pf')} THEN ${parentBucket} END AS pb
-      FROM casualty_figures f
-      JOIN articles a ON a.id = f.article_id
-      LEFT JOIN casualty_figures pf ON pf.id = f.part_of_id
-      ${regionJoin('r', 'f')}
-      ${regionJoin('pr', 'pf')}
-     WHERE ${[...articleConditions(scope), counts('f')].join(' AND ')}${notExcluded('f')}
+  -- Every figure the filter lets through, whatever its verification, in its set (1: counts; 2: left
+  -- out), keyed by its bucket in that set: the requested columns in set 1, the verification (lv)
+  -- in set 2.
+  base AS MATERIALIZED (
+    SELECT id, article_id, part_of_id, low, best, high, counted, CASE WHEN counted THEN 1 ELSE 2 END AS set,
+           ${columns.map((c) => `CASE WHEN counted THEN ${c.name} END AS ${c.name}, `).join('')}CASE WHEN NOT counted THEN verification END AS lv
+      FROM (SELECT f.id, f.article_id, f.part_of_id, coalesce(f.low, 0) AS low, f.best, f.high, f.verification,
+                   ${counted('f')} AS counted${columns.map((c) => `, ${c.value} AS ${c.name}`).join('')}
+              FROM casualty_figures f
+              ${region ? 'LEFT JOIN rmap r ON r.location_id = f.location_id' : ''}
+             WHERE ${figureConditions(p, query.filter, scope).join(' AND ')}
+            OFFSET 0) f
   ),
-  -- A figure whose whole does not count climbs to the nearest ancestor that does (rare).
-  climb (id, anc, pub, ab, depth) AS (
-    SELECT id, grandparent, pub, NULL::text, 1 FROM s WHERE parent IS NOT NULL AND pb IS NULL AND grandparent IS NOT NULL
+  -- Left-out figures inside a whole that counts (up to ${INSIDE_DEPTH} levels up; deeper nesting is
+  -- not found) already add nothing to the total: they are in neither set. The whole is found among
+  -- the figures read when it can be; the table is asked only when it is not there, or when its own
+  -- whole must be checked too.
+  inside AS MATERIALIZED (
+    SELECT x.id FROM base x
+     WHERE NOT x.counted AND x.part_of_id IS NOT NULL
+       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND w.counted)
     UNION ALL
-    SELECT c.id, g.part_of_id, c.pub,
-           CASE WHEN ${ancestorCounts}${notExcluded('g')} THEN ${ancestorBucket} END, c.depth + 1
-      FROM climb c
-      JOIN casualty_figures g ON g.id = c.anc
-      ${regionJoin('gr', 'g')}
-     WHERE c.ab IS NULL AND c.depth < 64
+    SELECT x.id
+      FROM (SELECT x.id, x.part_of_id FROM base x
+             WHERE NOT x.counted AND x.part_of_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR w.part_of_id IS NULL))
+            OFFSET 0) x
+     WHERE ${wholeCounts(1, 'x.part_of_id')}
   ),
-  e AS MATERIALIZED (
-    SELECT s.*, coalesce(s.pb, c.ab) AS eb
-      FROM s LEFT JOIN (SELECT id, min(ab) AS ab FROM climb WHERE ab IS NOT NULL GROUP BY id) c ON c.id = s.id
+  -- The figures of both sets.
+  members AS MATERIALIZED (
+    SELECT x.* FROM base x LEFT JOIN inside i ON i.id = x.id WHERE i.id IS NULL
   ),
-  -- A figure adds its bounds to its bucket; when its counted whole is in another bucket, the whole's
-  -- bucket gives up the same amount. A part in its whole's bucket adds nothing: the whole has it.
-  contribution AS (
-    SELECT b, low, best, high FROM e WHERE eb IS NULL OR eb <> b
+  -- Each part with its whole, when the whole is in the same set.
+  parts AS MATERIALIZED (
+    SELECT x.*, w.id AS w_id${keys.map((k) => `, w.${k} AS w_${k}`).join('')}
+      FROM members x LEFT JOIN members w ON w.id = x.part_of_id AND w.set = x.set
+     WHERE x.part_of_id IS NOT NULL
+  ),
+  -- A part whose whole is not in its set climbs, by primary key, to the nearest ancestor that is
+  -- (rare).
+  climb (id, set, anc, depth) AS (
+    SELECT x.id, x.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = x.part_of_id), 1
+      FROM parts x WHERE x.w_id IS NULL
     UNION ALL
-    SELECT eb, -low, -best, -high FROM e WHERE eb IS NOT NULL AND eb <> b
+    SELECT c.id, c.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
+      FROM climb c WHERE c.anc IS NOT NULL AND c.depth < 64
   ),
-  sums AS (
-    SELECT b, sum(low)::int AS low,
-           CASE WHEN bool_and(best IS NOT NULL) THEN sum(best)::int END AS best,
-           CASE WHEN bool_and(high IS NOT NULL) THEN sum(high)::int END AS high
-      FROM contribution GROUP BY b
+  nearest AS (
+    SELECT DISTINCT ON (c.id) c.id${keys.map((k) => `, a.${k}`).join('')}
+      FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
+     ORDER BY c.id, c.depth
   ),
-  counts AS (
-    SELECT b, ${names.map((name) => `min(${name}) AS ${name}, `).join('')}
-           count(*)::int AS figures, count(DISTINCT article_id)::int AS articles
-      FROM e GROUP BY b
+  -- Each part with its effective parent's key (p_*), and whether that is its own bucket.
+  pe AS MATERIALIZED (
+    SELECT x.*, has_parent${keys.map((k) => ` AND ${k} IS NOT DISTINCT FROM p_${k}`).join('')} AS same
+      FROM (SELECT x.set, x.article_id, x.low, x.best, x.high, ${list(keys, 'x.')},
+                   x.w_id IS NOT NULL OR n.id IS NOT NULL AS has_parent${keys.map((k) => `,
+                   CASE WHEN x.w_id IS NOT NULL THEN x.w_${k} ELSE n.${k} END AS p_${k}`).join('')}
+              FROM parts x LEFT JOIN nearest n ON n.id = x.id) x
+  ),
+  -- What each figure adds. To its own bucket: one figure, and its bounds unless its effective
+  -- parent is in the same bucket (the parent has them). To its effective parent's bucket, when that
+  -- is another: minus its bounds, which it took along. To the total (set 0, from set 1 only): one
+  -- figure, and its bounds when it has no effective parent. Figures that are nobody's part (roots)
+  -- have no parent.
+  adds (set, ${list(keys)}, article_id, figures, adding, low, best, high) AS (
+    SELECT set, ${list(keys)}, article_id, 1, true, low, best, high FROM members WHERE part_of_id IS NULL
+    UNION ALL
+    SELECT set, ${list(keys)}, article_id, 1, NOT same, low, best, high FROM pe
+    UNION ALL
+    SELECT set, ${list(keys, 'p_')}, article_id, 0, true, -low, -best, -high FROM pe WHERE has_parent AND NOT same
+    UNION ALL
+    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, true, low, best, high FROM members WHERE part_of_id IS NULL AND set = 1
+    UNION ALL
+    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, NOT has_parent, low, best, high FROM pe WHERE set = 1
+  ),
+  -- Per bucket and article first, so articles are counted without sorting every figure (int sums:
+  -- a bigint sum of sums would be numeric, and slow).
+  per_article AS (
+    SELECT set, ${list(keys)}, sum(figures)::int AS figures,
+           sum(low) FILTER (WHERE adding)::int AS low,
+           sum(best) FILTER (WHERE adding)::int AS best, bool_and(best IS NOT NULL) FILTER (WHERE adding) AS best_known,
+           sum(high) FILTER (WHERE adding)::int AS high, bool_and(high IS NOT NULL) FILTER (WHERE adding) AS high_known
+      FROM adds GROUP BY set, ${list(keys)}, article_id
   )
-  SELECT counts.*, coalesce(sums.low, 0) AS low, sums.best, sums.high FROM counts LEFT JOIN sums USING (b)`;
+  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, lv AS left_verification,
+         ${columns.map((c) => `${c.answer} AS ${c.name}, `).join('')}sum(figures)::int AS figures,
+         count(*) FILTER (WHERE figures > 0)::int AS articles, coalesce(sum(low), 0)::int AS low,
+         CASE WHEN bool_and(best_known) THEN sum(best)::int END AS best,
+         CASE WHEN bool_and(high_known) THEN sum(high)::int END AS high
+    FROM per_article GROUP BY set, ${list(keys)}`;
 }
 
 interface Row {
+  part: 'bucket' | 'left' | 'total';
+  left_verification: Verification | null;
   region_id?: number | null;
   unallocated?: number;
   d_group?: string;
@@ -206,50 +270,38 @@ function compareBuckets(a: StatsBucket, b: StatsBucket): number {
 
 export const DEFAULT_VERIFICATIONS = ['CONFIRMED', 'REPORTED'] as const;
 
-/** How many levels of wholes a left-out figure is checked against (the seeds nest three deep). */
-const INSIDE_DEPTH = 4;
+/**
+ * Settings for the statistics statement, for its transaction only. Its joins are equalities on ids
+ * between sets it has just read, of which the planner knows no statistics: its guesses can be off
+ * by orders of magnitude, and a nested loop chosen on a guess of one row is quadratic in the real
+ * size. So nested loops and merge joins are off (hash joins are linear whatever the sizes; the
+ * walks up `partOf` chains are scalar lookups by primary key, which this does not touch), hashes
+ * and aggregations get room to stay in memory, and no JIT compilation is started on a guess of the
+ * cost.
+ */
+const STATEMENT_SETTINGS = `SELECT set_config('enable_nestloop', 'off', true), set_config('enable_mergejoin', 'off', true),
+  set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`;
 
 /**
  * The statistics `query` asks for: the buckets, the ungrouped total, and what the verification
  * filter left out (per left-out verification, the figures and the `low` they would add — figures
- * counted inside an included whole add nothing). Three statements, run side by side.
+ * counted inside an included whole add nothing). One statement, in a transaction of its own for
+ * its settings.
  */
-export async function casualtyStats(db: Queryable, scope: ReadScope, query: StatsQuery): Promise<StatsResult> {
+export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery): Promise<StatsResult> {
   const included = query.filter.verification?.length ? query.filter.verification : [...DEFAULT_VERIFICATIONS];
-  const shape = { dimensions: query.groupBy, level: query.regionLevel, unit: query.timeBucket };
-  const run = async (dimensions: StatsDimension[], leftOut: boolean) => {
-    const p = new Params();
-    const verifications = p.add(included);
-    let sql: string;
-    if (!leftOut) {
-      sql = aggregation(p, query.filter, scope, `f.verification = ANY(${verifications}::text[])`, { ...shape, dimensions });
-    } else {
-      // A left-out figure inside a whole that counts already adds nothing to the total. Wholes are
-      // looked up by primary key, up to INSIDE_DEPTH levels (deeper nesting is not found).
-      const notIncluded = `NOT (f.verification = ANY(${verifications}::text[]))`;
-      const counted = (x: string) => `(${x}.retracted_at IS NULL AND ${x}.verification = ANY(${verifications}::text[]))`;
-      const joins = Array.from({ length: INSIDE_DEPTH }, (_, i) =>
-        `LEFT JOIN casualty_figures w${i + 1} ON w${i + 1}.id = ${i === 0 ? 'f' : `w${i}`}.part_of_id`).join('\n      ');
-      const extraCtes = `
-  inside AS MATERIALIZED (
-    SELECT f.id FROM casualty_figures f
-      JOIN articles a ON a.id = f.article_id
-      ${joins}
-     WHERE f.part_of_id IS NOT NULL AND ${[...articleConditions(scope), ...figureConditions(p, query.filter, notIncluded, 'f', 'a.published_at')].join(' AND ')}
-       AND (${Array.from({ length: INSIDE_DEPTH }, (_, i) => counted(`w${i + 1}`)).join(' OR ')})
-  ),`;
-      sql = aggregation(p, query.filter, scope, notIncluded, { ...shape, dimensions }, extraCtes, 'inside');
-    }
-    const { rows } = await db.query<Row>(sql, p.values);
-    return rows.map((row) => toBucket(row, dimensions));
-  };
-  const [buckets, [total], leftOut] = await Promise.all([
-    run(query.groupBy, false), run([], false), run(['VERIFICATION'], true),
-  ]);
+  const p = new Params();
+  const sql = statement(p, query, scope, included);
+  const rows = await db.transaction(async (tx) => {
+    await tx.query(STATEMENT_SETTINGS);
+    return (await tx.query<Row>(sql, p.values)).rows;
+  });
+  const part = (name: Row['part']) => rows.filter((row) => row.part === name);
+  const [total = { ...EMPTY_BUCKET }] = part('total').map((row) => toBucket(row, []));
   return {
-    buckets: buckets.sort(compareBuckets),
-    total: total ?? { ...EMPTY_BUCKET },
-    leftOut: leftOut.map((b) => ({ verification: b.verification!, figures: b.figures, low: b.low }))
+    buckets: part('bucket').map((row) => toBucket(row, query.groupBy)).sort(compareBuckets),
+    total,
+    leftOut: part('left').map((row) => ({ verification: row.left_verification!, figures: row.figures, low: row.low }))
       .sort((a, b) => a.verification.localeCompare(b.verification)),
     includedVerifications: [...included],
   };
