@@ -107,6 +107,28 @@ describeEachEngine('editorial writes', (ctx) => {
       expect((await api.gql(read, { id })).data.article).toBeNull();
     });
 
+    it('keeps a draft\'s figures out of the public\'s figure lists and counts until it is published', async () => {
+      const created = await asEditor(`mutation { createArticle(input: { headline: "Draft with a toll", body: "Four civilians died." }) { id } }`);
+      const { id } = created.data.createArticle;
+      const figure = await asEditor(ADD_FIGURE, { a: id, input: figureInput({ locationId: balochistanId }) });
+      expect(figure.errors).toBeUndefined();
+      const figureId = figure.data.addCasualtyFigure.id;
+      const listed = async (headers?: Record<string, string>) => {
+        const answer = await api.gql(`query($l: ID!) { casualtyFigures(filter: { locationId: $l }, first: 100) { totalCount edges { node { id } } } }`,
+          { l: balochistanId }, headers);
+        const ids = answer.data.casualtyFigures.edges.map((edge: { node: { id: string } }) => edge.node.id);
+        return { count: answer.data.casualtyFigures.totalCount as number, has: ids.includes(figureId) };
+      };
+      const before = await listed();
+      expect(before.has).toBe(false);
+      expect((await listed(editor)).has).toBe(true);
+
+      await asEditor(`mutation($id: ID!) { publishArticle(id: $id, version: 1) { status } }`, { id });
+      expect(await listed()).toEqual({ count: before.count + 1, has: true });
+      await asEditor(`mutation($id: ID!) { unpublishArticle(id: $id, version: 2) { status } }`, { id });
+      expect(await listed()).toEqual(before);
+    });
+
     it('attaches authors and places, and refuses ones that do not exist', async () => {
       const author = await asEditor(`mutation { createAuthor(input: { name: "Amna Baloch" }) { id slug } }`);
       expect(author.data.createAuthor.slug).toBe('amna-baloch');

@@ -49,9 +49,12 @@ function articleVisible(scope: ReadScope, alias = 'a'): string[] {
   return scope.unpublished ? [] : [`${alias}.status = 'PUBLISHED'`];
 }
 
-/** Figures a reader in `scope` may see: those of articles they may see. */
+/**
+ * Figures a reader in `scope` may see: those of articles they may see, by the copy of the article's
+ * status each figure carries (kept by triggers, see 0006_figure_article_columns.sql).
+ */
 function figureVisible(scope: ReadScope): string[] {
-  return scope.unpublished ? [] : [`EXISTS (SELECT 1 FROM articles pa WHERE pa.id = f.article_id AND pa.status = 'PUBLISHED')`];
+  return scope.unpublished ? [] : [`f.article_status = 'PUBLISHED'`];
 }
 
 function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): string[] {
