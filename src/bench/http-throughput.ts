@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { largestCountry, openBenchStore } from './bench-store';
+import { COUNTRY_PAGE, withoutTotal } from './queries';
 
 /**
  * Throughput and latency of the real gateway (`src/main.ts`, as `npm start` runs it, in production
@@ -33,17 +34,8 @@ const ARTICLE = /* GraphQL */ `
     }
   }`;
 
-const LIST = /* GraphQL */ `
-  query CountryPage($country: ID!) {
-    articles(filter: { locationId: $country }, first: 20) {
-      edges { node {
-        id headline publishedAt
-        authors { name }
-        locations { name }
-        casualtyFigures { group low best high qualifier verification claimedBy location { name } partOf { id } }
-      } }
-    }
-  }`;
+/** The page of articles without its count (a count is cached apart, and costs a query uncached). */
+const LIST = withoutTotal(COUNTRY_PAGE);
 
 interface Target { name: string; body: string }
 interface Mode { name: string; env: Record<string, string> }
