@@ -6,10 +6,9 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
 
 /**
  * Latency of an article page under a country, with nested authors and figures, through the real
- * HTTP gateway against the configured store (no cache exists yet). Sequential requests, so each
- * figure is one request's latency; medians are what the README and the issue quote.
+ * HTTP gateway against the configured store, no cache. Sequential requests, so each figure is one
+ * request's latency; medians are what the README quotes.
  */
-
 const WARMUP = 20;
 const RUNS = 200;
 
