@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
@@ -12,6 +11,7 @@ import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { ErrorCode, MASKED_MESSAGE, UnauthenticatedError, isExpected } from './errors';
 import { jsonBody } from './http/body';
+import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { lastResortErrorHandler } from './http/error-response';
 import { labelTokenLimit } from './http/limits';
@@ -113,7 +113,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     includeStacktraceInErrorResponses: !config.production,
     ...edgeApolloOptions,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainHttpServer(httpServer),
       ...edgePlugins,
       unexpectedErrorLogger(),
     ],

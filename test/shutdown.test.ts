@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startTestGateway } from './support/gateway';
 import { openTestStore } from './support/stores';
@@ -21,6 +23,22 @@ describe('shutdown', () => {
     expect(response.status).toBe(200);
     expect(response.data).toEqual({ authors: { totalCount: 0 } });
     await expect(fetch(api.url, { method: 'POST' })).rejects.toThrow();
+    await t.dispose();
+  });
+
+  it('does not wait for idle keep-alive connections to stop', async () => {
+    const t = await openTestStore('pglite');
+    const api = await startTestGateway(t.store);
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    // One answered request leaves the connection open and idle (HTTP/1.1 keep-alive).
+    socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{"query":"{ __typename }"}');
+    await once(socket, 'data');
+    const closed = once(socket, 'close');
+    const started = Date.now();
+    await api.stop();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(1_000);
     await t.dispose();
   });
 
