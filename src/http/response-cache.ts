@@ -174,6 +174,9 @@ export class ResponseCache {
   }
 
   private lookUp(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): void {
+    // The common hit (in process, no rate limiter) is answered at once, without a promise to settle.
+    const local = this.options.rateLimiter ? undefined : this.entries.get(key);
+    if (local && local.expiresAt > Date.now()) return this.send(req, res, local, process.hrtime.bigint());
     this.answer(req, res, key, body, app).catch((error: unknown) => {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
@@ -221,6 +224,10 @@ export class ResponseCache {
       }
       if (refusal) return this.refuse(res, refusal, requestId);
     }
+    this.send(req, res, entry, started, requestId);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, entry: Entry, started: bigint, requestId = requestIdOf(req.headers[REQUEST_ID_HEADER])): void {
     res.writeHead(200, { ...entry.headers, [REQUEST_ID_HEADER]: requestId });
     res.end(entry.body);
     this.options.onHit?.(entry.operation, Number(process.hrtime.bigint() - started) / 1e9);
