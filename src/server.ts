@@ -118,6 +118,9 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
       unexpectedErrorLogger(),
     ],
     logger: log,
+    // src/main.ts stops the gateway on SIGTERM/SIGINT and then closes the store; Apollo's own
+    // handlers would stop it too and re-raise the signal, killing the process before the store closes.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

@@ -44,7 +44,8 @@ describe('shutdown', () => {
 
   it('exits cleanly on SIGTERM after `npm start`, closing the store', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/main.ts'], {
-      cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', PGLITE_DATA_DIR: '' },
+      // Production, as deployed: Jest's NODE_ENV=test would hide Apollo's own signal handlers.
+      cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', PGLITE_DATA_DIR: '', REDIS_URL: '' },
     });
     const lines: any[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
