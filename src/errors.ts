@@ -14,7 +14,7 @@ export enum ErrorCode {
   // Refused at the HTTP edge before anything runs (src/http/): HTTP 400 unless noted.
   /** The request is not a GraphQL request at all (e.g. a body that is not JSON). */
   BAD_REQUEST = 'BAD_REQUEST',
-  /** The request body is larger than the configured limit. HTTP 413. */
+  /** The request body is larger than the configured limit. HTTP 400. */
   BODY_SIZE_LIMIT_EXCEEDED = 'BODY_SIZE_LIMIT_EXCEEDED',
   TOKEN_LIMIT_EXCEEDED = 'TOKEN_LIMIT_EXCEEDED',
   DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',

@@ -99,10 +99,10 @@ describe('abuse limits', () => {
       expect(response.body.data.authors.totalCount).toBe(1);
     });
 
-    it('refuses 1001 bytes with 413 and a GraphQL-style JSON error', async () => {
+    it('refuses 1001 bytes with 400 and a GraphQL-style JSON error', async () => {
       const response = await post(api.url, bodyOf(1001));
       expect(response.type).toMatch(/^application\/json/);
-      expectRefused(response, 'BODY_SIZE_LIMIT_EXCEEDED', 413);
+      expectRefused(response, 'BODY_SIZE_LIMIT_EXCEEDED', 400);
       expect(response.body.errors[0].message).toMatch(/larger than 1000 bytes/);
     });
   });

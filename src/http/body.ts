@@ -18,7 +18,7 @@ interface BodyParserError {
 /** What a client is told for each body-parser failure; others get their own status and BAD_REQUEST. */
 const REFUSALS: Record<string, { status: number; code: ErrorCode; message: (error: BodyParserError) => string }> = {
   'entity.too.large': {
-    status: 413,
+    status: 400,
     code: ErrorCode.BODY_SIZE_LIMIT_EXCEEDED,
     message: (error) => `the request body is larger than ${error.limit} bytes: send variables instead of inlined data, or split the request`,
   },
@@ -32,7 +32,7 @@ const REFUSALS: Record<string, { status: number; code: ErrorCode; message: (erro
 /**
  * Parses JSON request bodies of at most `limitBytes` (an object or an array, as body-parser's
  * strict mode allows), then turns every failure to read one into a GraphQL-style JSON error (see
- * `sendGraphQLError`) instead of Express's HTML error page: BODY_SIZE_LIMIT_EXCEEDED with 413 for a
+ * `sendGraphQLError`) instead of Express's HTML error page: BODY_SIZE_LIMIT_EXCEEDED with 400 for a
  * body too large, BAD_REQUEST with 400 (415 for an unsupported charset or encoding) for any other
  * body it cannot read (not JSON, not decompressible, cut short). Errors without a 4xx status are
  * passed on.

@@ -12,10 +12,10 @@ import { type TrustedDocuments, untrustedDocumentError } from './trusted-documen
 
 /**
  * What one request may ask for. Each limit refuses a request past it before anything runs, with
- * HTTP 400 (413 for the body) and its own `extensions.code`; a request exactly at a limit passes.
+ * HTTP 400 and its own `extensions.code`; a request exactly at a limit passes.
  */
 export interface Limits {
-  /** Request body, in bytes (BODY_SIZE_LIMIT_EXCEEDED, HTTP 413). */
+  /** Request body, in bytes (BODY_SIZE_LIMIT_EXCEEDED, HTTP 400). */
   maxBodyBytes: number;
   /** Lexical tokens in the document, counted while parsing (TOKEN_LIMIT_EXCEEDED). */
   maxTokens: number;
