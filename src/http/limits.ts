@@ -68,16 +68,21 @@ export interface LimitsPluginOptions {
 }
 
 /**
- * Checks the limits once at construction: every one must be a whole number of at least 1. Throws an
- * Error naming every bad one, and what to give instead.
+ * `values` when every one is a whole number of at least 1; otherwise throws a TypeError naming every
+ * bad one as `what`, and pointing at `defaults` for values that work.
  */
-export function checkLimits(limits: Limits): Limits {
-  const bad = Object.entries(limits).filter(([, value]) => !Number.isSafeInteger(value) || value < 1);
+export function checkWholeNumbers<T extends object>(values: T, what: string, defaults: string): T {
+  const bad = Object.entries(values).filter(([, value]) => !Number.isSafeInteger(value) || value < 1);
   if (bad.length > 0) {
-    throw new Error(`Invalid request limits: ${bad.map(([name, value]) => `${name} = ${value}`).join(', ')}; ` +
-      'each must be a whole number of at least 1 (see DEFAULT_LIMITS in src/http/limits.ts).');
+    throw new TypeError(`Invalid ${what}: ${bad.map(([name, value]) => `${name} = ${value}`).join(', ')}; ` +
+      `each must be a whole number of at least 1 (see ${defaults}).`);
   }
-  return limits;
+  return values;
+}
+
+/** Checks the limits once at construction (see `checkWholeNumbers`). */
+export function checkLimits(limits: Limits): Limits {
+  return checkWholeNumbers(limits, 'request limits', 'DEFAULT_LIMITS in src/http/limits.ts');
 }
 
 /** Apollo's `parseOptions` for these limits: graphql's parser stops past `maxTokens`. */

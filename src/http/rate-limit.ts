@@ -8,7 +8,7 @@ import { Guard } from '../cache/guard';
 import { connect } from '../cache/redis';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
-import type { RateLimiter } from './limits';
+import { type RateLimiter, checkWholeNumbers } from './limits';
 
 /**
  * The budgets. Each client gets `publicPoints` (the public, per client address) or `keyPoints`
@@ -257,10 +257,5 @@ export function addressKey(address: string | null): string {
 
 /** The settings, checked: every one a whole number of at least 1; throws a TypeError naming every bad one. */
 export function checkRateLimits(settings: RateLimitSettings): RateLimitSettings {
-  const bad = Object.entries(settings).filter(([, value]) => !Number.isSafeInteger(value) || value < 1);
-  if (bad.length > 0) {
-    throw new TypeError(`Invalid rate limits: ${bad.map(([name, value]) => `${name} = ${value}`).join(', ')}; ` +
-      'each must be a whole number of at least 1 (see DEFAULT_RATE_LIMITS in src/http/rate-limit.ts).');
-  }
-  return settings;
+  return checkWholeNumbers(settings, 'rate limits', 'DEFAULT_RATE_LIMITS in src/http/rate-limit.ts');
 }
