@@ -175,19 +175,22 @@ export class ResponseCache {
   }
 
   private lookUp(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): void {
+    const started = process.hrtime.bigint();
+    const found = this.entries.get(key);
+    const local = found && found.expiresAt > Date.now() ? found : undefined;
     // The common hit (in process, no rate limiter) is answered at once, without a promise to settle.
-    const local = this.options.rateLimiter ? undefined : this.entries.get(key);
-    if (local && local.expiresAt > Date.now()) return this.send(req, res, local, process.hrtime.bigint());
-    this.answer(req, res, key, body, app).catch((error: unknown) => {
+    if (local && !this.options.rateLimiter) return this.send(req, res, local, started);
+    this.answer(req, res, key, body, app, started, local).catch((error: unknown) => {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
     });
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): Promise<void> {
-    const started = process.hrtime.bigint();
-    const local = this.entries.get(key);
-    if (local && local.expiresAt > Date.now()) return this.serve(req, res, local, started, app);
+  /** A request `lookUp` could not answer at once: `local` is this process's current answer, if any. */
+  private async answer(
+    req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App, started: bigint, local: Entry | undefined,
+  ): Promise<void> {
+    if (local) return this.serve(req, res, local, started, app);
     const pending: Pending = { key, epoch: this.epoch };
     const shared = this.options.shared;
     if (shared) {
