@@ -4,7 +4,7 @@ import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
-import { invalidatingResponses } from './http/response-cache';
+import { invalidatingResponses } from './cache/responses';
 import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RedisCache, TwoLevelCache } from '../src/cache';
-import { invalidatingResponses } from '../src/http/response-cache';
+import { invalidatingResponses } from '../src/cache/responses';
 import { CachedStore } from '../src/store/cached-store';
 import { openStore } from '../src/store/open';
 import { startTestGateway } from './support/gateway';

@@ -4,7 +4,7 @@ import { MemoryCache, RedisCache, TwoLevelCache } from '../src/cache';
 import type { Cache } from '../src/cache/cache';
 import type { HttpEdgeOptions } from '../src/http/edge';
 import type { RateLimiter } from '../src/http/limits';
-import { invalidatingResponses } from '../src/http/response-cache';
+import { invalidatingResponses } from '../src/cache/responses';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { CachedStore } from '../src/store/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';

@@ -4,7 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
 import { createCache } from '../cache';
-import { invalidatingResponses } from '../http/response-cache';
+import { invalidatingResponses } from '../cache/responses';
 import { CachedStore } from '../store/cached-store';
 import { openStore } from '../store/open';
 

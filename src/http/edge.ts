@@ -51,8 +51,8 @@ export interface HttpEdgeOptions {
   /**
    * The response cache (./response-cache): public answers sent again before Express and Apollo run,
    * from this process (`ttlMs` > 0) and from a shared level. Off unless given. Whoever gives it must
-   * make the store invalidate through `invalidatingResponses`, and call `Gateway.responseCache.clear()`
-   * on every invalidation heard from another instance.
+   * make the store invalidate through `invalidatingResponses` (src/cache/responses.ts), and call
+   * `Gateway.responseCache.clear()` on every invalidation heard from another instance.
    */
   responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared'>;
   /** What /readyz checks besides the store's ping. */

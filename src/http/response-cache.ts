@@ -7,6 +7,7 @@ import proxyAddr from 'proxy-addr';
 import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
 import type { Cache, Stamp } from '../cache/cache';
+import { RESPONSES_TAG } from '../cache/responses';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
 import { NOT_JSON_MESSAGE } from './body';
@@ -36,9 +37,6 @@ interface Pending {
   cost?: number;
 }
 
-/** The tag every shared answer depends on. */
-export const RESPONSES_TAG = 'responses';
-
 type App = RequestListener & { get(setting: string): unknown };
 
 const PENDING = Symbol('response cache: the request this operation answers');
@@ -54,7 +52,7 @@ export interface ResponseCacheOptions {
   maxBytes: number;
   /**
    * A level every instance shares (Redis), read when this process has no answer: entries there depend
-   * on `RESPONSES_TAG`, which every write invalidates (see `invalidatingResponses`), and are stored
+   * on `RESPONSES_TAG`, which every write invalidates (see `invalidatingResponses` in ../cache/responses), and are stored
    * only when that tag has not changed since the request began. Give it only when the records behind
    * an answer are themselves read from that level (no in-process record level that could be stale).
    */
@@ -319,24 +317,5 @@ function fromShared(value: unknown, ttlMs: number): Entry | undefined {
   return {
     headers: headerList(shared.headers), body: Buffer.from(shared.body), operation: shared.operation ?? null,
     cost: typeof shared.cost === 'number' ? shared.cost : 1, expiresAt: Date.now() + ttlMs,
-  };
-}
-
-/**
- * The cache the content store invalidates through, when a response cache is on: every invalidation
- * also invalidates `RESPONSES_TAG` (every shared answer, for every instance) and then calls
- * `clearLocal` (this process's answers). An answer is built from many records; dropping them all on
- * any write is what keeps it exact, and writes are rare next to reads.
- */
-export function invalidatingResponses(cache: Cache, clearLocal: () => void): Cache {
-  return {
-    read: (requests) => cache.read(requests),
-    write: (entries) => cache.write(entries),
-    async invalidate(tags) {
-      await cache.invalidate([...tags, RESPONSES_TAG]);
-      clearLocal();
-    },
-    metrics: () => cache.metrics(),
-    close: () => cache.close(),
   };
 }
