@@ -15,7 +15,6 @@ export class CacheKeyValueStore implements KeyValueCache<string> {
   constructor(
     private readonly cache: Cache,
     private readonly defaultTtlSeconds = DEFAULT_KEY_VALUE_TTL_SECONDS,
-    private readonly prefix = '',
   ) {}
 
   async get(key: string): Promise<string | undefined> {
@@ -41,8 +40,8 @@ export class CacheKeyValueStore implements KeyValueCache<string> {
     return true;
   }
 
+  /** Apollo prefixes its keys by use (`apq:`), so they go in as they are. */
   private request(key: string) {
-    const prefixed = this.prefix + key;
-    return { key: prefixed, tags: [`kv:${prefixed}`] };
+    return { key, tags: [`kv:${key}`] };
   }
 }
