@@ -56,8 +56,9 @@ export type CacheLookup =
 /** A value loaded after a miss, to be stored. */
 export interface CacheEntry extends CacheRequest {
   /**
-   * JSON-compatible, with `Date`s allowed anywhere; `undefined` is not a value (use `null`). Values
-   * may be shared between callers by an in-process adapter: treat them as immutable.
+   * JSON-compatible, with `Date`s and `Buffer`s allowed anywhere; `undefined` is not a value (use
+   * `null`). Values may be shared between callers by an in-process adapter, and a buffer read back
+   * may be a view of a larger one (see ./codec): treat them as immutable, and copy a buffer to keep it long.
    */
   readonly value: unknown;
   /** The stamp of the miss that preceded the load. */

@@ -114,10 +114,10 @@ export class RedisCache implements Cache {
     if (!(await this.usable())) return this.missAll(requests);
     const tagLists = requests.map((request) => withAllTag(request.tags));
     const tags = [...new Set(tagLists.flat())];
-    let texts: (string | null)[];
+    let stored: (Buffer | null)[];
     let generations: (string | null)[];
     try {
-      [texts, generations] = await this.guard.run(() => Promise.all([
+      [stored, generations] = await this.guard.run(() => Promise.all([
         this.getEntries(requests.map((request) => this.entryKey(request.key))),
         this.client.mget(tags.map((tag) => this.generationKey(tag))),
       ]));
@@ -128,7 +128,7 @@ export class RedisCache implements Cache {
     const generationOf = new Map(tags.map((tag, i) => [tag, generations[i]]));
     return requests.map((request, i) => {
       const current = tagLists[i].map((tag) => generationOf.get(tag) ?? null);
-      const held = parseHeld(texts[i]);
+      const held = parseHeld(stored[i]);
       if (held && !current.includes(null) && sameGenerations(held.g, current)) {
         this.counters.hits += 1;
         return { hit: true, value: held.v };
@@ -238,10 +238,13 @@ export class RedisCache implements Cache {
 
   // ---- operations -----------------------------------------------------------------------------
 
-  /** The stored texts of `keys`: one MGET on a single server; in a cluster, GETs pipelined per node. */
-  private getEntries(keys: string[]): Promise<(string | null)[]> {
-    if (this.client instanceof Cluster) return Promise.all(keys.map((key) => this.client.get(key)));
-    return this.client.mget(keys);
+  /**
+   * The stored bytes of `keys` (see ./codec): one MGET on a single server; in a cluster, GETs
+   * pipelined per node.
+   */
+  private getEntries(keys: string[]): Promise<(Buffer | null)[]> {
+    if (this.client instanceof Cluster) return Promise.all(keys.map((key) => this.client.getBuffer(key)));
+    return this.client.mgetBuffer(keys);
   }
 
   /** Replaces the generations of `tags` with one fresh generation, and publishes the tags. */
@@ -397,10 +400,10 @@ function checkRedisOptions(options: RedisCacheOptions): string {
   return prefix;
 }
 
-function parseHeld(text: string | null): Held | null {
-  if (text === null) return null;
+function parseHeld(data: Buffer | null): Held | null {
+  if (data === null) return null;
   try {
-    const held = decode(text) as Held;
+    const held = decode(data) as Held;
     return Array.isArray(held?.g) ? held : null;
   } catch {
     return null; // Not written by this version: a miss, overwritten by the next write.
