@@ -101,7 +101,7 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
   const limits = checkLimits({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
   const responseCache = options.responseCache && new ResponseCache({
     ...options.responseCache, path: GRAPHQL_PATH, maxBodyBytes: limits.maxBodyBytes, rateLimiter: options.rateLimiter,
-    onHit: metrics.observeCachedResponse, onRefusal: metrics.countError, log,
+    onHit: metrics.countCachedResponse, onRefusal: metrics.countError, log,
   });
   return {
     playground: {
