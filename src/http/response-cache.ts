@@ -21,6 +21,10 @@ interface Entry {
   headers: string[];
   body: Buffer;
   expiresAt: number;
+  /** From then on, the next request to miss fetches a newer answer, while the others are sent this one. */
+  refreshAt: number;
+  /** True while a request is fetching the newer answer. */
+  refreshing: boolean;
   /** The operation's name and estimated cost, for counting and rate-limiting each hit. */
   operation: string | null;
   cost: number;
@@ -65,8 +69,8 @@ export interface ResponseCacheOptions {
   maxBodyBytes: number;
   /** Charged for every hit, as for the request that filled the entry. */
   rateLimiter?: RateLimiter;
-  /** Counts each hit with its operation label and time taken. */
-  onHit?: (operationName: string | null, seconds: number) => void;
+  /** Counts each hit with its operation's name (called on every hit: keep it cheap). */
+  onHit?: (operationName: string | null) => void;
   /** Counts each request refused here: by the rate limiter, or a body that is not JSON. */
   onRefusal?: (code: string) => void;
 }
@@ -84,8 +88,10 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
  *
  * Two levels, each optional. In process: every invalidation this process makes or hears of drops
  * every answer (`clear`), an answer filled by a request that started before an invalidation is never
- * stored, and an answer lives at most `ttlMs`. Shared (Redis): by generation, like every other entry
- * there (see ../cache/cache), so no instance ever reads an answer older than the last write.
+ * stored, and an answer lives at most `ttlMs`; past half of that, the next request for it is passed
+ * on to fetch the next answer while the others are still sent this one, so a busy answer never
+ * expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
+ * other entry there (see ../cache/cache), so no instance ever reads an answer older than the last write.
  *
  * Requests with an `Authorization` header, compressed bodies, and everything but JSON `POST`s and
  * `GET`s carrying a CSRF-preflight header are passed on untouched. A hit is rate-limited like the
@@ -123,7 +129,7 @@ export class ResponseCache {
       req.on('error', () => undefined); // an aborted upload: nothing to answer
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
         this.lookUp(req, res, `POST ${req.url} ${req.headers.accept ?? ''}\n${text}`, text, app);
       });
     };
@@ -173,12 +179,20 @@ export class ResponseCache {
   }
 
   private lookUp(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): void {
-    const started = process.hrtime.bigint();
     const found = this.entries.get(key);
-    const local = found && found.expiresAt > Date.now() ? found : undefined;
+    const now = Date.now();
+    let local = found && found.expiresAt > now ? found : undefined;
+    if (local && local.refreshAt <= now && !local.refreshing) {
+      // Past half its life, an answer is fetched again by one request while the others are still
+      // sent it: under steady load an answer is replaced before it expires, and nobody waits.
+      const refreshed = local;
+      refreshed.refreshing = true;
+      res.once('close', () => { refreshed.refreshing = false; });
+      local = undefined;
+    }
     // The common hit (in process, no rate limiter) is answered at once, without a promise to settle.
-    if (local && !this.options.rateLimiter) return this.send(req, res, local, started);
-    this.answer(req, res, key, body, app, started, local).catch((error: unknown) => {
+    if (local && !this.options.rateLimiter) return this.send(req, res, local);
+    this.answer(req, res, key, body, app, local).catch((error: unknown) => {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
     });
@@ -186,9 +200,9 @@ export class ResponseCache {
 
   /** A request `lookUp` could not answer at once: `local` is this process's current answer, if any. */
   private async answer(
-    req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App, started: bigint, local: Entry | undefined,
+    req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App, local: Entry | undefined,
   ): Promise<void> {
-    if (local) return this.serve(req, res, local, started, app);
+    if (local) return this.serve(req, res, local, app);
     const pending: Pending = { key, epoch: this.epoch };
     const shared = this.options.shared;
     if (shared) {
@@ -197,7 +211,7 @@ export class ResponseCache {
       const entry = lookup.hit ? fromShared(lookup.value, this.options.ttlMs) : undefined;
       if (entry) {
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.entries.set(key, entry);
-        return this.serve(req, res, entry, started, app);
+        return this.serve(req, res, entry, app);
       }
       if (!lookup.hit) pending.stamp = lookup.stamp;
     }
@@ -213,7 +227,7 @@ export class ResponseCache {
     app(req, res);
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, entry: Entry, started: bigint, app: App): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, entry: Entry, app: App): Promise<void> {
     const requestId = requestIdOf(req.headers[REQUEST_ID_HEADER]);
     if (this.options.rateLimiter) {
       const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
@@ -226,13 +240,13 @@ export class ResponseCache {
       }
       if (refusal) return this.refuse(res, refusal, requestId);
     }
-    this.send(req, res, entry, started, requestId);
+    this.send(req, res, entry, requestId);
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, entry: Entry, started: bigint, requestId = requestIdOf(req.headers[REQUEST_ID_HEADER])): void {
+  private send(req: IncomingMessage, res: ServerResponse, entry: Entry, requestId = requestIdOf(req.headers[REQUEST_ID_HEADER])): void {
     res.writeHead(200, [...entry.headers, REQUEST_ID_HEADER, requestId]);
     res.end(entry.body);
-    this.options.onHit?.(entry.operation, Number(process.hrtime.bigint() - started) / 1e9);
+    this.options.onHit?.(entry.operation);
   }
 
   /** Sends a rate limiter's refusal the way Apollo would: its status, headers and coded error. */
@@ -277,14 +291,13 @@ export class ResponseCache {
         const operation = pending.operation ?? null;
         const cost = pending.cost ?? 1;
         const maxAgeMs = Number(maxAge[1]) * 1000;
+        const body = Buffer.from(chunk);
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
-          this.entries.set(pending.key, {
-            headers: headerList(headers), body: Buffer.from(chunk), operation, cost, expiresAt: Date.now() + Math.min(this.options.ttlMs, maxAgeMs),
-          });
+          this.entries.set(pending.key, newEntry(headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs)));
         }
         const shared = this.options.shared;
         if (shared && pending.sharedKey && pending.stamp) {
-          const value: SharedEntry = { headers, body: chunk.toString(), operation, cost };
+          const value: SharedEntry = { headers, body, operation, cost };
           void shared.cache.write([{
             key: pending.sharedKey, tags: [RESPONSES_TAG], value, stamp: pending.stamp,
             ttlSeconds: Math.min(shared.ttlSeconds, maxAgeMs / 1000),
@@ -296,26 +309,35 @@ export class ResponseCache {
   }
 }
 
+/** An answer to keep in process for `lifeMs` milliseconds from now. */
+function newEntry(headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number): Entry {
+  const now = Date.now();
+  return {
+    headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs / 2, refreshing: false,
+  };
+}
+
 /** `headers` as names and values in turn (a list value gives one pair per item). */
 function headerList(headers: OutgoingHttpHeaders): string[] {
   return Object.entries(headers).flatMap(([name, value]) =>
     (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((item) => [name, String(item)]));
 }
 
-/** An answer as the shared level keeps it (JSON). */
+/** An answer as the shared level keeps it: the body as its bytes (see ../cache/codec). */
 interface SharedEntry {
   headers: OutgoingHttpHeaders;
-  body: string;
+  body: Buffer;
   operation: string | null;
   cost: number;
 }
 
-/** The entry a shared answer gives, to be kept in process for `ttlMs`; undefined when it is not one. */
+/**
+ * The entry a shared answer gives, to be kept in process for `ttlMs` (its body then copied out of
+ * the larger reply it may be a view of); undefined when it is not one.
+ */
 function fromShared(value: unknown, ttlMs: number): Entry | undefined {
   const shared = value as Partial<SharedEntry> | null;
-  if (!shared || typeof shared.body !== 'string' || typeof shared.headers !== 'object' || shared.headers === null) return undefined;
-  return {
-    headers: headerList(shared.headers), body: Buffer.from(shared.body), operation: shared.operation ?? null,
-    cost: typeof shared.cost === 'number' ? shared.cost : 1, expiresAt: Date.now() + ttlMs,
-  };
+  if (!shared || !Buffer.isBuffer(shared.body) || typeof shared.headers !== 'object' || shared.headers === null) return undefined;
+  return newEntry(shared.headers, ttlMs > 0 ? Buffer.from(shared.body) : shared.body, shared.operation ?? null,
+    typeof shared.cost === 'number' ? shared.cost : 1, ttlMs);
 }
