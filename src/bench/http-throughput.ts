@@ -13,11 +13,15 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
  * mode) over HTTP, for a fixed article query and a fixed list query, with the cache off, with Redis
  * warm, with records cached in process, with the in-process levels (records and whole answers) warm,
  * and the same with rate limits charged in Redis; and, as the ceiling, a bare Node `http` server sending
- * the same precomputed answer. autocannon runs in this process, each server in its own, so on a
- * two-core machine the load generator and the server each have a core (Redis and PostgreSQL share).
+ * the same precomputed answer, measured right after each mode (this machine's speed drifts by tens
+ * of percent within minutes, so a ratio means something only between runs close in time).
+ * autocannon runs in this process, each server in its own, so on a two-core machine the load
+ * generator and the server each have a core (Redis and PostgreSQL share).
  *
  * Needs DATABASE_URL (and DATABASE_SCHEMA) naming a seeded store; Redis from REDIS_URL, default the
  * local one. BENCH_SECONDS (default 10) sets each measurement's length, after a 3-second warm-up.
+ * BENCH_MODES (default all) picks modes by id, comma-separated: off, redis, records, memory, limits;
+ * the ceiling always runs, and the first mode's answer is the one the others must equal.
  */
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,21 +42,25 @@ const ARTICLE = /* GraphQL */ `
 const LIST = withoutTotal(COUNTRY_PAGE);
 
 interface Target { name: string; body: string }
-interface Mode { name: string; env: Record<string, string> }
+interface Mode { id: string; name: string; env: Record<string, string> }
 
 /**
  * Rate limits are off but in the last mode, which charges every request to one client address
  * (budgets in Redis, too large to run out): that is the cost of the production default.
  */
-const MODES: Mode[] = [
-  { name: 'cache off', env: { CACHE: 'off', RATE_LIMIT_ENABLED: 'false' } },
-  { name: 'Redis warm', env: { CACHE: 'redis', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
-  { name: 'records in proc', env: { CACHE: 'layered', CACHE_RESPONSES: 'false', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
-  { name: 'in-process warm', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
-  { name: '+ rate limits', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PUBLIC_POINTS: String(1e12) } },
+const ALL_MODES: Mode[] = [
+  { id: 'off', name: 'cache off', env: { CACHE: 'off', RATE_LIMIT_ENABLED: 'false' } },
+  { id: 'redis', name: 'Redis warm', env: { CACHE: 'redis', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { id: 'records', name: 'records in proc', env: { CACHE: 'layered', CACHE_RESPONSES: 'false', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { id: 'memory', name: 'in-process warm', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'false' } },
+  { id: 'limits', name: '+ rate limits', env: { CACHE: 'layered', REDIS_URL, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_PUBLIC_POINTS: String(1e12) } },
 ];
+const MODES = process.env.BENCH_MODES
+  ? ALL_MODES.filter((mode) => process.env.BENCH_MODES!.split(',').includes(mode.id))
+  : ALL_MODES;
 
 interface Figures { rps: number; p50: number; p99: number; failures: number }
+interface Measured extends Figures { ceiling: Figures }
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -124,69 +132,70 @@ async function main(): Promise<void> {
     await store.close();
   }
 
-  const results = new Map<string, Map<string, Figures>>(targets.map((target) => [target.name, new Map()]));
+  const results = new Map<string, Map<string, Measured>>(targets.map((target) => [target.name, new Map()]));
   const answers = new Map<string, { headers: Record<string, string>; text: string }>();
-  const prefix = `bench${process.pid}`;
-  for (const mode of MODES) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const gateway = await startServer('src/main.ts', [], {
-      ...mode.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CACHE_PREFIX: prefix, SEED_WORKED_EXAMPLE: 'false',
-    }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
-    try {
-      for (const target of targets) {
-        const answer = await post(url, target.body);
-        const first = answers.get(target.name);
-        if (!first) answers.set(target.name, answer);
-        else if (!isDeepStrictEqual(JSON.parse(first.text), JSON.parse(answer.text))) {
-          throw new Error(`${mode.name} answered the ${target.name} query differently from the uncached gateway`);
-        }
-        const figures = await measure(url, target.body);
-        results.get(target.name)!.set(mode.name, figures);
-        console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}`);
-      }
-    } finally {
-      await stopServer(gateway);
-    }
-  }
-
+  const ceilings = new Map<string, { child: ChildProcess; url: string }>();
   const dir = mkdtempSync(join(tmpdir(), 'ng-ceiling-'));
+  const prefix = `bench${process.pid}`;
   try {
-    for (const target of targets) {
-      const file = join(dir, `${target.name}.json`);
-      const { headers, text } = answers.get(target.name)!;
-      // Every header of the answer; those of one exchange the ceiling's Node writes itself.
-      const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(name)));
-      writeFileSync(file, JSON.stringify({ headers: kept, body: text }));
+    for (const mode of MODES) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/graphql`;
-      const ceiling = await startServer('src/bench/ceiling-server.ts', [String(port), file], {}, async () => {
-        await post(url, target.body);
-        return true;
-      });
+      const gateway = await startServer('src/main.ts', [], {
+        ...mode.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CACHE_PREFIX: prefix, SEED_WORKED_EXAMPLE: 'false',
+      }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
       try {
-        const figures = await measure(url, target.body);
-        results.get(target.name)!.set('ceiling', figures);
-        console.log(`  ${target.name.padEnd(8)} ${'bare http'.padEnd(16)} ${line(figures)}`);
+        for (const target of targets) {
+          const answer = await post(url, target.body);
+          const first = answers.get(target.name);
+          if (!first) answers.set(target.name, answer);
+          else if (!isDeepStrictEqual(JSON.parse(first.text), JSON.parse(answer.text))) {
+            throw new Error(`${mode.name} answered the ${target.name} query differently from the uncached gateway`);
+          }
+          if (!ceilings.has(target.name)) ceilings.set(target.name, await startCeiling(dir, target, answers.get(target.name)!));
+          const figures = await measure(url, target.body);
+          // The machine's speed drifts: each mode is compared with a ceiling run right after it.
+          const ceiling = await measure(ceilings.get(target.name)!.url, target.body);
+          results.get(target.name)!.set(mode.name, { ...figures, ceiling });
+          console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}  (bare http ${ceiling.rps.toFixed(0)} req/s)`);
+        }
       } finally {
-        await stopServer(ceiling);
+        await stopServer(gateway);
       }
     }
   } finally {
+    await Promise.all([...ceilings.values()].map(({ child }) => stopServer(child)));
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\nnewsgate over HTTP: ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up`);
-  console.log('query    mode             req/s    p50 ms  p99 ms  x uncached  x ceiling  failed');
+  console.log(`\nnewsgate over HTTP: ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up; ` +
+    'each mode is followed by a bare Node http server sending the same answer (the ceiling)');
+  console.log('query    mode             req/s    p50 ms  p99 ms  x uncached  ceiling req/s  x ceiling  failed');
   for (const [target, byMode] of results) {
-    const uncached = byMode.get('cache off')!.rps;
-    const ceiling = byMode.get('ceiling')!.rps;
+    const uncached = byMode.get('cache off')?.rps ?? Number.NaN;
     for (const [mode, figures] of byMode) {
-      console.log(`${target.padEnd(8)} ${(mode === 'ceiling' ? 'bare http' : mode).padEnd(16)} ${figures.rps.toFixed(0).padStart(6)}  ` +
+      console.log(`${target.padEnd(8)} ${mode.padEnd(16)} ${figures.rps.toFixed(0).padStart(6)}  ` +
         `${String(figures.p50).padStart(6)}  ${String(figures.p99).padStart(6)}  ${(figures.rps / uncached).toFixed(2).padStart(10)}  ` +
-        `${(figures.rps / ceiling).toFixed(2).padStart(9)}  ${String(figures.failures).padStart(6)}`);
+        `${figures.ceiling.rps.toFixed(0).padStart(13)}  ${(figures.rps / figures.ceiling.rps).toFixed(2).padStart(9)}  ${String(figures.failures).padStart(6)}`);
     }
   }
+}
+
+/**
+ * Starts the ceiling for `target`: a bare Node `http` server sending `answer`'s body with every
+ * header of it but those Node writes itself for each exchange (and the request id).
+ */
+async function startCeiling(dir: string, target: Target, answer: { headers: Record<string, string>; text: string }) {
+  const file = join(dir, `${target.name}.json`);
+  const kept = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(name)));
+  writeFileSync(file, JSON.stringify({ headers: kept, body: answer.text }));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const child = await startServer('src/bench/ceiling-server.ts', [String(port), file], {}, async () => {
+    await post(url, target.body);
+    return true;
+  });
+  return { child, url };
 }
 
 function line(figures: Figures): string {
