@@ -40,12 +40,11 @@ export class Guard {
     this.breaker.onBreak(() => { this.opens += 1; });
     // The inner timeout makes a hung operation count as a failure for the breaker. The outer one
     // bounds the whole call: while a probe is out, cockatiel makes other calls wait for it before
-    // running their own, which could otherwise take two timeouts.
-    this.policy = wrap(
-      timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
-      this.breaker,
-      timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
-    );
+    // running their own, which could otherwise take two timeouts. Operations ignore the signal, so
+    // it is not aborted when one returns: that abort builds a DOMException with a stack trace, and
+    // cost a tenth of a Redis-cached answer's time.
+    const bound = { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false };
+    this.policy = wrap(timeout(options.timeoutMs, bound), this.breaker, timeout(options.timeoutMs, bound));
   }
 
   /** Runs `operation` within the bounds; rejects when it fails, times out, or the breaker is open. */
