@@ -202,6 +202,35 @@ describe('the in-process response cache', () => {
       expect(fromA.data.article.headline).not.toBe('Retitled in Redis');
     });
 
+    it('move only a small entry from Redis on a hit once the body is known, and never a body other than the one it names', async () => {
+      const reads: string[] = [];
+      const shared = async () => {
+        const cache = new RedisCache({ url: SHARED_REDIS_URL, prefix });
+        expect(await cache.ready()).toBe(true);
+        const counted: Cache = Object.assign(Object.create(cache) as RedisCache, {
+          read: (requests: Parameters<Cache['read']>[0]) => {
+            reads.push(...requests.map((request) => request.key.split(':')[0]));
+            return cache.read(requests);
+          },
+        });
+        return gateway(cache, { responseCache: { ttlMs: 0, maxBytes: 2 ** 20, shared: { cache: counted, ttlSeconds: 60 } } });
+      };
+      const [a, b] = [await shared(), await shared()];
+      await headline(a);
+      await headline(a);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      reads.length = 0;
+      const first = await headline(b);
+      const again = await headline(b);
+      expect(again.data).toEqual(first.data);
+      expect(reads).toEqual(['response', 'response-body', 'response']);
+      // A write changes the answer, hence its digest: the new body is fetched, never the old one served.
+      await retitle(a, 'Retitled by digest');
+      await headline(a);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await headline(b)).data.article.headline).toBe('Retitled by digest');
+    });
+
     it('agree at once when the invalidation message arrives, and within a second when it is lost', async () => {
       const [writer, hearing, deaf] = [await instance(true), await instance(true), await instance(false)];
       await Promise.all([headline(hearing), headline(deaf)]);

@@ -101,6 +101,12 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
+  /**
+   * Bodies of answers read from the shared level, by their SHA-256: the shared level's entry of an
+   * answer names its body's digest, so a hit moves that small entry from Redis, not the body. A body
+   * never changes under its digest, so keeping it here cannot make an answer stale.
+   */
+  private readonly bodies: LRUCache<string, Buffer>;
   private epoch = 0;
 
   constructor(private readonly options: ResponseCacheOptions) {
@@ -108,6 +114,7 @@ export class ResponseCache {
       maxSize: options.maxBytes,
       sizeCalculation: (entry, key) => key.length + entry.body.length + 200,
     });
+    this.bodies = new LRUCache<string, Buffer>({ maxSize: options.maxBytes, sizeCalculation: (body) => body.length + 100 });
   }
 
   /** Drops every answer: call on every invalidation, local or heard from another instance. */
@@ -206,14 +213,13 @@ export class ResponseCache {
     const pending: Pending = { key, epoch: this.epoch };
     const shared = this.options.shared;
     if (shared) {
-      pending.sharedKey = `response:${createHash('sha256').update(key).digest('base64url')}`;
-      const [lookup] = await shared.cache.read([{ key: pending.sharedKey, tags: [RESPONSES_TAG] }]);
-      const entry = lookup.hit ? fromShared(lookup.value, this.options.ttlMs) : undefined;
-      if (entry) {
-        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.entries.set(key, entry);
-        return this.serve(req, res, entry, app);
+      pending.sharedKey = `response:${digestOf(key)}`;
+      const found = await this.readShared(shared.cache, pending.sharedKey);
+      if (found.entry) {
+        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.entries.set(key, found.entry);
+        return this.serve(req, res, found.entry, app);
       }
-      if (!lookup.hit) pending.stamp = lookup.stamp;
+      pending.stamp = found.stamp;
     }
     if (body !== undefined && !this.parseInto(req, body)) {
       // As Express's JSON parser would answer it (it cannot: the body has been read).
@@ -247,6 +253,28 @@ export class ResponseCache {
     res.writeHead(200, [...entry.headers, REQUEST_ID_HEADER, requestId]);
     res.end(entry.body);
     this.options.onHit?.(entry.operation);
+  }
+
+  /**
+   * The shared level's answer for `sharedKey`, its body from this process when it has it (else a
+   * second read); or the stamp to store a new answer with. Both entries depend on `RESPONSES_TAG`, so
+   * either read's stamp is good for writing both.
+   */
+  private async readShared(cache: Cache, sharedKey: string): Promise<{ entry?: Entry; stamp?: Stamp }> {
+    const [lookup] = await cache.read([{ key: sharedKey, tags: [RESPONSES_TAG] }]);
+    if (!lookup.hit) return { stamp: lookup.stamp };
+    const shared = asSharedEntry(lookup.value);
+    if (!shared) return {};
+    let body = this.bodies.get(shared.digest);
+    if (!body) {
+      const [stored] = await cache.read([{ key: bodyKey(shared.digest), tags: [RESPONSES_TAG] }]);
+      if (!stored.hit) return { stamp: stored.stamp };
+      if (!Buffer.isBuffer(stored.value) || digestOf(stored.value) !== shared.digest) return {};
+      // Copied out of the Redis reply it is a view of, which may be larger.
+      body = Buffer.from(stored.value);
+      this.bodies.set(shared.digest, body);
+    }
+    return { entry: newEntry(shared.headers, body, shared.operation, shared.cost, this.options.ttlMs) };
   }
 
   /** Sends a rate limiter's refusal the way Apollo would: its status, headers and coded error. */
@@ -297,11 +325,14 @@ export class ResponseCache {
         }
         const shared = this.options.shared;
         if (shared && pending.sharedKey && pending.stamp) {
-          const value: SharedEntry = { headers, body, operation, cost };
-          void shared.cache.write([{
-            key: pending.sharedKey, tags: [RESPONSES_TAG], value, stamp: pending.stamp,
-            ttlSeconds: Math.min(shared.ttlSeconds, maxAgeMs / 1000),
-          }]);
+          const digest = digestOf(body);
+          const value: SharedEntry = { headers, digest, operation, cost };
+          const ttlSeconds = Math.min(shared.ttlSeconds, maxAgeMs / 1000);
+          this.bodies.set(digest, body);
+          void shared.cache.write([
+            { key: pending.sharedKey, tags: [RESPONSES_TAG], value, stamp: pending.stamp, ttlSeconds },
+            { key: bodyKey(digest), tags: [RESPONSES_TAG], value: body, stamp: pending.stamp, ttlSeconds },
+          ]);
         }
       }
       return end(...args);
@@ -323,21 +354,26 @@ function headerList(headers: OutgoingHttpHeaders): string[] {
     (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((item) => [name, String(item)]));
 }
 
-/** An answer as the shared level keeps it: the body as its bytes (see ../cache/codec). */
+/** An answer as the shared level keeps it; its body is kept apart, under `bodyKey(digest)`. */
 interface SharedEntry {
   headers: OutgoingHttpHeaders;
-  body: Buffer;
+  /** The body's SHA-256, base64url. */
+  digest: string;
   operation: string | null;
   cost: number;
 }
 
-/**
- * The entry a shared answer gives, to be kept in process for `ttlMs` (its body then copied out of
- * the larger reply it may be a view of); undefined when it is not one.
- */
-function fromShared(value: unknown, ttlMs: number): Entry | undefined {
+/** `value` when it is a shared entry this version wrote; undefined otherwise (a miss). */
+function asSharedEntry(value: unknown): SharedEntry | undefined {
   const shared = value as Partial<SharedEntry> | null;
-  if (!shared || !Buffer.isBuffer(shared.body) || typeof shared.headers !== 'object' || shared.headers === null) return undefined;
-  return newEntry(shared.headers, ttlMs > 0 ? Buffer.from(shared.body) : shared.body, shared.operation ?? null,
-    typeof shared.cost === 'number' ? shared.cost : 1, ttlMs);
+  if (!shared || typeof shared.digest !== 'string' || typeof shared.headers !== 'object' || shared.headers === null) return undefined;
+  return { headers: shared.headers, digest: shared.digest, operation: shared.operation ?? null, cost: typeof shared.cost === 'number' ? shared.cost : 1 };
+}
+
+function digestOf(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('base64url');
+}
+
+function bodyKey(digest: string): string {
+  return `response-body:${digest}`;
 }
