@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Logger } from '../logger';
 import { loadMigrations } from '../store/migrate';
 import type { ContentStore } from '../store/store';
+import { TimeoutError, withTimeout } from '../timeout';
 
 /** What the cache says of itself when asked; `up: false` makes the gateway degraded, not unready. */
 export interface CacheState {
@@ -51,17 +52,6 @@ export interface HealthDependencies {
   readiness?: ReadinessOptions;
   /** True once the gateway has begun to stop. */
   isStopping: () => boolean;
-}
-
-class TimeoutError extends Error {}
-
-/** Settles like `promise`, or rejects with a TimeoutError after `ms` milliseconds. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A reason safe to show anyone: a timeout, or just "failed" (the error itself goes to the log). */
