@@ -175,8 +175,8 @@ async function main(): Promise<void> {
     const uncached = byMode.get('cache off')?.rps ?? Number.NaN;
     for (const [mode, figures] of byMode) {
       console.log(`${target.padEnd(8)} ${mode.padEnd(16)} ${figures.rps.toFixed(0).padStart(6)}  ` +
-        `${String(figures.p50).padStart(6)}  ${String(figures.p99).padStart(6)}  ${(figures.rps / uncached).toFixed(2).padStart(10)}  ` +
-        `${figures.ceiling.rps.toFixed(0).padStart(13)}  ${(figures.rps / figures.ceiling.rps).toFixed(2).padStart(9)}  ${String(figures.failures).padStart(6)}`);
+        `${String(figures.p50).padStart(6)}  ${String(figures.p99).padStart(6)}  ${ratio(figures.rps, uncached).padStart(10)}  ` +
+        `${figures.ceiling.rps.toFixed(0).padStart(13)}  ${ratio(figures.rps, figures.ceiling.rps).padStart(9)}  ${String(figures.failures).padStart(6)}`);
     }
   }
 }
@@ -196,6 +196,11 @@ async function startCeiling(dir: string, target: Target, answer: { headers: Reco
     return true;
   });
   return { child, url };
+}
+
+/** `a / b` to two places; a dash when `b` was not measured (BENCH_MODES without `off`). */
+function ratio(a: number, b: number): string {
+  return Number.isNaN(b) ? '-' : (a / b).toFixed(2);
 }
 
 function line(figures: Figures): string {
