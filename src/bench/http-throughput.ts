@@ -13,8 +13,8 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
  * mode) over HTTP, for a fixed article query and a fixed list query, with the cache off, with Redis
  * warm, with records cached in process, with the in-process levels (records and whole answers) warm,
  * and the same with rate limits charged in Redis; and, as the ceiling, a bare Node `http` server sending
- * the same precomputed answer, measured right after each mode (this machine's speed drifts by tens
- * of percent within minutes, so a ratio means something only between runs close in time).
+ * the same precomputed answer, measured right before and right after each mode (this machine's speed
+ * drifts by tens of percent within minutes, so a ratio means something only between runs close in time).
  * autocannon runs in this process, each server in its own, so on a two-core machine the load
  * generator and the server each have a core (Redis and PostgreSQL share).
  *
@@ -60,7 +60,7 @@ const MODES = process.env.BENCH_MODES
   : ALL_MODES;
 
 interface Figures { rps: number; p50: number; p99: number; failures: number }
-interface Measured extends Figures { ceiling: Figures }
+interface Measured extends Figures { ceiling: { rps: number; before: number; after: number } }
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -153,11 +153,16 @@ async function main(): Promise<void> {
             throw new Error(`${mode.name} answered the ${target.name} query differently from the uncached gateway`);
           }
           if (!ceilings.has(target.name)) ceilings.set(target.name, await startCeiling(dir, target, answers.get(target.name)!));
+          // The machine's speed drifts within minutes: each mode is compared with the mean of ceiling
+          // runs right before and right after it.
+          const ceilingUrl = ceilings.get(target.name)!.url;
+          const before = await measure(ceilingUrl, target.body);
           const figures = await measure(url, target.body);
-          // The machine's speed drifts: each mode is compared with a ceiling run right after it.
-          const ceiling = await measure(ceilings.get(target.name)!.url, target.body);
+          const after = await measure(ceilingUrl, target.body);
+          const ceiling = { rps: (before.rps + after.rps) / 2, before: before.rps, after: after.rps };
           results.get(target.name)!.set(mode.name, { ...figures, ceiling });
-          console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}  (bare http ${ceiling.rps.toFixed(0)} req/s)`);
+          console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}  ` +
+            `(bare http before ${before.rps.toFixed(0)}, after ${after.rps.toFixed(0)} req/s)`);
         }
       } finally {
         await stopServer(gateway);
@@ -169,7 +174,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nnewsgate over HTTP: ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up; ` +
-    'each mode is followed by a bare Node http server sending the same answer (the ceiling)');
+    'the ceiling is the mean of a bare Node http server sending the same answer right before and after each mode');
   console.log('query    mode             req/s    p50 ms  p99 ms  x uncached  ceiling req/s  x ceiling  failed');
   for (const [target, byMode] of results) {
     const uncached = byMode.get('cache off')?.rps ?? Number.NaN;
