@@ -109,7 +109,7 @@ describe('the in-process response cache', () => {
     expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1);
   });
 
-  it('fetches a busy answer again past half its life with one request, so it never expires under load', async () => {
+  it('fetches a busy answer again late in its life with one request, so it never expires under load', async () => {
     const api = await gateway(new MemoryCache(), { responseCache: { ttlMs: 1000, maxBytes: 2 ** 20 } });
     const hits = () => metric(api, 'newsgate_response_cache_hits_total');
     await headline(api);
@@ -117,7 +117,7 @@ describe('the in-process response cache', () => {
     const crowd = await Promise.all(Array.from({ length: 20 }, () => headline(api)));
     expect(crowd.every((answer) => answer.data.article.headline === crowd[0].data.article.headline)).toBe(true);
     expect(await hits()).toBe(19);
-    // Past the first answer's life, and before half of the next one's: that one is served to all.
+    // Past the first answer's life, and before three quarters of the next one's: that one is served to all.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await Promise.all(Array.from({ length: 20 }, () => headline(api)));
     expect(await hits()).toBe(39);

@@ -21,7 +21,11 @@ interface Entry {
   headers: string[];
   body: Buffer;
   expiresAt: number;
-  /** From then on, the next request to miss fetches a newer answer, while the others are sent this one. */
+  /**
+   * From then on, the next request fetches a newer answer while the others are sent this one. Late in
+   * the answer's life (three quarters): each refresh executes the query and holds up the requests
+   * behind it, so the fewer the better, but it must land before the answer expires.
+   */
   refreshAt: number;
   /** True while a request is fetching the newer answer. */
   refreshing: boolean;
@@ -88,9 +92,9 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
  *
  * Two levels, each optional. In process: every invalidation this process makes or hears of drops
  * every answer (`clear`), an answer filled by a request that started before an invalidation is never
- * stored, and an answer lives at most `ttlMs`; past half of that, the next request for it is passed
- * on to fetch the next answer while the others are still sent this one, so a busy answer never
- * expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
+ * stored, and an answer lives at most `ttlMs`; in the last quarter of that, the next request for it
+ * is passed on to fetch the next answer while the others are still sent this one, so a busy answer
+ * never expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
  * other entry there (see ../cache/cache), so no instance ever reads an answer older than the last write.
  *
  * Requests with an `Authorization` header, compressed bodies, and everything but JSON `POST`s and
@@ -190,8 +194,8 @@ export class ResponseCache {
     const now = Date.now();
     let local = found && found.expiresAt > now ? found : undefined;
     if (local && local.refreshAt <= now && !local.refreshing) {
-      // Past half its life, an answer is fetched again by one request while the others are still
-      // sent it: under steady load an answer is replaced before it expires, and nobody waits.
+      // In the last quarter of its life, an answer is fetched again by one request while the others
+      // are still sent it: under steady load it is replaced before it expires, and nobody waits.
       const refreshed = local;
       refreshed.refreshing = true;
       res.once('close', () => { refreshed.refreshing = false; });
@@ -344,7 +348,7 @@ export class ResponseCache {
 function newEntry(headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number): Entry {
   const now = Date.now();
   return {
-    headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs / 2, refreshing: false,
+    headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false,
   };
 }
 
