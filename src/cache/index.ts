@@ -38,10 +38,15 @@ export interface CacheSettings {
   maxEntriesInProcess?: number;
 }
 
+/** True when the settings name a Redis server or cluster nodes. */
+export function redisConfigured(settings: Pick<CacheSettings, 'redisUrl' | 'redisClusterNodes'>): boolean {
+  return Boolean(settings.redisUrl || settings.redisClusterNodes?.length);
+}
+
 /** The mode `auto` stands for with these settings; any other mode as given. */
 export function resolveCacheMode(settings: Pick<CacheSettings, 'mode' | 'redisUrl' | 'redisClusterNodes'>): Exclude<CacheMode, 'auto'> {
   if (settings.mode !== 'auto') return settings.mode;
-  return settings.redisUrl || settings.redisClusterNodes?.length ? 'layered' : 'memory';
+  return redisConfigured(settings) ? 'layered' : 'memory';
 }
 
 /**
@@ -50,11 +55,10 @@ export function resolveCacheMode(settings: Pick<CacheSettings, 'mode' | 'redisUr
  * failed Redis operation (the cache answers without Redis meanwhile).
  */
 export function createCache(settings: CacheSettings, onError?: (error: Error) => void): Cache | null {
-  const hasRedis = Boolean(settings.redisUrl || settings.redisClusterNodes?.length);
   const mode = resolveCacheMode(settings);
   if (mode === 'off') return null;
   if (mode === 'memory') return new MemoryCache({ maxEntries: settings.maxEntriesInProcess });
-  if (!hasRedis) {
+  if (!redisConfigured(settings)) {
     throw new TypeError(`cache mode "${mode}" needs Redis: set a Redis URL or cluster nodes, or choose "memory" or "auto"`);
   }
   const redis = new RedisCache({

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
-import { createCache } from '../cache';
+import { createCache, redisConfigured } from '../cache';
 import { invalidatingResponses } from '../cache/responses';
 import { CachedStore } from '../store/cached-store';
 import { openStore } from '../store/open';
@@ -69,8 +69,7 @@ async function main([file]: string[]): Promise<number> {
   const sqlStore = await openStore(options);
   // With Redis configured, write through the cache as a gateway does, so that every running gateway
   // drops what the import changes (records, lists, counts, statistics and answers) at once.
-  const cache = cacheSettings.mode !== 'off' && (cacheSettings.redisUrl || cacheSettings.redisClusterNodes?.length)
-    ? createCache({ ...cacheSettings, mode: 'redis' }) : null;
+  const cache = cacheSettings.mode !== 'off' && redisConfigured(cacheSettings) ? createCache({ ...cacheSettings, mode: 'redis' }) : null;
   const store = cache ? new CachedStore(sqlStore, invalidatingResponses(cache, () => undefined)) : sqlStore;
   const bar = process.stdout.isTTY
     ? new SingleBar({ format: 'import {bar} {value}/{total} articles | {duration_formatted}' }, Presets.shades_classic) : null;
