@@ -23,9 +23,9 @@ async function main(config: Config): Promise<void> {
   const sqlStore = await openStore(config.store);
   log.info({ engine: sqlStore.engine }, 'content store open and migrated');
   // Whole public answers are cached too (src/http/response-cache.ts), at the level the records are:
-  // in Redis alone with CACHE=redis; in process with `memory` and `layered`, where records and answers
-  // then each get half of CACHE_L1_TTL_SECONDS, so an answer never lags a write whose message was lost
-  // by more than that. Not in Redis with `layered`: an answer built from in-process records that
+  // in Redis alone with CACHE=redis; in process with `memory` and `layered`. With `layered`, records
+  // and answers each get half of CACHE_L1_TTL_SECONDS, so an answer never lags a write whose message
+  // was lost by more than that. Not in Redis with `layered`: an answer built from in-process records that
   // missed a message would be stamped fresh there and reach every instance.
   const mode = resolveCacheMode(config.cache);
   const responseCacheOn = config.cache.responseCache && mode !== 'off';

@@ -23,8 +23,8 @@ const STATES: Record<CircuitState, BreakerState> = {
  * `failureThreshold` failures in a row the breaker opens and operations fail at once, without
  * touching the network, for `cooldownMs`; then the next operation probes, and its success closes
  * the breaker again (its failure reopens it for another cooldown). The breaker is cockatiel's; the
- * timeouts are plain timers (cockatiel's timeout policy makes three AbortControllers per call, which
- * cost a tenth of a Redis-cached answer's time).
+ * timeouts are plain timers (cockatiel's timeout policy makes three AbortControllers per call and,
+ * aborting them on return, a DOMException: about a fifth of a Redis-cached answer's CPU time).
  */
 export class Guard {
   private readonly breaker: CircuitBreakerPolicy;

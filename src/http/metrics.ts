@@ -36,11 +36,12 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
  * One gateway's metrics, in a registry of its own (several gateways in one process never share a
  * series). Exposition at `/metrics` through `handler()`:
  *
- * - `newsgate_graphql_requests_total{operation, outcome}` and
- *   `newsgate_graphql_request_duration_seconds{operation}`: every GraphQL request Apollo answered;
- *   `outcome` is `success` or `error` (the response carries errors); `operation` is the operation
- *   name, `(anonymous)`, `(invalid)` (never resolved to an operation: unparsable, invalid, or an
- *   unknown operationName) or `(other)` (past `maxOperationNames`).
+ * - `newsgate_graphql_requests_total{operation, outcome}`: every GraphQL request answered, by Apollo
+ *   or from the response cache; `newsgate_graphql_request_duration_seconds{operation}`: those Apollo
+ *   answered. `outcome` is `success` or `error` (the response carries errors); `operation` is the
+ *   operation name, `(anonymous)`, `(invalid)` (never resolved to an operation: unparsable, invalid,
+ *   or an unknown operationName) or `(other)` (past `maxOperationNames`).
+ * - `newsgate_response_cache_hits_total`: answers sent from the response cache.
  * - `newsgate_graphql_errors_total{code}`: every error a client was sent, by `extensions.code`, also
  *   for requests refused before Apollo (a body too large, not JSON).
  * - `newsgate_store_query_duration_seconds{engine}`: fed by `observeStoreQuery`.

@@ -106,9 +106,9 @@ export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
   /**
-   * Bodies of answers read from the shared level, by their SHA-256: the shared level's entry of an
-   * answer names its body's digest, so a hit moves that small entry from Redis, not the body. A body
-   * never changes under its digest, so keeping it here cannot make an answer stale.
+   * Bodies of answers read from or written to the shared level, by their SHA-256: the shared level's
+   * entry of an answer names its body's digest, so a hit moves that small entry from Redis, not the
+   * body. A body never changes under its digest, so keeping it here cannot make an answer stale.
    */
   private readonly bodies: LRUCache<string, Buffer>;
   private epoch = 0;
