@@ -1,10 +1,10 @@
 import type { Cache } from '../src/cache/cache';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
-import { TwoLevelCache } from '../src/cache/two-level';
+import { type Sync, TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/store/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
-import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
+import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix, until } from './support/redis';
 import { type TestDb, openTestStore } from './support/stores';
 
 /**
@@ -109,5 +109,39 @@ run('two instances sharing one Redis', () => {
     const headline = await edit(a, id, 'Never announced');
     expect(await headlineOf(a, id)).toBe(headline);
     expect(await msUntilSeen(b, id, headline)).toBeLessThanOrEqual(1100);
+  });
+
+  it('with in-process levels, notice a write whose message was lost by the write marker, and tell onSync', async () => {
+    const syncs: Sync[] = [];
+    const [a, b] = await instances((options, instance) => Promise.resolve(new TwoLevelCache(
+      new RedisCache({ ...options, publish: instance === 'b' }),
+      { syncIntervalMs: instance === 'b' ? 20 : 250 },
+    )));
+    const [, cacheB] = caches as TwoLevelCache[];
+    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
+    cacheB.onSync((sync) => syncs.push(sync));
+    await until(() => syncs.length > 0, 'a check of the write marker', 3000);
+    expect(syncs.at(-1)!.currentUntil).toBeGreaterThan(Date.now());
+    const id = articleIds[0];
+    await headlineOf(a, id);
+    await headlineOf(b, id); // b now holds the article in process, for a second
+    syncs.length = 0;
+    const headline = await edit(a, id, 'Found by the marker');
+    const seenAfter = await msUntilSeen(b, id, headline);
+    // Well before the in-process entry's second is up: the check every 20 ms emptied the level.
+    expect(seenAfter).toBeLessThan(500);
+    expect(syncs.some((sync) => sync.changed)).toBe(true);
+  });
+
+  it('with an in-process level, empty it at the first check of the write marker, and not at the next when nobody wrote', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const cache = new TwoLevelCache(new RedisCache({ url: SHARED_REDIS_URL, prefix }), { syncIntervalMs: 20 });
+    caches.push(cache);
+    const syncs: Sync[] = [];
+    cache.onSync((sync) => syncs.push(sync));
+    await until(() => syncs.length >= 2, 'two checks of the write marker', 3000);
+    // What it held before the first check may predate a write it never heard of.
+    expect(syncs.slice(0, 2).map((sync) => sync.changed)).toEqual([true, false]);
   });
 });

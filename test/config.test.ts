@@ -9,7 +9,7 @@ describe('configuration', () => {
       seedWorkedExample: true, shutdownTimeoutMs: 10000,
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
-        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, maxEntriesInProcess: 10000,
+        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250, maxEntriesInProcess: 10000,
         entityTtlSeconds: 300, listTtlSeconds: 60, responseCache: true, responseCacheMaxBytes: 64 * 2 ** 20,
       },
       http: {

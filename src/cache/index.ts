@@ -34,6 +34,8 @@ export interface CacheSettings {
   breakerCooldownMs?: number;
   /** How long the in-process level of `layered` serves an entry, in seconds (at most 1). Default 1. */
   l1TtlSeconds?: number;
+  /** How often `layered` asks Redis whether another instance wrote, in milliseconds (10–500). Default 250. */
+  syncIntervalMs?: number;
   /** Entries kept in process (`memory`, or the in-process level of `layered`). Default 10,000. */
   maxEntriesInProcess?: number;
 }
@@ -72,7 +74,9 @@ export function createCache(settings: CacheSettings, onError?: (error: Error) =>
   });
   if (mode === 'redis') return redis;
   try {
-    return new TwoLevelCache(redis, { l1TtlSeconds: settings.l1TtlSeconds, l1MaxEntries: settings.maxEntriesInProcess });
+    return new TwoLevelCache(redis, {
+      l1TtlSeconds: settings.l1TtlSeconds, l1MaxEntries: settings.maxEntriesInProcess, syncIntervalMs: settings.syncIntervalMs,
+    });
   } catch (error) {
     void redis.close();
     throw error;

@@ -49,6 +49,12 @@ interface Message {
   tags: string[];
 }
 
+/**
+ * A tag no entry depends on, bumped with every invalidation: its generation changes whenever any
+ * instance writes, which is how an instance that lost a pub/sub message finds out (`writeMarker`).
+ */
+const WRITES_TAG = '#writes';
+
 /** Past this many tags, one invalidation is published as "everything" (cheaper than the list). */
 const MAX_PUBLISHED_TAGS = 1000;
 
@@ -186,6 +192,21 @@ export class RedisCache implements Cache {
   }
 
   /**
+   * A token that changes whenever any instance invalidates anything on this prefix (null when none
+   * has yet, or Redis has lost it: compare tokens, never read them); undefined when Redis cannot be
+   * asked. An instance polls it to learn of writes whose pub/sub messages it lost (./two-level).
+   */
+  async writeMarker(): Promise<string | null | undefined> {
+    if (!(await this.usable())) return undefined;
+    try {
+      return await this.guard.run(() => this.client.get(this.generationKey(WRITES_TAG)));
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+  }
+
+  /**
    * Resolves true once connected (and subscribed, if anything listens), false when that takes
    * longer than `timeoutMs`. Never rejects; the cache works (by missing) before it is ready.
    */
@@ -247,12 +268,12 @@ export class RedisCache implements Cache {
     return this.client.mgetBuffer(keys);
   }
 
-  /** Replaces the generations of `tags` with one fresh generation, and publishes the tags. */
+  /** Replaces the generations of `tags` (and `WRITES_TAG`) with one fresh generation, and publishes the tags. */
   private async bump(tags: readonly string[]): Promise<void> {
     const unique = [...new Set(tags)];
+    const bumped = [...unique, WRITES_TAG].map((tag) => this.generationKey(tag));
     const commands: Promise<unknown>[] = [
-      (this.client as unknown as BumpCommand).bumpGenerations(unique.length,
-        ...unique.map((tag) => this.generationKey(tag)), this.freshGeneration(), this.generationTtlSeconds),
+      (this.client as unknown as BumpCommand).bumpGenerations(bumped.length, ...bumped, this.freshGeneration(), this.generationTtlSeconds),
     ];
     if (this.publish) {
       const message: Message = { origin: this.origin, tags: unique.length > MAX_PUBLISHED_TAGS ? [ALL_TAG] : unique };

@@ -1,9 +1,26 @@
-import type { Cache, CacheEntry, CacheLookup, CacheMetrics, CacheRequest, Stamp } from './cache';
+import { ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp } from './cache';
 import { MemoryCache } from './memory';
 import type { RedisCache } from './redis';
 
 /** The longest an in-process entry may be served without asking Redis, in seconds. */
 export const MAX_L1_TTL_SECONDS = 1;
+
+/** How long one check of Redis's write marker vouches for what this process holds, in milliseconds. */
+export const SYNC_VOUCHES_MS = MAX_L1_TTL_SECONDS * 1000;
+
+/** What a check of Redis's write marker found (see `TwoLevelCache.onSync`). */
+export interface Sync {
+  /**
+   * Another instance wrote since the previous check (or this is the first): the in-process level has
+   * just been emptied.
+   */
+  changed: boolean;
+  /**
+   * Until when (epoch milliseconds) what this process holds is known to be no older than the last
+   * write: `SYNC_VOUCHES_MS` after the check began. Checks that fail do not move it.
+   */
+  currentUntil: number;
+}
 
 export interface TwoLevelCacheOptions {
   /**
@@ -14,6 +31,11 @@ export interface TwoLevelCacheOptions {
   l1TtlSeconds?: number;
   /** The most entries kept in this process's memory. Default 10,000. */
   l1MaxEntries?: number;
+  /**
+   * How often this instance asks Redis whether any instance wrote, in milliseconds (default 250,
+   * at most 500): how soon it notices a write whose pub/sub message it lost.
+   */
+  syncIntervalMs?: number;
 }
 
 interface TwoLevelStamp {
@@ -31,21 +53,65 @@ interface TwoLevelStamp {
  * - Another instance's invalidations reach it by pub/sub, which is only a speed-up: the in-process
  *   level never keeps an entry longer than `l1TtlSeconds`, and Redis answers by generations (not
  *   by messages), so instances agree within `l1TtlSeconds` of a write even when a message is lost.
+ * - Every `syncIntervalMs` it also reads Redis's write marker (a generation every invalidation
+ *   replaces, see ./redis): when it changed, another instance wrote, and the in-process level is
+ *   emptied. Listeners (`onSync`) learn of each check, so a level kept longer than `l1TtlSeconds`
+ *   (the whole answers of ../http/response-cache) can be dropped with it, and trusted only while
+ *   checks succeed.
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was
  *   asked, so an invalidation that arrives while Redis answers keeps it out.
  */
 export class TwoLevelCache implements Cache {
   readonly l1: MemoryCache;
   private readonly unsubscribe: () => void;
+  private readonly syncListeners = new Set<(sync: Sync) => void>();
+  private readonly syncTimer: NodeJS.Timeout;
+  /** The write marker the last successful check read; undefined before the first. */
+  private marker: string | null | undefined;
+  private syncing = false;
 
   constructor(readonly l2: RedisCache, options: TwoLevelCacheOptions = {}) {
-    const { l1TtlSeconds = MAX_L1_TTL_SECONDS, l1MaxEntries = 10_000 } = options;
+    const { l1TtlSeconds = MAX_L1_TTL_SECONDS, l1MaxEntries = 10_000, syncIntervalMs = 250 } = options;
     if (!(l1TtlSeconds > 0 && l1TtlSeconds <= MAX_L1_TTL_SECONDS)) {
       throw new TypeError(`l1TtlSeconds must be above 0 and at most ${MAX_L1_TTL_SECONDS} (got ${l1TtlSeconds}): ` +
         'it bounds how stale an instance may be when an invalidation message is lost');
     }
+    if (!(syncIntervalMs >= 10 && syncIntervalMs <= SYNC_VOUCHES_MS / 2)) {
+      throw new TypeError(`syncIntervalMs must be between 10 and ${SYNC_VOUCHES_MS / 2} (got ${syncIntervalMs}): ` +
+        `each check vouches for ${SYNC_VOUCHES_MS} ms, and the next must come before that ends`);
+    }
     this.l1 = new MemoryCache({ maxEntries: l1MaxEntries, maxTtlSeconds: l1TtlSeconds });
     this.unsubscribe = l2.onInvalidate((tags) => { void this.l1.invalidate(tags); });
+    this.syncTimer = setInterval(() => { void this.sync(); }, syncIntervalMs);
+    this.syncTimer.unref();
+  }
+
+  /**
+   * Calls `listener` after every successful check of Redis's write marker (see `Sync`). Returns the
+   * unsubscribe function.
+   */
+  onSync(listener: (sync: Sync) => void): () => void {
+    this.syncListeners.add(listener);
+    return () => { this.syncListeners.delete(listener); };
+  }
+
+  /** One check of the write marker (skipped while the previous one is still waiting for Redis). */
+  private async sync(): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      const started = Date.now();
+      const marker = await this.l2.writeMarker();
+      if (marker === undefined) return; // Redis not answering: nothing is vouched for.
+      // The first check also empties: what was kept before it may predate a write it cannot see.
+      const changed = marker !== this.marker;
+      this.marker = marker;
+      if (changed) await this.l1.invalidate([ALL_TAG]);
+      const sync: Sync = { changed, currentUntil: started + SYNC_VOUCHES_MS };
+      for (const listener of this.syncListeners) listener(sync);
+    } finally {
+      this.syncing = false;
+    }
   }
 
   async read(requests: readonly CacheRequest[]): Promise<CacheLookup[]> {
@@ -96,6 +162,8 @@ export class TwoLevelCache implements Cache {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.syncTimer);
+    this.syncListeners.clear();
     this.unsubscribe();
     await this.l1.close();
     await this.l2.close();
