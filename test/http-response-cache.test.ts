@@ -77,6 +77,27 @@ describe('the in-process response cache', () => {
     expect(await metric(api, 'newsgate_graphql_requests_total{operation="Headline",outcome="success"}')).toBe(2);
   });
 
+  it('tells apart requests whose bodies are as long but differ, and forgets the answers it evicts', async () => {
+    // Room for one answer only: each evicts the other.
+    const api = await gateway(new MemoryCache(), { responseCache: { ttlMs: 60_000, maxBytes: 800 } });
+    const [first, second] = ['{ headline version }', '{ version headline }']
+      .map((fields) => `query Same($id: ID!) { article(id: $id) ${fields} }`);
+    expect(first.length).toBe(second.length);
+    const ask = async (query: string) => {
+      const before = await metric(api, 'newsgate_response_cache_hits_total');
+      const answer = await api.gql(query, { id: articleId });
+      return { keys: Object.keys(answer.data.article), hit: await metric(api, 'newsgate_response_cache_hits_total') > before };
+    };
+    expect(await ask(first)).toEqual({ keys: ['headline', 'version'], hit: false });
+    expect(await ask(first)).toEqual({ keys: ['headline', 'version'], hit: true });
+    expect(await ask(second)).toEqual({ keys: ['version', 'headline'], hit: false });
+    expect(await ask(second)).toEqual({ keys: ['version', 'headline'], hit: true });
+    expect(api.gateway.responseCache?.size).toBe(1);
+    // Evicted: executed again, and answered right.
+    expect(await ask(first)).toEqual({ keys: ['headline', 'version'], hit: false });
+    expect(await ask(first)).toEqual({ keys: ['headline', 'version'], hit: true });
+  });
+
   it('answers with the new state right after a write through the same gateway', async () => {
     const api = await gateway();
     await headline(api);

@@ -17,6 +17,8 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-log';
 
 /** What a cached answer remembers besides its bytes. */
 interface Entry {
+  /** What it answers: the request's method, URL, `Accept` header and body (see `Request`). */
+  request: Request;
   /** Names and values in turn, as `writeHead` takes them fastest. */
   headers: string[];
   body: Buffer;
@@ -34,9 +36,22 @@ interface Entry {
   cost: number;
 }
 
+/**
+ * A request the cache can answer, as its lookup needs it: `head` names the method, the URL and the
+ * `Accept` header; a `POST`'s body is kept as bytes and compared as bytes, so a hit never decodes
+ * or hashes it (hashing a 400-byte key as a string costs a tenth of a hit).
+ */
+interface Request {
+  head: string;
+  body: Buffer | undefined;
+  /** `keyOf` and `bucketOf`, once computed. */
+  key?: string;
+  bucket?: string;
+}
+
 /** What a request that missed leaves for its answer to be stored under. */
 interface Pending {
-  key: string;
+  request: Request;
   epoch: number;
   /** The shared level's key and the stamp of its miss, when there is a shared level. */
   sharedKey?: string;
@@ -103,7 +118,10 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
  * written to the access log.
  */
 export class ResponseCache {
+  /** Every answer, by `keyOf(request)`: the LRU that bounds their bytes. */
   private readonly entries: LRUCache<string, Entry>;
+  /** The same answers by `bucketOf(request)`, a short key: how a request finds its answer. */
+  private readonly buckets = new Map<string, Entry[]>();
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
   /**
    * Bodies of answers read from or written to the shared level, by their SHA-256: the shared level's
@@ -116,7 +134,9 @@ export class ResponseCache {
   constructor(private readonly options: ResponseCacheOptions) {
     this.entries = new LRUCache<string, Entry>({
       maxSize: options.maxBytes,
-      sizeCalculation: (entry, key) => key.length + entry.body.length + 200,
+      sizeCalculation: (entry, key) => key.length + (entry.request.body?.length ?? 0) + entry.body.length + 200,
+      // Overwritten, evicted or cleared: gone from its bucket too.
+      dispose: (entry) => this.unindex(entry),
     });
     this.bodies = new LRUCache<string, Buffer>({ maxSize: options.maxBytes, sizeCalculation: (body) => body.length + 100 });
   }
@@ -124,6 +144,7 @@ export class ResponseCache {
   /** Drops every answer: call on every invalidation, local or heard from another instance. */
   clear(): void {
     this.epoch += 1;
+    this.buckets.clear();
     this.entries.clear();
   }
 
@@ -135,13 +156,13 @@ export class ResponseCache {
   listener(app: App): RequestListener {
     return (req, res) => {
       if (!this.eligible(req)) return void app(req, res);
-      if (req.method === 'GET') return void this.lookUp(req, res, `GET ${req.url} ${req.headers.accept ?? ''}`, undefined, app);
+      if (req.method === 'GET') return void this.lookUp(req, res, { head: `GET ${req.url} ${req.headers.accept ?? ''}`, body: undefined }, app);
       const chunks: Buffer[] = [];
       req.on('error', () => undefined); // an aborted upload: nothing to answer
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-        this.lookUp(req, res, `POST ${req.url} ${req.headers.accept ?? ''}\n${text}`, text, app);
+        const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+        this.lookUp(req, res, { head: `POST ${req.url} ${req.headers.accept ?? ''}`, body }, app);
       });
     };
   }
@@ -189,8 +210,8 @@ export class ResponseCache {
       req.headers['content-encoding'] === undefined && length > 0 && length <= this.options.maxBodyBytes;
   }
 
-  private lookUp(req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App): void {
-    const found = this.entries.get(key);
+  private lookUp(req: IncomingMessage, res: ServerResponse, request: Request, app: App): void {
+    const found = this.find(request);
     const now = Date.now();
     let local = found && found.expiresAt > now ? found : undefined;
     if (local && local.refreshAt <= now && !local.refreshing) {
@@ -203,29 +224,57 @@ export class ResponseCache {
     }
     // The common hit (in process, no rate limiter) is answered at once, without a promise to settle.
     if (local && !this.options.rateLimiter) return this.send(req, res, local);
-    this.answer(req, res, key, body, app, local).catch((error: unknown) => {
+    this.answer(req, res, request, app, local).catch((error: unknown) => {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
     });
   }
 
+  /** This process's answer to `request`, if it has one (expired or not). */
+  private find(request: Request): Entry | undefined {
+    const bucket = this.buckets.get(bucketOf(request));
+    if (!bucket) return undefined;
+    for (const entry of bucket) {
+      const { body } = entry.request;
+      // The LRU's key is the very string it was stored under, its hash already computed: cheap.
+      if (body === request.body || (body && request.body && body.equals(request.body))) return this.entries.get(keyOf(entry.request));
+    }
+    return undefined;
+  }
+
+  /** Stores `entry` in process, findable by its request (unless it is larger than the whole cache). */
+  private store(entry: Entry): void {
+    const key = keyOf(entry.request);
+    this.entries.set(key, entry);
+    if (this.entries.peek(key) !== entry) return;
+    const bucketKey = bucketOf(entry.request);
+    const bucket = this.buckets.get(bucketKey);
+    if (bucket) bucket.push(entry);
+    else this.buckets.set(bucketKey, [entry]);
+  }
+
+  private unindex(entry: Entry): void {
+    const bucketKey = bucketOf(entry.request);
+    const bucket = this.buckets.get(bucketKey)?.filter((other) => other !== entry);
+    if (bucket?.length) this.buckets.set(bucketKey, bucket);
+    else this.buckets.delete(bucketKey);
+  }
+
   /** A request `lookUp` could not answer at once: `local` is this process's current answer, if any. */
-  private async answer(
-    req: IncomingMessage, res: ServerResponse, key: string, body: string | undefined, app: App, local: Entry | undefined,
-  ): Promise<void> {
+  private async answer(req: IncomingMessage, res: ServerResponse, request: Request, app: App, local: Entry | undefined): Promise<void> {
     if (local) return this.serve(req, res, local, app);
-    const pending: Pending = { key, epoch: this.epoch };
+    const pending: Pending = { request, epoch: this.epoch };
     const shared = this.options.shared;
     if (shared) {
-      pending.sharedKey = `response:${digestOf(key)}`;
-      const found = await this.readShared(shared.cache, pending.sharedKey);
+      pending.sharedKey = `response:${digestOf(keyOf(request))}`;
+      const found = await this.readShared(shared.cache, request, pending.sharedKey);
       if (found.entry) {
-        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.entries.set(key, found.entry);
+        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.store(found.entry);
         return this.serve(req, res, found.entry, app);
       }
       pending.stamp = found.stamp;
     }
-    if (body !== undefined && !this.parseInto(req, body)) {
+    if (request.body !== undefined && !this.parseInto(req, request.body.toString('utf8'))) {
       // As Express's JSON parser would answer it (it cannot: the body has been read).
       res.setHeader(REQUEST_ID_HEADER, requestIdOf(req.headers[REQUEST_ID_HEADER]));
       sendGraphQLError(res, 400, ErrorCode.BAD_REQUEST, NOT_JSON_MESSAGE);
@@ -264,7 +313,7 @@ export class ResponseCache {
    * second read); or the stamp to store a new answer with. Both entries depend on `RESPONSES_TAG`, so
    * either read's stamp is good for writing both.
    */
-  private async readShared(cache: Cache, sharedKey: string): Promise<{ entry?: Entry; stamp?: Stamp }> {
+  private async readShared(cache: Cache, request: Request, sharedKey: string): Promise<{ entry?: Entry; stamp?: Stamp }> {
     const [lookup] = await cache.read([{ key: sharedKey, tags: [RESPONSES_TAG] }]);
     if (!lookup.hit) return { stamp: lookup.stamp };
     const shared = asSharedEntry(lookup.value);
@@ -278,7 +327,7 @@ export class ResponseCache {
       body = Buffer.from(stored.value);
       this.bodies.set(shared.digest, body);
     }
-    return { entry: newEntry(shared.headers, body, shared.operation, shared.cost, this.options.ttlMs) };
+    return { entry: newEntry(request, shared.headers, body, shared.operation, shared.cost, this.options.ttlMs) };
   }
 
   /** Sends a rate limiter's refusal the way Apollo would: its status, headers and coded error. */
@@ -325,7 +374,7 @@ export class ResponseCache {
         const maxAgeMs = Number(maxAge[1]) * 1000;
         const body = Buffer.from(chunk);
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
-          this.entries.set(pending.key, newEntry(headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs)));
+          this.store(newEntry(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs)));
         }
         const shared = this.options.shared;
         if (shared && pending.sharedKey && pending.stamp) {
@@ -345,11 +394,28 @@ export class ResponseCache {
 }
 
 /** An answer to keep in process for `lifeMs` milliseconds from now. */
-function newEntry(headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number): Entry {
+function newEntry(
+  request: Request, headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number,
+): Entry {
   const now = Date.now();
   return {
-    headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false,
+    request, headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false,
   };
+}
+
+/**
+ * The key the LRU keeps an answer under: the whole request. Built once, when the answer is stored or
+ * missed, and kept on the request, so its string hash is computed once too.
+ */
+function keyOf(request: Request): string {
+  request.key ??= request.body === undefined ? request.head : `${request.head}\n${request.body.toString('latin1')}`;
+  return request.key;
+}
+
+/** Requests that may share an answer share a bucket: same head, same body length. */
+function bucketOf(request: Request): string {
+  request.bucket ??= request.body === undefined ? request.head : `${request.head}\n${request.body.length}`;
+  return request.bucket;
 }
 
 /** `headers` as names and values in turn (a list value gives one pair per item). */
