@@ -1,5 +1,4 @@
 import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
-import { MAX_L1_TTL_SECONDS } from './cache/two-level';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
 import { GatewayMetrics } from './http/metrics';
@@ -23,14 +22,15 @@ async function main(config: Config): Promise<void> {
   const sqlStore = await openStore(config.store);
   log.info({ engine: sqlStore.engine }, 'content store open and migrated');
   // Whole public answers are cached too (src/http/response-cache.ts), at the level the records are:
-  // in Redis alone with CACHE=redis; in process with `memory` and `layered`. With `layered`, records
-  // and answers each get half of CACHE_L1_TTL_SECONDS, so an answer never lags a write whose message
-  // was lost by more than that. Not in Redis with `layered`: an answer built from in-process records that
-  // missed a message would be stamped fresh there and reach every instance.
+  // in Redis alone with CACHE=redis; in process with `memory` and `layered`, for as long as a cached
+  // list (and at most their max-age). With `layered`, only while the checks of Redis's write marker
+  // vouch for them, and dropped with the in-process records when one finds another instance wrote
+  // (src/cache/two-level.ts): so an answer never lags a write whose message was lost by more than a
+  // second. Not in Redis with `layered`: an answer built from in-process records that missed a
+  // message would be stamped fresh there and reach every instance.
   const mode = resolveCacheMode(config.cache);
   const responseCacheOn = config.cache.responseCache && mode !== 'off';
-  const l1TtlSeconds = (config.cache.l1TtlSeconds ?? MAX_L1_TTL_SECONDS) / (responseCacheOn && mode === 'layered' ? 2 : 1);
-  const cache = createCache({ ...config.cache, l1TtlSeconds }, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
+  const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
   const redis = cache instanceof TwoLevelCache ? cache.l2 : cache instanceof RedisCache ? cache : null;
   if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
   let gateway: Gateway | undefined;
@@ -41,7 +41,8 @@ async function main(config: Config): Promise<void> {
     })
     : sqlStore;
   const responseCache = responseCacheOn ? {
-    ttlMs: mode === 'redis' ? 0 : l1TtlSeconds * 1000,
+    ttlMs: mode === 'redis' ? 0 : config.cache.listTtlSeconds * 1000,
+    needsSync: mode === 'layered',
     maxBytes: config.cache.responseCacheMaxBytes,
     shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
   } : undefined;
@@ -88,6 +89,7 @@ async function main(config: Config): Promise<void> {
   });
   if (gateway.responseCache) {
     redis?.onInvalidate(clearResponses);
+    if (cache instanceof TwoLevelCache) cache.onSync((sync) => gateway?.responseCache?.synced(sync));
     log.info({ inProcessTtlMs: responseCache?.ttlMs, inRedis: Boolean(responseCache?.shared) }, 'response cache on');
   }
   const url = await gateway.listen(config.port, config.host);

@@ -8,7 +8,7 @@ import { invalidatingResponses } from '../src/cache/responses';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { CachedStore } from '../src/store/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
-import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
 import { openTestStore } from './support/stores';
 
 const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline version } }';
@@ -185,11 +185,13 @@ describe('the in-process response cache', () => {
     const prefix = uniquePrefix('responses');
     afterAll(() => dropPrefix(prefix));
 
-    async function instance(hearsMessages: boolean) {
-      const cache = new TwoLevelCache(new RedisCache({ url: SHARED_REDIS_URL, prefix }), { l1TtlSeconds: 0.5 });
+    /** As `npm start` wires `layered`: answers kept a minute, trusted while the write marker vouches for them. */
+    async function instance(hearsMessages: boolean, url = SHARED_REDIS_URL) {
+      const cache = new TwoLevelCache(new RedisCache({ url, prefix }));
       expect(await cache.l2.ready()).toBe(true);
-      const api = await gateway(cache);
+      const api = await gateway(cache, { responseCache: { ttlMs: 60_000, maxBytes: 2 ** 20, needsSync: true } });
       if (hearsMessages) cache.l2.onInvalidate(() => api.gateway.responseCache?.clear());
+      cache.onSync((sync) => api.gateway.responseCache?.synced(sync));
       return api;
     }
 
@@ -254,10 +256,35 @@ describe('the in-process response cache', () => {
 
     it('agree at once when the invalidation message arrives, and within a second when it is lost', async () => {
       const [writer, hearing, deaf] = [await instance(true), await instance(true), await instance(false)];
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a first check of the write marker
       await Promise.all([headline(hearing), headline(deaf)]);
+      t.db.reset();
+      await Promise.all([headline(hearing), headline(deaf)]);
+      expect(t.db.queries).toBe(0); // both answer from their minute-long answers
       await retitle(writer, 'Retitled for two');
       expect(await lag(hearing, 'Retitled for two')).toBeLessThan(200);
+      // Deaf to messages, it learns of the write from the write marker (checked every 250 ms).
       expect(await lag(deaf, 'Retitled for two')).toBeLessThanOrEqual(1_000);
+    });
+
+    it('stop sending answers kept in process within a second of Redis not answering, and start again when it does', async () => {
+      const server = await startRedis();
+      try {
+        const api = await instance(true, server.url);
+        const hits = () => metric(api, 'newsgate_response_cache_hits_total');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await headline(api);
+        await headline(api);
+        expect(await hits()).toBe(1);
+        server.pause(); // no check of the write marker can vouch for the answer any more
+        await new Promise((resolve) => setTimeout(resolve, 1_300));
+        await headline(api);
+        expect(await hits()).toBe(1);
+        server.resume();
+        await until(async () => { await headline(api); return await hits() > 1; }, 'hits once Redis answers again', 5_000);
+      } finally {
+        await server.stop();
+      }
     });
   });
 });

@@ -52,9 +52,10 @@ export interface HttpEdgeOptions {
    * The response cache (./response-cache): public answers sent again before Express and Apollo run,
    * from this process (`ttlMs` > 0) and from a shared level. Off unless given. Whoever gives it must
    * make the store invalidate through `invalidatingResponses` (src/cache/responses.ts), and call
-   * `Gateway.responseCache.clear()` on every invalidation heard from another instance.
+   * `Gateway.responseCache.clear()` on every invalidation heard from another instance (and, with
+   * `needsSync`, `Gateway.responseCache.synced` on every check of Redis's write marker).
    */
-  responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared'>;
+  responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared' | 'needsSync'>;
   /** What /readyz checks besides the store's ping. */
   readiness?: ReadinessOptions;
   /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */

@@ -8,6 +8,7 @@ import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
 import type { Cache, Stamp } from '../cache/cache';
 import { RESPONSES_TAG } from '../cache/responses';
+import type { Sync } from '../cache/two-level';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
 import { NOT_JSON_MESSAGE } from './body';
@@ -74,6 +75,14 @@ export interface ResponseCacheOptions {
   /** Bytes of keys and bodies kept in process; the least recently used go first. */
   maxBytes: number;
   /**
+   * Answers kept in process are served only while a check of Redis vouches for them (`synced`, fed
+   * by `TwoLevelCache.onSync`), and dropped when one finds another instance wrote: how answers kept
+   * far longer than the in-process records still agree with every instance within a second when an
+   * invalidation message is lost. Default false: every invalidation reaches this process (one
+   * instance, or `shared` only).
+   */
+  needsSync?: boolean;
+  /**
    * A level every instance shares (Redis), read when this process has no answer: entries there depend
    * on `RESPONSES_TAG`, which every write invalidates (see `invalidatingResponses` in ../cache/responses), and are stored
    * only when that tag has not changed since the request began. Give it only when the records behind
@@ -130,8 +139,11 @@ export class ResponseCache {
    */
   private readonly bodies: LRUCache<string, Buffer>;
   private epoch = 0;
+  /** Until when answers kept in process may be served (see `needsSync`). */
+  private currentUntil: number;
 
   constructor(private readonly options: ResponseCacheOptions) {
+    this.currentUntil = options.needsSync ? 0 : Infinity;
     this.entries = new LRUCache<string, Entry>({
       maxSize: options.maxBytes,
       sizeCalculation: (entry, key) => key.length + (entry.request.body?.length ?? 0) + entry.body.length + 200,
@@ -146,6 +158,12 @@ export class ResponseCache {
     this.epoch += 1;
     this.buckets.clear();
     this.entries.clear();
+  }
+
+  /** A check of Redis's write marker (see `needsSync`): drops every answer if another instance wrote. */
+  synced(sync: Sync): void {
+    if (sync.changed) this.clear();
+    this.currentUntil = Math.max(this.currentUntil, sync.currentUntil);
   }
 
   get size(): number {
@@ -213,7 +231,7 @@ export class ResponseCache {
   private lookUp(req: IncomingMessage, res: ServerResponse, request: Request, app: App): void {
     const found = this.find(request);
     const now = Date.now();
-    let local = found && found.expiresAt > now ? found : undefined;
+    let local = found && found.expiresAt > now && now < this.currentUntil ? found : undefined;
     if (local && local.refreshAt <= now && !local.refreshing) {
       // In the last quarter of its life, an answer is fetched again by one request while the others
       // are still sent it: under steady load it is replaced before it expires, and nobody waits.
