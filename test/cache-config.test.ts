@@ -29,6 +29,7 @@ describe('choosing a cache', () => {
     expect(() => createCache({ mode: 'redis', redisUrl: 'redis://a', operationTimeoutMs: 0 })).toThrow(/operationTimeoutMs is 0/);
     expect(() => createCache({ mode: 'layered', redisUrl: 'redis://a', l1TtlSeconds: 5 })).toThrow(/l1TtlSeconds must be above 0 and at most 1/);
     expect(() => new Layered(undefined as never, { l1TtlSeconds: 0 })).toThrow(/l1TtlSeconds/);
+    expect(() => new Layered(undefined as never, { syncIntervalMs: 1000 })).toThrow(/syncIntervalMs must be between 10 and 500 \(got 1000\)/);
     expect(() => new CachedStore(undefined as never, new MemoryCache(), { listTtlSeconds: -1 })).toThrow(/listTtlSeconds is -1/);
   });
 });

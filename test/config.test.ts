@@ -56,6 +56,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ APQ_TTL_SECONDS: '0' })).toThrow(/APQ_TTL_SECONDS/);
   });
 
+  it('checks the write marker every 10 to 500 ms: each check vouches for a second', () => {
+    expect(loadConfig({ CACHE_SYNC_INTERVAL_MS: '100' }).cache.syncIntervalMs).toBe(100);
+    expect(() => loadConfig({ CACHE_SYNC_INTERVAL_MS: '1000' })).toThrow(/CACHE_SYNC_INTERVAL_MS/);
+  });
+
   it('reads the rate limits, and refuses budgets that are not whole numbers of at least 1', () => {
     expect(loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '10', RATE_LIMIT_PUBLIC_POINTS: '500', RATE_LIMIT_KEY_POINTS: '5000' }).http.rateLimit)
       .toEqual({ enabled: true, windowSeconds: 10, publicPoints: 500, keyPoints: 5000 });
