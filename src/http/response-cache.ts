@@ -20,7 +20,10 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-log';
 interface Entry {
   /** What it answers: the request's method, URL, `Accept` header and body (see `Request`). */
   request: Request;
-  /** Names and values in turn, as `writeHead` takes them fastest. */
+  /**
+   * Names and values in turn, as `writeHead` takes them fastest; the last pair is the request id,
+   * its value replaced for each exchange.
+   */
   headers: string[];
   body: Buffer;
   expiresAt: number;
@@ -32,6 +35,8 @@ interface Entry {
   refreshAt: number;
   /** True while a request is fetching the newer answer. */
   refreshing: boolean;
+  /** When the LRU last heard it was used. */
+  usedAt: number;
   /** The operation's name and estimated cost, for counting and rate-limiting each hit. */
   operation: string | null;
   cost: number;
@@ -176,7 +181,8 @@ export class ResponseCache {
       if (!this.eligible(req)) return void app(req, res);
       if (req.method === 'GET') return void this.lookUp(req, res, { head: `GET ${req.url} ${req.headers.accept ?? ''}`, body: undefined }, app);
       const chunks: Buffer[] = [];
-      req.on('error', () => undefined); // an aborted upload: nothing to answer
+      // No 'error' listener: an aborted upload then emits none (Node's compatibility rule), and one
+      // closure per request fewer.
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
@@ -229,8 +235,8 @@ export class ResponseCache {
   }
 
   private lookUp(req: IncomingMessage, res: ServerResponse, request: Request, app: App): void {
-    const found = this.find(request);
     const now = Date.now();
+    const found = this.find(request, now);
     let local = found && found.expiresAt > now && now < this.currentUntil ? found : undefined;
     if (local && local.refreshAt <= now && !local.refreshing) {
       // In the last quarter of its life, an answer is fetched again by one request while the others
@@ -249,13 +255,19 @@ export class ResponseCache {
   }
 
   /** This process's answer to `request`, if it has one (expired or not). */
-  private find(request: Request): Entry | undefined {
+  private find(request: Request, now: number): Entry | undefined {
     const bucket = this.buckets.get(bucketOf(request));
     if (!bucket) return undefined;
     for (const entry of bucket) {
       const { body } = entry.request;
-      // The LRU's key is the very string it was stored under, its hash already computed: cheap.
-      if (body === request.body || (body && request.body && body.equals(request.body))) return this.entries.get(keyOf(entry.request));
+      if (body !== request.body && !(body && request.body && body.equals(request.body))) continue;
+      // Every entry in a bucket is in the LRU (leaving it takes the entry out of its bucket). Its
+      // recency is renewed at most once a second: the LRU's bookkeeping is a tenth of a hit's cost.
+      if (now - entry.usedAt >= 1000) {
+        entry.usedAt = now;
+        this.entries.get(keyOf(entry.request));
+      }
+      return entry;
     }
     return undefined;
   }
@@ -321,7 +333,9 @@ export class ResponseCache {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, entry: Entry, requestId = requestIdOf(req.headers[REQUEST_ID_HEADER])): void {
-    res.writeHead(200, [...entry.headers, REQUEST_ID_HEADER, requestId]);
+    // The last value is this exchange's request id; `writeHead` has read the list when it returns.
+    entry.headers[entry.headers.length - 1] = requestId;
+    res.writeHead(200, entry.headers);
     res.end(entry.body);
     this.options.onHit?.(entry.operation);
   }
@@ -417,7 +431,7 @@ function newEntry(
 ): Entry {
   const now = Date.now();
   return {
-    request, headers: headerList(headers), body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false,
+    request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now,
   };
 }
 
