@@ -43,16 +43,17 @@ interface Entry {
 }
 
 /**
- * A request the cache can answer, as its lookup needs it: `head` names the method, the URL and the
- * `Accept` header; a `POST`'s body is kept as bytes and compared as bytes, so a hit never decodes
- * or hashes it (hashing a 400-byte key as a string costs a tenth of a hit).
+ * A request the cache can answer, as its lookup needs it: a `POST`'s body is kept as bytes and
+ * compared as bytes, so a hit never decodes, joins or hashes it (hashing a 400-byte key as a string
+ * cost a tenth of a hit).
  */
 interface Request {
-  head: string;
+  method: string;
+  url: string;
+  accept: string;
   body: Buffer | undefined;
-  /** `keyOf` and `bucketOf`, once computed. */
+  /** `keyOf(this)`, once computed. */
   key?: string;
-  bucket?: string;
 }
 
 /** What a request that missed leaves for its answer to be stored under. */
@@ -134,8 +135,11 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
 export class ResponseCache {
   /** Every answer, by `keyOf(request)`: the LRU that bounds their bytes. */
   private readonly entries: LRUCache<string, Entry>;
-  /** The same answers by `bucketOf(request)`, a short key: how a request finds its answer. */
-  private readonly buckets = new Map<string, Entry[]>();
+  /**
+   * The same answers by URL and body length (-1 for none): how a request finds its answer, with two
+   * short lookups and a comparison of bytes, never a string built or hashed from the body.
+   */
+  private readonly buckets = new Map<string, Map<number, Entry[]>>();
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
   /**
    * Bodies of answers read from or written to the shared level, by their SHA-256: the shared level's
@@ -179,14 +183,16 @@ export class ResponseCache {
   listener(app: App): RequestListener {
     return (req, res) => {
       if (!this.eligible(req)) return void app(req, res);
-      if (req.method === 'GET') return void this.lookUp(req, res, { head: `GET ${req.url} ${req.headers.accept ?? ''}`, body: undefined }, app);
+      const { method, url } = req as { method: string; url: string };
+      const accept = req.headers.accept ?? '';
+      if (method === 'GET') return void this.lookUp(req, res, { method, url, accept, body: undefined }, app);
       const chunks: Buffer[] = [];
       // No 'error' listener: an aborted upload then emits none (Node's compatibility rule), and one
       // closure per request fewer.
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        this.lookUp(req, res, { head: `POST ${req.url} ${req.headers.accept ?? ''}`, body }, app);
+        this.lookUp(req, res, { method, url, accept, body }, app);
       });
     };
   }
@@ -256,10 +262,11 @@ export class ResponseCache {
 
   /** This process's answer to `request`, if it has one (expired or not). */
   private find(request: Request, now: number): Entry | undefined {
-    const bucket = this.buckets.get(bucketOf(request));
+    const bucket = this.buckets.get(request.url)?.get(request.body?.length ?? -1);
     if (!bucket) return undefined;
     for (const entry of bucket) {
-      const { body } = entry.request;
+      const { method, accept, body } = entry.request;
+      if (method !== request.method || accept !== request.accept) continue;
       if (body !== request.body && !(body && request.body && body.equals(request.body))) continue;
       // Every entry in a bucket is in the LRU (leaving it takes the entry out of its bucket). Its
       // recency is renewed at most once a second: the LRU's bookkeeping is a tenth of a hit's cost.
@@ -277,17 +284,22 @@ export class ResponseCache {
     const key = keyOf(entry.request);
     this.entries.set(key, entry);
     if (this.entries.peek(key) !== entry) return;
-    const bucketKey = bucketOf(entry.request);
-    const bucket = this.buckets.get(bucketKey);
+    const { url, body } = entry.request;
+    let byLength = this.buckets.get(url);
+    if (!byLength) this.buckets.set(url, byLength = new Map());
+    const bucket = byLength.get(body?.length ?? -1);
     if (bucket) bucket.push(entry);
-    else this.buckets.set(bucketKey, [entry]);
+    else byLength.set(body?.length ?? -1, [entry]);
   }
 
   private unindex(entry: Entry): void {
-    const bucketKey = bucketOf(entry.request);
-    const bucket = this.buckets.get(bucketKey)?.filter((other) => other !== entry);
-    if (bucket?.length) this.buckets.set(bucketKey, bucket);
-    else this.buckets.delete(bucketKey);
+    const { url, body } = entry.request;
+    const byLength = this.buckets.get(url);
+    const bucket = byLength?.get(body?.length ?? -1)?.filter((other) => other !== entry);
+    if (!byLength) return;
+    if (bucket?.length) byLength.set(body?.length ?? -1, bucket);
+    else byLength.delete(body?.length ?? -1);
+    if (byLength.size === 0) this.buckets.delete(url);
   }
 
   /** A request `lookUp` could not answer at once: `local` is this process's current answer, if any. */
@@ -440,14 +452,8 @@ function newEntry(
  * missed, and kept on the request, so its string hash is computed once too.
  */
 function keyOf(request: Request): string {
-  request.key ??= request.body === undefined ? request.head : `${request.head}\n${request.body.toString('latin1')}`;
+  request.key ??= `${request.method} ${request.url} ${request.accept}${request.body ? `\n${request.body.toString('latin1')}` : ''}`;
   return request.key;
-}
-
-/** Requests that may share an answer share a bucket: same head, same body length. */
-function bucketOf(request: Request): string {
-  request.bucket ??= request.body === undefined ? request.head : `${request.head}\n${request.body.length}`;
-  return request.bucket;
 }
 
 /** `headers` as names and values in turn (a list value gives one pair per item). */
