@@ -11,8 +11,8 @@ export const SYNC_VOUCHES_MS = MAX_L1_TTL_SECONDS * 1000;
 /** What a check of Redis's write marker found (see `TwoLevelCache.onSync`). */
 export interface Sync {
   /**
-   * Another instance wrote since the previous check (or this is the first): the in-process level has
-   * just been emptied.
+   * Some instance (maybe this one) wrote since the previous check, or this is the first: the
+   * in-process level has just been emptied.
    */
   changed: boolean;
   /**
@@ -54,8 +54,8 @@ interface TwoLevelStamp {
  *   level never keeps an entry longer than `l1TtlSeconds`, and Redis answers by generations (not
  *   by messages), so instances agree within `l1TtlSeconds` of a write even when a message is lost.
  * - Every `syncIntervalMs` it also reads Redis's write marker (a generation every invalidation
- *   replaces, see ./redis): when it changed, another instance wrote, and the in-process level is
- *   emptied. Listeners (`onSync`) learn of each check, so a level kept longer than `l1TtlSeconds`
+ *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
+ *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn of each check, so a level kept longer than `l1TtlSeconds`
  *   (the whole answers of ../http/response-cache) can be dropped with it, and trusted only while
  *   checks succeed.
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was

@@ -169,7 +169,7 @@ export class ResponseCache {
     this.entries.clear();
   }
 
-  /** A check of Redis's write marker (see `needsSync`): drops every answer if another instance wrote. */
+  /** A check of Redis's write marker (see `needsSync`): drops every answer if some instance wrote. */
   synced(sync: Sync): void {
     if (sync.changed) this.clear();
     this.currentUntil = Math.max(this.currentUntil, sync.currentUntil);
