@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
@@ -30,7 +29,7 @@ export interface ContextDependencies {
 
 /** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
 export function createContext(
-  deps: ContextDependencies, requestId: string = randomUUID(), viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
+  deps: ContextDependencies, requestId: string, viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
 ): Context {
   const store = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
   return {

@@ -295,10 +295,11 @@ export class ResponseCache {
   private unindex(entry: Entry): void {
     const { url, body } = entry.request;
     const byLength = this.buckets.get(url);
-    const bucket = byLength?.get(body?.length ?? -1)?.filter((other) => other !== entry);
-    if (!byLength) return;
-    if (bucket?.length) byLength.set(body?.length ?? -1, bucket);
-    else byLength.delete(body?.length ?? -1);
+    if (!byLength) return; // cleared with every bucket
+    const length = body?.length ?? -1;
+    const bucket = byLength.get(length)?.filter((other) => other !== entry);
+    if (bucket?.length) byLength.set(length, bucket);
+    else byLength.delete(length);
     if (byLength.size === 0) this.buckets.delete(url);
   }
 
