@@ -55,9 +55,9 @@ interface TwoLevelStamp {
  *   by messages), so instances agree within `l1TtlSeconds` of a write even when a message is lost.
  * - Every `syncIntervalMs` it also reads Redis's write marker (a generation every invalidation
  *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
- *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn of each check, so a level kept longer than `l1TtlSeconds`
- *   (the whole answers of ../http/response-cache) can be dropped with it, and trusted only while
- *   checks succeed.
+ *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn
+ *   of each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
+ *   ../http/response-cache) can be dropped with it, and trusted only while checks succeed.
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was
  *   asked, so an invalidation that arrives while Redis answers keeps it out.
  */

@@ -40,8 +40,8 @@ function responseSummary(res: { statusCode?: number }) {
 
 /**
  * The access log and the owner of the request id. Every request gets an id (the caller's
- * `x-request-id` when it is a sane token of at most 128 characters, `requestIdOf`'s otherwise), sent back in
- * the `x-request-id` response header and available as `req.id`; `req.log` is a child of `log` that
+ * `x-request-id` when it is a sane token of at most 128 characters, `requestIdOf`'s otherwise), sent
+ * back in the `x-request-id` response header and available as `req.id`; `req.log` is a child of `log` that
  * puts it on every line as `requestId`. One line per finished request ("request completed", level
  * info, error for a 5xx) with method, url, client address, status and `responseTime` in ms; health
  * checks and metrics scrapes are not logged. Request headers are never logged.

@@ -122,10 +122,12 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
  *
  * Two levels, each optional. In process: every invalidation this process makes or hears of drops
  * every answer (`clear`), an answer filled by a request that started before an invalidation is never
- * stored, and an answer lives at most `ttlMs`; in the last quarter of that, the next request for it
- * is passed on to fetch the next answer while the others are still sent this one, so a busy answer
- * never expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
- * other entry there (see ../cache/cache), so no instance ever reads an answer older than the last write.
+ * stored, and an answer lives at most `ttlMs` (with `needsSync`, served only while a check of Redis's
+ * write marker vouches for it); in the last quarter of its life, the next request for it is passed
+ * on to fetch the next answer while the others are still sent this one, so a busy answer never
+ * expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
+ * other entry there (see ../cache/cache), so no instance ever reads an answer older than the last
+ * write.
  *
  * Requests with an `Authorization` header, compressed bodies, and everything but JSON `POST`s and
  * `GET`s carrying a CSRF-preflight header are passed on untouched. A hit is rate-limited like the
