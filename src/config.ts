@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CacheSettings } from './cache';
 import type { TrustProxy } from './http/edge';
+import type { StoreOptions } from './store/open';
+import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
 
 /**
  * Every setting the gateway reads from the environment, checked once at start. `process.env` is
@@ -15,6 +17,13 @@ const Environment = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_WRITE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(4),
+  DATABASE_READ_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_STORE_TIMEOUTS.readMs),
+  DATABASE_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_STORE_TIMEOUTS.writeMs),
+  DATABASE_STATS_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_STORE_TIMEOUTS.statisticsMs),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_STORE_TIMEOUTS.acquireMs),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(20_000),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SEED_WORKED_EXAMPLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
@@ -68,7 +77,9 @@ export interface Config {
   host: string;
   production: boolean;
   logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
-  store: { databaseUrl?: string; databaseSchema?: string; pgliteDataDir?: string };
+  store: StoreOptions;
+  /** How long one request may wait for the store's reads in all, in milliseconds (src/store/deadline.ts). */
+  requestTimeoutMs: number;
   pagination: { defaultPageSize: number; maxPageSize: number };
   seedWorkedExample: boolean;
   shutdownTimeoutMs: number;
@@ -122,7 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
-    store: { databaseUrl: e.DATABASE_URL, databaseSchema: e.DATABASE_SCHEMA, pgliteDataDir: e.PGLITE_DATA_DIR },
+    store: {
+      databaseUrl: e.DATABASE_URL, databaseSchema: e.DATABASE_SCHEMA, pgliteDataDir: e.PGLITE_DATA_DIR,
+      readConnections: e.DATABASE_POOL_SIZE, writeConnections: e.DATABASE_WRITE_POOL_SIZE,
+      timeouts: {
+        readMs: e.DATABASE_READ_TIMEOUT_MS, writeMs: e.DATABASE_WRITE_TIMEOUT_MS, statisticsMs: e.DATABASE_STATS_TIMEOUT_MS,
+        acquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS, probeMs: e.READINESS_TIMEOUT_MS,
+      },
+    },
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     pagination: { defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE },
     seedWorkedExample: e.SEED_WORKED_EXAMPLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

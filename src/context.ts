@@ -2,6 +2,7 @@ import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
 import type { PageLimits } from './pagination';
+import { withDeadline } from './store/deadline';
 import type { ContentStore } from './store/store';
 
 /** What every resolver receives: the request's own loaders, never shared with another request. */
@@ -25,13 +26,19 @@ export interface ContextDependencies {
   store: ContentStore;
   pagination: PageLimits;
   log: Logger;
+  /**
+   * How long a request may wait for the store's reads in all, in milliseconds, from when its context
+   * is made (see ./store/deadline). Unset: no deadline beyond each statement's own bounds.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
 export function createContext(
   deps: ContextDependencies, requestId: string, viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
 ): Context {
-  const store = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
+  const scoped = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
+  const store = deps.requestTimeoutMs ? withDeadline(scoped, Date.now() + deps.requestTimeoutMs, deps.requestTimeoutMs) : scoped;
   return {
     requestId,
     viewer,

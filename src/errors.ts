@@ -1,4 +1,6 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { type StoreFault, StoreTimeoutError, StoreUnavailableError } from './store/errors';
 
 /**
  * The error codes clients can rely on, in `errors[].extensions.code`. Names follow Apollo Server's
@@ -10,6 +12,13 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
+  /**
+   * The content store did not answer within one of its bounds (a statement, a lock, a free
+   * connection, the request's deadline). HTTP 503 with `Retry-After`; `extensions.retryable`.
+   */
+  STORE_TIMEOUT = 'STORE_TIMEOUT',
+  /** The content store cannot be reached, or the connection was lost. HTTP 503 with `Retry-After`; `extensions.retryable`. */
+  STORE_UNAVAILABLE = 'STORE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   // Refused at the HTTP edge before anything runs (src/http/): HTTP 400 unless noted.
   /** The request is not a GraphQL request at all (e.g. a body that is not JSON). */
@@ -74,6 +83,34 @@ export class UnauthenticatedError extends GraphQLError {
 export class ForbiddenError extends GraphQLError {
   constructor(message: string) {
     super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+  }
+}
+
+/** How long a client is asked to wait before it retries after a store fault, in seconds (`Retry-After`). */
+export const STORE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * A fault of the content store (./store/errors) as clients see it: STORE_TIMEOUT or
+ * STORE_UNAVAILABLE, retryable, with what happened to a write. HTTP 503 with `Retry-After`.
+ */
+export class StoreFaultError extends GraphQLError {
+  constructor(fault: StoreFault) {
+    const timeout = fault instanceof StoreTimeoutError;
+    const outcomeUnknown = fault instanceof StoreUnavailableError && fault.outcomeUnknown;
+    const advice = outcomeUnknown
+      ? 'read it again before you retry it'
+      : `nothing was changed; retry in ${STORE_RETRY_AFTER_SECONDS} s, and tell the operators if it persists`;
+    super(`${fault.message}: ${advice}`, {
+      originalError: fault,
+      extensions: {
+        code: timeout ? ErrorCode.STORE_TIMEOUT : ErrorCode.STORE_UNAVAILABLE,
+        retryable: true,
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        ...(timeout ? { wait: fault.wait, timeoutMs: fault.timeoutMs } : {}),
+        ...(outcomeUnknown ? { outcomeUnknown } : {}),
+        http: { status: 503, headers: new HeaderMap([['retry-after', String(STORE_RETRY_AFTER_SECONDS)]]) },
+      },
+    });
   }
 }
 

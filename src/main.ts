@@ -19,7 +19,13 @@ import type { ContentStore } from './store/store';
  */
 async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  const sqlStore = await openStore(config.store);
+  const metrics = new GatewayMetrics({ log });
+  const sqlStore = await openStore({
+    ...config.store,
+    // The pools replace a lost connection on their own: worth a warning, never the process.
+    onConnectionLost: (err) => log.warn({ err }, 'content store: a database connection was lost; it will be replaced'),
+    onStatement: (seconds) => metrics.observeStoreQuery('postgres', seconds),
+  });
   log.info({ engine: sqlStore.engine }, 'content store open and migrated');
   // Whole public answers are cached too (src/http/response-cache.ts), at the level the records are:
   // in Redis alone with CACHE=redis; in process with `memory` and `layered`, for as long as a cached
@@ -47,7 +53,6 @@ async function main(config: Config): Promise<void> {
     shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
   } : undefined;
   log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
-  const metrics = new GatewayMetrics({ log });
   if (cache) metrics.setCacheSource(() => cache.metrics());
   if (config.seedWorkedExample && await store.isEmpty()) {
     const id = await loadCodedArticle(store);

@@ -9,7 +9,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PUBLIC_VIEWER, viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { ErrorCode, MASKED_MESSAGE, UnauthenticatedError, isExpected } from './errors';
+import { ErrorCode, MASKED_MESSAGE, STORE_RETRY_AFTER_SECONDS, StoreFaultError, UnauthenticatedError, isExpected } from './errors';
 import { jsonBody } from './http/body';
 import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
@@ -21,10 +21,11 @@ import { requestLogger } from './http/request-log';
 import type { ResponseCache } from './http/response-cache';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
+import { isStoreFault } from './store/errors';
 import type { ContentStore } from './store/store';
 
 export interface GatewayDependencies {
-  config: Pick<Config, 'pagination' | 'production'>;
+  config: Pick<Config, 'pagination' | 'production'> & Partial<Pick<Config, 'requestTimeoutMs'>>;
   store: ContentStore;
   log: Logger;
   /**
@@ -48,15 +49,23 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-/** Logs every error the gateway did not raise on purpose, with the request id. */
-function unexpectedErrorLogger(): ApolloServerPlugin<Context> {
+/**
+ * Logs every error the gateway did not raise on purpose, with the request id; a fault of the content
+ * store (a timeout, a lost connection) is logged as a warning instead, and makes the answer a 503
+ * with `Retry-After`: whatever data it holds is incomplete for a reason that a retry may cure.
+ */
+function errorReporter(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didEncounterErrors({ contextValue, errors }) {
+        async didEncounterErrors({ contextValue, errors, response }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!isExpected(original) && !isExpected(error)) {
+            if (isStoreFault(original)) {
+              contextValue.log.warn({ err: original, path: error.path }, 'content store fault while resolving');
+              response.http.status = 503;
+              response.http.headers.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+            } else if (!isExpected(original) && !isExpected(error)) {
               contextValue.log.error({ err: original, path: error.path }, 'unexpected error while resolving');
             }
           }
@@ -67,11 +76,16 @@ function unexpectedErrorLogger(): ApolloServerPlugin<Context> {
 }
 
 /**
- * Replaces errors the gateway did not raise on purpose (store failures, bugs) with a masked
- * INTERNAL_SERVER_ERROR; coded errors (bad input, validation, parse errors) pass unchanged.
+ * Replaces errors the gateway did not raise on purpose (bugs, failures it cannot explain) with a
+ * masked INTERNAL_SERVER_ERROR; coded errors (bad input, validation, parse errors) pass unchanged,
+ * and faults of the content store become STORE_TIMEOUT or STORE_UNAVAILABLE (see StoreFaultError).
  */
 export function maskUnexpected(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
+  if (isStoreFault(original)) {
+    const { message, extensions: { http, ...extensions } } = new StoreFaultError(original);
+    return { message, locations: formatted.locations, path: formatted.path, extensions };
+  }
   if (isExpected(original) || (isExpected(error) && original === error)) return formatted;
   if (isUncodedRequestError(original)) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
   return {
@@ -115,7 +129,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     plugins: [
       drainHttpServer(httpServer),
       ...edgePlugins,
-      unexpectedErrorLogger(),
+      errorReporter(),
     ],
     logger: log,
     // src/main.ts stops the gateway on SIGTERM/SIGINT and then closes the store; Apollo's own
@@ -132,6 +146,10 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
       context: async ({ req }) => {
         const clientAddress = req.ip ?? null;
         const viewer = await viewerOf(store, req.headers.authorization).catch(async (error: unknown) => {
+          if (isStoreFault(error)) {
+            req.log.warn({ err: error }, 'content store fault while checking an API key');
+            throw new StoreFaultError(error);
+          }
           // A bad key spends its address's budget, so guessing keys is rate-limited too.
           const refusal = error instanceof UnauthenticatedError && await edge.rateLimiter?.({
             contextValue: { viewer: PUBLIC_VIEWER, clientAddress, requestId: String(req.id) } as Context,
@@ -139,7 +157,8 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
           });
           throw refusal || error;
         });
-        const context = createContext({ store, pagination: config.pagination, log }, String(req.id), viewer, clientAddress);
+        const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs },
+          String(req.id), viewer, clientAddress);
         edge.responseCache?.track(req, context);
         return context;
       },

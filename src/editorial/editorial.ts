@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { slugOf } from '../domain/article-text';
 import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';
-import { BadUserInputError, ConflictError, NotFoundError, type Violation } from '../errors';
+import { BadUserInputError, ConflictError, NotFoundError, StoreFaultError, type Violation } from '../errors';
 import * as StoreErrors from '../store/errors';
 import type {
   ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationRecord,
@@ -33,6 +33,7 @@ export function toApiError(error: unknown, argument = 'input'): unknown {
     return new BadUserInputError(`${argument}.${error.field}`, 'refers to something that does not exist');
   }
   if (error instanceof StoreErrors.RuleViolationError) return new BadUserInputError(`${argument}.${error.field}`, error.rule);
+  if (StoreErrors.isStoreFault(error)) return new StoreFaultError(error);
   return error;
 }
 
@@ -359,7 +360,9 @@ async function syncFigures(w: Writer, articleId: string, figures: ReturnType<typ
 
 /** The violations an error carries (BAD_USER_INPUT), or one problem describing it. */
 function problemsOf(error: unknown): Violation[] {
-  if (error instanceof GraphQLError) {
+  // A fault of the store is no fault of the record: the whole call fails, and a retry finds the
+  // records stored so far UNCHANGED.
+  if (error instanceof GraphQLError && !(error instanceof StoreFaultError)) {
     const violations = error.extensions?.violations as Violation[] | undefined;
     return (violations ?? [{ field: String(error.extensions?.argument ?? ''), message: error.message }])
       .map((v) => ({ ...v, field: v.field.replace(/^\./, '') }));

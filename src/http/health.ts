@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Logger } from '../logger';
 import { loadMigrations } from '../store/migrate';
+import { StoreTimeoutError, StoreUnavailableError } from '../store/errors';
 import type { ContentStore } from '../store/store';
 import { TimeoutError, withTimeout } from '../timeout';
 
@@ -54,9 +55,17 @@ export interface HealthDependencies {
   isStopping: () => boolean;
 }
 
-/** A reason safe to show anyone: a timeout, or just "failed" (the error itself goes to the log). */
+/**
+ * A reason safe to show anyone, with what to look at: a timeout, a database that cannot be reached,
+ * or just "failed" (the error itself goes to the log).
+ */
 function publicReason(error: unknown): string {
-  return error instanceof TimeoutError ? error.message : 'failed (see the gateway log)';
+  if (error instanceof TimeoutError) return error.message;
+  if (error instanceof StoreTimeoutError) return `no answer: ${error.message}`;
+  if (error instanceof StoreUnavailableError) {
+    return 'the database cannot be reached (see the gateway log): check that PostgreSQL is running and that DATABASE_URL points at it';
+  }
+  return 'failed (see the gateway log)';
 }
 
 let newestShipped: number | undefined;
@@ -70,6 +79,9 @@ export function newestShippedMigration(): number {
 /**
  * Runs every readiness check at once, each bounded by the timeout: the store answers a ping, its
  * schema is at least at the expected migration, and (when a reporter is given) the cache is up.
+ * The store's checks run on its probe connection (`Db.probe`), so pools busy with slow queries do
+ * not make a database that answers look down: one slow query never takes every instance out of
+ * rotation together.
  * `unready` when the store or its migrations fail; `degraded` when only the cache is down (the
  * gateway then reads from the store alone); `ready` otherwise. Never rejects.
  */

@@ -52,3 +52,48 @@ export class RuleViolationError extends Error {
     this.name = 'RuleViolationError';
   }
 }
+
+/**
+ * What a store wait ran out of: a statement's own timeout (`statement`), a lock held by someone else
+ * (`lock`), a free connection (`connection`), or the request's deadline (`request`).
+ */
+export type StoreWait = 'statement' | 'lock' | 'connection' | 'request';
+
+/**
+ * The database did not answer within a bound: nothing was changed by a read; a write that timed out
+ * was rolled back. Retrying later may succeed.
+ */
+export class StoreTimeoutError extends Error {
+  constructor(readonly wait: StoreWait, readonly timeoutMs: number, options?: { cause?: unknown }) {
+    super(`the content store did not answer within ${timeoutMs} ms (${WAIT_NAMES[wait]})`, options);
+    this.name = 'StoreTimeoutError';
+  }
+}
+
+const WAIT_NAMES: Record<StoreWait, string> = {
+  statement: 'statement timeout',
+  lock: 'waiting for a lock',
+  connection: 'waiting for a database connection',
+  request: 'the request deadline',
+};
+
+/**
+ * The database cannot be reached, or the connection was lost. `outcomeUnknown` is set when a write's
+ * COMMIT was sent and no answer came back: it may or may not have been applied. Otherwise nothing
+ * was written. Retrying later may succeed.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(readonly outcomeUnknown = false, options?: { cause?: unknown }) {
+    super(outcomeUnknown
+      ? 'the connection to the content store was lost while a write was being committed: it may or may not have been applied'
+      : 'the content store cannot be reached', options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A fault of the database server or the way to it, rather than of the request. */
+export type StoreFault = StoreTimeoutError | StoreUnavailableError;
+
+export function isStoreFault(error: unknown): error is StoreFault {
+  return error instanceof StoreTimeoutError || error instanceof StoreUnavailableError;
+}

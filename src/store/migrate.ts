@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 
@@ -25,12 +25,21 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }));
 }
 
-/** The highest applied version, 0 for an empty database. */
-export async function currentVersion(db: Db): Promise<number> {
-  const { rows } = await db.query<{ version: number | null }>(
-    `SELECT max(version) AS version FROM schema_migrations`,
-  ).catch(() => ({ rows: [{ version: null }] }));
-  return rows[0]?.version ?? 0;
+/** PostgreSQL's code for "relation does not exist". */
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * The highest applied version, 0 for a database never migrated (no bookkeeping table). Any other
+ * failure (the database cannot be reached, a timeout) rejects: it says nothing about migrations.
+ */
+export async function currentVersion(db: Queryable): Promise<number> {
+  try {
+    const { rows } = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM schema_migrations`);
+    return rows[0]?.version ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return 0;
+    throw error;
+  }
 }
 
 /**
@@ -55,7 +64,7 @@ export async function migrate(db: Db, target = Infinity): Promise<number[]> {
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       return true;
-    });
+    }, { timeoutMs: 0 }); // A migration may rewrite a large table: no statement timeout.
     if (done) applied.push(migration.version);
   }
   return applied;

@@ -1,10 +1,10 @@
 import type { Db } from './db';
 import { migrate } from './migrate';
 import { PgliteDb } from './pglite';
-import { PostgresDb, quoteIdent } from './postgres';
+import { PostgresDb, type PostgresOptions, quoteIdent } from './postgres';
 import { SqlStore } from './sql-store';
 
-export interface StoreOptions {
+export interface StoreOptions extends Pick<PostgresOptions, 'readConnections' | 'writeConnections' | 'timeouts' | 'onConnectionLost' | 'onStatement'> {
   /** PostgreSQL connection string; when absent the embedded PGlite engine is used. */
   databaseUrl?: string;
   /** PostgreSQL schema to work in (created if missing). */
@@ -15,10 +15,14 @@ export interface StoreOptions {
 
 /** Opens the engine the options name: PostgreSQL when a URL is given, PGlite otherwise. */
 export async function openDb(options: StoreOptions): Promise<Db> {
-  if (!options.databaseUrl) return PgliteDb.open(options.pgliteDataDir);
-  const db = new PostgresDb({ connectionString: options.databaseUrl, schema: options.databaseSchema });
-  if (options.databaseSchema) {
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.databaseSchema)}`);
+  const { databaseUrl, databaseSchema, pgliteDataDir, ...postgres } = options;
+  if (!databaseUrl) return PgliteDb.open(pgliteDataDir);
+  const db = new PostgresDb({ ...postgres, connectionString: databaseUrl, schema: databaseSchema });
+  if (databaseSchema) {
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(databaseSchema)}`).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
   }
   return db;
 }

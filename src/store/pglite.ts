@@ -4,6 +4,10 @@ import type { Db, Queryable, QueryResult } from './db';
 /**
  * The embedded adapter: PostgreSQL compiled to WebAssembly, in this process. In memory when
  * `dataDir` is undefined, otherwise persisted in that directory. Starting one takes seconds.
+ *
+ * It has one session and no network: no connection can be lost, lanes and pools mean nothing, and
+ * statements run one at a time. Statement timeouts are not applied (a statement blocks the process
+ * while it runs, so a timer could not end it); the request deadline still bounds what a client waits.
  */
 export class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
@@ -16,6 +20,14 @@ export class PgliteDb implements Db {
 
   query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
     return this.pg.query<Row>(sql, params);
+  }
+
+  reads(): Queryable {
+    return this;
+  }
+
+  probe<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    return this.query<Row>(sql, params);
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,59 +1,294 @@
-import { Pool, types } from 'pg';
-import type { Db, Queryable, QueryResult } from './db';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Semaphore, withTimeout } from 'async-mutex';
+import { Pool, type PoolClient, type QueryConfig, types } from 'pg';
+import { LANES, type Db, type Lane, type Queryable, type QueryResult, type TransactionOptions } from './db';
+import { StoreTimeoutError, StoreUnavailableError } from './errors';
 
 // Counts and ids are int4 in the schema; keep any int8 that still reaches us (count(*)) a number,
 // the way PGlite returns it, so both adapters yield identical records.
 types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 
+/** How long each kind of database wait may last, in milliseconds. */
+export interface StoreTimeouts {
+  /** A read statement (server-side `statement_timeout`). */
+  readMs: number;
+  /** A statement of a write transaction, and a write outside one. */
+  writeMs: number;
+  /** The statistics statement, which reads a region's every figure. */
+  statisticsMs: number;
+  /** Waiting for a connection: for the lane's turn, for a free pooled connection, or for a new one to open. */
+  acquireMs: number;
+  /** A readiness probe, on its own connection. */
+  probeMs: number;
+}
+
+export const DEFAULT_STORE_TIMEOUTS: StoreTimeouts = {
+  readMs: 5_000, writeMs: 10_000, statisticsMs: 15_000, acquireMs: 2_000, probeMs: 2_000,
+};
+
 export interface PostgresOptions {
   connectionString: string;
   /** Schema to put first on the search_path of every connection (tests use one per run). */
   schema?: string;
-  /** Most connections the pool opens. */
-  maxConnections?: number;
+  /** Connections for reads; each lane may hold at most half of them, rounded up. Default 10. */
+  readConnections?: number;
+  /** Connections for writes, apart from the reads'. Default 4. */
+  writeConnections?: number;
+  timeouts?: Partial<StoreTimeouts>;
+  /**
+   * Told of every connection found broken (terminated by the server, reset, refused) and whether a
+   * read was retried for it. The pools replace broken connections on their own; this is for the log.
+   */
+  onConnectionLost?: (error: Error) => void;
+  /** Told of every statement's duration, in seconds (for the metrics). */
+  onStatement?: (seconds: number) => void;
 }
 
-/** The PostgreSQL adapter: a `pg` pool. */
+/**
+ * How long after the server's own timeout the client gives up on a statement: the server cancels
+ * first and the connection stays usable; the client's bound is for a server that does not answer
+ * at all (stopped, or cut off), and the connection is then thrown away.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+
+/** What `pg` rejects a statement with when the client's bound passed first. */
+const CLIENT_GAVE_UP = 'Query read timeout';
+
+/**
+ * The PostgreSQL adapter: three `pg` pools, so that no kind of work can take every connection.
+ *
+ * - Reads run on the read pool, in lanes (`Lane`): a lane holds at most half of the read connections,
+ *   and a read waits at most `acquireMs` for its lane and as long again for a connection. Each read
+ *   statement is bounded by `readMs` (the statistics statement by `statisticsMs`), and a read whose
+ *   connection was lost (the server terminated it, restarted, failed over) is retried once on a
+ *   fresh one.
+ * - Writes run on a pool of their own, bounded by `writeMs` per statement, and are never retried: a
+ *   lost connection rolls the transaction back, and the caller hears `StoreUnavailableError` (with
+ *   `outcomeUnknown` when it was lost during COMMIT).
+ * - Readiness probes run on one connection of their own, bounded by `probeMs`, so that busy pools
+ *   never make a healthy database look down.
+ *
+ * Broken connections are dropped and replaced on demand; one broken while idle is reported through
+ * `onConnectionLost` and never takes the process down.
+ */
 export class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
-  private readonly pool: Pool;
+  readonly timeouts: StoreTimeouts;
+  private readonly readPool: Pool;
+  private readonly writePool: Pool;
+  private readonly probePool: Pool;
+  private readonly lanes: Record<Lane, Semaphore>;
+  private readonly laneQueryables: Record<Lane, Queryable>;
 
-  constructor(options: PostgresOptions) {
-    this.pool = new Pool({
-      connectionString: options.connectionString,
-      max: options.maxConnections ?? 10,
-      options: options.schema ? `-c search_path=${quoteIdent(options.schema)},public` : undefined,
-    });
-  }
-
-  query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
-    return this.pool.query(sql, params) as unknown as Promise<QueryResult<Row>>;
-  }
-
-  async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
-  }
-
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work({
-        query: (sql, params = []) => client.query(sql, params) as never,
+  constructor(private readonly options: PostgresOptions) {
+    this.timeouts = { ...DEFAULT_STORE_TIMEOUTS, ...options.timeouts };
+    const readConnections = options.readConnections ?? 10;
+    const pool = (max: number, statementTimeoutMs: number, acquireMs = this.timeouts.acquireMs) => {
+      const created = new Pool({
+        connectionString: options.connectionString,
+        max,
+        connectionTimeoutMillis: acquireMs,
+        statement_timeout: statementTimeoutMs,
+        keepAlive: true,
+        fallback_application_name: 'newsgate',
+        options: options.schema ? `-c search_path=${quoteIdent(options.schema)},public` : undefined,
       });
-      await client.query('COMMIT');
-      return result;
+      // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
+      created.on('error', (error) => options.onConnectionLost?.(error));
+      return created;
+    };
+    this.readPool = pool(readConnections, this.timeouts.readMs);
+    this.writePool = pool(options.writeConnections ?? 4, this.timeouts.writeMs);
+    this.probePool = pool(1, this.timeouts.probeMs, this.timeouts.probeMs);
+    const share = Math.ceil(readConnections / 2);
+    this.lanes = Object.fromEntries(LANES.map((lane) => [lane, new Semaphore(share)])) as Record<Lane, Semaphore>;
+    this.laneQueryables = Object.fromEntries(LANES.map((lane) => [lane, {
+      query: <Row>(sql: string, params: unknown[] = []) => this.read(lane, this.timeouts.readMs,
+        () => this.timed(this.readPool.query(statement(sql, params, this.timeouts.readMs)))) as unknown as Promise<QueryResult<Row>>,
+    }])) as Record<Lane, Queryable>;
+  }
+
+  reads(lane: Lane): Queryable {
+    return this.laneQueryables[lane];
+  }
+
+  async query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    try {
+      return await this.timed(this.writePool.query(statement(sql, params, this.timeouts.writeMs))) as unknown as QueryResult<Row>;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      throw this.faultOf(error, this.timeouts.writeMs) ?? error;
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  async exec(sql: string): Promise<void> {
+    await this.transaction(async (tx) => { await tx.query(sql); }, { timeoutMs: 0 });
   }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const { readLane } = options;
+    if (readLane === undefined) {
+      return this.inTransaction(this.writePool, work, options.timeoutMs ?? this.timeouts.writeMs, false);
+    }
+    const timeoutMs = options.timeoutMs ?? this.readTimeoutMs(readLane);
+    return this.read(readLane, timeoutMs, () => this.inTransaction(this.readPool, work, timeoutMs, true));
+  }
+
+  async probe<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    return this.retriedOnce(() => this.probePool.query(statement(sql, params, this.timeouts.probeMs)), this.timeouts.probeMs) as
+      unknown as Promise<QueryResult<Row>>;
+  }
+
+  /** Connections in use and requests waiting for one, per pool (for readiness reports and metrics). */
+  poolStats(): Record<'reads' | 'writes', { open: number; idle: number; waiting: number }> {
+    const of = (pool: Pool) => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { reads: of(this.readPool), writes: of(this.writePool) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.readPool.end(), this.writePool.end(), this.probePool.end()]);
+  }
+
+  // ---- reads: lanes and the one retry ---------------------------------------------------------
+
+  /** A read transaction's bound: the statistics statement reads a region's every figure, and has one of its own. */
+  private readTimeoutMs(lane: Lane): number {
+    return lane === 'statistics' ? this.timeouts.statisticsMs : this.timeouts.readMs;
+  }
+
+  /** Runs a read in `lane` (see the class comment), retried once when its connection was lost. */
+  private read<T>(lane: Lane, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+    return this.retriedOnce(() => this.inLane(lane, run), timeoutMs);
+  }
+
+  /** `run`, and once more when it failed for a lost connection; faults as the store's errors. */
+  private async retriedOnce<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const fault = this.faultOf(error, timeoutMs);
+      if (!(fault instanceof StoreUnavailableError)) throw fault ?? error;
+      this.options.onConnectionLost?.(error as Error);
+      // Let the other connections the server dropped with this one report it first, so that the
+      // retry is not handed one of them.
+      await nextTurn();
+      try {
+        return await run();
+      } catch (second) {
+        throw this.faultOf(second, timeoutMs) ?? second;
+      }
+    }
+  }
+
+  /** Runs `run` once its lane has a free place, waiting at most the acquire timeout for one. */
+  private async inLane<T>(lane: Lane, run: () => Promise<T>): Promise<T> {
+    const places = this.lanes[lane];
+    // A free place is taken at once, without a timer; a wait gives up after `acquireMs`, and a place
+    // granted after that is handed straight on.
+    const waitMs = this.timeouts.acquireMs;
+    const [, release] = places.getValue() > 0
+      ? await places.acquire()
+      : await withTimeout(places, waitMs, new StoreTimeoutError('connection', waitMs)).acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  }
+
+  // ---- transactions ---------------------------------------------------------------------------
+
+  /**
+   * One transaction on a connection of `pool`. The connection is thrown away, not returned, when it
+   * broke or a statement outlived the client's bound (its state is then unknown).
+   */
+  private async inTransaction<T>(pool: Pool, work: (tx: Queryable) => Promise<T>, timeoutMs: number, readOnly: boolean): Promise<T> {
+    const client = await pool.connect().catch((error: unknown) => { throw this.faultOf(error, timeoutMs) ?? error; });
+    let broken: Error | undefined;
+    // A checked-out connection that breaks between statements emits 'error': unheard, it would end the process.
+    const onError = (error: Error) => { broken = error; };
+    client.on('error', onError);
+    let committing = false;
+    try {
+      const begin = `BEGIN${readOnly ? ' READ ONLY' : ''}`;
+      await client.query(timeoutMs === statementTimeoutOf(pool) ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      const result = await work({ query: (sql, params = []) => this.timed(client.query(statement(sql, params, timeoutMs))) as never });
+      committing = true;
+      await client.query(statement('COMMIT', [], timeoutMs));
+      return result;
+    } catch (error) {
+      const fault = this.faultOf(error, timeoutMs);
+      // A lost connection, or one whose statement the client gave up on (the server may still be
+      // running it), is thrown away; any other is rolled back and returned to the pool.
+      if (fault instanceof StoreUnavailableError || (error as Error).message === CLIENT_GAVE_UP) broken ??= error as Error;
+      if (!broken) broken = await rollBack(client);
+      if (fault instanceof StoreUnavailableError && committing && !readOnly) throw new StoreUnavailableError(true, { cause: error });
+      throw fault ?? error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  /** Resolves like `running`, reporting how long it took. */
+  private async timed<T>(running: Promise<T>): Promise<T> {
+    const onStatement = this.options.onStatement;
+    if (!onStatement) return running;
+    const started = performance.now();
+    try {
+      return await running;
+    } finally {
+      onStatement((performance.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * The store's error for a fault of the database or the way to it, or undefined for an error of
+   * the statement itself (a constraint, bad SQL), which the caller reports as it is.
+   */
+  private faultOf(error: unknown, timeoutMs: number): StoreTimeoutError | StoreUnavailableError | undefined {
+    if (error instanceof StoreTimeoutError || error instanceof StoreUnavailableError) return error;
+    const { code, message = '' } = (error ?? {}) as { code?: string; message?: string };
+    const cause = { cause: error };
+    if (code === '57014' || message === CLIENT_GAVE_UP) return new StoreTimeoutError('statement', timeoutMs, cause);
+    if (code === '55P03') return new StoreTimeoutError('lock', timeoutMs, cause);
+    if (message === 'timeout exceeded when trying to connect' || message.startsWith('Connection terminated due to connection timeout')) {
+      return new StoreTimeoutError('connection', this.timeouts.acquireMs, cause);
+    }
+    if ((code && (LOST_CONNECTION_CODES.has(code) || code.startsWith('08'))) || LOST_CONNECTION_MESSAGES.some((lost) => message.startsWith(lost))) {
+      return new StoreUnavailableError(false, cause);
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Server and socket codes meaning the connection is gone or cannot be made (class 08, "connection
+ * exception", is matched by its prefix): the server terminated it (57P01: a restart, a failover,
+ * `pg_terminate_backend`, `idle_session_timeout`), crashed (57P02), is starting up (57P03) or full
+ * (53300), or the socket failed.
+ */
+const LOST_CONNECTION_CODES = new Set([
+  '57P01', '57P02', '57P03', '57P05', '53300', '25P03',
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED',
+]);
+
+/** What `pg` says when a connection ended under it, or was used after it ended. */
+const LOST_CONNECTION_MESSAGES = [
+  'Connection terminated', 'Client has encountered a connection error', 'Client was closed and is not queryable',
+];
+
+/** A statement with the client's own bound, a margin past the server's (see CLIENT_TIMEOUT_MARGIN_MS). */
+function statement(text: string, values: unknown[], timeoutMs: number): QueryConfig {
+  return timeoutMs > 0 ? { text, values, query_timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS } as QueryConfig : { text, values };
+}
+
+function statementTimeoutOf(pool: Pool): number {
+  return (pool.options as { statement_timeout?: number }).statement_timeout ?? 0;
+}
+
+/** Ends a failed transaction; resolves to the error when even that failed (the connection is then thrown away). */
+function rollBack(client: PoolClient): Promise<Error | undefined> {
+  return client.query('ROLLBACK').then(() => undefined, (error: Error) => error);
 }
 
 /** Quotes an SQL identifier (a schema name from configuration). */

@@ -295,7 +295,7 @@ export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery)
   const rows = await db.transaction(async (tx) => {
     await tx.query(STATEMENT_SETTINGS);
     return (await tx.query<Row>(sql, p.values)).rows;
-  });
+  }, { readLane: 'statistics' });
   const part = (name: Row['part']) => rows.filter((row) => row.part === name);
   const [total = { ...EMPTY_BUCKET }] = part('total').map((row) => toBucket(row, []));
   return {

@@ -1,5 +1,5 @@
 import { countWords } from '../domain/article-text';
-import type { Db, Queryable } from './db';
+import type { Db, Lane, Queryable } from './db';
 import type {
   ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
   LocationFilter, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest,
@@ -120,60 +120,60 @@ export class SqlStore implements ContentStore {
   // ---- batch reads ----------------------------------------------------------------------------
 
   async authorsByIds(ids: readonly string[]) {
-    const { rows } = await this.db.query<AuthorRecord>(
+    const { rows } = await this.db.reads('authors').query<AuthorRecord>(
       `SELECT ${AUTHOR_COLUMNS} FROM authors au WHERE au.id = ANY($1::int[])`, [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
   async authorsBySlugs(slugs: readonly string[]) {
-    const { rows } = await this.db.query<AuthorRecord>(
+    const { rows } = await this.db.reads('authors').query<AuthorRecord>(
       `SELECT ${AUTHOR_COLUMNS} FROM authors au WHERE au.slug = ANY($1::text[])`, [slugs]);
     return inKeyOrder(slugs, rows, (row) => row.slug);
   }
 
   async articlesByIds(ids: readonly string[]) {
-    const { rows } = await this.db.query<ArticleRecord>(
+    const { rows } = await this.db.reads('articles').query<ArticleRecord>(
       `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.id = ANY($1::int[])', ...articleVisible(this.scope)])}`,
       [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
   async articlesBySlugs(slugs: readonly string[]) {
-    const { rows } = await this.db.query<ArticleRecord>(
+    const { rows } = await this.db.reads('articles').query<ArticleRecord>(
       `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.slug = ANY($1::text[])', ...articleVisible(this.scope)])}`,
       [slugs]);
     return inKeyOrder(slugs, rows, (row) => row.slug);
   }
 
   async locationsByIds(ids: readonly string[]) {
-    const { rows } = await this.db.query<LocationRecord>(
+    const { rows } = await this.db.reads('places').query<LocationRecord>(
       `SELECT ${LOCATION_COLUMNS} FROM locations l WHERE l.id = ANY($1::int[])`, [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
   async locationsByIsoCodes(codes: readonly string[]) {
     const upper = codes.map((code) => code.toUpperCase());
-    const { rows } = await this.db.query<LocationRecord>(
+    const { rows } = await this.db.reads('places').query<LocationRecord>(
       `SELECT ${LOCATION_COLUMNS} FROM locations l WHERE l.iso_code = ANY($1::text[])`, [upper]);
     return inKeyOrder(upper, rows, (row) => row.isoCode);
   }
 
   async figuresByIds(ids: readonly string[]) {
-    const { rows } = await this.db.query<CasualtyFigureRecord>(
+    const { rows } = await this.db.reads('figures').query<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f ${whereClause(['f.id = ANY($1::int[])', ...figureVisible(this.scope)])}`,
       [toDbIds(ids)]);
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
   async childrenOf(locationIds: readonly string[]) {
-    const { rows } = await this.db.query<LocationRecord>(
+    const { rows } = await this.db.reads('places').query<LocationRecord>(
       `SELECT ${LOCATION_COLUMNS} FROM locations l WHERE l.parent_id = ANY($1::int[]) ORDER BY l.name, l.id`,
       [toDbIds(locationIds)]);
     return groupedInKeyOrder(locationIds, rows, (row) => row.parentId);
   }
 
   async ancestorsOf(locationIds: readonly string[]) {
-    const { rows } = await this.db.query<LocationRecord & { of: string }>(
+    const { rows } = await this.db.reads('places').query<LocationRecord & { of: string }>(
       `SELECT p.descendant_id::text AS of, ${LOCATION_COLUMNS}
          FROM location_paths p JOIN locations l ON l.id = p.ancestor_id
         WHERE p.descendant_id = ANY($1::int[]) AND p.distance > 0
@@ -185,14 +185,14 @@ export class SqlStore implements ContentStore {
   async figuresOfArticles(articleIds: readonly string[], filter: CasualtyFilter = {}) {
     const p = new Params();
     const where = [`f.article_id = ANY(${p.add(toDbIds(articleIds))}::int[])`, ...figureConditions(p, filter, this.scope)];
-    const { rows } = await this.db.query<CasualtyFigureRecord>(
+    const { rows } = await this.db.reads('figures').query<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f ${whereClause(where)}
         ORDER BY f.article_id, f.position, f.id`, p.values);
     return groupedInKeyOrder(articleIds, rows, (row) => row.articleId);
   }
 
   async partsOf(figureIds: readonly string[]) {
-    const { rows } = await this.db.query<CasualtyFigureRecord>(
+    const { rows } = await this.db.reads('figures').query<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f
         ${whereClause(['f.part_of_id = ANY($1::int[])', ...figureConditions(new Params(), {}, this.scope)])}
         ORDER BY f.position, f.id`, [toDbIds(figureIds)]);
@@ -211,57 +211,57 @@ export class SqlStore implements ContentStore {
     }
     const sql = `SELECT ${ARTICLE_COLUMNS}, (${key})::text AS "sortKey" FROM articles a ${whereClause(where)}
       ORDER BY ${key} ${direction}, a.id ${direction} LIMIT ${p.add(page.first + 1)}`;
-    return this.page<ArticleRecord>(sql, p.values, page.first);
+    return this.page<ArticleRecord>('articles', sql, p.values, page.first);
   }
 
   async countArticles(filter: ArticleFilter) {
     const p = new Params();
-    return this.count(`SELECT count(*)::int AS n FROM articles a ${whereClause(articleConditions(p, filter, this.scope))}`, p.values);
+    return this.count('articles', `SELECT count(*)::int AS n FROM articles a ${whereClause(articleConditions(p, filter, this.scope))}`, p.values);
   }
 
   async listAuthors(page: PageRequest) {
     const p = new Params();
     const where = page.after ? [`(au.name, au.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`] : [];
-    return this.page<AuthorRecord>(
+    return this.page<AuthorRecord>('authors',
       `SELECT ${AUTHOR_COLUMNS}, au.name AS "sortKey" FROM authors au ${whereClause(where)}
         ORDER BY au.name, au.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
   }
 
   countAuthors() {
-    return this.count(`SELECT count(*)::int AS n FROM authors`, []);
+    return this.count('authors', `SELECT count(*)::int AS n FROM authors`, []);
   }
 
   async listLocations(filter: LocationFilter, page: PageRequest) {
     const p = new Params();
     const where = locationConditions(p, filter);
     if (page.after) where.push(`(l.name, l.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`);
-    return this.page<LocationRecord>(
+    return this.page<LocationRecord>('places',
       `SELECT ${LOCATION_COLUMNS}, l.name AS "sortKey" FROM locations l ${whereClause(where)}
         ORDER BY l.name, l.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
   }
 
   countLocations(filter: LocationFilter) {
     const p = new Params();
-    return this.count(`SELECT count(*)::int AS n FROM locations l ${whereClause(locationConditions(p, filter))}`, p.values);
+    return this.count('places', `SELECT count(*)::int AS n FROM locations l ${whereClause(locationConditions(p, filter))}`, p.values);
   }
 
   async listFigures(filter: CasualtyFilter, page: PageRequest) {
     const p = new Params();
     const where = figureConditions(p, filter, this.scope);
     if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
-    return this.page<CasualtyFigureRecord>(
+    return this.page<CasualtyFigureRecord>('figures',
       `SELECT ${FIGURE_COLUMNS}, NULL::text AS "sortKey" FROM casualty_figures f ${whereClause(where)}
         ORDER BY f.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
   }
 
   countFigures(filter: CasualtyFilter) {
     const p = new Params();
-    return this.count(`SELECT count(*)::int AS n FROM casualty_figures f ${whereClause(figureConditions(p, filter, this.scope))}`, p.values);
+    return this.count('figures', `SELECT count(*)::int AS n FROM casualty_figures f ${whereClause(figureConditions(p, filter, this.scope))}`, p.values);
   }
 
-  /** Runs a list query that selects `first + 1` rows with a "sortKey" column, and pages it. */
-  private async page<T extends { id: string }>(sql: string, params: unknown[], first: number): Promise<Page<T>> {
-    const { rows } = await this.db.query<T & { sortKey: string | null }>(sql, params);
+  /** Runs a list query in `lane` that selects `first + 1` rows with a "sortKey" column, and pages it. */
+  private async page<T extends { id: string }>(lane: Lane, sql: string, params: unknown[], first: number): Promise<Page<T>> {
+    const { rows } = await this.db.reads(lane).query<T & { sortKey: string | null }>(sql, params);
     const hasNextPage = rows.length > first;
     const kept = rows.slice(0, first);
     return {
@@ -271,8 +271,8 @@ export class SqlStore implements ContentStore {
     };
   }
 
-  private async count(sql: string, params: unknown[]): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(sql, params);
+  private async count(lane: Lane, sql: string, params: unknown[]): Promise<number> {
+    const { rows } = await this.db.reads(lane).query<{ n: number }>(sql, params);
     return rows[0].n;
   }
 
@@ -398,7 +398,7 @@ export class SqlStore implements ContentStore {
   }
 
   async revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {
-    const { rows } = await this.db.query<RevisionRecord<State>>(
+    const { rows } = await this.db.reads('revisions').query<RevisionRecord<State>>(
       `SELECT entity, entity_id::text AS "entityId", version, action, changed_fields AS "changedFields",
               changed_by AS "changedBy", changed_at AS "changedAt", previous
          FROM revisions WHERE entity = $1 AND entity_id = ANY($2::int[]) ORDER BY entity_id, version`,
@@ -407,9 +407,14 @@ export class SqlStore implements ContentStore {
     return groupedInKeyOrder(ids, rows, (row) => row.entityId);
   }
 
+  /**
+   * The public reads only articles that are published now as well as then: unpublishing takes an
+   * article's past down too. Readers who see drafts read every past published state.
+   */
   async articleAsOf(id: string, at: Date) {
     const [[article], figures] = await Promise.all([
-      this.statesAsOf<ArticleRecord>('ARTICLE', `SELECT ${ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1`, id, at),
+      this.statesAsOf<ArticleRecord>('ARTICLE',
+        `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.id = $1', ...articleVisible(this.scope)])}`, id, at),
       this.statesAsOf<CasualtyFigureRecord>('CASUALTY_FIGURE',
         `SELECT ${FIGURE_COLUMNS}, f.updated_at AS "updatedAt" FROM casualty_figures f WHERE f.article_id = $1
           ORDER BY f.position, f.id`, id, at),
@@ -424,7 +429,7 @@ export class SqlStore implements ContentStore {
    * created after `at` are left out.
    */
   private async statesAsOf<State extends { id: string }>(entity: RevisionEntity, sql: string, id: string, at: Date): Promise<State[]> {
-    const { rows } = await this.db.query<State & { updatedAt: Date; replaced: State | null; changedLater: boolean }>(
+    const { rows } = await this.db.reads('revisions').query<State & { updatedAt: Date; replaced: State | null; changedLater: boolean }>(
       `SELECT cur.*, (r.id IS NOT NULL) AS "changedLater", r.previous AS replaced
          FROM (${sql}) cur
          LEFT JOIN LATERAL (
@@ -439,7 +444,7 @@ export class SqlStore implements ContentStore {
   }
 
   async apiKeyById(id: string) {
-    const { rows } = await this.db.query<ApiKeyRecord>(`${API_KEY_SELECT} WHERE id = $1`, [id]);
+    const { rows } = await this.db.reads('keys').query<ApiKeyRecord>(`${API_KEY_SELECT} WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -457,22 +462,24 @@ export class SqlStore implements ContentStore {
   }
 
   async listApiKeys() {
-    return (await this.db.query<ApiKeyRecord>(`${API_KEY_SELECT} ORDER BY created_at, id`)).rows;
+    return (await this.db.reads('keys').query<ApiKeyRecord>(`${API_KEY_SELECT} ORDER BY created_at, id`)).rows;
   }
 
   // ---- housekeeping ---------------------------------------------------------------------------
 
   async isEmpty() {
-    const { rows } = await this.db.query(`SELECT 1 FROM articles LIMIT 1`);
+    const { rows } = await this.db.reads('articles').query(`SELECT 1 FROM articles LIMIT 1`);
     return rows.length === 0;
   }
 
+  /** Asks on the probe connection (see `Db.probe`): busy pools do not make it fail. */
   async ping() {
-    await this.db.query('SELECT 1');
+    await this.db.probe('SELECT 1');
   }
 
+  /** Asked on the probe connection, like `ping`. */
   schemaVersion() {
-    return currentVersion(this.db);
+    return currentVersion({ query: (sql, params) => this.db.probe(sql, params) });
   }
 
   close() {

@@ -64,7 +64,8 @@ export interface ContentStore {
   revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]): Promise<RevisionRecord<State>[][]>;
   /**
    * The article as it stood at `at` if it was published then (null otherwise, or when it did not
-   * exist yet); its figures as they stood then, retracted ones left out.
+   * exist yet); its figures as they stood then, retracted ones left out. In the public's scope also
+   * null when the article is not published now: unpublishing withdraws its past as well.
    */
   articleAsOf(id: string, at: Date): Promise<{ article: ArticleRecord; figures: CasualtyFigureRecord[] } | null>;
 

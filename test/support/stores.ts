@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { Db, Queryable } from '../../src/store/db';
+import type { Db, Lane, Queryable, TransactionOptions } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import { openDb } from '../../src/store/open';
 import { quoteIdent } from '../../src/store/postgres';
@@ -19,7 +19,10 @@ export interface TestDb {
   dispose(): Promise<void>;
 }
 
-/** A Db that counts the statements sent through it: each `query` is one round-trip. */
+/**
+ * A Db that counts the statements sent through it: each `query` is one round-trip (reads of every
+ * lane and statements in transactions included; readiness probes are not counted).
+ */
 export class CountingDb implements Db {
   queries = 0;
   readonly statements: string[] = [];
@@ -29,14 +32,23 @@ export class CountingDb implements Db {
     this.record(sql);
     return this.inner.query<Row>(sql, params);
   }
+  reads(lane: Lane): Queryable {
+    return this.counting(this.inner.reads(lane));
+  }
+  probe<Row>(sql: string, params?: unknown[]) {
+    return this.inner.probe<Row>(sql, params);
+  }
   exec(sql: string) { return this.inner.exec(sql); }
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inner.transaction((tx) => work({
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.inner.transaction((tx) => work(this.counting(tx)), options);
+  }
+  private counting(queryable: Queryable): Queryable {
+    return {
       query: <Row>(sql: string, params?: unknown[]) => {
         this.record(sql);
-        return tx.query<Row>(sql, params);
+        return queryable.query<Row>(sql, params);
       },
-    }));
+    };
   }
   close() { return this.inner.close(); }
   private record(sql: string) {
