@@ -43,7 +43,7 @@ function responseSummary(res: { statusCode?: number }) {
  * `x-request-id` when it is a sane token of at most 128 characters, `requestIdOf`'s otherwise), sent
  * back in the `x-request-id` response header and available as `req.id`; `req.log` is a child of `log` that
  * puts it on every line as `requestId`. One line per finished request ("request completed", level
- * info, error for a 5xx) with method, url, client address, status and `responseTime` in ms; health
+ * info; error for a 5xx, warning for a 503) with method, url, client address, status and `responseTime` in ms; health
  * checks and metrics scrapes are not logged. Request headers are never logged.
  */
 export function requestLogger(log: Logger): HttpLogger {
@@ -58,7 +58,8 @@ export function requestLogger(log: Logger): HttpLogger {
     quietReqLogger: true,
     serializers: { req: requestSummary, res: responseSummary },
     autoLogging: { ignore: (req) => UNLOGGED_PATHS.has((req.url ?? '').split('?')[0]) },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is the content store's fault, logged where it happened (as a warning): it is not the gateway's own.
+    customLogLevel: (_req, res, error) => (res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
   });

@@ -1,6 +1,5 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Semaphore, withTimeout } from 'async-mutex';
-import { Pool, type PoolClient, type QueryConfig, types } from 'pg';
+import { Client, type ClientBase, type ClientConfig, Pool, type QueryConfig, types } from 'pg';
 import { LANES, type Db, type Lane, type Queryable, type QueryResult, type TransactionOptions } from './db';
 import { StoreTimeoutError, StoreUnavailableError } from './errors';
 
@@ -60,8 +59,8 @@ const CLIENT_GAVE_UP = 'Query read timeout';
  * - Reads run on the read pool, in lanes (`Lane`): a lane holds at most half of the read connections,
  *   and a read waits at most `acquireMs` for its lane and as long again for a connection. Each read
  *   statement is bounded by `readMs` (the statistics statement by `statisticsMs`), and a read whose
- *   connection was lost (the server terminated it, restarted, failed over) is retried once on a
- *   fresh one.
+ *   connection was lost (the server terminated it, restarted, failed over) is retried once, on a
+ *   connection opened for the retry.
  * - Writes run on a pool of their own, bounded by `writeMs` per statement, and are never retried: a
  *   lost connection rolls the transaction back, and the caller hears `StoreUnavailableError` (with
  *   `outcomeUnknown` when it was lost during COMMIT).
@@ -74,37 +73,31 @@ const CLIENT_GAVE_UP = 'Query read timeout';
 export class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
   readonly timeouts: StoreTimeouts;
-  private readonly readPool: Pool;
-  private readonly writePool: Pool;
-  private readonly probePool: Pool;
+  private readonly reading: Source;
+  private readonly writing: Source;
+  private readonly probing: Source;
   private readonly lanes: Record<Lane, Semaphore>;
   private readonly laneQueryables: Record<Lane, Queryable>;
 
   constructor(private readonly options: PostgresOptions) {
     this.timeouts = { ...DEFAULT_STORE_TIMEOUTS, ...options.timeouts };
     const readConnections = options.readConnections ?? 10;
-    const pool = (max: number, statementTimeoutMs: number, acquireMs = this.timeouts.acquireMs) => {
-      const created = new Pool({
-        connectionString: options.connectionString,
-        max,
-        connectionTimeoutMillis: acquireMs,
-        statement_timeout: statementTimeoutMs,
-        keepAlive: true,
-        fallback_application_name: 'newsgate',
-        options: options.schema ? `-c search_path=${quoteIdent(options.schema)},public` : undefined,
-      });
-      // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
-      created.on('error', (error) => options.onConnectionLost?.(error));
-      return created;
-    };
-    this.readPool = pool(readConnections, this.timeouts.readMs);
-    this.writePool = pool(options.writeConnections ?? 4, this.timeouts.writeMs);
-    this.probePool = pool(1, this.timeouts.probeMs, this.timeouts.probeMs);
+    const source = (max: number, statementTimeoutMs: number, acquireMs = this.timeouts.acquireMs) => new Source({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis: acquireMs,
+      statement_timeout: statementTimeoutMs,
+      keepAlive: true,
+      fallback_application_name: 'newsgate',
+      options: options.schema ? `-c search_path=${quoteIdent(options.schema)},public` : undefined,
+    }, max, (error) => options.onConnectionLost?.(error));
+    this.reading = source(readConnections, this.timeouts.readMs);
+    this.writing = source(options.writeConnections ?? 4, this.timeouts.writeMs);
+    this.probing = source(1, this.timeouts.probeMs, this.timeouts.probeMs);
     const share = Math.ceil(readConnections / 2);
     this.lanes = Object.fromEntries(LANES.map((lane) => [lane, new Semaphore(share)])) as Record<Lane, Semaphore>;
     this.laneQueryables = Object.fromEntries(LANES.map((lane) => [lane, {
       query: <Row>(sql: string, params: unknown[] = []) => this.read(lane, this.timeouts.readMs,
-        () => this.timed(this.readPool.query(statement(sql, params, this.timeouts.readMs)))) as unknown as Promise<QueryResult<Row>>,
+        (fresh) => this.timed(this.reading.query(statement(sql, params, this.timeouts.readMs), fresh))) as Promise<QueryResult<Row>>,
     }])) as Record<Lane, Queryable>;
   }
 
@@ -114,7 +107,7 @@ export class PostgresDb implements Db {
 
   async query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
     try {
-      return await this.timed(this.writePool.query(statement(sql, params, this.timeouts.writeMs))) as unknown as QueryResult<Row>;
+      return await this.timed(this.writing.query(statement(sql, params, this.timeouts.writeMs), false)) as QueryResult<Row>;
     } catch (error) {
       throw this.faultOf(error, this.timeouts.writeMs) ?? error;
     }
@@ -127,25 +120,19 @@ export class PostgresDb implements Db {
   transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const { readLane } = options;
     if (readLane === undefined) {
-      return this.inTransaction(this.writePool, work, options.timeoutMs ?? this.timeouts.writeMs, false);
+      return this.inTransaction(this.writing, false, work, options.timeoutMs ?? this.timeouts.writeMs, false);
     }
     const timeoutMs = options.timeoutMs ?? this.readTimeoutMs(readLane);
-    return this.read(readLane, timeoutMs, () => this.inTransaction(this.readPool, work, timeoutMs, true));
+    return this.read(readLane, timeoutMs, (fresh) => this.inTransaction(this.reading, fresh, work, timeoutMs, true));
   }
 
-  async probe<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
-    return this.retriedOnce(() => this.probePool.query(statement(sql, params, this.timeouts.probeMs)), this.timeouts.probeMs) as
-      unknown as Promise<QueryResult<Row>>;
-  }
-
-  /** Connections in use and requests waiting for one, per pool (for readiness reports and metrics). */
-  poolStats(): Record<'reads' | 'writes', { open: number; idle: number; waiting: number }> {
-    const of = (pool: Pool) => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    return { reads: of(this.readPool), writes: of(this.writePool) };
+  probe<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    return this.retriedOnce((fresh) => this.probing.query(statement(sql, params, this.timeouts.probeMs), fresh), this.timeouts.probeMs) as
+      Promise<QueryResult<Row>>;
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.readPool.end(), this.writePool.end(), this.probePool.end()]);
+    await Promise.all([this.reading.close(), this.writing.close(), this.probing.close()]);
   }
 
   // ---- reads: lanes and the one retry ---------------------------------------------------------
@@ -156,23 +143,24 @@ export class PostgresDb implements Db {
   }
 
   /** Runs a read in `lane` (see the class comment), retried once when its connection was lost. */
-  private read<T>(lane: Lane, timeoutMs: number, run: () => Promise<T>): Promise<T> {
-    return this.retriedOnce(() => this.inLane(lane, run), timeoutMs);
+  private read<T>(lane: Lane, timeoutMs: number, run: (fresh: boolean) => Promise<T>): Promise<T> {
+    return this.inLane(lane, () => this.retriedOnce(run, timeoutMs));
   }
 
-  /** `run`, and once more when it failed for a lost connection; faults as the store's errors. */
-  private async retriedOnce<T>(run: () => Promise<T>, timeoutMs: number): Promise<T> {
+  /**
+   * `run` on a pooled connection, and once more on a connection opened for it when the first failed
+   * for a lost connection (a pooled one could be another of those the server dropped at the same
+   * time, not yet noticed); faults as the store's errors.
+   */
+  private async retriedOnce<T>(run: (fresh: boolean) => Promise<T>, timeoutMs: number): Promise<T> {
     try {
-      return await run();
+      return await run(false);
     } catch (error) {
       const fault = this.faultOf(error, timeoutMs);
       if (!(fault instanceof StoreUnavailableError)) throw fault ?? error;
       this.options.onConnectionLost?.(error as Error);
-      // Let the other connections the server dropped with this one report it first, so that the
-      // retry is not handed one of them.
-      await nextTurn();
       try {
-        return await run();
+        return await run(true);
       } catch (second) {
         throw this.faultOf(second, timeoutMs) ?? second;
       }
@@ -198,19 +186,21 @@ export class PostgresDb implements Db {
   // ---- transactions ---------------------------------------------------------------------------
 
   /**
-   * One transaction on a connection of `pool`. The connection is thrown away, not returned, when it
-   * broke or a statement outlived the client's bound (its state is then unknown).
+   * One transaction on a connection of `source` (a `fresh` one: opened for it). The connection is
+   * thrown away, not reused, when it broke or a statement outlived the client's bound (its state is
+   * then unknown).
    */
-  private async inTransaction<T>(pool: Pool, work: (tx: Queryable) => Promise<T>, timeoutMs: number, readOnly: boolean): Promise<T> {
-    const client = await pool.connect().catch((error: unknown) => { throw this.faultOf(error, timeoutMs) ?? error; });
+  private async inTransaction<T>(
+    source: Source, fresh: boolean, work: (tx: Queryable) => Promise<T>, timeoutMs: number, readOnly: boolean,
+  ): Promise<T> {
     let broken: Error | undefined;
-    // A checked-out connection that breaks between statements emits 'error': unheard, it would end the process.
-    const onError = (error: Error) => { broken = error; };
-    client.on('error', onError);
+    const connection = await source.checkOut(fresh, (error) => { broken = error; })
+      .catch((error: unknown) => { throw this.faultOf(error, timeoutMs) ?? error; });
+    const { client } = connection;
     let committing = false;
     try {
       const begin = `BEGIN${readOnly ? ' READ ONLY' : ''}`;
-      await client.query(timeoutMs === statementTimeoutOf(pool) ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      await client.query(timeoutMs === source.statementTimeoutMs ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
       const result = await work({ query: (sql, params = []) => this.timed(client.query(statement(sql, params, timeoutMs))) as never });
       committing = true;
       await client.query(statement('COMMIT', [], timeoutMs));
@@ -218,14 +208,13 @@ export class PostgresDb implements Db {
     } catch (error) {
       const fault = this.faultOf(error, timeoutMs);
       // A lost connection, or one whose statement the client gave up on (the server may still be
-      // running it), is thrown away; any other is rolled back and returned to the pool.
+      // running it), is thrown away; any other is rolled back and kept.
       if (fault instanceof StoreUnavailableError || (error as Error).message === CLIENT_GAVE_UP) broken ??= error as Error;
       if (!broken) broken = await rollBack(client);
       if (fault instanceof StoreUnavailableError && committing && !readOnly) throw new StoreUnavailableError(true, { cause: error });
       throw fault ?? error;
     } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
+      connection.release(broken);
     }
   }
 
@@ -261,6 +250,77 @@ export class PostgresDb implements Db {
   }
 }
 
+/** A connection checked out for a transaction; `release(error)` throws it away instead of reusing it. */
+interface CheckedOut {
+  client: ClientBase;
+  release(broken?: Error): void;
+}
+
+/**
+ * Where statements get a connection: a pool of `max` connections with these settings, or, for a
+ * retry, a connection opened for one use with the same settings (outside the pool's count: only
+ * reads whose first connection was lost take one).
+ */
+class Source {
+  readonly statementTimeoutMs: number;
+  private readonly pool: Pool;
+
+  constructor(private readonly settings: ClientConfig & { statement_timeout: number }, max: number, onLost: (error: Error) => void) {
+    this.statementTimeoutMs = settings.statement_timeout;
+    this.pool = new Pool({ ...settings, max });
+    // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
+    this.pool.on('error', onLost);
+  }
+
+  async query(config: QueryConfig, fresh: boolean): Promise<QueryResult<unknown>> {
+    if (!fresh) return this.pool.query(config);
+    const { client, release } = await this.checkOut(true, () => undefined);
+    try {
+      return await client.query(config);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * A connection, with `onError` listening from the moment it is handed over: a connection broken
+   * between statements emits 'error', which unheard would end the process. The listener is added in
+   * the pool's callback, not after its promise resolves: a connection handed on while the pool reads
+   * another message of it (the server's "terminating connection" right behind the last answer, in
+   * the same packet) would emit before that.
+   */
+  checkOut(fresh: boolean, onError: (error: Error) => void): Promise<CheckedOut> {
+    if (fresh) {
+      const client = new Client(this.settings);
+      client.on('error', onError);
+      return client.connect().then(() => ({
+        client,
+        release: () => { client.end().catch(() => undefined); },
+      }), async (error: unknown) => {
+        await client.end().catch(() => undefined);
+        throw error;
+      });
+    }
+    return new Promise((resolve, reject) => {
+      this.pool.connect((error, client) => {
+        if (error || !client) return reject(error);
+        client.on('error', onError);
+        resolve({
+          client,
+          release: (broken) => {
+            client.removeListener('error', onError);
+            client.release(broken);
+          },
+        });
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
 /**
  * Server and socket codes meaning the connection is gone or cannot be made (class 08, "connection
  * exception", is matched by its prefix): the server terminated it (57P01: a restart, a failover,
@@ -282,12 +342,8 @@ function statement(text: string, values: unknown[], timeoutMs: number): QueryCon
   return timeoutMs > 0 ? { text, values, query_timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS } as QueryConfig : { text, values };
 }
 
-function statementTimeoutOf(pool: Pool): number {
-  return (pool.options as { statement_timeout?: number }).statement_timeout ?? 0;
-}
-
 /** Ends a failed transaction; resolves to the error when even that failed (the connection is then thrown away). */
-function rollBack(client: PoolClient): Promise<Error | undefined> {
+function rollBack(client: ClientBase): Promise<Error | undefined> {
   return client.query('ROLLBACK').then(() => undefined, (error: Error) => error);
 }
 

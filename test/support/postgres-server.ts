@@ -1,0 +1,155 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { freePort, until } from './redis';
+
+const run = promisify(execFile);
+
+/**
+ * A PostgreSQL server of the test's own, on a loopback port, in a temporary directory: for tests
+ * that break the server (stop it, freeze it, hold its locks). The machine's PostgreSQL is never
+ * touched. Needs the server's programs (`initdb`, `postgres`: Debian's postgresql package, found by
+ * `PG_BIN_DIR`, else under /usr/lib/postgresql); as root, they run as the `postgres` user. The
+ * process the test holds is the postmaster itself.
+ */
+export interface PostgresServer {
+  readonly port: number;
+  /** A URL of its `postgres` database (trust authentication). */
+  readonly url: string;
+  /** Stops it the way an operator would (fast shutdown): connections end, new ones are refused. */
+  stop(): Promise<void>;
+  /** Starts it again, on the same port, with the same data. */
+  start(): Promise<void>;
+  /** Freezes every process of the server (SIGSTOP): connections stay open and nothing answers. */
+  pause(): Promise<void>;
+  /** Lets a frozen server go on (SIGCONT). */
+  resume(): Promise<void>;
+  /** Runs one statement as the superuser, on a connection of its own. */
+  sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Stops it at once and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+/** Where the server's programs are, or null when this machine has none. */
+export function postgresBinDir(): string | null {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root).filter((version) => existsSync(path.join(root, version, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? path.join(root, versions[0], 'bin') : null;
+}
+
+const running = new Set<ChildProcess>();
+
+// A server a failed test leaves running ends with the test process.
+process.once('exit', () => {
+  for (const child of running) {
+    try {
+      child.kill('SIGCONT');
+      child.kill('SIGQUIT');
+    } catch { /* already gone */ }
+  }
+});
+
+/** Creates and starts a fresh server; resolves once it accepts connections. */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL\'s server programs (initdb) are not installed: apt-get install postgresql, or set PG_BIN_DIR');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ng-postgres-'));
+  // PostgreSQL refuses to run as root: as root, its programs run as the postgres user, who owns the directory.
+  const owner = process.getuid?.() === 0 ? await postgresUser() : undefined;
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  const data = path.join(dir, 'data');
+  await run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'], { timeout: 60_000, ...owner });
+  const port = await freePort();
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let child: ChildProcess | undefined;
+
+  const postmasterPid = async () => {
+    if (!child?.pid) throw new Error('PostgreSQL is not running');
+    return child.pid;
+  };
+  const signalAll = async (signal: 'SIGSTOP' | 'SIGCONT') => {
+    // The postmaster and every backend: freezing the postmaster alone leaves open connections answering.
+    const pid = await postmasterPid();
+    const { stdout } = await run('pgrep', ['-P', String(pid)]).catch(() => ({ stdout: '' }));
+    for (const each of [pid, ...stdout.split('\n').filter(Boolean).map(Number)]) process.kill(each, signal);
+  };
+  const server: PostgresServer = {
+    port,
+    url,
+    async start() {
+      const started = spawn(path.join(bin, 'postgres'), [
+        '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+        '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      ], { stdio: 'ignore', ...owner });
+      child = started;
+      running.add(started);
+      started.once('exit', () => running.delete(started));
+      await until(async () => (await problem(url)) === null, `PostgreSQL on port ${port} to accept connections`, 30_000);
+    },
+    async stop() {
+      const stopping = child;
+      if (!stopping || stopping.exitCode !== null || stopping.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+      process.kill(await postmasterPid(), 'SIGINT'); // fast shutdown
+      await exited;
+    },
+    pause: () => signalAll('SIGSTOP'),
+    resume: () => signalAll('SIGCONT'),
+    async sql<Row>(text: string, params: unknown[] = []) {
+      const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows as Row[];
+      } finally {
+        await client.end();
+      }
+    },
+    async dispose() {
+      const stopping = child;
+      if (stopping && stopping.exitCode === null && stopping.signalCode === null) {
+        const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+        const pid = await postmasterPid().catch(() => undefined);
+        if (pid) {
+          process.kill(pid, 'SIGCONT');
+          process.kill(pid, 'SIGQUIT'); // immediate shutdown
+        }
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await server.start();
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+  return server;
+}
+
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/** Null when a connection to `url` works, else why not. */
+async function problem(url: string): Promise<string | null> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
