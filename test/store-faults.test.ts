@@ -27,6 +27,8 @@ const ARTICLE = `query ($slug: String!) { article(slug: $slug) { headline casual
 const PLACES = `{ locations(first: 10) { totalCount edges { node { name children { name } } } } }`;
 const STATS = `{ casualtyStats(filter: { outcome: [KILLED] }, groupBy: [GROUP]) { total { low } buckets { group low } } }`;
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 interface Answer {
   status: number;
   ms: number;
@@ -192,12 +194,11 @@ if (!binaries) {
         expect(answer.ms).toBeLessThan(READ_TIMEOUT_MS + ACQUIRE_TIMEOUT_MS + SLACK_MS);
       }
       expect(articles[0].body.errors[0].extensions).toMatchObject({ retryable: true, retryAfterSeconds: 1 });
-      // Places are read in a lane of their own: the locked articles cannot take their connections.
+      // Places are read in a lane of their own: the locked articles cannot take their connections
+      // (without lanes, they wait for one behind the stuck reads and give up at the acquire timeout).
       expect(places.length).toBeGreaterThan(10);
-      for (const answer of places) {
-        expect(answer).toMatchObject({ status: 200, codes: [] });
-        expect(answer.ms).toBeLessThan(READ_TIMEOUT_MS / 2);
-      }
+      for (const answer of places) expect(answer).toMatchObject({ status: 200, codes: [] });
+      expect(median(places.map((answer) => answer.ms))).toBeLessThan(ACQUIRE_TIMEOUT_MS / 2);
       expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { store: { status: 'up' } } } });
       expect(write.codes).toEqual(['STORE_TIMEOUT']);
       expect(write.body.errors[0].message).toMatch(/nothing was changed/);
