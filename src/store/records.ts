@@ -110,7 +110,10 @@ export interface ReadScope {
 export interface PageRequest {
   /** How many rows to return. */
   first: number;
-  /** The sort key of the last row of the previous page, as the store gave it in `Page.keys`. */
+  /**
+   * The sort key of the last row of the previous page, as the store gave it in `Page.keys`; one
+   * from outside must have its list's shape (`isSortKey`, ./sort-keys.ts), or the SQL may fail.
+   */
   after?: SortKey | null;
 }
 
