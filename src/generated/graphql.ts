@@ -347,6 +347,7 @@ export type ImportCasualtyFigureInput = {
   claimedBy?: InputMaybe<Scalars['String']['input']>;
   group: PopulationGroup;
   high?: InputMaybe<Scalars['Int']['input']>;
+  /** 1-100 characters, unique within the article. */
   key: Scalars['String']['input'];
   locationId?: InputMaybe<Scalars['ID']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;

@@ -2,7 +2,8 @@ import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
 
-export type ArticleStatus = 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED';
+export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'UNPUBLISHED'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 /**
  * The store's flat records. Ids are decimal strings (GraphQL `ID`); relations are carried as ids
