@@ -16,6 +16,9 @@ export interface Connection<T> {
   totalCount: () => Promise<number>;
 }
 
+/** 72 bits: enough to tell lists apart, short enough to repeat on every edge. */
+const DIGEST_LENGTH = 12;
+
 /** A list as its cursors name it: the store's list (which fixes the shape of its sort keys) and a digest of its ordering and filter. */
 export interface PagedList {
   name: ListName;
@@ -33,9 +36,6 @@ export function pagedList(name: ListName, filter: object = {}, order: string | n
     .map(([field, value]) => [field, Array.isArray(value) ? [...value].sort() : value]));
   return { name, digest: argumentsKey({ list: name, order, filter: normal }).slice(0, DIGEST_LENGTH) };
 }
-
-/** 72 bits: enough to tell lists apart, short enough to repeat on every edge. */
-const DIGEST_LENGTH = 12;
 
 const NOT_A_CURSOR = 'is not a cursor from this API: pass an `endCursor` or edge `cursor` exactly as it was returned';
 const OTHER_LIST = 'this cursor belongs to another list, ordering or filter: pass an endCursor this list returned';
