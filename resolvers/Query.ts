@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers } from '../src/generated/graphql';
-import { pageRequest, toConnection } from '../src/pagination';
+import { pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter } from '../src/store/records';
 import { articleConnection } from './article-connection';
 
@@ -48,8 +48,9 @@ export const Query: QueryResolvers = {
   },
 
   async authors(_, { first, after }, { store, pagination }) {
-    const result = await store.listAuthors(pageRequest({ first, after }, pagination));
-    return toConnection(result, () => store.countAuthors());
+    const list = pagedList('authors');
+    const result = await store.listAuthors(pageRequest({ first, after }, pagination, list));
+    return toConnection(result, () => store.countAuthors(), list);
   },
 
   location(_, args, { loaders }) {
@@ -59,14 +60,16 @@ export const Query: QueryResolvers = {
 
   async locations(_, { filter, first, after }, { store, pagination }) {
     const where = filter ?? {};
-    const result = await store.listLocations(where, pageRequest({ first, after }, pagination));
-    return toConnection(result, () => store.countLocations(where));
+    const list = pagedList('locations', where);
+    const result = await store.listLocations(where, pageRequest({ first, after }, pagination, list));
+    return toConnection(result, () => store.countLocations(where), list);
   },
 
   async casualtyFigures(_, { filter, first, after }, { store, loaders, pagination }) {
     const where = filter ?? {};
-    const result = await store.listFigures(where, pageRequest({ first, after }, pagination));
+    const list = pagedList('figures', where);
+    const result = await store.listFigures(where, pageRequest({ first, after }, pagination, list));
     loaders.primeFigures(result.rows);
-    return toConnection(result, () => store.countFigures(where));
+    return toConnection(result, () => store.countFigures(where), list);
   },
 };

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers, RegionSummaryResolvers, StatsBucketResolvers } from '../src/generated/graphql';
-import { pageRequest } from '../src/pagination';
+import { pageSize } from '../src/pagination';
 import type { StatsFilter } from '../src/store/records';
 import { loadAll } from './Article';
 
@@ -35,7 +35,7 @@ export const RegionSummary: RegionSummaryResolvers = {
   children: ({ region }, _, { loaders }) => loaders.childrenOfLocation.load(region.id),
   articleCount: ({ region }, _, { store }) => store.countArticles({ locationId: region.id }),
   async latestArticles({ region }, { first }, { store, loaders, pagination }) {
-    const page = await store.listArticles({ locationId: region.id }, 'PUBLISHED_AT_DESC', pageRequest({ first }, pagination));
+    const page = await store.listArticles({ locationId: region.id }, 'PUBLISHED_AT_DESC', { first: pageSize(first, pagination) });
     loaders.primeArticles(page.rows);
     return loadAll(page.rows.map((article) => article.id), (id) => loaders.articleById.load(id));
   },

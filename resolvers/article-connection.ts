@@ -1,5 +1,5 @@
 import type { Context } from '../src/context';
-import { pageRequest, toConnection, type Connection } from '../src/pagination';
+import { pageRequest, pagedList, toConnection, type Connection } from '../src/pagination';
 import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
 
 /**
@@ -12,7 +12,8 @@ export async function articleConnection(
   args: { first?: number | null; after?: string | null },
   { store, loaders, pagination }: Context,
 ): Promise<Connection<ArticleRecord>> {
-  const result = await store.listArticles(filter, order, pageRequest(args, pagination));
+  const list = pagedList('articles', filter, order);
+  const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));
   loaders.primeArticles(result.rows);
-  return toConnection(result, () => store.countArticles(filter));
+  return toConnection(result, () => store.countArticles(filter), list);
 }

@@ -44,12 +44,14 @@ export interface Violation {
 
 /**
  * An argument outside what the API accepts. `argument` names it, as the client wrote it (a dotted
- * path into input objects); `violations` lists every broken rule when there are several.
+ * path into input objects); `violations` lists every broken rule when there are several. `extensions`
+ * adds to the error's extensions (`http: { status: 400 }` for a refusal before execution).
  */
 export class BadUserInputError extends GraphQLError {
-  constructor(argument: string, message: string, violations: Violation[] = [{ field: argument, message }]) {
+  constructor(argument: string, message: string, violations: Violation[] = [{ field: argument, message }],
+    extensions: Record<string, unknown> = {}) {
     super(violations.length > 1 ? violations.map((v) => `${v.field}: ${v.message}`).join('; ') : `${argument}: ${message}`,
-      { extensions: { code: ErrorCode.BAD_USER_INPUT, argument, violations } });
+      { extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT, argument, violations } });
   }
 
   /** One error for several broken rules; the first names `argument`. */

@@ -1,5 +1,7 @@
+import { argumentsKey } from './cache/keys';
 import { BadUserInputError } from './errors';
 import type { Page, PageRequest, SortKey } from './store/records';
+import { type ListName, SORT_KEY_SHAPES, isSortKey } from './store/sort-keys';
 
 export interface PageLimits {
   defaultPageSize: number;
@@ -14,41 +16,89 @@ export interface Connection<T> {
   totalCount: () => Promise<number>;
 }
 
-/** Cursors are opaque to clients: base64url of the row's sort key. */
-export function encodeCursor(key: SortKey): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
+/** 72 bits: enough to tell lists apart, short enough to repeat on every edge. */
+const DIGEST_LENGTH = 12;
 
-/** The sort key inside a cursor; a BAD_USER_INPUT error naming `after` for anything else. */
-export function decodeCursor(cursor: string): SortKey {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && (key[0] === null || typeof key[0] === 'string') &&
-        typeof key[1] === 'string') {
-      return key as SortKey;
-    }
-  } catch {
-    // Not JSON: reported below like any other foreign string.
-  }
-  throw new BadUserInputError('after', 'is not a cursor from this API: pass an `endCursor` or edge `cursor` exactly as it was returned');
+/** A list as its cursors name it: the store's list (which fixes the shape of its sort keys) and a digest of its ordering and filter. */
+export interface PagedList {
+  name: ListName;
+  digest: string;
 }
 
 /**
- * Checks `first` and `after` and turns them into a store page request. `first` defaults to the
- * configured page size and must lie between 0 and the cap; the error says the cap.
+ * The store's list `name` in `order` under `filter`, as its cursors name it. A cursor belongs to
+ * the rows it pages, not to the field that listed them: `Author.articles` of author 5 and
+ * `articles(filter: { authorId: "5" })` are one list. Set-like lists in the filter may come in any
+ * order, and `false` counts as absent (every boolean of a filter is off by default).
  */
-export function pageRequest(args: { first?: number | null; after?: string | null }, limits: PageLimits): PageRequest {
-  const first = args.first ?? limits.defaultPageSize;
-  if (first < 0 || first > limits.maxPageSize) {
-    throw new BadUserInputError('first', `must be between 0 and ${limits.maxPageSize} (got ${first}); ` +
-      'fetch further pages with `after: pageInfo.endCursor`');
-  }
-  return { first, after: args.after == null ? null : decodeCursor(args.after) };
+export function pagedList(name: ListName, filter: object = {}, order: string | null = null): PagedList {
+  const normal = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== false)
+    .map(([field, value]) => [field, Array.isArray(value) ? [...value].sort() : value]));
+  return { name, digest: argumentsKey({ list: name, order, filter: normal }).slice(0, DIGEST_LENGTH) };
 }
 
-/** Wraps a store page as a connection. */
-export function toConnection<T>(page: Page<T>, count: () => Promise<number>): Connection<T> {
-  const edges = page.rows.map((node, i) => ({ cursor: encodeCursor(page.keys[i]), node }));
+const NOT_A_CURSOR = 'is not a cursor from this API: pass an `endCursor` or edge `cursor` exactly as it was returned';
+const OTHER_LIST = 'this cursor belongs to another list, ordering or filter: pass an endCursor this list returned';
+const OLD_CURSOR = 'this cursor was issued before cursors named the list they belong to, and is no longer accepted: ' +
+  'start again without it, then page on with the endCursor that returns';
+
+/**
+ * Cursors are opaque to clients: base64url of JSON `[list digest, sort key value, id]`. They carry
+ * no secret and need none: a made-up cursor can only start a page at a position of a list the
+ * client may read anyway (what a reader may see is decided by the store, not by the cursor).
+ */
+export function encodeCursor(list: PagedList, [value, id]: SortKey): string {
+  return Buffer.from(JSON.stringify([list.digest, value, id])).toString('base64url');
+}
+
+/**
+ * The sort key inside `cursor`, checked to belong to `list` and to have the shape of its keys
+ * before any SQL sees it; otherwise a BAD_USER_INPUT error naming `argument` says which of these
+ * it is not. The one check every cursor argument goes through.
+ */
+export function decodeCursor(list: PagedList, cursor: string, argument = 'after'): SortKey {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadUserInputError(argument, NOT_A_CURSOR);
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3 || typeof decoded[0] !== 'string') {
+    throw new BadUserInputError(argument, isOldCursor(decoded) ? OLD_CURSOR : NOT_A_CURSOR);
+  }
+  const [digest, ...key] = decoded;
+  if (digest !== list.digest) throw new BadUserInputError(argument, OTHER_LIST);
+  if (!isSortKey(SORT_KEY_SHAPES[list.name], key)) throw new BadUserInputError(argument, NOT_A_CURSOR);
+  return key;
+}
+
+/** The cursors issued before they carried their list: `[value, id]`. */
+function isOldCursor(decoded: unknown): boolean {
+  return Array.isArray(decoded) && decoded.length === 2 && (decoded[0] === null || typeof decoded[0] === 'string') &&
+    typeof decoded[1] === 'string' && /^\d+$/.test(decoded[1]);
+}
+
+/**
+ * `first` checked: it defaults to the configured page size and must lie between 0 and the cap;
+ * the error says the cap.
+ */
+export function pageSize(first: number | null | undefined, limits: PageLimits): number {
+  const size = first ?? limits.defaultPageSize;
+  if (size < 0 || size > limits.maxPageSize) {
+    throw new BadUserInputError('first', `must be between 0 and ${limits.maxPageSize} (got ${size}); ` +
+      'fetch further pages with `after: pageInfo.endCursor`');
+  }
+  return size;
+}
+
+/** Checks `first` and `after` (which must be a cursor of `list`) and turns them into a store page request. */
+export function pageRequest(args: { first?: number | null; after?: string | null }, limits: PageLimits, list: PagedList): PageRequest {
+  return { first: pageSize(args.first, limits), after: args.after == null ? null : decodeCursor(list, args.after) };
+}
+
+/** Wraps a store page of `list` as a connection. */
+export function toConnection<T>(page: Page<T>, count: () => Promise<number>, list: PagedList): Connection<T> {
+  const edges = page.rows.map((node, i) => ({ cursor: encodeCursor(list, page.keys[i]), node }));
   return {
     edges,
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },

@@ -67,6 +67,30 @@ describe('command-line tools', () => {
     }
   });
 
+  it('rejects, record by record, text the store cannot hold, unknown values and misshapen records, and stores the rest', async () => {
+    const file = join(dir, 'hostile.json');
+    const figure = good('x').figures[0];
+    writeFileSync(file, JSON.stringify([
+      good('first-good'),
+      { ...good('nul'), figures: [{ ...figure, quote: 'At least 7\u0000 people died in the floods.' }] },
+      { ...good('surrogate'), headline: 'Floods \ud800' },
+      { ...good('unknown'), status: 'LIVE', figures: [{ ...figure, qualifier: 'SOME' }] },
+      { ...good('keyless'), figures: [{ ...figure, key: '' }] },
+      { ...good('old'), publishedAt: '0099-03-01T08:00:00Z' },
+      null,
+      good('second-good'),
+    ]));
+
+    const imported = await cli('src/cli/import.ts', [file], pglite);
+    expect(imported.stdout).toContain('created 2, updated 0, unchanged 0, rejected 6 of 8 records');
+    expect(imported.stderr).toMatch(/record 1 \(nul\) rejected:\n\s+figures\.0\.quote: contains a NUL character \(U\+0000\)/);
+    expect(imported.stderr).toMatch(/record 2 \(surrogate\) rejected:\n\s+headline: contains a lone UTF-16 surrogate \(U\+D800\)/);
+    expect(imported.stderr).toMatch(/record 3 \(unknown\) rejected:\n\s+status: .*"PUBLISHED"[^\n]*\n\s+figures\.0\.qualifier: .*"AT_LEAST"/);
+    expect(imported.stderr).toMatch(/record 4 \(keyless\) rejected:\n\s+figures\.0\.key: must not be empty/);
+    expect(imported.stderr).toMatch(/record 5 \(old\) rejected:\n\s+publishedAt: must lie between 1000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z/);
+    expect(imported.stderr).toMatch(/record 6 \(no slug\) rejected:\n\s+\(record\): Invalid input: expected object/);
+  });
+
   // PostgreSQL, because a revoke must reach a gateway that is running (PGlite serves one process).
   (postgresAvailable() ? it : it.skip)('creates an editor key that works against a running gateway, lists it, and revokes it', async () => {
     const schema = newSchemaName();

@@ -3,6 +3,9 @@ import { loadCodedArticle } from '../src/seed/worked-example';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { describeEachEngine } from './support/stores';
 
+/** The `n`th of 40,000 distinct words of two CJK characters. */
+const cjkWord = (n: number) => String.fromCodePoint(0x4e00 + (n % 200), 0x5000 + Math.floor(n / 200));
+
 const FIGURE_FIELDS = 'id version low best high qualifier group partOf { id } retractedAt retractionReason';
 
 describeEachEngine('editorial writes', (ctx) => {
@@ -151,12 +154,32 @@ describeEachEngine('editorial writes', (ctx) => {
       ['a slug with capitals', { headline: 'H', body: 'B', slug: 'Bad Slug' }, 'input.slug', /lower-case/],
       ['a source URL that is not http', { headline: 'H', body: 'B', sourceUrl: 'ftp://x' }, 'input.sourceUrl', /http or https/],
       ['the same author twice', { headline: 'H', body: 'B', authorIds: ['1', '1'] }, 'input.authorIds', /same id twice/],
+      // 2,028 characters, 6,104 bytes: more than the unique index on source URLs holds.
+      ['a source URL over 2,048 bytes', { headline: 'H', body: 'B', sourceUrl: `https://example.org/${'鲲'.repeat(2_028)}` },
+        'input.sourceUrl', /at most 2048 bytes in UTF-8/],
     ])('refuses %s, naming the field and the rule', async (_, input, field, message) => {
       const before = await articleCount();
       const response = await asEditor(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input });
       expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: field });
       expect(response.errors![0].message).toMatch(message);
       expect(await articleCount()).toBe(before);
+    });
+
+    it('refuses a body of more distinct words than search can index (with MAX_BODY_BYTES raised to send it)', async () => {
+      // 200,000 characters of distinct hyphenated two-character words: more than 1 MB of search vector.
+      const body = Array.from({ length: 40_000 }, (_, i) => `${cjkWord(i)}-${cjkWord(40_000 + i)}`).join(' ').slice(0, 200_000);
+      const roomy = await startTestGateway(ctx().store, { http: { limits: { maxBodyBytes: 2 * 2 ** 20 } } });
+      try {
+        const before = await articleCount();
+        const response = await roomy.gql(`mutation($input: CreateArticleInput!) { createArticle(input: $input) { id } }`,
+          { input: { headline: 'Many words', body } }, editor);
+        expect(response.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.body' } });
+        expect(response.errors![0].message).toMatch(/more distinct words than search can index/);
+        expect(await articleCount()).toBe(before);
+        expect(roomy.logs.filter((line) => line.level >= 50)).toEqual([]);
+      } finally {
+        await roomy.stop();
+      }
     });
 
     it('refuses a slug that is taken', async () => {
@@ -167,6 +190,7 @@ describeEachEngine('editorial writes', (ctx) => {
     it.each([
       ['bounds out of order', { number: null, low: 5, best: 3 }, 'input.low', /must not exceed best \(3\)/],
       ['a negative count', { number: -2 }, 'input.number', /must not be negative/],
+      ['a count over 100,000,000', { qualifier: 'MORE_THAN', number: 2 ** 31 - 1 }, 'input.number', /at most 100,000,000/],
       ['a number and explicit bounds at once', { low: 3 }, 'input.number', /either `number`/],
       ['a qualifier that needs a number without one', { number: null }, 'input.number', /EXACT needs the number/],
       ['a period that ends before it starts', { periodStart: '2026-02-02T00:00:00Z', periodEnd: '2026-02-01T00:00:00Z' }, 'input.periodEnd', /before periodStart/],
@@ -344,6 +368,14 @@ describeEachEngine('editorial writes', (ctx) => {
       expect(changed.records[0].article.casualtyFigures).toHaveLength(1);
       const stored = await ctx().store.scoped({ unpublished: true }).articlesBySlugs(['import-a']);
       expect(stored[0]).toMatchObject({ headline: 'Imported import-a, corrected', version: 2 });
+    });
+
+    it('rejects a figure with an empty key, and stores the record once its keys are given', async () => {
+      const keyless = record('import-keyless', { figures: [{ ...record('x').figures[0], key: '' }] });
+      const response = (await asEditor(IMPORT, { articles: [keyless] })).data.importArticles;
+      expect(response.records[0]).toMatchObject({ outcome: 'REJECTED', problems: [{ field: 'figures.0.key', message: 'must not be empty' }] });
+      const keyed = (await asEditor(IMPORT, { articles: [record('import-keyless')] })).data.importArticles;
+      expect(keyed.records[0].outcome).toBe('CREATED');
     });
 
     it('reports every problem of a malformed record by field', async () => {

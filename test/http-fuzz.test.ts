@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { startTestGateway, type TestGateway } from './support/gateway';
+import { type Random, generator } from './support/random';
 import { openTestStore } from './support/stores';
 
 /** Bounds: a few thousand requests, 16 at a time, each answered within 5 s. */
@@ -12,23 +13,6 @@ const ANSWER_WITHIN_MS = 5_000;
 /** Heap growth allowed between the end of the warm-up and the end of the run, after a full GC. */
 const HEAP_TOLERANCE_BYTES = 16 * 2 ** 20;
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_124);
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed with FUZZ_SEED. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)];
-  return { next, int, pick };
-}
-
-type Random = ReturnType<typeof generator>;
 
 /** One request to send: everything fetch needs. */
 interface Probe {

@@ -16,9 +16,13 @@ DATABASE_URL (PostgreSQL) or PGLITE_DATA_DIR (embedded, on disk).`;
 
 const DATE_FIELDS = ['publishedAt', 'periodStart', 'periodEnd'];
 
-/** Turns ISO date strings into Dates, as the GraphQL DateTime scalar does for the mutation. */
+/**
+ * Turns ISO date strings into Dates, as the GraphQL DateTime scalar does for the mutation. What is
+ * not an object is left as it is, for the import to report.
+ */
 function withDates(record: Record<string, unknown>): ImportArticleFields {
   const revive = (object: Record<string, unknown>) => {
+    if (object === null || typeof object !== 'object') return object;
     for (const field of DATE_FIELDS) {
       if (typeof object[field] === 'string') {
         const date = new Date(object[field] as string);
@@ -28,7 +32,7 @@ function withDates(record: Record<string, unknown>): ImportArticleFields {
     return object;
   };
   revive(record);
-  if (Array.isArray(record.figures)) record.figures.forEach((figure) => revive(figure));
+  if (Array.isArray(record?.figures)) record.figures.forEach((figure) => revive(figure));
   return record as ImportArticleFields;
 }
 

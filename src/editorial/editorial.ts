@@ -10,7 +10,7 @@ import type {
 import type { ContentStore, Writer } from '../store/store';
 import { nestingViolations, periodViolations, resolveBounds, type BoundsInput } from './figure-rules';
 import {
-  ArticleInput, AuthorInput, FigureInput, LocationInput, RetractionReason, canonicalBody, check, violationsOf,
+  ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
 } from './inputs';
 
 /** Who writes: recorded in every revision (an API key's name and id, or the import CLI). */
@@ -279,8 +279,13 @@ export async function importArticles(
 }
 
 async function importOne(store: ContentStore, actor: Actor, record: ImportArticleFields, index: number): Promise<ImportRecordResult> {
-  const slug = record.slug ?? (record.headline ? slugOf(record.headline) : null);
+  const shape = ImportRecord.safeParse(record);
+  // Named in the report by its slug as far as it can be read.
+  const given: { slug?: unknown; headline?: unknown } = record ?? {};
+  const slug = typeof given.slug === 'string' ? given.slug : typeof given.headline === 'string' ? slugOf(given.headline) : null;
   const rejected = (problems: Violation[]): ImportRecordResult => ({ index, slug, outcome: 'REJECTED', article: null, problems });
+  const unreadable = [...textViolations(record, ''), ...(shape.success ? [] : violationsOf(shape.error, ''))];
+  if (unreadable.length > 0) return rejected(unreadable.map((v) => ({ ...v, field: v.field.replace(/^\./, '') })));
   let article: ReturnType<typeof newArticle>;
   try {
     article = newArticle(record, '');

@@ -14,8 +14,9 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /**
-   * An instant in time as an ISO 8601 / RFC 3339 string with a time zone, e.g. `2026-11-24T09:30:00Z`.
-   * Anything else is rejected with BAD_USER_INPUT.
+   * An instant in time as an ISO 8601 / RFC 3339 string with a time zone, e.g. `2026-11-24T09:30:00Z`,
+   * between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (UTC). Anything else is rejected with
+   * BAD_USER_INPUT.
    */
   DateTime: { input: Date; output: Date | string; }
 };
@@ -346,6 +347,7 @@ export type ImportCasualtyFigureInput = {
   claimedBy?: InputMaybe<Scalars['String']['input']>;
   group: PopulationGroup;
   high?: InputMaybe<Scalars['Int']['input']>;
+  /** 1-100 characters, unique within the article. */
   key: Scalars['String']['input'];
   locationId?: InputMaybe<Scalars['ID']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;

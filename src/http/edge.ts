@@ -10,6 +10,7 @@ import type { ContentStore } from '../store/store';
 import { DEFAULT_HTTP_MAX_AGE_SECONDS, httpCachePlugins } from './cache-control';
 import { type ReadinessOptions, healthRoutes } from './health';
 import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
+import { inputTextPlugin } from './input-text';
 import { GatewayMetrics } from './metrics';
 import { ResponseCache, type ResponseCacheOptions } from './response-cache';
 import { DEFAULT_PLAYGROUND_ASSETS_PATH, type PlaygroundOptions, playgroundAssetRoutes, playgroundLandingPage } from './playground';
@@ -127,8 +128,8 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
 /**
  * What Apollo Server gets from the edge: introspection and name suggestions, the token limit, the
  * bounded document cache, the trusted documents as persisted queries, and the plugins for the
- * playground (or no landing page at all: Apollo's default one loads from a CDN), metrics and
- * limits. CSRF prevention and refusing batched requests are Apollo's defaults and stay on.
+ * playground (or no landing page at all: Apollo's default one loads from a CDN), metrics,
+ * limits, and the text rule every string argument keeps (./input-text.ts). CSRF prevention and refusing batched requests are Apollo's defaults and stay on.
  */
 export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: Logger): Pick<
   ApolloServerOptions<Context>,
@@ -146,6 +147,7 @@ export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: L
       edge.metrics.plugin(),
       ...(edge.responseCache ? [edge.responseCache.plugin()] : []),
       limitsPlugin({ limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, rateLimiter: edge.rateLimiter }),
+      inputTextPlugin(),
     ],
   };
 }

@@ -2,7 +2,8 @@ import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
 
-export type ArticleStatus = 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED';
+export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'UNPUBLISHED'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 /**
  * The store's flat records. Ids are decimal strings (GraphQL `ID`); relations are carried as ids
@@ -110,7 +111,10 @@ export interface ReadScope {
 export interface PageRequest {
   /** How many rows to return. */
   first: number;
-  /** The sort key of the last row of the previous page, as the store gave it in `Page.keys`. */
+  /**
+   * The sort key of the last row of the previous page, as the store gave it in `Page.keys`; one
+   * from outside must have its list's shape (`isSortKey`, ./sort-keys.ts), or the SQL may fail.
+   */
   after?: SortKey | null;
 }
 

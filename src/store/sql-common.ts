@@ -11,10 +11,15 @@ export class Params {
   }
 }
 
+/** Whether `id` can be a stored id: a decimal integer that fits the `int` columns. */
+export function isStoredId(id: string | null | undefined): id is string {
+  return !!id && /^\d{1,9}$/.test(id);
+}
+
 /** Ids arrive as GraphQL `ID` strings; one that is not a stored integer id matches nothing. */
 const NO_ROW = -1;
 export function toDbId(id: string | null | undefined): number {
-  return id && /^\d{1,9}$/.test(id) ? Number(id) : NO_ROW;
+  return isStoredId(id) ? Number(id) : NO_ROW;
 }
 export function toDbIds(ids: readonly string[]): number[] {
   return ids.map(toDbId);

@@ -209,7 +209,8 @@ export class SqlStore implements ContentStore {
       const comparison = direction === 'DESC' ? '<' : '>';
       where.push(`(${key}, a.id) ${comparison} (${p.add(page.after[0])}::timestamptz, ${p.add(toDbId(page.after[1]))})`);
     }
-    const sql = `SELECT ${ARTICLE_COLUMNS}, (${key})::text AS "sortKey" FROM articles a ${whereClause(where)}
+    // JSON's form of a timestamp is ISO 8601 whatever the server's DateStyle (see sort-keys.ts).
+    const sql = `SELECT ${ARTICLE_COLUMNS}, to_json(${key}) #>> '{}' AS "sortKey" FROM articles a ${whereClause(where)}
       ORDER BY ${key} ${direction}, a.id ${direction} LIMIT ${p.add(page.first + 1)}`;
     return this.page<ArticleRecord>('articles', sql, p.values, page.first);
   }

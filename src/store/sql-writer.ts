@@ -34,10 +34,15 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
 
 /** Turns the database's refusals into the store's own errors; anything else passes unchanged. */
 function translate(error: unknown): unknown {
-  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  const { code, constraint, routine } = (error ?? {}) as { code?: string; constraint?: string; routine?: string };
   const field = constraint ? CONSTRAINT_FIELDS[constraint] ?? constraint : 'value';
   if (code === '23505') return new UniqueViolationError(field, undefined);
   if (code === '23503') return new MissingReferenceError(field);
+  // An article's search vector (its distinct words with their positions) is limited to 1 MB; a
+  // body within the length limit can still pass it (many distinct short words).
+  if (code === '54000' && /tsvector/i.test(routine ?? '')) {
+    return new RuleViolationError('body', 'has more distinct words than search can index (at most 1 MB of them per article): shorten the body or split the article');
+  }
   return error;
 }
 
