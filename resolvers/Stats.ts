@@ -1,7 +1,9 @@
 import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers, RegionSummaryResolvers, StatsBucketResolvers } from '../src/generated/graphql';
 import { pageSize } from '../src/pagination';
-import type { StatsFilter } from '../src/store/records';
+import type { StatsFilter, StatsQuery as StatsQueryRecord } from '../src/store/records';
+import type { ContentStore } from '../src/store/store';
+import { toApiError } from '../src/editorial/editorial';
 import { loadAll } from './Article';
 
 /** Checks what the graph's types cannot: each dimension once, and a period that runs forwards. */
@@ -13,12 +15,17 @@ function checkStatsArguments(filter: StatsFilter, groupBy: readonly string[]): v
   }
 }
 
+/** The store's statistics, with its refusals (a total past what the API carries) as the API's errors. */
+function statsOf(store: ContentStore, query: StatsQueryRecord) {
+  return store.casualtyStats(query).catch((error: unknown) => { throw toApiError(error, ''); });
+}
+
 export const StatsQuery: Pick<QueryResolvers, 'casualtyStats' | 'regionSummary'> = {
   casualtyStats(_, { filter, groupBy, regionLevel, timeBucket }, { store }) {
     const where = filter ?? {};
     const dimensions = groupBy ?? [];
     checkStatsArguments(where, dimensions);
-    return store.casualtyStats({ filter: where, groupBy: dimensions, regionLevel: regionLevel ?? 'ADMIN1', timeBucket: timeBucket ?? 'MONTH' });
+    return statsOf(store, { filter: where, groupBy: dimensions, regionLevel: regionLevel ?? 'ADMIN1', timeBucket: timeBucket ?? 'MONTH' });
   },
   async regionSummary(_, { locationId }, { loaders }) {
     const region = await loaders.locationById.load(locationId);
@@ -39,7 +46,7 @@ export const RegionSummary: RegionSummaryResolvers = {
     loaders.primeArticles(page.rows);
     return loadAll(page.rows.map((article) => article.id), (id) => loaders.articleById.load(id));
   },
-  killed: ({ region }, _, { store }) => store.casualtyStats({
+  killed: ({ region }, _, { store }) => statsOf(store, {
     filter: { locationId: region.id, outcome: ['KILLED'] }, groupBy: ['GROUP'], regionLevel: 'ADMIN1', timeBucket: 'MONTH',
   }),
 };

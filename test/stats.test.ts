@@ -201,6 +201,26 @@ describeEachEngine('casualty statistics', (ctx) => {
     });
   });
 
+  describe('totals past what the API carries', () => {
+    it('refuses a total past 2,147,483,647 as BAD_USER_INPUT naming the filter, never an internal error', async () => {
+      const { store } = ctx();
+      const [articleId] = await store.insertArticles([{ slug: 'huge-counts', headline: 'Huge', standfirst: null, body: 'B.',
+        publishedAt: new Date('2025-06-15T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [] }]);
+      await store.insertFigures(Array.from({ length: 22 }, (_, position) => ({
+        articleId, position, outcome: 'KILLED', group: 'CIVILIANS', low: 100_000_000, best: 100_000_000, high: 100_000_000, qualifier: 'EXACT',
+        claimedBy: null, claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'q', locationId: null, periodStart: null,
+        periodEnd: null, partOfId: null,
+      } as const)));
+      const response = await api.gql(STATS, { filter: { articleIds: [articleId] } });
+      expect(response.status).toBe(200);
+      expect(response.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/exceeds 2,147,483,647.*narrow the filter/),
+        extensions: { code: 'BAD_USER_INPUT', argument: 'filter' },
+      });
+      expect(api.logs.filter((line) => line.level >= 50)).toEqual([]);
+    });
+  });
+
   describe("an article's status and date, which its figures carry", () => {
     it('follow every publish, unpublish and change of date into the statistics', async () => {
       const { store } = ctx();

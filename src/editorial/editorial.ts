@@ -28,11 +28,10 @@ export function toApiError(error: unknown, argument = 'input'): unknown {
       'someone else changed it since you read it. Read it again, re-apply your change and send the new version.', error.actual);
   }
   if (error instanceof StoreErrors.InUseError) return new BadUserInputError('id', error.message.replace(/^\S+ \S+ is/, 'is'));
-  if (error instanceof StoreErrors.UniqueViolationError) return new BadUserInputError(`${argument}.${error.field}`, 'is already taken');
-  if (error instanceof StoreErrors.MissingReferenceError) {
-    return new BadUserInputError(`${argument}.${error.field}`, 'refers to something that does not exist');
-  }
-  if (error instanceof StoreErrors.RuleViolationError) return new BadUserInputError(`${argument}.${error.field}`, error.rule);
+  const field = (name: string) => (argument ? `${argument}.${name}` : name);
+  if (error instanceof StoreErrors.UniqueViolationError) return new BadUserInputError(field(error.field), 'is already taken');
+  if (error instanceof StoreErrors.MissingReferenceError) return new BadUserInputError(field(error.field), 'refers to something that does not exist');
+  if (error instanceof StoreErrors.RuleViolationError) return new BadUserInputError(field(error.field), error.rule);
   if (StoreErrors.isStoreFault(error)) return new StoreFaultError(error);
   return error;
 }

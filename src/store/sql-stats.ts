@@ -1,6 +1,7 @@
 import type { Db } from './db';
 import type { Verification } from '../domain/casualty';
 import type { ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
+import { RuleViolationError } from './errors';
 import { Params, toDbId, toDbIds } from './sql-common';
 
 /**
@@ -270,6 +271,12 @@ function compareBuckets(a: StatsBucket, b: StatsBucket): number {
 
 export const DEFAULT_VERIFICATIONS = ['CONFIRMED', 'REPORTED'] as const;
 
+/** PostgreSQL's code for a number past its type's range (here: a sum past int4). */
+const NUMERIC_VALUE_OUT_OF_RANGE = '22003';
+
+/** The largest total statistics can carry: GraphQL's Int, PostgreSQL's int4. */
+const MAX_TOTAL = 2 ** 31 - 1;
+
 /**
  * Settings for the statistics statement, for its transaction only. Its joins are equalities on ids
  * between sets it has just read, of which the planner knows no statistics: its guesses can be off
@@ -295,7 +302,13 @@ export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery)
   const rows = await db.transaction(async (tx) => {
     await tx.query(STATEMENT_SETTINGS);
     return (await tx.query<Row>(sql, p.values)).rows;
-  }, { readLane: 'statistics' });
+  }, { readLane: 'statistics' }).catch((error: unknown) => {
+    // Sums are int4, as the graph's Int is: a total past it is refused, not wrapped or rounded.
+    throw (error as { code?: string }).code === NUMERIC_VALUE_OUT_OF_RANGE
+      ? new RuleViolationError('filter', `a total of these figures exceeds ${MAX_TOTAL.toLocaleString('en')}, the largest number ` +
+        'the API carries: narrow the filter (a smaller region, a shorter period, fewer verifications)')
+      : error;
+  });
   const part = (name: Row['part']) => rows.filter((row) => row.part === name);
   const [total = { ...EMPTY_BUCKET }] = part('total').map((row) => toBucket(row, []));
   return {
