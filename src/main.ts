@@ -1,6 +1,7 @@
 import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
+import { redisCacheState } from './http/health';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
 import { invalidatingResponses } from './cache/responses';
@@ -49,6 +50,7 @@ async function main(config: Config): Promise<void> {
   log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
   const metrics = new GatewayMetrics({ log });
   if (cache) metrics.setCacheSource(() => cache.metrics());
+  metrics.setRedisPing(redis?.ping);
   if (config.seedWorkedExample && await store.isEmpty()) {
     const id = await loadCodedArticle(store);
     log.info({ articleId: id }, 'empty store: loaded the worked example');
@@ -79,10 +81,11 @@ async function main(config: Config): Promise<void> {
       metrics,
       readiness: {
         schemaVersion: () => store.schemaVersion(),
-        cacheState: redis ? async () => {
-          const up = await redis.ready(config.http.readinessTimeoutMs);
-          return up ? { up } : { up, detail: `Redis not answering (breaker ${redis.metrics().breaker})` };
-        } : undefined,
+        // A PING on each connection to Redis, bounded by the operation timeout: a hung Redis is down.
+        cacheState: redis || rateLimits?.store === 'redis' ? redisCacheState({
+          ...(redis ? { cache: redis.ping } : {}),
+          ...(rateLimits?.store === 'redis' ? { 'rate limits': () => rateLimits.ping() } : {}),
+        }) : undefined,
         timeoutMs: config.http.readinessTimeoutMs,
       },
     },
