@@ -27,8 +27,10 @@ async function main(config: Config): Promise<void> {
   // list (and at most their max-age). With `layered`, only while the checks of Redis's write marker
   // vouch for them, and dropped with the in-process records when one finds another instance wrote
   // (src/cache/two-level.ts): so an answer never lags a write whose message was lost by more than a
-  // second. Not in Redis with `layered`: an answer built from in-process records that missed a
-  // message would be stamped fresh there and reach every instance.
+  // second. While Redis cannot vouch, answers are served for CACHE_OUTAGE_GRACE_SECONDS from the last
+  // check that did, or from their computation (README, "Redis outages"). Not in Redis with
+  // `layered`: an answer built from in-process records that missed a message would be stamped fresh
+  // there and reach every instance.
   const mode = resolveCacheMode(config.cache);
   const responseCacheOn = config.cache.responseCache && mode !== 'off';
   const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
@@ -44,6 +46,7 @@ async function main(config: Config): Promise<void> {
   const responseCache = responseCacheOn ? {
     ttlMs: mode === 'redis' ? 0 : config.cache.listTtlSeconds * 1000,
     needsSync: mode === 'layered',
+    outageGraceMs: config.cache.outageGraceSeconds * 1000,
     maxBytes: config.cache.responseCacheMaxBytes,
     shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
   } : undefined;

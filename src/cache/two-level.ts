@@ -16,6 +16,11 @@ export interface Sync {
    */
   changed: boolean;
   /**
+   * When the check began (epoch milliseconds): what this process holds reflects every write that
+   * reached Redis before then.
+   */
+  checkedAt: number;
+  /**
    * Until when (epoch milliseconds) what this process holds is known to be no older than the last
    * write: `SYNC_VOUCHES_MS` after the check began. Checks that fail do not move it.
    */
@@ -107,7 +112,7 @@ export class TwoLevelCache implements Cache {
       const changed = marker !== this.marker;
       this.marker = marker;
       if (changed) await this.l1.invalidate([ALL_TAG]);
-      const sync: Sync = { changed, currentUntil: started + SYNC_VOUCHES_MS };
+      const sync: Sync = { changed, checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
       for (const listener of this.syncListeners) listener(sync);
     } finally {
       this.syncing = false;
