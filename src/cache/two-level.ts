@@ -62,7 +62,8 @@ interface TwoLevelStamp {
  *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
  *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn
  *   of each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
- *   ../http/response-cache) can be dropped with it, and trusted only while checks succeed.
+ *   ../http/response-cache) can be dropped with it, and trusted while checks succeed (and, while
+ *   they fail, for a bounded grace of its own: its staleness is then its age).
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was
  *   asked, so an invalidation that arrives while Redis answers keeps it out.
  */
