@@ -62,6 +62,7 @@ const Environment = z.object({
   CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(1_000),
   CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
+  CACHE_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
@@ -87,6 +88,8 @@ export interface Config {
     entityTtlSeconds: number; listTtlSeconds: number;
     /** Keep whole public answers in process too (with an in-process level only: `memory`, `layered`). */
     responseCache: boolean; responseCacheMaxBytes: number;
+    /** With `layered`: how long answers kept in process are still served while Redis cannot vouch for them, in seconds. */
+    outageGraceSeconds: number;
   };
   /** The HTTP edge; unset fields keep the defaults of src/http (which depend on `production`). */
   http: {
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEntriesInProcess: e.CACHE_MAX_ENTRIES_IN_PROCESS,
       entityTtlSeconds: e.CACHE_ENTITY_TTL_SECONDS, listTtlSeconds: e.CACHE_LIST_TTL_SECONDS,
       responseCache: e.CACHE_RESPONSES, responseCacheMaxBytes: e.CACHE_RESPONSES_MAX_BYTES,
+      outageGraceSeconds: e.CACHE_OUTAGE_GRACE_SECONDS,
     },
     http: {
       playground: e.PLAYGROUND === undefined ? undefined : e.PLAYGROUND === 'true',

@@ -1,6 +1,7 @@
 import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
+import { redisCacheState } from './http/health';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
 import { invalidatingResponses } from './cache/responses';
@@ -32,8 +33,10 @@ async function main(config: Config): Promise<void> {
   // list (and at most their max-age). With `layered`, only while the checks of Redis's write marker
   // vouch for them, and dropped with the in-process records when one finds another instance wrote
   // (src/cache/two-level.ts): so an answer never lags a write whose message was lost by more than a
-  // second. Not in Redis with `layered`: an answer built from in-process records that missed a
-  // message would be stamped fresh there and reach every instance.
+  // second. While Redis cannot vouch, answers are served for CACHE_OUTAGE_GRACE_SECONDS from the last
+  // check that did, or from their computation (README, "Redis outages"). Not in Redis with
+  // `layered`: an answer built from in-process records that missed a message would be stamped fresh
+  // there and reach every instance.
   const mode = resolveCacheMode(config.cache);
   const responseCacheOn = config.cache.responseCache && mode !== 'off';
   const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
@@ -49,11 +52,13 @@ async function main(config: Config): Promise<void> {
   const responseCache = responseCacheOn ? {
     ttlMs: mode === 'redis' ? 0 : config.cache.listTtlSeconds * 1000,
     needsSync: mode === 'layered',
+    outageGraceMs: config.cache.outageGraceSeconds * 1000,
     maxBytes: config.cache.responseCacheMaxBytes,
     shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
   } : undefined;
   log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
   if (cache) metrics.setCacheSource(() => cache.metrics());
+  metrics.setRedisPing(redis?.ping);
   if (config.seedWorkedExample && await store.isEmpty()) {
     const id = await loadCodedArticle(store);
     log.info({ articleId: id }, 'empty store: loaded the worked example');
@@ -84,10 +89,11 @@ async function main(config: Config): Promise<void> {
       metrics,
       readiness: {
         schemaVersion: () => store.schemaVersion(),
-        cacheState: redis ? async () => {
-          const up = await redis.ready(config.http.readinessTimeoutMs);
-          return up ? { up } : { up, detail: `Redis not answering (breaker ${redis.metrics().breaker})` };
-        } : undefined,
+        // A PING on each connection to Redis, bounded by the operation timeout: a hung Redis is down.
+        cacheState: redis || rateLimits?.store === 'redis' ? redisCacheState({
+          ...(redis ? { cache: redis.ping } : {}),
+          ...(rateLimits?.store === 'redis' ? { 'rate limits': () => rateLimits.ping() } : {}),
+        }) : undefined,
         timeoutMs: config.http.readinessTimeoutMs,
       },
     },

@@ -143,6 +143,13 @@ describe('a Redis Cluster', () => {
 
   describeContract('redis cluster', clusterCache);
 
+  it('answers a PING on every master node for readiness, and not once closed', async () => {
+    const cache = await clusterCache();
+    expect(await cache.ping()).toBe(true);
+    await cache.close();
+    expect(await cache.ping()).toBe(false);
+  });
+
   it('spreads entries over every node, and still reads a batch of them in one call', async () => {
     const cache = await clusterCache();
     try {

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { CachedStore } from '../src/store/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
@@ -148,4 +149,31 @@ it('never serves what a write replaced when the write could not reach Redis, onc
   expect(await headline(b.store)).toBe('Written while Redis hung');
   expect(await headline(a.store)).toBe('Written while Redis hung');
   expect(testDb.db.queries).toBe(0);
+});
+
+it('PINGs a hung Redis one at a time, no caller waiting longer than the operation timeout, and sees it wake', async () => {
+  const { cache } = gateway();
+  await cache.ready();
+  expect(await cache.ping()).toBe(true);
+  const admin = new Redis(server.url);
+  await admin.config('RESETSTAT');
+  server.pause();
+  const ask = async () => {
+    const started = performance.now();
+    const up = await cache.ping();
+    return { up, ms: performance.now() - started };
+  };
+  // Twenty callers at once, and twenty more while that PING is still out: one PING for all of them.
+  const first = Array.from({ length: 20 }, ask);
+  await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 2));
+  const answers = await Promise.all([...first, ...Array.from({ length: 20 }, ask)]);
+  expect(answers.every((answer) => !answer.up && answer.ms < TIMEOUT_MS + SLACK_MS)).toBe(true);
+  expect(await cache.ping()).toBe(false); // the next caller sends the next one
+  server.resume();
+  await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS));
+  expect(await cache.ping()).toBe(true);
+  const stats = await admin.info('commandstats');
+  admin.disconnect();
+  // The two sent while it hung (Redis answers them once it wakes), and the one after.
+  expect(/cmdstat_ping:calls=(\d+)/.exec(stats)?.[1]).toBe('3');
 });

@@ -11,6 +11,7 @@ describe('configuration', () => {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
         breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250, maxEntriesInProcess: 10000,
         entityTtlSeconds: 300, listTtlSeconds: 60, responseCache: true, responseCacheMaxBytes: 64 * 2 ** 20,
+        outageGraceSeconds: 30,
       },
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
@@ -59,6 +60,14 @@ describe('configuration', () => {
   it('checks the write marker every 10 to 500 ms: each check vouches for a second', () => {
     expect(loadConfig({ CACHE_SYNC_INTERVAL_MS: '100' }).cache.syncIntervalMs).toBe(100);
     expect(() => loadConfig({ CACHE_SYNC_INTERVAL_MS: '1000' })).toThrow(/CACHE_SYNC_INTERVAL_MS/);
+  });
+
+  it('keeps serving answers through a Redis outage for 0 to 3600 whole seconds', () => {
+    expect(loadConfig({ CACHE_OUTAGE_GRACE_SECONDS: '0' }).cache.outageGraceSeconds).toBe(0);
+    expect(loadConfig({ CACHE_OUTAGE_GRACE_SECONDS: '120' }).cache.outageGraceSeconds).toBe(120);
+    for (const bad of ['-1', '3601', '2.5', 'long']) {
+      expect(() => loadConfig({ CACHE_OUTAGE_GRACE_SECONDS: bad })).toThrow(/CACHE_OUTAGE_GRACE_SECONDS/);
+    }
   });
 
   it('reads the rate limits, and refuses budgets that are not whole numbers of at least 1', () => {

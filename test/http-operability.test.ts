@@ -172,6 +172,18 @@ describe('operability', () => {
       // Read once per scrape, fresh at each.
       expect((await scrape(api)).samples.get('newsgate_cache_hits{level="all"}')).toBe(6);
     });
+    it('says at each scrape whether the cache\'s Redis answered a PING, and nothing without Redis', async () => {
+      const metrics = new GatewayMetrics({ processMetrics: false });
+      const api = await gateway({ http: { metrics } });
+      expect([...(await scrape(api)).samples.keys()]).not.toContain('newsgate_cache_redis_up');
+      let answers = true;
+      let pings = 0;
+      metrics.setRedisPing(async () => { pings += 1; return answers; });
+      expect((await scrape(api)).samples.get('newsgate_cache_redis_up')).toBe(1);
+      answers = false;
+      expect((await scrape(api)).samples.get('newsgate_cache_redis_up')).toBe(0);
+      expect(pings).toBe(2);
+    });
   });
 
   describe('logs', () => {

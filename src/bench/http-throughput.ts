@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import autocannon from 'autocannon';
-import { largestCountry, openBenchStore } from './bench-store';
-import { COUNTRY_PAGE, withoutTotal } from './queries';
+import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, load, median, post, startServer, stopServer } from './harness';
 
 /**
  * Throughput and latency of the real gateway (`src/main.ts`, as `npm start` runs it, in production
@@ -26,25 +23,10 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
  * process's speed is partly luck: identical bare servers started one after another here differ by up
  * to a fifth for their whole life), and reports medians, with the range of each ratio to the ceiling.
  */
-const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const ARTICLE = /* GraphQL */ `
-  query Article($slug: String!) {
-    article(slug: $slug) {
-      id headline publishedAt
-      authors { name }
-      locations { name isoCode }
-      casualtyFigures { outcome group low best high qualifier verification claimedBy location { name } }
-    }
-  }`;
-
-/** The page of articles without its count (a count is cached apart, and costs a query uncached). */
-const LIST = withoutTotal(COUNTRY_PAGE);
-
-interface Target { name: string; body: string }
 interface Mode { id: string; name: string; env: Record<string, string> }
 
 /**
@@ -64,56 +46,7 @@ const MODES = process.env.BENCH_MODES
   ? ALL_MODES.filter((mode) => process.env.BENCH_MODES!.split(',').includes(mode.id))
   : ALL_MODES;
 
-interface Figures { rps: number; p50: number; p99: number; failures: number }
 interface Measured extends Figures { ceiling: { rps: number; before: number; after: number } }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-/** Starts a TypeScript entry point in a child process; resolves once `ready` answers. */
-async function startServer(file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  while (!(await ready().catch(() => false))) {
-    if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${file} did not start within 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return child;
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function post(url: string, body: string): Promise<{ headers: Record<string, string>; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const text = await response.text();
-  const parsed = JSON.parse(text) as { errors?: unknown };
-  if (response.status !== 200 || parsed.errors) throw new Error(`bad answer from ${url}: ${text.slice(0, 300)}`);
-  return { headers: Object.fromEntries(response.headers), text };
-}
-
-async function load(url: string, body: string, seconds: number): Promise<Figures> {
-  const result = await autocannon({
-    url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds,
-  });
-  return {
-    rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
-    failures: result.errors + result.timeouts + result.non2xx,
-  };
-}
 
 /** Warms the server up with one short run, then measures. */
 async function measure(url: string, body: string): Promise<Figures> {
@@ -122,20 +55,7 @@ async function measure(url: string, body: string): Promise<Figures> {
 }
 
 async function main(): Promise<void> {
-  const { config, store } = await openBenchStore();
-  let targets: Target[];
-  try {
-    const { country, n } = await largestCountry(store, (c) => store.countArticles({ locationId: c.id }));
-    const [article] = (await store.listArticles({ locationId: country.id }, 'PUBLISHED_AT_DESC', { first: 1 })).rows;
-    console.log(`store: ${store.engine} (${config.store.databaseSchema ?? 'public'}), ${await store.countArticles({})} articles; ` +
-      `list: first 20 of ${n} under ${country.name}; article: ${article.slug}`);
-    targets = [
-      { name: 'article', body: JSON.stringify({ query: ARTICLE, variables: { slug: article.slug } }) },
-      { name: 'list', body: JSON.stringify({ query: LIST, variables: { country: country.id } }) },
-    ];
-  } finally {
-    await store.close();
-  }
+  const targets = await benchTargets();
 
   const results = new Map<string, Map<string, Measured[]>>(targets.map((target) => [target.name, new Map()]));
   const answers = new Map<string, { headers: Record<string, string>; text: string }>();
@@ -201,13 +121,6 @@ async function main(): Promise<void> {
         (ROUNDS > 1 ? `  ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`.padStart(17) : ''));
     }
   }
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function stopCeilings(ceilings: Map<string, { child: ChildProcess }>): Promise<void> {

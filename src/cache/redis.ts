@@ -4,6 +4,7 @@ import {
   ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp,
   checkPositive, emptyMetrics, sameGenerations, withAllTag,
 } from './cache';
+import { withTimeout } from '../timeout';
 import { decode, encode } from './codec';
 import { Guard } from './guard';
 
@@ -99,6 +100,11 @@ export class RedisCache implements Cache {
   private recoveryTimer: NodeJS.Timeout | undefined;
   private readonly cooldownMs: number;
   private closed = false;
+  /**
+   * Resolves true when Redis answers a PING within the operation timeout, false otherwise (see
+   * `pinger`): what readiness and metrics report, whatever the breaker says.
+   */
+  readonly ping: () => Promise<boolean>;
 
   constructor(private readonly options: RedisCacheOptions) {
     this.prefix = checkRedisOptions(options);
@@ -113,6 +119,7 @@ export class RedisCache implements Cache {
     this.client = connect(options, operationTimeoutMs, false);
     this.client.on('error', () => undefined); // Failed operations are counted and reported where they fail.
     this.client.defineCommand('bumpGenerations', { lua: BUMP_SCRIPT });
+    this.ping = pinger(this.client, operationTimeoutMs);
   }
 
   async read(requests: readonly CacheRequest[]): Promise<CacheLookup[]> {
@@ -374,6 +381,30 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface BumpCommand {
   bumpGenerations(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+}
+
+/**
+ * A PING of `client` (of every master, in a cluster) bounded by `timeoutMs`: the function resolves
+ * true when Redis answered within it, false otherwise, and never rejects. One PING at a time: callers
+ * while one is out share it, so a hung Redis never collects them, and none waits longer than
+ * `timeoutMs`. It bypasses the breaker, which may stay open for a cooldown after Redis is back:
+ * this reports on Redis itself. For readiness and metrics (also the rate limiter's connection).
+ */
+export function pinger(client: Redis | Cluster, timeoutMs: number): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | null = null;
+  const pingAll = async () => {
+    if (client instanceof Cluster) {
+      const masters = client.nodes('master');
+      if (masters.length === 0) throw new Error('no cluster node known yet');
+      await Promise.all(masters.map((node) => node.ping()));
+    } else {
+      await client.ping();
+    }
+  };
+  return () => {
+    inFlight ??= withTimeout(pingAll(), timeoutMs).then(() => true, () => false).finally(() => { inFlight = null; });
+    return inFlight;
+  };
 }
 
 /** Reconnect soon after Redis comes back: at most one second between attempts. */

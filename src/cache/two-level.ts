@@ -16,6 +16,11 @@ export interface Sync {
    */
   changed: boolean;
   /**
+   * When the check began (epoch milliseconds): what this process holds reflects every write that
+   * reached Redis before then.
+   */
+  checkedAt: number;
+  /**
    * Until when (epoch milliseconds) what this process holds is known to be no older than the last
    * write: `SYNC_VOUCHES_MS` after the check began. Checks that fail do not move it.
    */
@@ -57,7 +62,8 @@ interface TwoLevelStamp {
  *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
  *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn
  *   of each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
- *   ../http/response-cache) can be dropped with it, and trusted only while checks succeed.
+ *   ../http/response-cache) can be dropped with it, and trusted while checks succeed (and, while
+ *   they fail, for a bounded grace of its own: its staleness is then its age).
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was
  *   asked, so an invalidation that arrives while Redis answers keeps it out.
  */
@@ -107,7 +113,7 @@ export class TwoLevelCache implements Cache {
       const changed = marker !== this.marker;
       this.marker = marker;
       if (changed) await this.l1.invalidate([ALL_TAG]);
-      const sync: Sync = { changed, currentUntil: started + SYNC_VOUCHES_MS };
+      const sync: Sync = { changed, checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
       for (const listener of this.syncListeners) listener(sync);
     } finally {
       this.syncing = false;

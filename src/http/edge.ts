@@ -56,7 +56,7 @@ export interface HttpEdgeOptions {
    * `Gateway.responseCache.clear()` on every invalidation heard from another instance (and, with
    * `needsSync`, `Gateway.responseCache.synced` on every check of Redis's write marker).
    */
-  responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared' | 'needsSync'>;
+  responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared' | 'needsSync' | 'outageGraceMs'>;
   /** What /readyz checks besides the store's ping. */
   readiness?: ReadinessOptions;
   /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */

@@ -15,6 +15,23 @@ export interface CacheState {
 /** Asks the cache (Redis) how it is; may reject or hang, which counts as down. */
 export type CacheStateReporter = () => Promise<CacheState>;
 
+/**
+ * The cache check of a gateway that uses Redis: a PING on each of its connections to it, by name
+ * (`cache`, `rate limits`: each has its own), each bounded by the operation timeout and never more
+ * than one at a time (`pinger` in src/cache/redis.ts). Up when every one answered; otherwise down,
+ * naming the others. So a hung Redis, whose connections still look open, shows as down within
+ * the operation timeout.
+ */
+export function redisCacheState(pings: Record<string, () => Promise<boolean>>): CacheStateReporter {
+  const names = Object.keys(pings);
+  return async () => {
+    const answered = await Promise.all(names.map((name) => pings[name]()));
+    const silent = names.filter((_, i) => !answered[i]);
+    if (silent.length === 0) return { up: true };
+    return { up: false, detail: `Redis did not answer a PING within the operation timeout (connection: ${silent.join(', ')})` };
+  };
+}
+
 export interface ReadinessOptions {
   /**
    * Resolves to the highest migration applied to the store's database (`currentVersion` of

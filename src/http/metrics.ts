@@ -48,6 +48,10 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
  * - `newsgate_cache_hits`, `_misses`, `_errors`, `_breaker_opens` `{level}` and
  *   `newsgate_cache_breaker_state{level, state}` (1 for the current state): read from the cache
  *   source at each scrape; `level` is `all`, or a level of a layered cache.
+ * - `newsgate_cache_redis_up`: 1 when the cache's Redis answered a PING sent at this scrape within
+ *   the operation timeout, else 0 (`setRedisPing`; absent without Redis). A PING at scrape time
+ *   rather than the breaker's state or the write-marker checks: those stay "down" for a cooldown
+ *   after Redis is back, and `CACHE=redis` has no checks at all.
  * - Node's default process metrics.
  */
 export class GatewayMetrics {
@@ -65,6 +69,7 @@ export class GatewayMetrics {
   private readonly pendingHits = new Map<string, number>();
   private readonly maxOperationNames: number;
   private cacheSource: CacheMetricsSource | undefined;
+  private redisPing: (() => Promise<boolean>) | undefined;
   private snapshotInFlight: Promise<CacheMetrics | undefined> | undefined;
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -112,6 +117,26 @@ export class GatewayMetrics {
   /** Plugs in (or replaces) the cache's counters, read at every scrape from then on. */
   setCacheSource(source: CacheMetricsSource | undefined): void {
     this.cacheSource = source;
+  }
+
+  /**
+   * Plugs in the PING of the cache's Redis (`RedisCache.ping`: bounded by the operation timeout,
+   * one at a time), sent at every scrape from then on for `newsgate_cache_redis_up`.
+   */
+  setRedisPing(ping: (() => Promise<boolean>) | undefined): void {
+    this.redisPing = ping;
+    if (!ping || this.registry.getSingleMetric('newsgate_cache_redis_up')) return;
+    // prom-client calls `collect` with the gauge as `this`: reach the PING through a closure.
+    const current = () => this.redisPing;
+    new Gauge({
+      name: 'newsgate_cache_redis_up',
+      help: 'Whether the cache\'s Redis answered a PING within the operation timeout, sent at this scrape (1 or 0).',
+      registers: [this.registry],
+      async collect() {
+        const redisPing = current();
+        if (redisPing) this.set(await redisPing() ? 1 : 0);
+      },
+    });
   }
 
   /**

@@ -2,10 +2,10 @@ import { isIPv6 } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Cluster, Redis } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Guard } from '../cache/guard';
-import { connect } from '../cache/redis';
+import { connect, pinger } from '../cache/redis';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { type RateLimiter, checkWholeNumbers } from './limits';
@@ -95,6 +95,7 @@ export class ClientRateLimiter {
   private readonly budgets: Record<Budget, Limiters>;
   private readonly refusals: Counter<'budget'> | undefined;
   private readonly fallbacks: Counter | undefined;
+  private readonly pingRedis: (() => Promise<boolean>) | null;
   private closed = false;
 
   constructor(private readonly options: RateLimitOptions = {}) {
@@ -110,6 +111,7 @@ export class ClientRateLimiter {
       ? connect({ url: redis.url || undefined, clusterNodes: redis.clusterNodes?.length ? redis.clusterNodes : undefined }, operationTimeoutMs, false)
       : null;
     this.client?.on('error', () => undefined); // Failed operations are reported where they fail.
+    this.pingRedis = this.client && pinger(this.client, operationTimeoutMs);
     const limiters = (budget: Budget, points: number): Limiters => {
       const settings = { points, duration: this.settings.windowSeconds, keyPrefix: `${prefix}:rl:${budget === 'key' ? 'key' : 'ip'}` };
       const local = new RateLimiterMemory(settings);
@@ -127,6 +129,15 @@ export class ClientRateLimiter {
         help: 'Operations counted in process because Redis failed, timed out or its breaker was open.',
         registers: [options.registry],
       });
+      const ping = this.pingRedis;
+      if (ping) {
+        new Gauge({
+          name: 'newsgate_rate_limit_redis_up',
+          help: 'Whether the rate limiter\'s Redis connection answered a PING within the operation timeout, sent at this scrape (1 or 0).',
+          registers: [options.registry],
+          async collect() { this.set(await ping() ? 1 : 0); },
+        });
+      }
     }
   }
 
@@ -168,6 +179,14 @@ export class ClientRateLimiter {
       const timer = setTimeout(() => done(false), timeoutMs);
       client.once('ready', onReady);
     });
+  }
+
+  /**
+   * Resolves true when the budgets' Redis answers a PING on this limiter's own connection within the
+   * operation timeout (at once without Redis), false otherwise; one PING at a time, never rejects.
+   */
+  ping(): Promise<boolean> {
+    return this.pingRedis ? this.pingRedis() : Promise.resolve(true);
   }
 
   async close(): Promise<void> {

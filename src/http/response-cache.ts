@@ -28,6 +28,12 @@ interface Entry {
   body: Buffer;
   expiresAt: number;
   /**
+   * When the request that computed it began: it reflects every write made before then, except
+   * through records this process kept (at most `CACHE_L1_TTL_SECONDS` older). Starts its outage
+   * grace if that comes after the last check of Redis that vouched (see `outageGraceMs`).
+   */
+  computedAt: number;
+  /**
    * From then on, the next request fetches a newer answer while the others are sent this one. Late in
    * the answer's life (three quarters): each refresh executes the query and holds up the requests
    * behind it, so the fewer the better, but it must land before the answer expires.
@@ -60,6 +66,7 @@ interface Request {
 interface Pending {
   request: Request;
   epoch: number;
+  startedAt: number;
   /** The shared level's key and the stamp of its miss, when there is a shared level. */
   sharedKey?: string;
   stamp?: Stamp;
@@ -82,12 +89,22 @@ export interface ResponseCacheOptions {
   maxBytes: number;
   /**
    * Answers kept in process are served only while a check of Redis vouches for them (`synced`, fed
-   * by `TwoLevelCache.onSync`), and dropped when one finds another instance wrote: how answers kept
-   * far longer than the in-process records still agree with every instance within a second when an
-   * invalidation message is lost. Default false: every invalidation reaches this process (one
-   * instance, or `shared` only).
+   * by `TwoLevelCache.onSync`), or within `outageGraceMs`, and dropped when one finds another
+   * instance wrote: how answers kept far longer than the in-process records still agree with every
+   * instance within a second when an invalidation message is lost. Default false: every invalidation
+   * reaches this process (one instance, or `shared` only).
    */
   needsSync?: boolean;
+  /**
+   * With `needsSync`, while no check vouches (Redis hung or unreachable): how long an answer is still
+   * served, in milliseconds, from the start of the last check that vouched or from when the answer
+   * was computed, whichever is later. In the last quarter of that, the next request for it computes
+   * it again (from the store) while the others are still sent it. So during an outage, however long,
+   * no answer older than this is served (other instances' writes cannot reach this process then)
+   * and each busy answer is computed about once per this long: capacity stays, staleness is bounded.
+   * This process's own writes still drop every answer at once. Default 0: nothing unvouched is served.
+   */
+  outageGraceMs?: number;
   /**
    * A level every instance shares (Redis), read when this process has no answer: entries there depend
    * on `RESPONSES_TAG`, which every write invalidates (see `invalidatingResponses` in ../cache/responses), and are stored
@@ -123,9 +140,9 @@ const JSON_TYPE = /^application\/json(;\s*charset=utf-8)?$/i;
  * Two levels, each optional. In process: every invalidation this process makes or hears of drops
  * every answer (`clear`), an answer filled by a request that started before an invalidation is never
  * stored, and an answer lives at most `ttlMs` (with `needsSync`, served only while a check of Redis's
- * write marker vouches for it); in the last quarter of its life, the next request for it is passed
- * on to fetch the next answer while the others are still sent this one, so a busy answer never
- * expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
+ * write marker vouches for it, or within `outageGraceMs` while none can); in the last quarter of its
+ * life, the next request for it is passed on to fetch the next answer while the others are still sent
+ * this one, so a busy answer never expires into a crowd of requests all executing the query. Shared (Redis): by generation, like every
  * other entry there (see ../cache/cache), so no instance ever reads an answer older than the last
  * write.
  *
@@ -152,9 +169,14 @@ export class ResponseCache {
   private epoch = 0;
   /** Until when answers kept in process may be served (see `needsSync`). */
   private currentUntil: number;
+  /** When the last check that vouched began (see `outageGraceMs`). */
+  private vouchedAt = -Infinity;
+  private readonly graceMs: number;
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.currentUntil = options.needsSync ? 0 : Infinity;
+    this.graceMs = options.outageGraceMs ?? 0;
+    if (!(this.graceMs >= 0)) throw new TypeError(`outageGraceMs must be 0 or more milliseconds (got ${options.outageGraceMs})`);
     this.entries = new LRUCache<string, Entry>({
       maxSize: options.maxBytes,
       sizeCalculation: (entry, key) => key.length + (entry.request.body?.length ?? 0) + entry.body.length + 200,
@@ -175,6 +197,7 @@ export class ResponseCache {
   synced(sync: Sync): void {
     if (sync.changed) this.clear();
     this.currentUntil = Math.max(this.currentUntil, sync.currentUntil);
+    this.vouchedAt = Math.max(this.vouchedAt, sync.checkedAt);
   }
 
   get size(): number {
@@ -245,10 +268,12 @@ export class ResponseCache {
   private lookUp(req: IncomingMessage, res: ServerResponse, request: Request, app: App): void {
     const now = Date.now();
     const found = this.find(request, now);
-    let local = found && found.expiresAt > now && now < this.currentUntil ? found : undefined;
-    if (local && local.refreshAt <= now && !local.refreshing) {
-      // In the last quarter of its life, an answer is fetched again by one request while the others
-      // are still sent it: under steady load it is replaced before it expires, and nobody waits.
+    const vouched = now < this.currentUntil;
+    let local = found && found.expiresAt > now && (vouched || now < this.graceEnd(found)) ? found : undefined;
+    if (local && !local.refreshing && (local.refreshAt <= now || (!vouched && now >= this.graceEnd(local) - this.graceMs / 4))) {
+      // In the last quarter of its life (or of its outage grace), an answer is fetched again by one
+      // request while the others are still sent it: under steady load it is replaced before it
+      // expires, and nobody waits.
       const refreshed = local;
       refreshed.refreshing = true;
       res.once('close', () => { refreshed.refreshing = false; });
@@ -260,6 +285,11 @@ export class ResponseCache {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
     });
+  }
+
+  /** Until when `entry` may be served while no check vouches for it (see `outageGraceMs`). */
+  private graceEnd(entry: Entry): number {
+    return Math.max(this.vouchedAt, entry.computedAt) + this.graceMs;
   }
 
   /** This process's answer to `request`, if it has one (expired or not). */
@@ -308,11 +338,11 @@ export class ResponseCache {
   /** A request `lookUp` could not answer at once: `local` is this process's current answer, if any. */
   private async answer(req: IncomingMessage, res: ServerResponse, request: Request, app: App, local: Entry | undefined): Promise<void> {
     if (local) return this.serve(req, res, local, app);
-    const pending: Pending = { request, epoch: this.epoch };
+    const pending: Pending = { request, epoch: this.epoch, startedAt: Date.now() };
     const shared = this.options.shared;
     if (shared) {
       pending.sharedKey = `response:${digestOf(keyOf(request))}`;
-      const found = await this.readShared(shared.cache, request, pending.sharedKey);
+      const found = await this.readShared(shared.cache, request, pending.sharedKey, pending.startedAt);
       if (found.entry) {
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.store(found.entry);
         return this.serve(req, res, found.entry, app);
@@ -358,9 +388,11 @@ export class ResponseCache {
   /**
    * The shared level's answer for `sharedKey`, its body from this process when it has it (else a
    * second read); or the stamp to store a new answer with. Both entries depend on `RESPONSES_TAG`, so
-   * either read's stamp is good for writing both.
+   * either read's stamp is good for writing both. `startedAt`: when the request began.
    */
-  private async readShared(cache: Cache, request: Request, sharedKey: string): Promise<{ entry?: Entry; stamp?: Stamp }> {
+  private async readShared(
+    cache: Cache, request: Request, sharedKey: string, startedAt: number,
+  ): Promise<{ entry?: Entry; stamp?: Stamp }> {
     const [lookup] = await cache.read([{ key: sharedKey, tags: [RESPONSES_TAG] }]);
     if (!lookup.hit) return { stamp: lookup.stamp };
     const shared = asSharedEntry(lookup.value);
@@ -374,7 +406,7 @@ export class ResponseCache {
       body = Buffer.from(stored.value);
       this.bodies.set(shared.digest, body);
     }
-    return { entry: newEntry(request, shared.headers, body, shared.operation, shared.cost, this.options.ttlMs) };
+    return { entry: newEntry(request, shared.headers, body, shared.operation, shared.cost, this.options.ttlMs, startedAt) };
   }
 
   /** Sends a rate limiter's refusal the way Apollo would: its status, headers and coded error. */
@@ -421,7 +453,7 @@ export class ResponseCache {
         const maxAgeMs = Number(maxAge[1]) * 1000;
         const body = Buffer.from(chunk);
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
-          this.store(newEntry(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs)));
+          this.store(newEntry(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs), pending.startedAt));
         }
         const shared = this.options.shared;
         if (shared && pending.sharedKey && pending.stamp) {
@@ -440,13 +472,17 @@ export class ResponseCache {
   }
 }
 
-/** An answer to keep in process for `lifeMs` milliseconds from now. */
+/**
+ * An answer to keep in process for `lifeMs` milliseconds from now, computed (or read from the shared
+ * level) by a request that began at `computedAt`.
+ */
 function newEntry(
-  request: Request, headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number,
+  request: Request, headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number, computedAt: number,
 ): Entry {
   const now = Date.now();
   return {
-    request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, operation, cost, expiresAt: now + lifeMs, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now,
+    request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, operation, cost,
+    expiresAt: now + lifeMs, computedAt, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now,
   };
 }
 
