@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { until } from './redis';
+import { freePort, until } from './redis';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -10,11 +10,13 @@ export interface GatewayProcess {
   readonly url: string;
   /** Its log lines, parsed (JSON). */
   readonly logs: Record<string, any>[];
+  /** GETs `path` (`/readyz`, `/metrics`, …) from it. */
+  get(path: string): Promise<Response>;
   /** What it wrote to stderr (a crash's stack trace). */
   stderr(): string;
   /** Its exit code or signal once it has exited; null while it runs. */
   exit(): { code: number | null; signal: NodeJS.Signals | null } | null;
-  /** SIGTERM, then resolves with its exit code. */
+  /** SIGTERM (SIGKILL after 10 s), then resolves with its exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -25,14 +27,16 @@ process.once('exit', () => {
 
 /**
  * Starts the gateway with `env` on top of this process's environment (production mode, a free
- * loopback port, warnings and above logged); resolves once it serves, with its URL.
+ * loopback port, no store or Redis unless `env` names them); resolves once /healthz answers. Rejects,
+ * with its stderr, if it exits first or takes longer than 60 s.
  */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
-      DATABASE_URL: '', PGLITE_DATA_DIR: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', ...env,
+      ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info',
+      DATABASE_URL: '', PGLITE_DATA_DIR: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', ...env, PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,21 +62,32 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     running.delete(child);
     resolve(code);
   }));
+  const base = `http://127.0.0.1:${port}`;
+  const get = (where: string) => fetch(new URL(where, base));
   try {
-    await until(() => exit !== null || logs.some((line) => line.url), 'the gateway to serve', 60_000);
+    await until(async () => {
+      if (exit) throw new Error(`the gateway exited at start (${JSON.stringify(exit)}): ${stderr}`);
+      return get('/healthz').then((response) => response.ok, () => false);
+    }, 'the gateway to answer /healthz', 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  if (exit) throw new Error(`the gateway exited at start (${JSON.stringify(exit)}): ${stderr}`);
   return {
-    url: logs.find((line) => line.url)!.url,
+    url: `${base}/graphql`,
     logs,
+    get,
     exit: () => exit,
     stderr: () => stderr,
     async stop() {
-      if (!exit) child.kill('SIGTERM');
-      return exited;
+      if (exit) return exited;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(killer);
+      }
     },
   };
 }
