@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort, until } from './redis';
+import { postgresProblem } from './services';
 
 const run = promisify(execFile);
 
@@ -91,7 +92,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       child = started;
       running.add(started);
       started.once('exit', () => running.delete(started));
-      await until(async () => (await problem(url)) === null, `PostgreSQL on port ${port} to accept connections`, 30_000);
+      await until(async () => (await postgresProblem(url)) === null, `PostgreSQL on port ${port} to accept connections`, 30_000);
     },
     async stop() {
       const stopping = child;
@@ -137,19 +138,4 @@ export async function startPostgres(): Promise<PostgresServer> {
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
   const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-/** Null when a connection to `url` works, else why not. */
-async function problem(url: string): Promise<string | null> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
