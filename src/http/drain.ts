@@ -3,8 +3,11 @@ import type { Socket } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
 
 /**
- * How often, while draining, connections are closed that went idle after an answer promising
- * keep-alive (its headers were sent before the drain began), in milliseconds.
+ * While draining, the connections idle at a sweep are closed, one sweep every this many
+ * milliseconds, the first this long after the drain begins: the idle connections' last call. One
+ * idle when the drain begins has often just carried an answer, and its client is about to send the
+ * next request on it; a client reusing its connections at full speed does so well within this, and
+ * that request is answered (with `Connection: close`) instead of reset.
  */
 const SWEEP_MS = 50;
 
@@ -15,18 +18,23 @@ const SWEEP_MS = 50;
 type ServerSocket = Socket & { _httpMessage?: http.ServerResponse | null };
 
 /**
- * Apollo's drain step for the gateway's `http.Server`. From the moment it starts, every answer whose
- * headers have not gone out yet says `Connection: close`, and Node closes its connection once it is
- * sent: answers to the requests in flight, and to requests that arrive on open connections while
- * draining (cached answers too: it runs before every other request listener). Connections are
- * closed as idle, and the listening socket closed, only after the event loop has read what the
- * kernel already holds: Node counts a connection whose next request it has not read yet as idle, and
- * destroying one with unread data resets it (ECONNRESET) instead of answering. Resolves once every
- * connection is gone; those still open after `gracePeriodMs` are cut.
+ * Apollo's drain step for the gateway's `http.Server`. When it begins, the server stops accepting
+ * connections, and every answer whose headers have not gone out yet says `Connection: close`, Node
+ * closing its connection once it is sent: answers to the requests in flight, and to requests that
+ * arrive on open connections while draining (cached answers too: this runs before every other
+ * request listener). Idle connections are closed by a sweep every `SWEEP_MS`, the first that long
+ * after the drain begins. Resolves once every connection is gone; those still open after
+ * `gracePeriodMs` are cut.
+ *
+ * A sweep runs right after the event loop has polled for I/O: Node counts a connection whose next
+ * request has reached the kernel but not been read as idle, and destroying a connection with unread
+ * data resets it (ECONNRESET) instead of answering. What is left is the race of HTTP/1.1 keep-alive:
+ * a request that reaches a connection in the instant between that poll and the sweep, or after the
+ * connection is closed, is reset.
  *
  * Costs nothing per request before the drain (Apollo's `ApolloServerPluginDrainHttpServer` hangs a
- * listener on every request, about a tenth of a cached answer's throughput: see the README,
- * "Performance"); it keeps the set of open connections, to reach the answers in flight.
+ * listener on every request, which the README's "Performance" found too costly for cached answers);
+ * it keeps the set of open connections, to reach the answers in flight when the drain begins.
  */
 export function drainHttpServer(httpServer: http.Server, gracePeriodMs = 10_000): ApolloServerPlugin {
   const sockets = new Set<ServerSocket>();
@@ -47,13 +55,11 @@ export function drainHttpServer(httpServer: http.Server, gracePeriodMs = 10_000)
             const response = socket._httpMessage;
             if (response && !response.headersSent) response.setHeader('connection', 'close');
           }
+          const closed = new Promise<void>((resolve) => { stopAccepting(httpServer, resolve); });
+          // The poll between the interval's timer and its immediate reads what the kernel holds.
+          const sweep = setInterval(() => setImmediate(closeIdle), SWEEP_MS);
           const deadline = setTimeout(() => httpServer.closeAllConnections(), gracePeriodMs);
-          let sweep: NodeJS.Timeout | undefined;
           try {
-            await afterNextPoll();
-            const closed = new Promise<void>((resolve) => { httpServer.close(() => resolve()); });
-            // Run right after a poll, like the close: see `afterNextPoll`.
-            sweep = setInterval(() => setImmediate(closeIdle), SWEEP_MS);
             await closed;
           } finally {
             clearInterval(sweep);
@@ -72,12 +78,15 @@ function closeAfterAnswer(_request: http.IncomingMessage, response: http.ServerR
 }
 
 /**
- * Resolves once the event loop has polled for I/O after this call, in the check phase that follows
- * that poll: every request the kernel had received by the call has then been read (and is being
- * answered), so closing idle connections there can reset only one that arrived in the instants
- * since, the race that HTTP/1.1 keep-alive leaves to clients.
+ * `server.close(done)` without the closing of idle connections that `http.Server`'s `close()` does
+ * at that instant (Node 19 and later): stops accepting connections, and calls `done` once every
+ * connection is gone. The idle ones are left to the sweeps, which give them their last call.
  */
-function afterNextPoll(): Promise<void> {
-  // An immediate queued by an immediate runs in the next iteration's check phase, after its poll.
-  return new Promise((resolve) => { setImmediate(() => setImmediate(resolve)); });
+function stopAccepting(server: http.Server, done: () => void): void {
+  server.closeIdleConnections = () => {};
+  try {
+    server.close(() => done());
+  } finally {
+    Reflect.deleteProperty(server, 'closeIdleConnections');
+  }
 }
