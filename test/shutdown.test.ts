@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { join } from 'node:path';
+import type { ContentStore } from '../src/store/store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { Http1Connection, graphqlPost, type Http1Answer } from './support/http1';
 import { openTestStore } from './support/stores';
@@ -32,6 +31,15 @@ function expectLastAnswer(answer: Http1Answer, query: string): void {
     .toEqual({ status: 200, connection: 'close', body: ANSWERS[query] });
 }
 
+/** Makes the store take 400 ms longer to list authors (`SLOW`): a request still executing when the stop begins. */
+function slowAuthors(store: ContentStore): void {
+  const listAuthors = store.listAuthors.bind(store);
+  jest.spyOn(store, 'listAuthors').mockImplementation(async (page) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    return listAuthors(page);
+  });
+}
+
 async function responseCacheHits(api: TestGateway): Promise<number> {
   const hits = await api.gateway.metrics.registry.getSingleMetric('newsgate_response_cache_hits_total')?.get();
   return hits?.values.reduce((sum, { value }) => sum + value, 0) ?? 0;
@@ -41,12 +49,8 @@ describe('shutdown', () => {
   it('answers requests in flight before the server stops, then refuses new connections', async () => {
     const t = await openTestStore('pglite');
     const api = await startTestGateway(t.store);
-    const listAuthors = t.store.listAuthors.bind(t.store);
-    jest.spyOn(t.store, 'listAuthors').mockImplementation(async (page) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      return listAuthors(page);
-    });
-    const inFlight = api.gql(`{ authors { totalCount } }`);
+    slowAuthors(t.store);
+    const inFlight = api.gql(SLOW);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await api.stop();
     const response = await inFlight;
@@ -59,27 +63,19 @@ describe('shutdown', () => {
   it('does not wait for idle keep-alive connections to stop', async () => {
     const t = await openTestStore('pglite');
     const api = await startTestGateway(t.store);
-    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
-    await once(socket, 'connect');
-    // One answered request leaves the connection open and idle (HTTP/1.1 keep-alive).
-    socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 26\r\n\r\n{"query":"{ __typename }"}');
-    await once(socket, 'data');
-    const closed = once(socket, 'close');
+    const [connection] = await keptAlive(api.url, 1);
     const started = Date.now();
     await api.stop();
-    await closed;
+    await connection.closed;
     expect(Date.now() - started).toBeLessThan(1_000);
+    expect(connection.errors).toEqual([]);
     await t.dispose();
   });
 
   it('answers every request on a kept-alive connection while draining with `Connection: close`, resets none, closes idle ones at once', async () => {
     const t = await openTestStore('pglite');
     const api = await startTestGateway(t.store, { http: { responseCache: { ttlMs: 60_000, maxBytes: 2 ** 20 } } });
-    const listAuthors = t.store.listAuthors.bind(t.store);
-    jest.spyOn(t.store, 'listAuthors').mockImplementation(async (page) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      return listAuthors(page);
-    });
+    slowAuthors(t.store);
     const idle = await keptAlive(api.url, 3);
     expect((await idle[0].request(graphqlPost(COUNT))).status).toBe(200); // now a cached answer
     const busy = await keptAlive(api.url, 2);
