@@ -25,7 +25,7 @@ import { isStoreFault } from './store/errors';
 import type { ContentStore } from './store/store';
 
 export interface GatewayDependencies {
-  config: Pick<Config, 'pagination' | 'production'> & Partial<Pick<Config, 'requestTimeoutMs'>>;
+  config: Pick<Config, 'pagination' | 'production'> & Partial<Pick<Config, 'requestTimeoutMs' | 'shutdownTimeoutMs'>>;
   store: ContentStore;
   log: Logger;
   /**
@@ -106,6 +106,17 @@ function isUncodedRequestError(error: unknown): boolean {
   return status !== undefined && status >= 400 && status < 500;
 }
 
+/** What closing the store and the cache may take after the drain, within the shutdown timeout. */
+const CLOSING_MS = 1_000;
+
+/**
+ * How long connections may drain: the shutdown timeout less a second to close the store and the
+ * cache, so that a drain cut short still ends with them closed and exit 0 (default 10 s without one).
+ */
+function drainGraceMs(shutdownTimeoutMs: number | undefined): number | undefined {
+  return shutdownTimeoutMs === undefined ? undefined : Math.max(0, shutdownTimeoutMs - CLOSING_MS);
+}
+
 /**
  * Builds the HTTP server: the GraphQL endpoint at /graphql (GraphiQL for browsers outside
  * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
@@ -127,7 +138,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
     includeStacktraceInErrorResponses: !config.production,
     ...edgeApolloOptions,
     plugins: [
-      drainHttpServer(httpServer),
+      drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
       ...edgePlugins,
       errorReporter(),
     ],

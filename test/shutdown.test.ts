@@ -46,6 +46,26 @@ async function responseCacheHits(api: TestGateway): Promise<number> {
 }
 
 describe('shutdown', () => {
+  it('cuts what is still running a second before the shutdown timeout, leaving that second to close the store', async () => {
+    const t = await openTestStore('pglite');
+    const api = await startTestGateway(t.store, { shutdownTimeoutMs: 1_500 });
+    const listAuthors = t.store.listAuthors.bind(t.store);
+    jest.spyOn(t.store, 'listAuthors').mockImplementation(async (page) => {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return listAuthors(page);
+    });
+    const inFlight = api.gql(SLOW).then(() => 'answered', () => 'cut');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await api.stop();
+    const stoppedAfter = Date.now() - started;
+    expect(await inFlight).toBe('cut');
+    expect(stoppedAfter).toBeGreaterThanOrEqual(450);
+    expect(stoppedAfter).toBeLessThan(1_500);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the store call ends before the store closes
+    await t.dispose();
+  });
+
   it('answers requests in flight before the server stops, then refuses new connections', async () => {
     const t = await openTestStore('pglite');
     const api = await startTestGateway(t.store);

@@ -23,7 +23,7 @@ export interface TestGateway {
 /** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
 export async function startTestGateway(
   store: ContentStore,
-  options: { production?: boolean; maxPageSize?: number; requestTimeoutMs?: number; http?: HttpEdgeOptions } = {},
+  options: { production?: boolean; maxPageSize?: number; requestTimeoutMs?: number; shutdownTimeoutMs?: number; http?: HttpEdgeOptions } = {},
 ): Promise<TestGateway> {
   const logs: Record<string, any>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)); } });
@@ -32,6 +32,7 @@ export async function startTestGateway(
       production: options.production ?? false,
       pagination: { defaultPageSize: 20, maxPageSize: options.maxPageSize ?? 100 },
       requestTimeoutMs: options.requestTimeoutMs,
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
     },
     store,
     log,
