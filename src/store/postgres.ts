@@ -35,8 +35,8 @@ export interface PostgresOptions {
   writeConnections?: number;
   timeouts?: Partial<StoreTimeouts>;
   /**
-   * Told of every connection found broken (terminated by the server, reset, refused) and whether a
-   * read was retried for it. The pools replace broken connections on their own; this is for the log.
+   * Told of every connection found broken while idle, and of every read retried because its
+   * connection broke. The pools replace broken connections on their own; this is for the log.
    */
   onConnectionLost?: (error: Error) => void;
   /** Told of every statement's duration, in seconds (for the metrics). */
