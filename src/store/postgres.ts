@@ -1,4 +1,4 @@
-import { Semaphore, withTimeout } from 'async-mutex';
+import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
 import { Client, type ClientBase, type ClientConfig, Pool, type QueryConfig, types } from 'pg';
 import { LANES, type Db, type Lane, type Queryable, type QueryResult, type TransactionOptions } from './db';
 import { StoreTimeoutError, StoreUnavailableError } from './errors';
@@ -50,6 +50,12 @@ export interface PostgresOptions {
  */
 const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 
+/**
+ * What a wait for a lane's place rejects with when the acquire timeout passes: made once (an Error
+ * per wait would capture a stack on every contended read), and told as a `StoreTimeoutError`.
+ */
+const LANE_WAIT_OVER = new Error('no place in the lane within the acquire timeout');
+
 /** What `pg` rejects a statement with when the client's bound passed first. */
 const CLIENT_GAVE_UP = 'Query read timeout';
 
@@ -77,6 +83,8 @@ export class PostgresDb implements Db {
   private readonly writing: Source;
   private readonly probing: Source;
   private readonly lanes: Record<Lane, Semaphore>;
+  /** The lanes, each acquired with the acquire timeout (rejecting with `LANE_WAIT_OVER`). */
+  private readonly timedLanes: Record<Lane, SemaphoreInterface>;
   private readonly laneQueryables: Record<Lane, Queryable>;
 
   constructor(private readonly options: PostgresOptions) {
@@ -95,9 +103,11 @@ export class PostgresDb implements Db {
     this.probing = source(1, this.timeouts.probeMs, this.timeouts.probeMs);
     const share = Math.ceil(readConnections / 2);
     this.lanes = Object.fromEntries(LANES.map((lane) => [lane, new Semaphore(share)])) as Record<Lane, Semaphore>;
+    this.timedLanes = Object.fromEntries(LANES.map((lane) => [lane, withTimeout(this.lanes[lane], this.timeouts.acquireMs, LANE_WAIT_OVER)])) as
+      Record<Lane, SemaphoreInterface>;
     this.laneQueryables = Object.fromEntries(LANES.map((lane) => [lane, {
       query: <Row>(sql: string, params: unknown[] = []) => this.read(lane, this.timeouts.readMs,
-        (fresh) => this.timed(this.reading.query(statement(sql, params, this.timeouts.readMs), fresh))) as Promise<QueryResult<Row>>,
+        (fresh) => this.timed(this.reading.query(sql, params, fresh))) as Promise<QueryResult<Row>>,
     }])) as Record<Lane, Queryable>;
   }
 
@@ -107,7 +117,7 @@ export class PostgresDb implements Db {
 
   async query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
     try {
-      return await this.timed(this.writing.query(statement(sql, params, this.timeouts.writeMs), false)) as QueryResult<Row>;
+      return await this.timed(this.writing.query(sql, params, false)) as QueryResult<Row>;
     } catch (error) {
       throw this.faultOf(error, this.timeouts.writeMs) ?? error;
     }
@@ -127,7 +137,7 @@ export class PostgresDb implements Db {
   }
 
   probe<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
-    return this.retriedOnce((fresh) => this.probing.query(statement(sql, params, this.timeouts.probeMs), fresh), this.timeouts.probeMs) as
+    return this.retriedOnce((fresh) => this.probing.query(sql, params, fresh), this.timeouts.probeMs) as
       Promise<QueryResult<Row>>;
   }
 
@@ -169,13 +179,12 @@ export class PostgresDb implements Db {
 
   /** Runs `run` once its lane has a free place, waiting at most the acquire timeout for one. */
   private async inLane<T>(lane: Lane, run: () => Promise<T>): Promise<T> {
-    const places = this.lanes[lane];
     // A free place is taken at once, without a timer; a wait gives up after `acquireMs`, and a place
     // granted after that is handed straight on.
-    const waitMs = this.timeouts.acquireMs;
-    const [, release] = places.getValue() > 0
-      ? await places.acquire()
-      : await withTimeout(places, waitMs, new StoreTimeoutError('connection', waitMs)).acquire();
+    const places = this.lanes[lane];
+    const [, release] = places.getValue() > 0 ? await places.acquire() : await this.timedLanes[lane].acquire().catch((error: unknown) => {
+      throw error === LANE_WAIT_OVER ? new StoreTimeoutError('connection', this.timeouts.acquireMs) : error;
+    });
     try {
       return await run();
     } finally {
@@ -200,10 +209,13 @@ export class PostgresDb implements Db {
     let committing = false;
     try {
       const begin = `BEGIN${readOnly ? ' READ ONLY' : ''}`;
-      await client.query(timeoutMs === source.statementTimeoutMs ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
-      const result = await work({ query: (sql, params = []) => this.timed(client.query(statement(sql, params, timeoutMs))) as never });
+      const sessionBound = timeoutMs === source.statementTimeoutMs;
+      // A bound other than the session's is set for the transaction, and given to each statement.
+      const run = (sql: string, params: unknown[] = []) => (sessionBound ? client.query(sql, params) : client.query(statement(sql, params, timeoutMs)));
+      await client.query(sessionBound ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      const result = await work({ query: (sql, params) => this.timed(run(sql, params)) as never });
       committing = true;
-      await client.query(statement('COMMIT', [], timeoutMs));
+      await run('COMMIT');
       return result;
     } catch (error) {
       const fault = this.faultOf(error, timeoutMs);
@@ -265,18 +277,22 @@ class Source {
   readonly statementTimeoutMs: number;
   private readonly pool: Pool;
 
-  constructor(private readonly settings: ClientConfig & { statement_timeout: number }, max: number, onLost: (error: Error) => void) {
+  private readonly settings: ClientConfig;
+
+  constructor(settings: ClientConfig & { statement_timeout: number }, max: number, onLost: (error: Error) => void) {
     this.statementTimeoutMs = settings.statement_timeout;
-    this.pool = new Pool({ ...settings, max });
+    this.settings = { ...settings, query_timeout: clientBound(settings.statement_timeout) };
+    this.pool = new Pool({ ...this.settings, max });
     // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
     this.pool.on('error', onLost);
   }
 
-  async query(config: QueryConfig, fresh: boolean): Promise<QueryResult<unknown>> {
-    if (!fresh) return this.pool.query(config);
+  /** One statement with the session's bounds. */
+  async query(text: string, values: unknown[], fresh: boolean): Promise<QueryResult<unknown>> {
+    if (!fresh) return this.pool.query(text, values);
     const { client, release } = await this.checkOut(true, () => undefined);
     try {
-      return await client.query(config);
+      return await client.query(text, values);
     } finally {
       release();
     }
@@ -337,9 +353,17 @@ const LOST_CONNECTION_MESSAGES = [
   'Connection terminated', 'Client has encountered a connection error', 'Client was closed and is not queryable',
 ];
 
-/** A statement with the client's own bound, a margin past the server's (see CLIENT_TIMEOUT_MARGIN_MS). */
+/**
+ * A statement with the client's own bound for `timeoutMs` (see `clientBound`), when it differs from
+ * its session's: a config object, which `pg` copies (a statement given as text and values is not).
+ */
 function statement(text: string, values: unknown[], timeoutMs: number): QueryConfig {
-  return timeoutMs > 0 ? { text, values, query_timeout: timeoutMs + CLIENT_TIMEOUT_MARGIN_MS } as QueryConfig : { text, values };
+  return { text, values, query_timeout: clientBound(timeoutMs) } as QueryConfig;
+}
+
+/** The client's bound for a server bound of `timeoutMs` (0: none), a margin past it (see CLIENT_TIMEOUT_MARGIN_MS). */
+function clientBound(timeoutMs: number): number | undefined {
+  return timeoutMs > 0 ? timeoutMs + CLIENT_TIMEOUT_MARGIN_MS : undefined;
 }
 
 /** Ends a failed transaction; resolves to the error when even that failed (the connection is then thrown away). */
