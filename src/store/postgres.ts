@@ -152,9 +152,21 @@ export class PostgresDb implements Db {
     return lane === 'statistics' ? this.timeouts.statisticsMs : this.timeouts.readMs;
   }
 
-  /** Runs a read in `lane` (see the class comment), retried once when its connection was lost. */
-  private read<T>(lane: Lane, timeoutMs: number, run: (fresh: boolean) => Promise<T>): Promise<T> {
-    return this.inLane(lane, () => this.retriedOnce(run, timeoutMs));
+  /**
+   * Runs a read in `lane` (see the class comment), retried once when its connection was lost: once
+   * its lane has a free place (taken at once, without a timer, when there is one; a wait gives up
+   * after `acquireMs`, and a place granted after that is handed straight on).
+   */
+  private async read<T>(lane: Lane, timeoutMs: number, run: (fresh: boolean) => Promise<T>): Promise<T> {
+    const places = this.lanes[lane];
+    const [, release] = places.getValue() > 0 ? await places.acquire() : await this.timedLanes[lane].acquire().catch((error: unknown) => {
+      throw error === LANE_WAIT_OVER ? new StoreTimeoutError('connection', this.timeouts.acquireMs) : error;
+    });
+    try {
+      return await this.retriedOnce(run, timeoutMs);
+    } finally {
+      release();
+    }
   }
 
   /**
@@ -174,21 +186,6 @@ export class PostgresDb implements Db {
       } catch (second) {
         throw this.faultOf(second, timeoutMs) ?? second;
       }
-    }
-  }
-
-  /** Runs `run` once its lane has a free place, waiting at most the acquire timeout for one. */
-  private async inLane<T>(lane: Lane, run: () => Promise<T>): Promise<T> {
-    // A free place is taken at once, without a timer; a wait gives up after `acquireMs`, and a place
-    // granted after that is handed straight on.
-    const places = this.lanes[lane];
-    const [, release] = places.getValue() > 0 ? await places.acquire() : await this.timedLanes[lane].acquire().catch((error: unknown) => {
-      throw error === LANE_WAIT_OVER ? new StoreTimeoutError('connection', this.timeouts.acquireMs) : error;
-    });
-    try {
-      return await run();
-    } finally {
-      release();
     }
   }
 
@@ -230,16 +227,12 @@ export class PostgresDb implements Db {
     }
   }
 
-  /** Resolves like `running`, reporting how long it took. */
-  private async timed<T>(running: Promise<T>): Promise<T> {
+  /** Settles like `running`, reporting how long the statement took. */
+  private timed<T>(running: Promise<T>): Promise<T> {
     const onStatement = this.options.onStatement;
     if (!onStatement) return running;
     const started = performance.now();
-    try {
-      return await running;
-    } finally {
-      onStatement((performance.now() - started) / 1000);
-    }
+    return running.finally(() => onStatement((performance.now() - started) / 1000));
   }
 
   /**
@@ -288,8 +281,11 @@ class Source {
   }
 
   /** One statement with the session's bounds. */
-  async query(text: string, values: unknown[], fresh: boolean): Promise<QueryResult<unknown>> {
-    if (!fresh) return this.pool.query(text, values);
+  query(text: string, values: unknown[], fresh: boolean): Promise<QueryResult<unknown>> {
+    return fresh ? this.queryFresh(text, values) : this.pool.query(text, values);
+  }
+
+  private async queryFresh(text: string, values: unknown[]): Promise<QueryResult<unknown>> {
     const { client, release } = await this.checkOut(true, () => undefined);
     try {
       return await client.query(text, values);
