@@ -4,7 +4,11 @@ describe('configuration', () => {
   it('starts with documented defaults from an empty environment', () => {
     expect(loadConfig({})).toEqual({
       port: 4000, host: '0.0.0.0', production: false, logLevel: 'info',
-      store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
+      store: {
+        databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined, readConnections: 10, writeConnections: 4,
+        timeouts: { readMs: 5000, writeMs: 10000, statisticsMs: 15000, acquireMs: 2000, probeMs: 2000 },
+      },
+      requestTimeoutMs: 20000,
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
       seedWorkedExample: true, shutdownTimeoutMs: 10000,
       cache: {
@@ -42,6 +46,27 @@ describe('configuration', () => {
   it('refuses a default page larger than the cap, and two stores at once', () => {
     expect(() => loadConfig({ DEFAULT_PAGE_SIZE: '50', MAX_PAGE_SIZE: '10' })).toThrow(/DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://h/db', PGLITE_DATA_DIR: '/tmp/x' })).toThrow(/PGLITE_DATA_DIR/);
+  });
+
+  it('reads the database\'s pool sizes and bounds, the readiness timeout bounding the probe, and refuses any below 1', () => {
+    const { store, requestTimeoutMs } = loadConfig({
+      DATABASE_POOL_SIZE: '20', DATABASE_WRITE_POOL_SIZE: '2', DATABASE_READ_TIMEOUT_MS: '1500', DATABASE_WRITE_TIMEOUT_MS: '3000',
+      DATABASE_STATS_TIMEOUT_MS: '30000', DATABASE_ACQUIRE_TIMEOUT_MS: '250', READINESS_TIMEOUT_MS: '700', REQUEST_TIMEOUT_MS: '9000',
+    });
+    expect(store).toMatchObject({
+      readConnections: 20, writeConnections: 2,
+      timeouts: { readMs: 1500, writeMs: 3000, statisticsMs: 30000, acquireMs: 250, probeMs: 700 },
+    });
+    expect(requestTimeoutMs).toBe(9000);
+    const bad = ['DATABASE_POOL_SIZE', 'DATABASE_WRITE_POOL_SIZE', 'DATABASE_READ_TIMEOUT_MS', 'DATABASE_WRITE_TIMEOUT_MS',
+      'DATABASE_STATS_TIMEOUT_MS', 'DATABASE_ACQUIRE_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS'];
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(Object.fromEntries(bad.map((name) => [name, '0'])));
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+    expect(error?.problems.map((problem) => problem.split(' ')[0]).sort()).toEqual([...bad].sort());
   });
 
   it('reads the HTTP edge\'s switches and limits', () => {
