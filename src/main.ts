@@ -1,6 +1,7 @@
 import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
+import { capHeapGrowth } from './heap-growth';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
 import { invalidatingResponses } from './cache/responses';
@@ -18,6 +19,7 @@ import type { ContentStore } from './store/store';
  * requests in flight before closing the store.
  */
 async function main(config: Config): Promise<void> {
+  capHeapGrowth(config.heapGrowthPercent);
   const log = createLogger(config.logLevel);
   const sqlStore = await openStore(config.store);
   log.info({ engine: sqlStore.engine }, 'content store open and migrated');

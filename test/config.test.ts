@@ -6,10 +6,11 @@ describe('configuration', () => {
       port: 4000, host: '0.0.0.0', production: false, logLevel: 'info',
       store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
-      seedWorkedExample: true, shutdownTimeoutMs: 10000,
+      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 25,
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
-        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250, maxEntriesInProcess: 10000,
+        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250,
+        maxBytesInProcess: 64 * 2 ** 20, maxEntriesInProcess: undefined,
         entityTtlSeconds: 300, listTtlSeconds: 60, responseCache: true, responseCacheMaxBytes: 64 * 2 ** 20,
       },
       http: {
