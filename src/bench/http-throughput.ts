@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { largestCountry, openBenchStore } from './bench-store';
+import { freePort, startServer, stopServer } from './processes';
 import { COUNTRY_PAGE, withoutTotal } from './queries';
 
 /**
@@ -66,36 +66,6 @@ const MODES = process.env.BENCH_MODES
 
 interface Figures { rps: number; p50: number; p99: number; failures: number }
 interface Measured extends Figures { ceiling: { rps: number; before: number; after: number } }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
-}
-
-/** Starts a TypeScript entry point in a child process; resolves once `ready` answers. */
-async function startServer(file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  while (!(await ready().catch(() => false))) {
-    if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`${file} did not start within 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return child;
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 async function post(url: string, body: string): Promise<{ headers: Record<string, string>; text: string }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
