@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The default cap (`HEAP_GROWTH_PERCENT`): see `capHeapGrowth`. */
-export const DEFAULT_HEAP_GROWTH_PERCENT = 25;
+export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
 
 /**
  * Caps how far V8 lets its old generation grow past what was live after the last full collection

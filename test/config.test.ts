@@ -6,7 +6,7 @@ describe('configuration', () => {
       port: 4000, host: '0.0.0.0', production: false, logLevel: 'info',
       store: { databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined },
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
-      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 25,
+      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 50,
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
         breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250,
