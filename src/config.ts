@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CacheSettings } from './cache';
+import { DEFAULT_MAX_BYTES, MIN_BYTES } from './cache/memory';
+import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth';
 import type { TrustProxy } from './http/edge';
 import type { StoreOptions } from './store/open';
 import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
@@ -28,6 +30,7 @@ const Environment = z.object({
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   SEED_WORKED_EXAMPLE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(DEFAULT_HEAP_GROWTH_PERCENT),
   PLAYGROUND: z.enum(['true', 'false']).optional(),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1).optional(),
@@ -56,7 +59,8 @@ const Environment = z.object({
   CACHE_LIST_TTL_SECONDS: z.coerce.number().positive().default(60),
   CACHE_L1_TTL_SECONDS: z.coerce.number().positive().max(1).default(1),
   CACHE_SYNC_INTERVAL_MS: z.coerce.number().int().min(10).max(500).default(250),
-  CACHE_MAX_ENTRIES_IN_PROCESS: z.coerce.number().int().positive().default(10_000),
+  CACHE_MAX_BYTES_IN_PROCESS: z.coerce.number().int().min(MIN_BYTES, `must be at least ${MIN_BYTES} (64 KiB)`).default(DEFAULT_MAX_BYTES),
+  CACHE_MAX_ENTRIES_IN_PROCESS: z.coerce.number().int().positive().optional(),
   CACHE_OPERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
   CACHE_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(1_000),
@@ -84,7 +88,10 @@ export interface Config {
   pagination: { defaultPageSize: number; maxPageSize: number };
   seedWorkedExample: boolean;
   shutdownTimeoutMs: number;
+  /** How far V8's heap may grow past what was live before it collects, in percent; 0: V8's own policy (src/heap-growth.ts). */
+  heapGrowthPercent: number;
   cache: CacheSettings & {
+    maxBytesInProcess: number;
     entityTtlSeconds: number; listTtlSeconds: number;
     /** Keep whole public answers in process too (with an in-process level only: `memory`, `layered`). */
     responseCache: boolean; responseCacheMaxBytes: number;
@@ -148,12 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagination: { defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE },
     seedWorkedExample: e.SEED_WORKED_EXAMPLE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     cache: {
       mode: e.CACHE, redisUrl: e.REDIS_URL, redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(','), prefix: e.CACHE_PREFIX,
       operationTimeoutMs: e.CACHE_OPERATION_TIMEOUT_MS, breakerThreshold: e.CACHE_BREAKER_THRESHOLD,
       breakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS, l1TtlSeconds: e.CACHE_L1_TTL_SECONDS,
       syncIntervalMs: e.CACHE_SYNC_INTERVAL_MS,
-      maxEntriesInProcess: e.CACHE_MAX_ENTRIES_IN_PROCESS,
+      maxBytesInProcess: e.CACHE_MAX_BYTES_IN_PROCESS, maxEntriesInProcess: e.CACHE_MAX_ENTRIES_IN_PROCESS,
       entityTtlSeconds: e.CACHE_ENTITY_TTL_SECONDS, listTtlSeconds: e.CACHE_LIST_TTL_SECONDS,
       responseCache: e.CACHE_RESPONSES, responseCacheMaxBytes: e.CACHE_RESPONSES_MAX_BYTES,
       outageGraceSeconds: e.CACHE_OUTAGE_GRACE_SECONDS,

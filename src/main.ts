@@ -1,6 +1,7 @@
 import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
+import { capHeapGrowth } from './heap-growth';
 import { redisCacheState } from './http/health';
 import { GatewayMetrics } from './http/metrics';
 import { ClientRateLimiter } from './http/rate-limit';
@@ -19,6 +20,7 @@ import type { ContentStore } from './store/store';
  * requests in flight before closing the store.
  */
 async function main(config: Config): Promise<void> {
+  capHeapGrowth(config.heapGrowthPercent);
   const log = createLogger(config.logLevel);
   const metrics = new GatewayMetrics({ log });
   const sqlStore = await openStore({

@@ -10,10 +10,11 @@ describe('configuration', () => {
       },
       requestTimeoutMs: 20000,
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
-      seedWorkedExample: true, shutdownTimeoutMs: 10000,
+      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 50,
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
-        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250, maxEntriesInProcess: 10000,
+        breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250,
+        maxBytesInProcess: 64 * 2 ** 20, maxEntriesInProcess: undefined,
         entityTtlSeconds: 300, listTtlSeconds: 60, responseCache: true, responseCacheMaxBytes: 64 * 2 ** 20,
         outageGraceSeconds: 30,
       },

@@ -1,9 +1,8 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { type Random, generator } from './support/random';
+import { collector, settledHeap } from './support/heap';
 import { openTestStore } from './support/stores';
 
 /** Bounds: a few thousand requests, 16 at a time, each answered within 5 s. */
@@ -155,18 +154,6 @@ async function runProbes(url: string, random: Random, count: number, tally: Tall
       await send(url, random.pick(PROBES)(random), tally);
     }
   }));
-}
-
-/** Node's collector, reached without --expose-gc on the command line. */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-function settledHeap(gc: () => void): number {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 describe('fuzzing the HTTP endpoint', () => {

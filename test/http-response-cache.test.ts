@@ -78,8 +78,8 @@ describe('the in-process response cache', () => {
   });
 
   it('tells apart requests whose bodies are as long but differ, and forgets the answers it evicts', async () => {
-    // Room for one answer only: each evicts the other.
-    const api = await gateway(new MemoryCache(), { responseCache: { ttlMs: 60_000, maxBytes: 800 } });
+    // Room for one answer only (each is about 1,900 bytes as counted): each evicts the other.
+    const api = await gateway(new MemoryCache(), { responseCache: { ttlMs: 60_000, maxBytes: 3_000 } });
     const [first, second] = ['{ headline version }', '{ version headline }']
       .map((fields) => `query Same($id: ID!) { article(id: $id) ${fields} }`);
     expect(first.length).toBe(second.length);

@@ -20,10 +20,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts a TypeScript entry point in a child process; resolves once `ready` answers. */
-export async function startServer(file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
-    env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'],
+/**
+ * Starts a TypeScript entry point in a child process of its own (`node [nodeArgs] --import tsx`, so
+ * the child's pid is the server's); resolves once `ready` answers true. Its stderr goes to ours, its
+ * stdout to `options.stdout` (a file descriptor) or nowhere.
+ */
+export async function startServer(
+  file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>,
+  options: { stdout?: number; nodeArgs?: string[] } = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...options.nodeArgs ?? [], '--import', 'tsx', file, ...args], {
+    env: { ...process.env, ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
   while (!(await ready().catch(() => false))) {

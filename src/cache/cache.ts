@@ -81,6 +81,8 @@ export interface CacheMetrics {
   breaker: BreakerState;
   /** How many times the circuit breaker has opened. */
   breakerOpens: number;
+  /** Bytes held in this process (by an in-process cache or level), as counted against its budget. */
+  bytes?: number;
   /** Per-level counters of a layered cache. */
   levels?: Record<string, CacheMetrics>;
 }

@@ -36,7 +36,12 @@ export interface CacheSettings {
   l1TtlSeconds?: number;
   /** How often `layered` asks Redis whether another instance wrote, in milliseconds (10–500). Default 250. */
   syncIntervalMs?: number;
-  /** Entries kept in process (`memory`, or the in-process level of `layered`). Default 10,000. */
+  /**
+   * Bytes kept in process (`memory`, or the in-process level of `layered`), as
+   * `MemoryCacheOptions.maxBytes` counts them. Default 64 MiB.
+   */
+  maxBytesInProcess?: number;
+  /** Also at most this many entries in process (unset: only bytes bound them). */
   maxEntriesInProcess?: number;
 }
 
@@ -59,7 +64,7 @@ export function resolveCacheMode(settings: Pick<CacheSettings, 'mode' | 'redisUr
 export function createCache(settings: CacheSettings, onError?: (error: Error) => void): Cache | null {
   const mode = resolveCacheMode(settings);
   if (mode === 'off') return null;
-  if (mode === 'memory') return new MemoryCache({ maxEntries: settings.maxEntriesInProcess });
+  if (mode === 'memory') return new MemoryCache({ maxBytes: settings.maxBytesInProcess, maxEntries: settings.maxEntriesInProcess });
   if (!redisConfigured(settings)) {
     throw new TypeError(`cache mode "${mode}" needs Redis: set a Redis URL or cluster nodes, or choose "memory" or "auto"`);
   }
@@ -75,7 +80,8 @@ export function createCache(settings: CacheSettings, onError?: (error: Error) =>
   if (mode === 'redis') return redis;
   try {
     return new TwoLevelCache(redis, {
-      l1TtlSeconds: settings.l1TtlSeconds, l1MaxEntries: settings.maxEntriesInProcess, syncIntervalMs: settings.syncIntervalMs,
+      l1TtlSeconds: settings.l1TtlSeconds, l1MaxBytes: settings.maxBytesInProcess, l1MaxEntries: settings.maxEntriesInProcess,
+      syncIntervalMs: settings.syncIntervalMs,
     });
   } catch (error) {
     void redis.close();

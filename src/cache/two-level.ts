@@ -34,7 +34,9 @@ export interface TwoLevelCacheOptions {
    * write whose pub/sub message it lost.
    */
   l1TtlSeconds?: number;
-  /** The most entries kept in this process's memory. Default 10,000. */
+  /** The most bytes kept in this process's memory (see `MemoryCacheOptions.maxBytes`). Default 64 MiB. */
+  l1MaxBytes?: number;
+  /** Also at most this many entries in this process's memory (unset: only bytes bound them). */
   l1MaxEntries?: number;
   /**
    * How often this instance asks Redis whether any instance wrote, in milliseconds (default 250,
@@ -77,7 +79,7 @@ export class TwoLevelCache implements Cache {
   private syncing = false;
 
   constructor(readonly l2: RedisCache, options: TwoLevelCacheOptions = {}) {
-    const { l1TtlSeconds = MAX_L1_TTL_SECONDS, l1MaxEntries = 10_000, syncIntervalMs = 250 } = options;
+    const { l1TtlSeconds = MAX_L1_TTL_SECONDS, l1MaxBytes, l1MaxEntries, syncIntervalMs = 250 } = options;
     if (!(l1TtlSeconds > 0 && l1TtlSeconds <= MAX_L1_TTL_SECONDS)) {
       throw new TypeError(`l1TtlSeconds must be above 0 and at most ${MAX_L1_TTL_SECONDS} (got ${l1TtlSeconds}): ` +
         'it bounds how stale an instance may be when an invalidation message is lost');
@@ -86,7 +88,7 @@ export class TwoLevelCache implements Cache {
       throw new TypeError(`syncIntervalMs must be between 10 and ${SYNC_VOUCHES_MS / 2} (got ${syncIntervalMs}): ` +
         `each check vouches for ${SYNC_VOUCHES_MS} ms, and the next must come before that ends`);
     }
-    this.l1 = new MemoryCache({ maxEntries: l1MaxEntries, maxTtlSeconds: l1TtlSeconds });
+    this.l1 = new MemoryCache({ maxBytes: l1MaxBytes, maxEntries: l1MaxEntries, maxTtlSeconds: l1TtlSeconds });
     this.unsubscribe = l2.onInvalidate((tags) => { void this.l1.invalidate(tags); });
     this.syncTimer = setInterval(() => { void this.sync(); }, syncIntervalMs);
     this.syncTimer.unref();
@@ -163,6 +165,7 @@ export class TwoLevelCache implements Cache {
       errors: far.errors,
       breaker: far.breaker,
       breakerOpens: far.breakerOpens,
+      bytes: near.bytes,
       levels: { memory: near, redis: far },
     };
   }

@@ -3,6 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { DocumentNode } from 'graphql';
 import { Router } from 'express';
+import { heapSizeOf, LRU_ENTRY_BYTES } from '../cache/heap-size';
 import type { Context } from '../context';
 import type { Logger } from '../logger';
 import type { PageLimits } from '../pagination';
@@ -63,9 +64,10 @@ export interface HttpEdgeOptions {
   metrics?: GatewayMetrics;
   /**
    * Apollo keeps parsed, validated documents so a repeated operation skips both; this bounds that
-   * cache, in bytes of the documents' JSON (their heap footprint is several times larger). Documents
-   * later refused by a limit are kept too (refusing them again is cheap), so a client can fill the
-   * cache but not grow it. Default 8 MiB: hundreds of ordinary operations (Apollo's own default is 30).
+   * cache in bytes of memory, as `heapSizeOf` (src/cache/heap-size.ts) estimates them: a document's
+   * syntax tree with its list of tokens, four to five times its JSON. Documents later refused by a limit
+   * are kept too (refusing them again is cheap), so a client can fill the cache but not grow it.
+   * Default 8 MiB: about 300 documents the size of the README's dashboard query, 1,000 small ones.
    */
   documentCacheBytes?: number;
 }
@@ -105,6 +107,7 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
     ...options.responseCache, path: GRAPHQL_PATH, maxBodyBytes: limits.maxBodyBytes, rateLimiter: options.rateLimiter,
     onHit: metrics.countCachedResponse, onRefusal: metrics.countError, log,
   });
+  if (responseCache) metrics.setResponseCacheSize(() => responseCache.bytes);
   return {
     playground: {
       enabled: options.playground?.enabled ?? !production,
@@ -137,7 +140,10 @@ export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: L
 > & { plugins: ApolloServerPlugin<Context>[] } {
   return {
     introspection: edge.introspection,
-    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: edge.documentCacheBytes }),
+    documentStore: new InMemoryLRUCache<DocumentNode>({
+      maxSize: edge.documentCacheBytes,
+      sizeCalculation: (document, key) => heapSizeOf(document) + heapSizeOf(key) + LRU_ENTRY_BYTES,
+    }),
     hideSchemaDetailsFromClientErrors: !edge.introspection,
     parseOptions: parseOptionsFor(edge.limits),
     ...persistedQueriesOf(edge),

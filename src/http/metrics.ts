@@ -13,8 +13,9 @@ export interface MetricsOptions {
   /** The cache's counters; may also be plugged in later with `GatewayMetrics.setCacheSource`. */
   cacheMetrics?: CacheMetricsSource;
   /**
-   * How many distinct operation names get a label of their own; later ones are counted as
-   * `(other)`. Clients choose operation names, so this bounds the memory metrics take. Default 200.
+   * How many distinct operation names get a label of their own; later ones, and names longer than
+   * `MAX_OPERATION_NAME_LENGTH`, are counted as `(other)`. Clients choose operation names, so this
+   * bounds the memory metrics take. Default 200.
    */
   maxOperationNames?: number;
   /** Node's process metrics (CPU, memory, event loop, GC), unprefixed as dashboards expect. Default true. */
@@ -24,6 +25,9 @@ export interface MetricsOptions {
 }
 
 export const DEFAULT_MAX_OPERATION_NAMES = 200;
+
+/** Longer operation names are counted as `(other)`: with the count, this bounds the labels' bytes. */
+export const MAX_OPERATION_NAME_LENGTH = 100;
 
 /** Labels for requests that never resolved to an operation, and for names past the cap. */
 export const OPERATION_LABEL = { anonymous: '(anonymous)', invalid: '(invalid)', other: '(other)' } as const;
@@ -40,7 +44,8 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
  *   or from the response cache; `newsgate_graphql_request_duration_seconds{operation}`: those Apollo
  *   answered. `outcome` is `success` or `error` (the response carries errors); `operation` is the
  *   operation name, `(anonymous)`, `(invalid)` (never resolved to an operation: unparsable, invalid,
- *   or an unknown operationName) or `(other)` (past `maxOperationNames`).
+ *   or an unknown operationName) or `(other)` (past `maxOperationNames`, or a name longer than
+ *   `MAX_OPERATION_NAME_LENGTH`).
  * - `newsgate_response_cache_hits_total`: answers sent from the response cache.
  * - `newsgate_graphql_errors_total{code}`: every error a client was sent, by `extensions.code`, also
  *   for requests refused before Apollo (a body too large, not JSON).
@@ -52,6 +57,9 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
  *   the operation timeout, else 0 (`setRedisPing`; absent without Redis). A PING at scrape time
  *   rather than the breaker's state or the write-marker checks: those stay "down" for a cooldown
  *   after Redis is back, and `CACHE=redis` has no checks at all.
+ * - `newsgate_cache_bytes{level}`: bytes the cache holds in this process (for the levels that
+ *   live here), and `newsgate_response_cache_bytes`: bytes of whole answers kept in this process;
+ *   each against its budget (`CACHE_MAX_BYTES_IN_PROCESS`, `CACHE_RESPONSES_MAX_BYTES`).
  * - Node's default process metrics.
  */
 export class GatewayMetrics {
@@ -70,6 +78,7 @@ export class GatewayMetrics {
   private readonly maxOperationNames: number;
   private cacheSource: CacheMetricsSource | undefined;
   private redisPing: (() => Promise<boolean>) | undefined;
+  private responseCacheBytes: (() => number) | undefined;
   private snapshotInFlight: Promise<CacheMetrics | undefined> | undefined;
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -113,6 +122,11 @@ export class GatewayMetrics {
   readonly countError = (code: string): void => {
     this.errors.inc({ code });
   };
+
+  /** Plugs in the response cache's size in bytes, read at every scrape from then on. */
+  setResponseCacheSize(bytes: () => number): void {
+    this.responseCacheBytes = bytes;
+  }
 
   /** Plugs in (or replaces) the cache's counters, read at every scrape from then on. */
   setCacheSource(source: CacheMetricsSource | undefined): void {
@@ -202,11 +216,14 @@ export class GatewayMetrics {
     return this.nameLabel(requestContext.operationName ?? null);
   }
 
-  /** An operation's name as a label: at most `maxOperationNames` distinct ones, the rest `(other)`. */
+  /**
+   * An operation's name as a label: at most `maxOperationNames` distinct ones, each at most
+   * `MAX_OPERATION_NAME_LENGTH` long; the rest `(other)`.
+   */
   private nameLabel(name: string | null): string {
     if (!name) return OPERATION_LABEL.anonymous;
     if (this.operationNames.has(name)) return name;
-    if (this.operationNames.size >= this.maxOperationNames) return OPERATION_LABEL.other;
+    if (this.operationNames.size >= this.maxOperationNames || name.length > MAX_OPERATION_NAME_LENGTH) return OPERATION_LABEL.other;
     this.operationNames.add(name);
     return name;
   }
@@ -230,6 +247,23 @@ export class GatewayMetrics {
         },
       });
     }
+    new Gauge({
+      name: 'newsgate_cache_bytes', help: 'Cache: bytes held in this process, as counted against CACHE_MAX_BYTES_IN_PROCESS.',
+      labelNames: ['level'], registers,
+      async collect() {
+        this.reset();
+        for (const [level, metrics] of levelsOf(await snapshot())) if (metrics.bytes !== undefined) this.set({ level }, metrics.bytes);
+      },
+    });
+    const responseBytes = () => this.responseCacheBytes?.();
+    new Gauge({
+      name: 'newsgate_response_cache_bytes', help: 'Bytes of whole answers kept in this process, as counted against CACHE_RESPONSES_MAX_BYTES.',
+      registers,
+      collect() {
+        const bytes = responseBytes();
+        if (bytes !== undefined) this.set(bytes);
+      },
+    });
     new Gauge({
       name: 'newsgate_cache_breaker_state', help: 'Cache circuit breaker state: 1 for the current one, 0 for the others.',
       labelNames: ['level', 'state'], registers,

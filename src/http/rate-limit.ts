@@ -2,6 +2,7 @@ import { isIPv6 } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Cluster, Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Guard } from '../cache/guard';
@@ -64,11 +65,52 @@ export interface RateLimitOptions extends Partial<RateLimitSettings> {
 /** Whose budget an operation is counted against: `key` (an API key's) or `address` (the public's). */
 export type Budget = 'key' | 'address';
 
-/** A shared budget store, and the in-process one that answers while it fails. */
+/** The shared budget store (none without Redis), and the in-process one that answers while it fails. */
 interface Limiters {
   points: number;
-  shared: RateLimiterAbstract;
-  local: RateLimiterMemory;
+  shared: RateLimiterAbstract | undefined;
+  local: LocalBudgets;
+}
+
+/**
+ * The most clients each in-process table of budgets (API keys, addresses) remembers. Each costs
+ * about 650 bytes (its counter, the timer that ends its window, and its place here), so a table
+ * holds at most about 6.5 MB, however many addresses send requests within a window.
+ */
+export const MAX_LOCAL_CLIENTS = 10_000;
+
+/**
+ * Budgets counted in this process (rate-limiter-flexible's memory store, whose counters end with
+ * their window), remembering at most `maxClients` clients: past that, the clients least recently
+ * counted are forgotten, and start a fresh budget if they come back. Forgetting a client gives it
+ * nothing it could not get by sending from a new address, which is what fills the table.
+ */
+export class LocalBudgets {
+  private readonly limiter: RateLimiterMemory;
+  private readonly clients: LRUCache<string, true>;
+
+  constructor(settings: { points: number; duration: number; keyPrefix: string }, maxClients = MAX_LOCAL_CLIENTS) {
+    this.limiter = new RateLimiterMemory(settings);
+    // Counted by `maxSize` rather than `max`, which would allocate room for every client up front.
+    this.clients = new LRUCache<string, true>({
+      maxSize: maxClients,
+      sizeCalculation: () => 1,
+      dispose: (_value, key, reason) => {
+        if (reason === 'evict') void this.limiter.delete(key);
+      },
+    });
+  }
+
+  /** How many clients are remembered. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** As `RateLimiterMemory.consume`: rejects with the counter's state when the budget is spent. */
+  consume(key: string, points: number): Promise<RateLimiterRes> {
+    this.clients.set(key, true);
+    return this.limiter.consume(key, points);
+  }
 }
 
 /**
@@ -114,8 +156,8 @@ export class ClientRateLimiter {
     this.pingRedis = this.client && pinger(this.client, operationTimeoutMs);
     const limiters = (budget: Budget, points: number): Limiters => {
       const settings = { points, duration: this.settings.windowSeconds, keyPrefix: `${prefix}:rl:${budget === 'key' ? 'key' : 'ip'}` };
-      const local = new RateLimiterMemory(settings);
-      const shared = this.client ? new RateLimiterRedis({ ...settings, storeClient: this.client, rejectIfRedisNotReady: true }) : local;
+      const local = new LocalBudgets(settings);
+      const shared = this.client ? new RateLimiterRedis({ ...settings, storeClient: this.client, rejectIfRedisNotReady: true }) : undefined;
       return { points, shared, local };
     };
     this.budgets = { key: limiters('key', this.settings.keyPoints), address: limiters('address', this.settings.publicPoints) };
@@ -199,9 +241,10 @@ export class ClientRateLimiter {
    * `refused` when the budget is spent; the counter's state either way.
    */
   private async consume(limiters: Limiters, key: string, points: number): Promise<{ refused: boolean; res: RateLimiterRes }> {
-    if (limiters.shared === limiters.local || this.closed) return settle(limiters.local.consume(key, points));
+    const shared = limiters.shared;
+    if (!shared || this.closed) return settle(limiters.local.consume(key, points));
     try {
-      return await this.guard.run(() => settle(limiters.shared.consume(key, points)));
+      return await this.guard.run(() => settle(shared.consume(key, points)));
     } catch (error) {
       this.fallbacks?.inc();
       if (!Guard.refused(error)) this.options.log?.warn({ err: error }, 'rate limits: Redis failed; counting in process');

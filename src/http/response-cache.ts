@@ -7,6 +7,7 @@ import proxyAddr from 'proxy-addr';
 import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
 import type { Cache, Stamp } from '../cache/cache';
+import { heapSizeOf, LRU_ENTRY_BYTES, ownedCopy } from '../cache/heap-size';
 import { RESPONSES_TAG } from '../cache/responses';
 import type { Sync } from '../cache/two-level';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
@@ -85,7 +86,10 @@ export interface ResponseCacheOptions {
    * 0 keeps none in process.
    */
   ttlMs: number;
-  /** Bytes of keys and bodies kept in process; the least recently used go first. */
+  /**
+   * Bytes kept in process (answers, and the bodies read from the shared level), as `heapSizeOf`
+   * (../cache/heap-size) counts them; the least recently used go first.
+   */
   maxBytes: number;
   /**
    * Answers kept in process are served only while a check of Redis vouches for them (`synced`, fed
@@ -177,13 +181,28 @@ export class ResponseCache {
     this.currentUntil = options.needsSync ? 0 : Infinity;
     this.graceMs = options.outageGraceMs ?? 0;
     if (!(this.graceMs >= 0)) throw new TypeError(`outageGraceMs must be 0 or more milliseconds (got ${options.outageGraceMs})`);
+    // The budget is shared by the levels in use. Expired answers and bodies are dropped by a timer
+    // each: one is set when an answer is stored, after a query has been executed, never on a hit.
+    const levels = (options.ttlMs > 0 ? 1 : 0) + (options.shared ? 1 : 0);
+    const maxSize = Math.max(1, Math.floor(options.maxBytes / Math.max(1, levels)));
     this.entries = new LRUCache<string, Entry>({
-      maxSize: options.maxBytes,
-      sizeCalculation: (entry, key) => key.length + (entry.request.body?.length ?? 0) + entry.body.length + 200,
-      // Overwritten, evicted or cleared: gone from its bucket too.
+      maxSize,
+      ttlAutopurge: true,
+      // The key is the entry's `request.key`, counted with it.
+      sizeCalculation: (entry) => heapSizeOf(entry) + LRU_ENTRY_BYTES,
+      // Overwritten, evicted, expired or cleared: gone from its bucket too.
       dispose: (entry) => this.unindex(entry),
     });
-    this.bodies = new LRUCache<string, Buffer>({ maxSize: options.maxBytes, sizeCalculation: (body) => body.length + 100 });
+    this.bodies = new LRUCache<string, Buffer>({
+      maxSize,
+      ttlAutopurge: true,
+      sizeCalculation: (body, digest) => heapSizeOf(body) + heapSizeOf(digest) + LRU_ENTRY_BYTES,
+    });
+  }
+
+  /** Bytes held in process, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.entries.calculatedSize + this.bodies.calculatedSize;
   }
 
   /** Drops every answer: call on every invalidation, local or heard from another instance. */
@@ -311,10 +330,10 @@ export class ResponseCache {
     return undefined;
   }
 
-  /** Stores `entry` in process, findable by its request (unless it is larger than the whole cache). */
+  /** Stores `entry` in process until it expires, findable by its request (unless it is larger than the whole cache). */
   private store(entry: Entry): void {
     const key = keyOf(entry.request);
-    this.entries.set(key, entry);
+    this.entries.set(key, entry, { ttl: Math.max(1, Math.ceil(entry.expiresAt - Date.now())) });
     if (this.entries.peek(key) !== entry) return;
     const { url, body } = entry.request;
     let byLength = this.buckets.get(url);
@@ -403,8 +422,8 @@ export class ResponseCache {
       if (!stored.hit) return { stamp: stored.stamp };
       if (!Buffer.isBuffer(stored.value) || digestOf(stored.value) !== shared.digest) return {};
       // Copied out of the Redis reply it is a view of, which may be larger.
-      body = Buffer.from(stored.value);
-      this.bodies.set(shared.digest, body);
+      body = ownedCopy(stored.value);
+      this.bodies.set(shared.digest, body, { ttl: this.options.shared!.ttlSeconds * 1000 });
     }
     return { entry: newEntry(request, shared.headers, body, shared.operation, shared.cost, this.options.ttlMs, startedAt) };
   }
@@ -451,7 +470,7 @@ export class ResponseCache {
         const operation = pending.operation ?? null;
         const cost = pending.cost ?? 1;
         const maxAgeMs = Number(maxAge[1]) * 1000;
-        const body = Buffer.from(chunk);
+        const body = ownedCopy(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
         if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
           this.store(newEntry(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs), pending.startedAt));
         }
@@ -460,7 +479,7 @@ export class ResponseCache {
           const digest = digestOf(body);
           const value: SharedEntry = { headers, digest, operation, cost };
           const ttlSeconds = Math.min(shared.ttlSeconds, maxAgeMs / 1000);
-          this.bodies.set(digest, body);
+          this.bodies.set(digest, body, { ttl: shared.ttlSeconds * 1000 });
           void shared.cache.write([
             { key: pending.sharedKey, tags: [RESPONSES_TAG], value, stamp: pending.stamp, ttlSeconds },
             { key: bodyKey(digest), tags: [RESPONSES_TAG], value: body, stamp: pending.stamp, ttlSeconds },
