@@ -1,7 +1,15 @@
+/**
+ * The PostgreSQL adapter (`PostgresDb`): its options and timeouts, reads in lanes with their one
+ * retry, writes, transactions and probes. Its SQL is transaction control only (BEGIN, SET LOCAL,
+ * COMMIT, ROLLBACK); connections come from ./postgres-pool.ts, faults are told by
+ * ./postgres-faults.ts.
+ */
 import { Semaphore, type SemaphoreInterface, withTimeout } from 'async-mutex';
-import { Client, type ClientBase, type ClientConfig, Pool, type QueryConfig, types } from 'pg';
+import { type ClientBase, types } from 'pg';
 import { LANES, type Db, type Lane, type Queryable, type QueryResult, type TransactionOptions } from './db';
 import { StoreTimeoutError, StoreUnavailableError } from './errors';
+import { CLIENT_GAVE_UP, faultOf } from './postgres-faults';
+import { Source, statement } from './postgres-pool';
 
 // Counts and ids are int4 in the schema; keep any int8 that still reaches us (count(*)) a number,
 // the way PGlite returns it, so both adapters yield identical records.
@@ -44,20 +52,10 @@ export interface PostgresOptions {
 }
 
 /**
- * How long after the server's own timeout the client gives up on a statement: the server cancels
- * first and the connection stays usable; the client's bound is for a server that does not answer
- * at all (stopped, or cut off), and the connection is then thrown away.
- */
-const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
-
-/**
  * What a wait for a lane's place rejects with when the acquire timeout passes: made once (an Error
  * per wait would capture a stack on every contended read), and told as a `StoreTimeoutError`.
  */
 const LANE_WAIT_OVER = new Error('no place in the lane within the acquire timeout');
-
-/** What `pg` rejects a statement with when the client's bound passed first. */
-const CLIENT_GAVE_UP = 'Query read timeout';
 
 /**
  * The PostgreSQL adapter: three `pg` pools, so that no kind of work can take every connection.
@@ -235,131 +233,10 @@ export class PostgresDb implements Db {
     return running.finally(() => onStatement((performance.now() - started) / 1000));
   }
 
-  /**
-   * The store's error for a fault of the database or the way to it, or undefined for an error of
-   * the statement itself (a constraint, bad SQL), which the caller reports as it is.
-   */
+  /** The store's error for a fault (see ./postgres-faults.ts), or undefined for the statement's own error. */
   private faultOf(error: unknown, timeoutMs: number): StoreTimeoutError | StoreUnavailableError | undefined {
-    if (error instanceof StoreTimeoutError || error instanceof StoreUnavailableError) return error;
-    const { code, message = '' } = (error ?? {}) as { code?: string; message?: string };
-    const cause = { cause: error };
-    if (code === '57014' || message === CLIENT_GAVE_UP) return new StoreTimeoutError('statement', timeoutMs, cause);
-    if (code === '55P03') return new StoreTimeoutError('lock', timeoutMs, cause);
-    if (message === 'timeout exceeded when trying to connect' || message.startsWith('Connection terminated due to connection timeout')) {
-      return new StoreTimeoutError('connection', this.timeouts.acquireMs, cause);
-    }
-    if ((code && (LOST_CONNECTION_CODES.has(code) || code.startsWith('08'))) || LOST_CONNECTION_MESSAGES.some((lost) => message.startsWith(lost))) {
-      return new StoreUnavailableError(false, cause);
-    }
-    return undefined;
+    return faultOf(error, timeoutMs, this.timeouts.acquireMs);
   }
-}
-
-/** A connection checked out for a transaction; `release(error)` throws it away instead of reusing it. */
-interface CheckedOut {
-  client: ClientBase;
-  release(broken?: Error): void;
-}
-
-/**
- * Where statements get a connection: a pool of `max` connections with these settings, or, for a
- * retry, a connection opened for one use with the same settings (outside the pool's count: only
- * reads whose first connection was lost take one).
- */
-class Source {
-  readonly statementTimeoutMs: number;
-  private readonly pool: Pool;
-
-  private readonly settings: ClientConfig;
-
-  constructor(settings: ClientConfig & { statement_timeout: number }, max: number, onLost: (error: Error) => void) {
-    this.statementTimeoutMs = settings.statement_timeout;
-    this.settings = { ...settings, query_timeout: clientBound(settings.statement_timeout) };
-    this.pool = new Pool({ ...this.settings, max });
-    // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
-    this.pool.on('error', onLost);
-  }
-
-  /** One statement with the session's bounds. */
-  query(text: string, values: unknown[], fresh: boolean): Promise<QueryResult<unknown>> {
-    return fresh ? this.queryFresh(text, values) : this.pool.query(text, values);
-  }
-
-  private async queryFresh(text: string, values: unknown[]): Promise<QueryResult<unknown>> {
-    const { client, release } = await this.checkOut(true, () => undefined);
-    try {
-      return await client.query(text, values);
-    } finally {
-      release();
-    }
-  }
-
-  /**
-   * A connection, with `onError` listening from the moment it is handed over: a connection broken
-   * between statements emits 'error', which unheard would end the process. The listener is added in
-   * the pool's callback, not after its promise resolves: a connection handed on while the pool reads
-   * another message of it (the server's "terminating connection" right behind the last answer, in
-   * the same packet) would emit before that.
-   */
-  checkOut(fresh: boolean, onError: (error: Error) => void): Promise<CheckedOut> {
-    if (fresh) {
-      const client = new Client(this.settings);
-      client.on('error', onError);
-      return client.connect().then(() => ({
-        client,
-        release: () => { client.end().catch(() => undefined); },
-      }), async (error: unknown) => {
-        await client.end().catch(() => undefined);
-        throw error;
-      });
-    }
-    return new Promise((resolve, reject) => {
-      this.pool.connect((error, client) => {
-        if (error || !client) return reject(error);
-        client.on('error', onError);
-        resolve({
-          client,
-          release: (broken) => {
-            client.removeListener('error', onError);
-            client.release(broken);
-          },
-        });
-      });
-    });
-  }
-
-  close(): Promise<void> {
-    return this.pool.end();
-  }
-}
-
-/**
- * Server and socket codes meaning the connection is gone or cannot be made (class 08, "connection
- * exception", is matched by its prefix): the server terminated it (57P01: a restart, a failover,
- * `pg_terminate_backend`, `idle_session_timeout`), crashed (57P02), is starting up (57P03) or full
- * (53300), or the socket failed.
- */
-const LOST_CONNECTION_CODES = new Set([
-  '57P01', '57P02', '57P03', '57P05', '53300', '25P03',
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED',
-]);
-
-/** What `pg` says when a connection ended under it, or was used after it ended. */
-const LOST_CONNECTION_MESSAGES = [
-  'Connection terminated', 'Client has encountered a connection error', 'Client was closed and is not queryable',
-];
-
-/**
- * A statement with the client's own bound for `timeoutMs` (see `clientBound`), when it differs from
- * its session's: a config object, which `pg` copies (a statement given as text and values is not).
- */
-function statement(text: string, values: unknown[], timeoutMs: number): QueryConfig {
-  return { text, values, query_timeout: clientBound(timeoutMs) } as QueryConfig;
-}
-
-/** The client's bound for a server bound of `timeoutMs` (0: none), a margin past it (see CLIENT_TIMEOUT_MARGIN_MS). */
-function clientBound(timeoutMs: number): number | undefined {
-  return timeoutMs > 0 ? timeoutMs + CLIENT_TIMEOUT_MARGIN_MS : undefined;
 }
 
 /** Ends a failed transaction; resolves to the error when even that failed (the connection is then thrown away). */
