@@ -1,3 +1,7 @@
+/**
+ * Schema migrations: the scripts in ./migrations (`NNNN_name.sql`) and the SQL that applies them
+ * and keeps their book (the `schema_migrations` table, the migrators' lock, the current version).
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db, Queryable } from './db';

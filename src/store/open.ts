@@ -1,3 +1,7 @@
+/**
+ * Opens the configured engine (PostgreSQL or PGlite) and the store over it. Its one statement
+ * creates the configured schema.
+ */
 import type { Db } from './db';
 import { migrate } from './migrate';
 import { PgliteDb } from './pglite';

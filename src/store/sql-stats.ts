@@ -1,11 +1,6 @@
-import type { Db } from './db';
-import type { Verification } from '../domain/casualty';
-import type { ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
-import { RuleViolationError } from './errors';
-import { Params, toDbId, toDbIds } from './sql-common';
-
 /**
- * Casualty statistics without double counting, in one SQL statement per answer.
+ * The SQL of statistics (`StatisticsReader`): casualty statistics without double counting, in one
+ * statement per answer.
  *
  * Every figure that passes the filter lands in a bucket (its region at the requested level, group,
  * outcome, verification, claimant type, time bucket — whichever are grouped by). A figure's
@@ -21,7 +16,16 @@ import { Params, toDbId, toDbIds } from './sql-common';
  * The statement reads a region's figures once, from the covering index of 0006 (which carries each
  * figure's copy of its article's status and date, so no article is joined), and answers the
  * buckets, the ungrouped total and what was left out together.
+ *
+ * The file is long because it is that one statement: its fragments (filters, bucket keys, the
+ * climb to wholes) are parts of one query and read only together.
  */
+import type { Db } from './db';
+import type { Verification } from '../domain/casualty';
+import type { ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
+import { RuleViolationError } from './errors';
+import { Params, toDbId, toDbIds } from './sql-common';
+
 const KIND_OF_LEVEL = ['COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY'] as const;
 
 const DIMENSION_COLUMNS: Record<Exclude<StatsDimension, 'REGION' | 'TIME'>, string> = {
