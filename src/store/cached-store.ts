@@ -5,7 +5,7 @@ import type {
   ArticleFilter, ArticleOrder, CasualtyFilter, Changes, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from './records';
-import type { ContentStore, IdKind, Writer } from './store';
+import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from './store';
 
 export interface CachedStoreOptions {
   /** How long a record (or a record's children, ancestors, figures, parts) is cached, in seconds. Default 300. */
@@ -16,8 +16,6 @@ export interface CachedStoreOptions {
   scope?: ReadScope;
 }
 
-/** The public's scope: published articles only (as the SQL store's default). */
-const PUBLIC_SCOPE: ReadScope = { unpublished: false };
 /** Every status: what invalidation needs to see of an article's figures. */
 const EVERY_STATUS: ReadScope = { unpublished: true };
 

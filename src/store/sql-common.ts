@@ -1,5 +1,6 @@
-/** SQL fragments and helpers shared by the store's reads (sql-store.ts) and writes (sql-writer.ts). */
+/** SQL fragments and helpers shared by the store's SQL files (./sql-*.ts): columns, ids, parameters, visibility. */
 import type { Queryable } from './db';
+import type { ReadScope } from './records';
 
 /** Collects positional parameters while a statement is built. */
 export class Params {
@@ -66,6 +67,22 @@ export function columns<T>(rows: readonly T[], pick: Record<string, (row: T) => 
   return Object.values(pick).map((get) => rows.map(get));
 }
 
+/** Articles a reader in `scope` may see. */
+export function articleVisible(scope: ReadScope, alias = 'a'): string[] {
+  return scope.unpublished ? [] : [`${alias}.status = 'PUBLISHED'`];
+}
+
+/**
+ * Figures a reader in `scope` may see: those of articles they may see, by the copy of the article's
+ * status each figure carries (kept by triggers, see 0006_figure_article_columns.sql).
+ */
+export function figureVisible(scope: ReadScope): string[] {
+  return scope.unpublished ? [] : [`f.article_status = 'PUBLISHED'`];
+}
+
+export function whereClause(conditions: string[]): string {
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
 
 /** Adds the closure-table rows of newly inserted places (whose ancestors are already linked). */
 export async function linkAncestors(tx: Queryable, ids: number[]): Promise<void> {

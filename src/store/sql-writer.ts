@@ -1,6 +1,12 @@
+/**
+ * The SQL of editorial writes (`EditorialWrites`, `Writer`): one transaction's creates, updates and
+ * deletes, the revision each change to an article or a figure records, and the database's refusals
+ * turned into the store's errors. One file because one class makes every write of a transaction:
+ * they share its change set, its revision log and its translation of refusals.
+ */
 import { isDeepStrictEqual } from 'node:util';
 import { countWords } from '../domain/article-text';
-import type { Queryable } from './db';
+import type { Db, Queryable } from './db';
 import {
   InUseError, MissingReferenceError, NotFoundError, RuleViolationError, UniqueViolationError, VersionConflictError,
   type StoreEntity,
@@ -13,7 +19,7 @@ import type {
 import {
   ARTICLE_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, LOCATION_COLUMNS, linkAncestors, toDbId,
 } from './sql-common';
-import type { Writer } from './store';
+import type { EditorialWrites, Writer } from './store';
 
 /** Which field a unique or foreign-key constraint protects, for errors that name the input field. */
 const CONSTRAINT_FIELDS: Record<string, string> = {
@@ -83,6 +89,19 @@ function assignments<T>(fields: (keyof T)[], patch: Partial<T>, columnsOf: Parti
       : patch[field]);
     return `${columnsOf[field]} = $${params.length}`;
   });
+}
+
+/** The editorial role over any PostgreSQL engine: each `write` is one transaction of `SqlWriter`. */
+export class SqlEditorial implements EditorialWrites {
+  constructor(private readonly db: Db) {}
+
+  write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
+    return this.db.transaction(async (tx) => {
+      const writer = new SqlWriter(tx, actor);
+      const value = await work(writer);
+      return { value, changes: writer.changes };
+    });
+  }
 }
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The content store's interfaces: one per role (reading, statistics, history, editorial writes,
+ * bulk loads, API keys, housekeeping) and `ContentStore`, all of them in one. The SQL adapter is
+ * ./sql-store.ts; the read-through cache decorates any `ContentStore`.
+ */
 import type {
   ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
   CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, LocationFilter, LocationPatch, LocationRecord,
@@ -7,15 +12,19 @@ import type {
 
 export type IdKind = 'authors' | 'locations' | 'articles' | 'casualty_figures';
 
+/** The public's scope: published articles only. Stores read with it unless told otherwise. */
+export const PUBLIC_SCOPE: ReadScope = { unpublished: false };
+
 /**
- * The content store: everything the graph reads and the loaders write. It knows nothing of GraphQL.
+ * Records by key and lists of them, as a reader in one scope sees them.
  *
  * Batch reads take a list of keys and resolve in key order, one entry per key: `null` (or an empty
  * list) for a key that matches nothing, never an error for the whole batch. Each batch read is one
  * round-trip to the database, whatever the number of keys.
  */
-export interface ContentStore {
-  readonly engine: 'postgres' | 'pglite';
+export interface ContentReader {
+  /** The same reads in another scope (editors see drafts). */
+  scoped(scope: ReadScope): ContentReader;
 
   authorsByIds(ids: readonly string[]): Promise<(AuthorRecord | null)[]>;
   authorsBySlugs(slugs: readonly string[]): Promise<(AuthorRecord | null)[]>;
@@ -41,10 +50,40 @@ export interface ContentStore {
   countLocations(filter: LocationFilter): Promise<number>;
   listFigures(filter: CasualtyFilter, page: PageRequest): Promise<Page<CasualtyFigureRecord>>;
   countFigures(filter: CasualtyFilter): Promise<number>;
+}
 
+/** Statistics over the figures a reader's scope sees. */
+export interface StatisticsReader {
   /** Casualty statistics without double counting (see ./sql-stats.ts for the rules). */
   casualtyStats(query: StatsQuery): Promise<StatsResult>;
+}
 
+/** What articles and figures were: the revisions editorial writes recorded. */
+export interface HistoryReader {
+  /** Each article's or figure's changes, oldest first. */
+  revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]): Promise<RevisionRecord<State>[][]>;
+  /**
+   * The article as it stood at `at` if it was published then (null otherwise, or when it did not
+   * exist yet); its figures as they stood then, retracted ones left out. In the public's scope also
+   * null when the article is not published now: unpublishing withdraws its past as well.
+   */
+  articleAsOf(id: string, at: Date): Promise<{ article: ArticleRecord; figures: CasualtyFigureRecord[] } | null>;
+}
+
+/** Editorial writes: checked, versioned, recorded in revisions (see `Writer`). */
+export interface EditorialWrites {
+  /**
+   * Runs `work` in one transaction on behalf of `actor` (recorded in revisions): all its writes
+   * land together or none do. Resolves to what `work` returned and what it changed.
+   */
+  write<T>(actor: string, work: (writer: Writer) => Promise<T>): Promise<{ value: T; changes: Changes }>;
+}
+
+/**
+ * Bulk loads, for seeds and the worked example: whole batches in one statement per table, with no
+ * revisions and no version checks.
+ */
+export interface BulkLoader {
   /** Takes `count` fresh ids from a table's sequence, so callers can link records before writing them. */
   allocateIds(kind: IdKind, count: number): Promise<string[]>;
   /** Bulk writes in one transaction each; resolve to the ids, in input order. */
@@ -57,30 +96,20 @@ export interface ContentStore {
   insertArticles(articles: readonly NewArticle[]): Promise<string[]>;
   /** Figures may be `partOf` figures of the same call when their ids were allocated beforehand. */
   insertFigures(figures: readonly NewCasualtyFigure[]): Promise<string[]>;
+}
 
-  /** The same store, reading with another scope (editors see drafts). */
-  scoped(scope: ReadScope): ContentStore;
-  /** Each article's or figure's changes, oldest first. */
-  revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]): Promise<RevisionRecord<State>[][]>;
-  /**
-   * The article as it stood at `at` if it was published then (null otherwise, or when it did not
-   * exist yet); its figures as they stood then, retracted ones left out. In the public's scope also
-   * null when the article is not published now: unpublishing withdraws its past as well.
-   */
-  articleAsOf(id: string, at: Date): Promise<{ article: ArticleRecord; figures: CasualtyFigureRecord[] } | null>;
-
-  /**
-   * Runs `work` in one transaction on behalf of `actor` (recorded in revisions): all its writes
-   * land together or none do. Resolves to what `work` returned and what it changed.
-   */
-  write<T>(actor: string, work: (writer: Writer) => Promise<T>): Promise<{ value: T; changes: Changes }>;
-
+/** API keys: only their secrets' hashes are stored. */
+export interface ApiKeyStore {
   apiKeyById(id: string): Promise<ApiKeyRecord | null>;
   insertApiKey(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt'>): Promise<ApiKeyRecord>;
   /** Resolves to false when there is no such key or it was already revoked. */
   revokeApiKey(id: string): Promise<boolean>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+}
 
+/** The store's own state: its engine, whether it answers, its schema, its end. */
+export interface Housekeeping {
+  readonly engine: 'postgres' | 'pglite';
   /** True when no article is stored. */
   isEmpty(): Promise<boolean>;
   /** Resolves when the database answers. */
@@ -91,7 +120,18 @@ export interface ContentStore {
 }
 
 /**
- * Writes inside one transaction (see `ContentStore.write`). Every change to an article or a figure
+ * The content store: every role above in one object, for callers that need them all (the graph's
+ * context, the cache in front of the store). It knows nothing of GraphQL. A caller that needs one
+ * role takes that role's interface.
+ */
+export interface ContentStore
+  extends ContentReader, StatisticsReader, HistoryReader, EditorialWrites, BulkLoader, ApiKeyStore, Housekeeping {
+  /** The same store, reading with another scope (editors see drafts). */
+  scoped(scope: ReadScope): ContentStore;
+}
+
+/**
+ * Writes inside one transaction (see `EditorialWrites.write`). Every change to an article or a figure
  * bumps its version and records a revision with the state it replaced. Refusals are thrown as the
  * errors of ./errors (NotFoundError, VersionConflictError, InUseError, UniqueViolationError,
  * MissingReferenceError), which roll the whole transaction back.
