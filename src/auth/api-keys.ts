@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../errors';
 import type { ApiKeyRecord, ApiKeyRole } from '../store/records';
-import type { ContentStore } from '../store/store';
+import type { ApiKeyStore } from '../store/store';
 
 /**
  * API keys look like `ngk_<id>_<secret>`: the id finds the stored key, the secret proves it. Only
@@ -35,7 +35,7 @@ function hashSecret(secret: string): string {
 }
 
 /** Creates and stores a key; resolves to its record and the key itself (shown only now). */
-export async function createApiKey(store: ContentStore, name: string, role: ApiKeyRole): Promise<{ record: ApiKeyRecord; key: string }> {
+export async function createApiKey(store: ApiKeyStore, name: string, role: ApiKeyRole): Promise<{ record: ApiKeyRecord; key: string }> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const record = await store.insertApiKey({ id, name, role, secretHash: hashSecret(secret) });
@@ -47,7 +47,7 @@ export async function createApiKey(store: ContentStore, name: string, role: ApiK
  * when it carries a live key; an UNAUTHENTICATED error (HTTP 401) for anything else, so that a
  * client with a broken key hears about it rather than silently reading as the public.
  */
-export async function viewerOf(store: ContentStore, authorization: string | undefined): Promise<Viewer> {
+export async function viewerOf(store: ApiKeyStore, authorization: string | undefined): Promise<Viewer> {
   if (!authorization) return PUBLIC_VIEWER;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!bearer) throw new UnauthenticatedError('the Authorization header must be "Bearer <API key>"');

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createApiKey } from '../auth/api-keys';
 import { ConfigError, loadConfig } from '../config';
 import { openStore } from '../store/open';
+import type { ApiKeyStore, Housekeeping } from '../store/store';
 
 const USAGE = `usage:
   npm run keys -- create --role editor|admin [--name "Night desk"]   prints the new key once
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (!options.databaseUrl && !options.pgliteDataDir) {
     throw new UsageError('no store configured: set DATABASE_URL or PGLITE_DATA_DIR (a key in an in-memory store would vanish at exit)');
   }
-  const store = await openStore(options);
+  const store: ApiKeyStore & Housekeeping = await openStore(options);
   try {
     if (command === 'create') {
       const { record, key } = await createApiKey(store, values.name ?? `${values.role} key`, values.role as 'editor' | 'admin');

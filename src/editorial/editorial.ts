@@ -7,7 +7,7 @@ import type {
   ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationRecord,
   NewCasualtyFigure,
 } from '../store/records';
-import type { ContentStore, Writer } from '../store/store';
+import type { ContentReader, EditorialWrites, Writer } from '../store/store';
 import { nestingViolations, periodViolations, resolveBounds, type BoundsInput } from './figure-rules';
 import {
   ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
@@ -37,7 +37,7 @@ export function toApiError(error: unknown, argument = 'input'): unknown {
 }
 
 /** Runs `work` in one store transaction, with the store's refusals turned into API errors. */
-async function write<T>(store: ContentStore, actor: Actor, work: (writer: Writer) => Promise<T>, argument?: string): Promise<T> {
+async function write<T>(store: EditorialWrites, actor: Actor, work: (writer: Writer) => Promise<T>, argument?: string): Promise<T> {
   try {
     return (await store.write(actor, work)).value;
   } catch (error) {
@@ -53,18 +53,18 @@ function refuse(violations: Violation[]): void {
 
 export interface AuthorFields { name?: string | null; slug?: string | null; bio?: string | null }
 
-export function createAuthor(store: ContentStore, actor: Actor, input: AuthorFields): Promise<AuthorRecord> {
+export function createAuthor(store: EditorialWrites, actor: Actor, input: AuthorFields): Promise<AuthorRecord> {
   const author = check(AuthorInput, input, 'input');
   return write(store, actor, (w) => w.createAuthor({ name: author.name, slug: author.slug ?? slugOf(author.name), bio: author.bio ?? null }));
 }
 
-export function updateAuthor(store: ContentStore, actor: Actor, id: string, input: AuthorFields): Promise<AuthorRecord> {
+export function updateAuthor(store: EditorialWrites, actor: Actor, id: string, input: AuthorFields): Promise<AuthorRecord> {
   refuse(clearedRequired(input, ['name', 'slug']));
   const patch = definedFields(check(AuthorInput, input, 'input', true)) as AuthorPatch;
   return write(store, actor, (w) => w.updateAuthor(id, patch));
 }
 
-export function deleteAuthor(store: ContentStore, actor: Actor, id: string): Promise<string> {
+export function deleteAuthor(store: EditorialWrites, actor: Actor, id: string): Promise<string> {
   return write(store, actor, async (w) => { await w.deleteAuthor(id); return id; });
 }
 
@@ -76,7 +76,7 @@ export interface LocationFields {
 }
 
 /** A COUNTRY has no parent; every other kind has a parent of a higher kind. */
-async function kindViolations(store: ContentStore, kind: string, parentId: string | null): Promise<Violation[]> {
+async function kindViolations(store: ContentReader, kind: string, parentId: string | null): Promise<Violation[]> {
   if (kind === 'COUNTRY') return parentId ? [{ field: 'input.parentId', message: 'a COUNTRY has no parent' }] : [];
   if (!parentId) return [{ field: 'input.parentId', message: `a ${kind} needs a parent place` }];
   const [parent] = await store.scoped({ unpublished: true }).locationsByIds([parentId]);
@@ -86,7 +86,7 @@ async function kindViolations(store: ContentStore, kind: string, parentId: strin
     : [{ field: 'input.parentId', message: `a ${kind} cannot sit under a ${parent.kind}` }];
 }
 
-export async function createLocation(store: ContentStore, actor: Actor, input: LocationFields): Promise<LocationRecord> {
+export async function createLocation(store: EditorialWrites & ContentReader, actor: Actor, input: LocationFields): Promise<LocationRecord> {
   const place = check(LocationInput, input, 'input');
   refuse(await kindViolations(store, place.kind, place.parentId ?? null));
   return write(store, actor, (w) => w.createLocation({
@@ -95,7 +95,7 @@ export async function createLocation(store: ContentStore, actor: Actor, input: L
   }));
 }
 
-export async function updateLocation(store: ContentStore, actor: Actor, id: string, input: LocationFields): Promise<LocationRecord> {
+export async function updateLocation(store: EditorialWrites & ContentReader, actor: Actor, id: string, input: LocationFields): Promise<LocationRecord> {
   refuse(clearedRequired(input, ['name', 'kind']));
   const patch = definedFields(check(LocationInput, input, 'input', true)) as Partial<LocationRecord>;
   if (patch.kind !== undefined || patch.parentId !== undefined) {
@@ -106,7 +106,7 @@ export async function updateLocation(store: ContentStore, actor: Actor, id: stri
   return write(store, actor, (w) => w.updateLocation(id, patch));
 }
 
-export function deleteLocation(store: ContentStore, actor: Actor, id: string): Promise<string> {
+export function deleteLocation(store: EditorialWrites, actor: Actor, id: string): Promise<string> {
   return write(store, actor, async (w) => { await w.deleteLocation(id); return id; });
 }
 
@@ -129,12 +129,12 @@ function newArticle(input: ArticleFields, argument: string) {
   };
 }
 
-export function createArticle(store: ContentStore, actor: Actor, input: ArticleFields): Promise<ArticleRecord> {
+export function createArticle(store: EditorialWrites, actor: Actor, input: ArticleFields): Promise<ArticleRecord> {
   const article = newArticle(input, 'input');
   return write(store, actor, (w) => w.createArticle(article));
 }
 
-export function updateArticle(store: ContentStore, actor: Actor, id: string, version: number, input: ArticleFields): Promise<ArticleRecord> {
+export function updateArticle(store: EditorialWrites, actor: Actor, id: string, version: number, input: ArticleFields): Promise<ArticleRecord> {
   refuse(clearedRequired(input, ['headline', 'slug', 'body', 'language', 'tags', 'authorIds', 'locationIds']));
   const patch = definedFields(check(ArticleInput, input, 'input', true)) as ArticlePatch;
   if (patch.body !== undefined) patch.body = canonicalBody(patch.body);
@@ -145,7 +145,7 @@ export function updateArticle(store: ContentStore, actor: Actor, id: string, ver
  * Publishes or unpublishes. Publishing an article without a date stamps it with the moment of
  * publication.
  */
-export function setArticleStatus(store: ContentStore, actor: Actor, id: string, version: number, status: 'PUBLISHED' | 'UNPUBLISHED'): Promise<ArticleRecord> {
+export function setArticleStatus(store: EditorialWrites, actor: Actor, id: string, version: number, status: 'PUBLISHED' | 'UNPUBLISHED'): Promise<ArticleRecord> {
   return write(store, actor, async (w) => {
     const current = await w.articleById(id, { lock: true });
     const patch: ArticlePatch = { status };
@@ -179,7 +179,7 @@ function newFigure(articleId: string, input: FigureFields, prefix: string): { fi
   };
 }
 
-export function addFigure(store: ContentStore, actor: Actor, articleId: string, input: FigureFields): Promise<CasualtyFigureRecord> {
+export function addFigure(store: EditorialWrites, actor: Actor, articleId: string, input: FigureFields): Promise<CasualtyFigureRecord> {
   const { figure, violations } = newFigure(articleId, input, 'input');
   refuse(violations);
   return write(store, actor, async (w) => {
@@ -191,7 +191,7 @@ export function addFigure(store: ContentStore, actor: Actor, articleId: string, 
   });
 }
 
-export function updateFigure(store: ContentStore, actor: Actor, id: string, version: number, input: FigureFields): Promise<CasualtyFigureRecord> {
+export function updateFigure(store: EditorialWrites, actor: Actor, id: string, version: number, input: FigureFields): Promise<CasualtyFigureRecord> {
   const shape = FigureInput.partial().safeParse(input);
   if (!shape.success) refuse(violationsOf(shape.error, 'input'));
   return write(store, actor, async (w) => {
@@ -220,7 +220,7 @@ export function updateFigure(store: ContentStore, actor: Actor, id: string, vers
   });
 }
 
-export function retractFigure(store: ContentStore, actor: Actor, id: string, version: number, reason: string): Promise<CasualtyFigureRecord> {
+export function retractFigure(store: EditorialWrites, actor: Actor, id: string, version: number, reason: string): Promise<CasualtyFigureRecord> {
   const why = check(RetractionReason, reason, 'reason');
   return write(store, actor, async (w) => {
     const current = await w.figureById(id, { lock: true });
@@ -264,7 +264,7 @@ export interface ImportReport {
  * every problem and leaves no trace; the others are stored. `onProgress` hears after each record.
  */
 export async function importArticles(
-  store: ContentStore, actor: Actor, records: readonly ImportArticleFields[],
+  store: EditorialWrites, actor: Actor, records: readonly ImportArticleFields[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: 0, records: [] };
@@ -277,7 +277,7 @@ export async function importArticles(
   return report;
 }
 
-async function importOne(store: ContentStore, actor: Actor, record: ImportArticleFields, index: number): Promise<ImportRecordResult> {
+async function importOne(store: EditorialWrites, actor: Actor, record: ImportArticleFields, index: number): Promise<ImportRecordResult> {
   const shape = ImportRecord.safeParse(record);
   // Named in the report by its slug as far as it can be read.
   const given: { slug?: unknown; headline?: unknown } = record ?? {};

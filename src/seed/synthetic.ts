@@ -17,7 +17,7 @@ import {
   type Bounds, type ClaimantType, type Group, type LocationKind, type Outcome, type Qualifier, type Verification,
 } from '../domain/casualty';
 import type { LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from '../store/records';
-import type { ContentStore } from '../store/store';
+import type { BulkLoader, ContentReader } from '../store/store';
 import { joinParagraphs, slugOf } from '../domain/article-text';
 
 export const DEFAULT_SEED = 1;
@@ -50,7 +50,7 @@ export interface SeedCounts {
  * Running it twice adds a second set of articles. Throws a RangeError for a count, batch size or
  * seed that is not a suitable integer, before writing anything.
  */
-export async function seedSynthetic(store: ContentStore, options: SeedOptions): Promise<SeedCounts> {
+export async function seedSynthetic(store: BulkLoader & ContentReader, options: SeedOptions): Promise<SeedCounts> {
   const { articles: total, seed = DEFAULT_SEED, batchSize = DEFAULT_BATCH_SIZE, onProgress } = options;
   requirePositiveInteger('articles', total);
   requirePositiveInteger('batchSize', batchSize);
@@ -263,7 +263,7 @@ function evenlySpaced<T>(items: readonly T[], count: number): T[] {
  * them the content, do not depend on what was there before; a reused town may sit deeper in the store
  * (under a district), which keeps every ancestor the tree gives it.
  */
-async function storePlaces(store: ContentStore, levels: PlaceSpec[][]): Promise<Place[]> {
+async function storePlaces(store: BulkLoader & ContentReader, levels: PlaceSpec[][]): Promise<Place[]> {
   const placeOf = new Map<PlaceSpec, Place>();
   const parentOf = (spec: PlaceSpec) => (spec.parent ? placeOf.get(spec.parent)! : null);
   for (const level of levels) {
@@ -292,7 +292,7 @@ async function storePlaces(store: ContentStore, levels: PlaceSpec[][]): Promise<
  * (The worked example files Pasni under Gwadar District, which the gazetteer lacks.) Two batch
  * reads, whatever the number of towns.
  */
-async function storedTowns(store: ContentStore, towns: { name: string; parent: Place }[]): Promise<(string | undefined)[]> {
+async function storedTowns(store: ContentReader, towns: { name: string; parent: Place }[]): Promise<(string | undefined)[]> {
   const provinces = [...new Set(towns.map((town) => provinceOf(town.parent)))];
   const children = await store.childrenOf(provinces.map((province) => province.id));
   const districts = children.flatMap((places, i) =>
@@ -339,7 +339,7 @@ function draftAuthors(faker: Faker, count: number): NewAuthor[] {
 }
 
 /** The authors' ids in input order: those already stored under the slug are reused, the rest inserted. */
-async function storeAuthors(store: ContentStore, authors: NewAuthor[]): Promise<string[]> {
+async function storeAuthors(store: BulkLoader & ContentReader, authors: NewAuthor[]): Promise<string[]> {
   const existing = await store.authorsBySlugs(authors.map((author) => author.slug));
   const missing = authors.filter((_, i) => !existing[i]);
   const created = await store.insertAuthors(missing);
@@ -403,7 +403,7 @@ interface Batch {
  * depend on how concurrent writes interleave: article ids first (slugs and URLs carry them), then
  * figure ids, so that parts can name their wholes within the same insert.
  */
-async function draftBatch(faker: Faker, store: ContentStore, cast: Cast, size: number): Promise<Batch> {
+async function draftBatch(faker: Faker, store: BulkLoader, cast: Cast, size: number): Promise<Batch> {
   const articleIds = await store.allocateIds('articles', size);
   const drafts = articleIds.map((id) => draftArticle(faker, cast, id));
   const figureIds = await store.allocateIds('casualty_figures', drafts.reduce((n, draft) => n + draft.figures.length, 0));
@@ -432,7 +432,7 @@ async function draftBatch(faker: Faker, store: ContentStore, cast: Cast, size: n
 }
 
 /** Stores a batch: the articles in one call, then their figures (which reference them) in one call. */
-async function writeBatch(store: ContentStore, batch: Batch): Promise<void> {
+async function writeBatch(store: BulkLoader, batch: Batch): Promise<void> {
   await store.insertArticles(batch.articles);
   await store.insertFigures(batch.figures);
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import {
   CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../domain/casualty';
-import type { ContentStore } from '../store/store';
+import type { BulkLoader, ContentReader } from '../store/store';
 import { joinParagraphs, parseScrapedArticle, sentenceContaining, slugOf } from '../domain/article-text';
 
 const CONTENT_DIR = join(__dirname, 'content');
@@ -56,7 +56,7 @@ export function readCodedArticle(name = 'seed-article', dir = CONTENT_DIR) {
  * Throws, before writing anything, when a figure's wording is not in the body or a reference
  * (place, part) names nothing. Resolves to the article's id.
  */
-export async function loadCodedArticle(store: ContentStore, { coding, page } = readCodedArticle()): Promise<string> {
+export async function loadCodedArticle(store: BulkLoader & ContentReader, { coding, page } = readCodedArticle()): Promise<string> {
   const body = joinParagraphs(page.paragraphs);
   const figureKeys = new Set(coding.figures.map((figure) => figure.key));
   const placeNames = new Set(coding.places.map((place) => place.name));
