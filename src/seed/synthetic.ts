@@ -86,9 +86,8 @@ export async function seedSynthetic(store: BulkLoader & ContentReader, options: 
 
 /**
  * Batches written at once. Drafting the next batch while the database stores the previous ones keeps
- * both the generator and the database busy: on a two-core machine, two at a time took 20,000 articles
- * into PostgreSQL in 12.5 s instead of 22 s, and three gained little. Memory holds at most this many
- * batches plus the one being drafted.
+ * both the generator and the database busy; more in flight hold more memory for little gain. Memory
+ * holds at most this many batches plus the one being drafted.
  */
 const WRITES_IN_FLIGHT = 2;
 

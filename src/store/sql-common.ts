@@ -1,4 +1,7 @@
-/** SQL fragments and helpers shared by the store's SQL files (./sql-*.ts): columns, ids, parameters, visibility. */
+/**
+ * What the store's SQL files (./sql-*.ts) share: parameters, ids, the columns of each record, what
+ * a scope may see, and the closure table's links for new places.
+ */
 import type { Queryable } from './db';
 import type { ReadScope } from './records';
 
@@ -80,6 +83,7 @@ export function figureVisible(scope: ReadScope): string[] {
   return scope.unpublished ? [] : [`f.article_status = 'PUBLISHED'`];
 }
 
+/** `WHERE` with `conditions` joined by AND; nothing for none. */
 export function whereClause(conditions: string[]): string {
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }

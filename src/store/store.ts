@@ -10,8 +10,6 @@ import type {
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
 
-export type IdKind = 'authors' | 'locations' | 'articles' | 'casualty_figures';
-
 /** The public's scope: published articles only. Stores read with it unless told otherwise. */
 export const PUBLIC_SCOPE: ReadScope = { unpublished: false };
 
@@ -78,6 +76,9 @@ export interface EditorialWrites {
    */
   write<T>(actor: string, work: (writer: Writer) => Promise<T>): Promise<{ value: T; changes: Changes }>;
 }
+
+/** The tables whose sequences `BulkLoader.allocateIds` takes ids from. */
+export type IdKind = 'authors' | 'locations' | 'articles' | 'casualty_figures';
 
 /**
  * Bulk loads, for seeds and the worked example: whole batches in one statement per table, with no
