@@ -10,7 +10,7 @@ import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
-import { CachedStore } from './store/cached-store';
+import { CachedStore } from './cache/cached-store';
 import { openStore } from './store/open';
 import type { ContentStore } from './store/store';
 

@@ -1,5 +1,5 @@
 import { MemoryCache, RedisCache, TwoLevelCache, createCache } from '../src/cache';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import { TwoLevelCache as Layered } from '../src/cache/two-level';
 
 describe('choosing a cache', () => {

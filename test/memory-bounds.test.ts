@@ -8,7 +8,7 @@ import { GatewayMetrics, MAX_OPERATION_NAME_LENGTH, OPERATION_LABEL } from '../s
 import { LocalBudgets } from '../src/http/rate-limit';
 import type { ResponseCacheOptions } from '../src/http/response-cache';
 import { loadCodedArticle } from '../src/seed/worked-example';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { collector, settledBytes, settledHeap } from './support/heap';
 import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
 import { createCache, redisConfigured } from '../cache';
 import { invalidatingResponses } from '../cache/responses';
-import { CachedStore } from '../store/cached-store';
+import { CachedStore } from '../cache/cached-store';
 import { openStore } from '../store/open';
 
 const USAGE = `usage: npm run import -- FILE.json | FILE.ndjson

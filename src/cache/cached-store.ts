@@ -1,11 +1,11 @@
-import { ALL_TAG, type Cache, checkPositive } from '../cache/cache';
-import { argumentsKey } from '../cache/keys';
-import { ReadThrough } from '../cache/read-through';
+import { ALL_TAG, type Cache, checkPositive } from './cache';
+import { argumentsKey } from './keys';
+import { ReadThrough } from './read-through';
 import type {
   ArticleFilter, ArticleOrder, CasualtyFilter, Changes, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
-} from './records';
-import type { ContentStore, IdKind, Writer } from './store';
+} from '../store/records';
+import type { ContentStore, IdKind, Writer } from '../store/store';
 
 export interface CachedStoreOptions {
   /** How long a record (or a record's children, ancestors, figures, parts) is cached, in seconds. Default 300. */
