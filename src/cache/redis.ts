@@ -1,3 +1,10 @@
+/*
+ * The cache's Redis adapter (one file per adapter, as ./memory and ./two-level). Long because its
+ * whole contract lives here: generations kept in one cluster slot, one round-trip a read, failing
+ * open behind a breaker, the recovery after a lost invalidation, and the invalidation messages and
+ * write marker other instances' in-process levels rely on. The connection itself (options and their
+ * defaults, clients, PING) is in ./redis-connection.
+ */
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import {
