@@ -35,7 +35,7 @@ import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
 import type { Cache, Stamp } from '../cache/cache';
 import { ownedCopy } from '../cache/heap-size';
-import type { Sync } from '../cache/two-level';
+import type { Sync } from '../cache';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
 import type { Logger } from '../logger';
 import { AnswerIndex, type CacheableRequest, type StoredAnswer, storedAnswer } from './answer-index';
