@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CacheSettings } from './cache';
 import { DEFAULT_MAX_BYTES, MIN_BYTES } from './cache/memory';
+import { REDIS_DEFAULTS } from './cache/redis-connection';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth';
 import type { TrustProxy } from './http/edge';
 import type { StoreOptions } from './store/open';
@@ -54,16 +55,16 @@ const Environment = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REDIS_CLUSTER_NODES: z.string().regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, 'must be host:port[,host:port…]').optional(),
   CACHE: z.enum(['auto', 'off', 'memory', 'redis', 'layered']).default('auto'),
-  CACHE_PREFIX: z.string().regex(/^[\w.:-]+$/, 'must be letters, digits, _ . : - only').default('ng'),
+  CACHE_PREFIX: z.string().regex(/^[\w.:-]+$/, 'must be letters, digits, _ . : - only').default(REDIS_DEFAULTS.prefix),
   CACHE_ENTITY_TTL_SECONDS: z.coerce.number().positive().default(300),
   CACHE_LIST_TTL_SECONDS: z.coerce.number().positive().default(60),
   CACHE_L1_TTL_SECONDS: z.coerce.number().positive().max(1).default(1),
   CACHE_SYNC_INTERVAL_MS: z.coerce.number().int().min(10).max(500).default(250),
   CACHE_MAX_BYTES_IN_PROCESS: z.coerce.number().int().min(MIN_BYTES, `must be at least ${MIN_BYTES} (64 KiB)`).default(DEFAULT_MAX_BYTES),
   CACHE_MAX_ENTRIES_IN_PROCESS: z.coerce.number().int().positive().optional(),
-  CACHE_OPERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(200),
-  CACHE_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
-  CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(1_000),
+  CACHE_OPERATION_TIMEOUT_MS: z.coerce.number().int().positive().default(REDIS_DEFAULTS.operationTimeoutMs),
+  CACHE_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(REDIS_DEFAULTS.breakerThreshold),
+  CACHE_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(REDIS_DEFAULTS.breakerCooldownMs),
   CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
   CACHE_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { canonicalJson } from './cache/keys';
 import type { ArticleRecord, CasualtyFigureRecord, CasualtyFilter } from './store/records';
 import type { ContentStore } from './store/store';
 
@@ -6,11 +7,6 @@ import type { ContentStore } from './store/store';
 export interface FiguresOfArticleKey {
   articleId: string;
   filter: CasualtyFilter;
-}
-
-/** A stable text for a filter, so equal filters batch and cache together whatever their key order. */
-function filterKey(filter: CasualtyFilter): string {
-  return JSON.stringify(Object.entries(filter).filter(([, value]) => value != null).sort());
 }
 
 /**
@@ -47,11 +43,13 @@ export function createLoaders(store: ContentStore) {
     }),
     figuresOfArticle: new DataLoader(
       async (keys: readonly FiguresOfArticleKey[]) => {
+        // Grouped by the filter's canonical text: equal filters batch together whatever their key order.
         const byFilter = new Map<string, { filter: CasualtyFilter; indexes: number[] }>();
         keys.forEach((key, index) => {
-          const group = byFilter.get(filterKey(key.filter)) ?? { filter: key.filter, indexes: [] };
+          const text = canonicalJson(key.filter);
+          const group = byFilter.get(text) ?? { filter: key.filter, indexes: [] };
           group.indexes.push(index);
-          byFilter.set(filterKey(key.filter), group);
+          byFilter.set(text, group);
         });
         const results: CasualtyFigureRecord[][] = new Array(keys.length);
         await Promise.all([...byFilter.values()].map(async ({ filter, indexes }) => {
@@ -63,7 +61,7 @@ export function createLoaders(store: ContentStore) {
         }));
         return results;
       },
-      { cacheKeyFn: (key) => `${key.articleId}:${filterKey(key.filter)}` },
+      { cacheKeyFn: (key) => `${key.articleId}:${canonicalJson(key.filter)}` },
     ),
     /** Rows from list queries, so that nested lookups of the same ids are free. */
     primeArticles(articles: ArticleRecord[]) {

@@ -1,4 +1,4 @@
-import { createCache, RedisCache, resolveCacheMode, TwoLevelCache } from './cache';
+import { createCache } from './cache';
 import { CacheKeyValueStore } from './cache/key-value';
 import { ConfigError, loadConfig, type Config } from './config';
 import { capHeapGrowth } from './heap-growth';
@@ -10,7 +10,7 @@ import { createLogger } from './logger';
 import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
-import { CachedStore } from './store/cached-store';
+import { CachedStore } from './cache/cached-store';
 import { openStore } from './store/open';
 import type { ContentStore } from './store/store';
 
@@ -39,10 +39,9 @@ async function main(config: Config): Promise<void> {
   // check that did, or from their computation (README, "Redis outages"). Not in Redis with
   // `layered`: an answer built from in-process records that missed a message would be stamped fresh
   // there and reach every instance.
-  const mode = resolveCacheMode(config.cache);
-  const responseCacheOn = config.cache.responseCache && mode !== 'off';
-  const cache = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
-  const redis = cache instanceof TwoLevelCache ? cache.l2 : cache instanceof RedisCache ? cache : null;
+  const caching = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));
+  const { mode, cache, redis } = caching;
+  const responseCacheOn = config.cache.responseCache && cache !== null;
   if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
   let gateway: Gateway | undefined;
   const clearResponses = () => gateway?.responseCache?.clear();
@@ -56,9 +55,9 @@ async function main(config: Config): Promise<void> {
     needsSync: mode === 'layered',
     outageGraceMs: config.cache.outageGraceSeconds * 1000,
     maxBytes: config.cache.responseCacheMaxBytes,
-    shared: mode === 'redis' && redis ? { cache: redis, ttlSeconds: config.cache.listTtlSeconds } : undefined,
+    shared: mode === 'redis' ? { cache, ttlSeconds: config.cache.listTtlSeconds } : undefined,
   } : undefined;
-  log.info({ cache: cache ? cache.constructor.name : 'off' }, 'cache ready');
+  log.info({ cache: mode }, 'cache ready');
   if (cache) metrics.setCacheSource(() => cache.metrics());
   metrics.setRedisPing(redis?.ping);
   if (config.seedWorkedExample && await store.isEmpty()) {
@@ -69,11 +68,7 @@ async function main(config: Config): Promise<void> {
   const { enabled: rateLimited, ...budgets } = config.http.rateLimit;
   // Budgets live in the cache's Redis whatever CACHE says; without Redis, in this process.
   const rateLimits = rateLimited ? new ClientRateLimiter({
-    ...budgets,
-    redis: { url: config.cache.redisUrl, clusterNodes: config.cache.redisClusterNodes },
-    prefix: config.cache.prefix, operationTimeoutMs: config.cache.operationTimeoutMs,
-    breakerThreshold: config.cache.breakerThreshold, breakerCooldownMs: config.cache.breakerCooldownMs,
-    registry: metrics.registry, log,
+    ...budgets, redis: caching.redisConnection ?? undefined, registry: metrics.registry, log,
   }) : null;
   if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
   gateway = await createGateway({
@@ -102,7 +97,7 @@ async function main(config: Config): Promise<void> {
   });
   if (gateway.responseCache) {
     redis?.onInvalidate(clearResponses);
-    if (cache instanceof TwoLevelCache) cache.onSync((sync) => gateway?.responseCache?.synced(sync));
+    caching.onSync((sync) => gateway?.responseCache?.synced(sync));
     log.info({ inProcessTtlMs: responseCache?.ttlMs, inRedis: Boolean(responseCache?.shared) }, 'response cache on');
   }
   const url = await gateway.listen(config.port, config.host);

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
 import { type RedisServer, startRedis, uniquePrefix, until } from './support/redis';

@@ -1,7 +1,7 @@
 import type { Cache } from '../src/cache/cache';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { type Sync, TwoLevelCache } from '../src/cache/two-level';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
 import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix, until } from './support/redis';

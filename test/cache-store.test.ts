@@ -2,7 +2,7 @@ import type { Cache } from '../src/cache/cache';
 import { MemoryCache } from '../src/cache/memory';
 import { RedisCache } from '../src/cache/redis';
 import { TwoLevelCache } from '../src/cache/two-level';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import type { ArticleRecord, CasualtyFigureRecord } from '../src/store/records';
 import type { ContentStore } from '../src/store/store';
 import { buildCorpus } from './support/corpus';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RedisCache, TwoLevelCache } from '../src/cache';
 import { invalidatingResponses } from '../src/cache/responses';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import { openStore } from '../src/store/open';
 import { startTestGateway } from './support/gateway';
 import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';

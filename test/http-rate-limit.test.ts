@@ -44,7 +44,7 @@ beforeEach(() => t.db.reset());
 async function limiterWith(options: RateLimitOptions): Promise<ClientRateLimiter> {
   const prefix = uniquePrefix('rate');
   prefixes.push(prefix);
-  const limiter = new ClientRateLimiter({ redis: { url: SHARED_REDIS_URL }, prefix, ...options });
+  const limiter = new ClientRateLimiter({ ...options, redis: { prefix, ...(options.redis ?? { url: SHARED_REDIS_URL }) } });
   limiters.push(limiter);
   expect(await limiter.ready(5000)).toBe(true);
   return limiter;
@@ -150,7 +150,8 @@ onSharedRedis('rate limits in Redis', () => {
     const prefix = uniquePrefix('rate-shared');
     prefixes.push(prefix);
     const [one, two] = await Promise.all([
-      limiterWith({ publicPoints: 4, prefix }).then(gatewayWith), limiterWith({ publicPoints: 4, prefix }).then(gatewayWith),
+      limiterWith({ publicPoints: 4, redis: { url: SHARED_REDIS_URL, prefix } }).then(gatewayWith),
+      limiterWith({ publicPoints: 4, redis: { url: SHARED_REDIS_URL, prefix } }).then(gatewayWith),
     ]);
     expect([...await statuses(one, 2), ...await statuses(two, 2)]).toEqual(repeat(200, 4));
     expect([(await one.gql(TYPENAME)).status, (await two.gql(TYPENAME)).status]).toEqual([429, 429]);
@@ -195,7 +196,7 @@ describe('rate limits when Redis fails', () => {
 
   it('keeps answering when Redis dies, counting each gateway\'s budget in process', async () => {
     const metrics = new GatewayMetrics({ processMetrics: false });
-    const limiter = await limiterWith({ redis: { url: server.url }, publicPoints: 3, operationTimeoutMs: 200, registry: metrics.registry });
+    const limiter = await limiterWith({ redis: { url: server.url, operationTimeoutMs: 200 }, publicPoints: 3, registry: metrics.registry });
     const api = await gatewayWith(limiter, { metrics });
     expect(await statuses(api, 1)).toEqual([200]);
     await server.kill();
@@ -211,7 +212,7 @@ describe('rate limits when Redis fails', () => {
   });
 
   it('answers within the operation timeout when Redis hangs', async () => {
-    const limiter = await limiterWith({ redis: { url: server.url }, publicPoints: 100, operationTimeoutMs: 200, breakerThreshold: 3 });
+    const limiter = await limiterWith({ redis: { url: server.url, operationTimeoutMs: 200, breakerThreshold: 3 }, publicPoints: 100 });
     const api = await gatewayWith(limiter);
     expect(await statuses(api, 1)).toEqual([200]);
     server.pause();

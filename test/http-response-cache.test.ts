@@ -6,7 +6,7 @@ import type { HttpEdgeOptions } from '../src/http/edge';
 import type { RateLimiter } from '../src/http/limits';
 import { invalidatingResponses } from '../src/cache/responses';
 import { loadCodedArticle } from '../src/seed/worked-example';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
 import { openTestStore } from './support/stores';

@@ -8,7 +8,7 @@ import { GatewayMetrics, MAX_OPERATION_NAME_LENGTH, OPERATION_LABEL } from '../s
 import { LocalBudgets } from '../src/http/rate-limit';
 import type { ResponseCacheOptions } from '../src/http/response-cache';
 import { loadCodedArticle } from '../src/seed/worked-example';
-import { CachedStore } from '../src/store/cached-store';
+import { CachedStore } from '../src/cache/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { collector, settledBytes, settledHeap } from './support/heap';
 import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
@@ -196,7 +196,7 @@ describe('the in-process record cache', () => {
   });
 
   it('still caps the number of entries when CACHE_MAX_ENTRIES_IN_PROCESS asks it to', async () => {
-    const cache = made(createCache({ mode: 'memory', maxBytesInProcess: 16 * MiB, maxEntriesInProcess: 2 })!);
+    const cache = made(createCache({ mode: 'memory', maxBytesInProcess: 16 * MiB, maxEntriesInProcess: 2 }).cache!);
     for (const key of ['a', 'b', 'c']) await fill(cache, key, key);
     expect(await Promise.all(['a', 'b', 'c'].map((key) => has(cache, key)))).toEqual([false, true, true]);
   });
@@ -204,7 +204,7 @@ describe('the in-process record cache', () => {
   (sharedRedisAvailable() ? it : it.skip)('holds at most its budget as the level in front of Redis, whatever Redis holds', async () => {
     const prefix = uniquePrefix('memory-bounds');
     const budget = MiB;
-    const cache = made(createCache({ mode: 'layered', redisUrl: SHARED_REDIS_URL, prefix, maxBytesInProcess: budget }) as TwoLevelCache);
+    const cache = made(createCache({ mode: 'layered', redisUrl: SHARED_REDIS_URL, prefix, maxBytesInProcess: budget }).cache as TwoLevelCache);
     try {
       expect(await cache.l2.ready()).toBe(true);
       const next = random(5);

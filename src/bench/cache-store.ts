@@ -5,7 +5,7 @@ import { MemoryCache } from '../cache/memory';
 import { RedisCache } from '../cache/redis';
 import { TwoLevelCache } from '../cache/two-level';
 import { loadConfig } from '../config';
-import { CachedStore } from '../store/cached-store';
+import { CachedStore } from '../cache/cached-store';
 import { openStore } from '../store/open';
 import type { ContentStore } from '../store/store';
 

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Cache } from '../cache/cache';
 import { MemoryCache } from '../cache/memory';
 import { RedisCache } from '../cache/redis';
-import { CachedStore } from '../store/cached-store';
+import { CachedStore } from '../cache/cached-store';
 import type { StatsQuery, StatsResult } from '../store/records';
 import type { ContentStore } from '../store/store';
 import { largestCountry, openBenchStore } from './bench-store';

@@ -1,6 +1,6 @@
 /**
  * The cache seam: one small interface, one file per adapter (./memory, ./redis, ./two-level).
- * Everything above it (./read-through, ../store/cached-store) is written once against this file.
+ * Everything above it (./read-through, ./cached-store) is written once against this file.
  *
  * ## How an entry stays honest: tags and generations
  *

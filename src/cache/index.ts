@@ -1,11 +1,13 @@
 import type { Cache } from './cache';
 import { MemoryCache } from './memory';
 import { RedisCache } from './redis';
-import { TwoLevelCache } from './two-level';
+import { type CheckedRedisConnection, type RedisConnectionOptions, checkRedisConnection } from './redis-connection';
+import { type Sync, TwoLevelCache } from './two-level';
 
 export type { Cache, CacheMetrics } from './cache';
 export { MemoryCache } from './memory';
 export { RedisCache } from './redis';
+export type { Sync } from './two-level';
 export { TwoLevelCache } from './two-level';
 
 /**
@@ -18,20 +20,13 @@ export { TwoLevelCache } from './two-level';
  */
 export type CacheMode = 'auto' | 'off' | 'memory' | 'redis' | 'layered';
 
-export interface CacheSettings {
+/** The cache's settings: its mode, where Redis is (named as the environment names it), and the rest of the Redis connection (./redis-connection). */
+export interface CacheSettings extends Omit<RedisConnectionOptions, 'url' | 'clusterNodes'> {
   mode: CacheMode;
   /** One Redis server (`redis://…`). */
   redisUrl?: string;
   /** A Redis Cluster's seed nodes (`host:port`). */
   redisClusterNodes?: string[];
-  /** Starts every Redis key; instances that must agree share it. Default `ng`. */
-  prefix?: string;
-  /** Bound on one Redis operation, in milliseconds. Default 200. */
-  operationTimeoutMs?: number;
-  /** Failed Redis operations in a row that open the breaker. Default 5. */
-  breakerThreshold?: number;
-  /** How long the open breaker keeps the cache off Redis, in milliseconds. Default 1000. */
-  breakerCooldownMs?: number;
   /** How long the in-process level of `layered` serves an entry, in seconds (at most 1). Default 1. */
   l1TtlSeconds?: number;
   /** How often `layered` asks Redis whether another instance wrote, in milliseconds (10–500). Default 250. */
@@ -43,6 +38,29 @@ export interface CacheSettings {
   maxBytesInProcess?: number;
   /** Also at most this many entries in process (unset: only bytes bound them). */
   maxEntriesInProcess?: number;
+}
+
+/** What the cache's own Redis connection offers the rest of the gateway (see `RedisCache`). */
+export type CacheRedis = Pick<RedisCache, 'ready' | 'ping' | 'onInvalidate'>;
+
+/** What `createCache` builds: the cache, and what its neighbours need of it. */
+export interface CacheSetup {
+  /** The mode built (what `auto` stood for). */
+  readonly mode: Exclude<CacheMode, 'auto'>;
+  /** The cache the content store reads through (./cached-store); null with `off`. */
+  readonly cache: Cache | null;
+  /**
+   * The configured Redis, checked and with its defaults, for a part that keeps state there on a
+   * connection of its own whatever the mode (the rate limiter's budgets); null when no Redis is configured.
+   */
+  readonly redisConnection: CheckedRedisConnection | null;
+  /** The cache's connection to Redis (modes `redis` and `layered`): readiness, PING, other instances' invalidations; null otherwise. */
+  readonly redis: CacheRedis | null;
+  /**
+   * Calls `listener` after every successful check of Redis's write marker (`layered` only: other
+   * modes never call it). Returns the unsubscribe function.
+   */
+  onSync(listener: (sync: Sync) => void): () => void;
 }
 
 /** True when the settings name a Redis server or cluster nodes. */
@@ -57,32 +75,38 @@ export function resolveCacheMode(settings: Pick<CacheSettings, 'mode' | 'redisUr
 }
 
 /**
- * The cache `settings` ask for, or null for `off`. Throws a TypeError naming what is wrong when
- * a mode needs Redis and none is configured, or an option is out of range. `onError` hears of every
- * failed Redis operation (the cache answers without Redis meanwhile).
+ * The cache `settings` ask for (none for `off`), with the handles its neighbours need: the one door
+ * to the cache, so nothing outside src/cache/ needs to know which adapter was built. Throws a
+ * TypeError naming what is wrong when a mode needs Redis and none is configured, or an option is
+ * out of range. `onError` hears of every failed Redis operation (the cache answers without Redis
+ * meanwhile).
  */
-export function createCache(settings: CacheSettings, onError?: (error: Error) => void): Cache | null {
+export function createCache(settings: CacheSettings, onError?: (error: Error) => void): CacheSetup {
   const mode = resolveCacheMode(settings);
-  if (mode === 'off') return null;
-  if (mode === 'memory') return new MemoryCache({ maxBytes: settings.maxBytesInProcess, maxEntries: settings.maxEntriesInProcess });
-  if (!redisConfigured(settings)) {
-    throw new TypeError(`cache mode "${mode}" needs Redis: set a Redis URL or cluster nodes, or choose "memory" or "auto"`);
-  }
-  const redis = new RedisCache({
+  const redisConnection = redisConfigured(settings) ? checkRedisConnection({
     url: settings.redisUrl || undefined,
     clusterNodes: settings.redisClusterNodes?.length ? settings.redisClusterNodes : undefined,
     prefix: settings.prefix,
     operationTimeoutMs: settings.operationTimeoutMs,
     breakerThreshold: settings.breakerThreshold,
     breakerCooldownMs: settings.breakerCooldownMs,
-    onError,
-  });
-  if (mode === 'redis') return redis;
+  }) : null;
+  const setup = { mode, redisConnection, redis: null, onSync: () => () => undefined };
+  if (mode === 'off') return { ...setup, cache: null };
+  if (mode === 'memory') {
+    return { ...setup, cache: new MemoryCache({ maxBytes: settings.maxBytesInProcess, maxEntries: settings.maxEntriesInProcess }) };
+  }
+  if (!redisConnection) {
+    throw new TypeError(`cache mode "${mode}" needs Redis: set a Redis URL or cluster nodes, or choose "memory" or "auto"`);
+  }
+  const redis = new RedisCache({ ...redisConnection, onError });
+  if (mode === 'redis') return { ...setup, cache: redis, redis };
   try {
-    return new TwoLevelCache(redis, {
+    const layered = new TwoLevelCache(redis, {
       l1TtlSeconds: settings.l1TtlSeconds, l1MaxBytes: settings.maxBytesInProcess, l1MaxEntries: settings.maxEntriesInProcess,
       syncIntervalMs: settings.syncIntervalMs,
     });
+    return { ...setup, cache: layered, redis, onSync: (listener) => layered.onSync(listener) };
   } catch (error) {
     void redis.close();
     throw error;

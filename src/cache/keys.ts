@@ -23,3 +23,13 @@ export function canonicalJson(value: unknown): string {
 export function argumentsKey(value: unknown): string {
   return createHash('sha1').update(canonicalJson(value)).digest('base64url');
 }
+
+/** The set-like lists `fields` of `filter`, sorted (copies), so their order makes no other key. */
+export function sortedLists<F extends object>(filter: F, fields: (keyof F)[]): Partial<F> {
+  const sorted: Partial<F> = {};
+  for (const field of fields) {
+    const list = filter[field];
+    if (Array.isArray(list)) sorted[field] = [...list].sort() as F[keyof F];
+  }
+  return sorted;
+}

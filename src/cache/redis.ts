@@ -1,26 +1,22 @@
+/*
+ * The cache's Redis adapter (one file per adapter, as ./memory and ./two-level). Long because its
+ * whole contract lives here: generations kept in one cluster slot, one round-trip a read, failing
+ * open behind a breaker, the recovery after a lost invalidation, and the invalidation messages and
+ * write marker other instances' in-process levels rely on. The connection itself (options and their
+ * defaults, clients, PING) is in ./redis-connection.
+ */
 import { randomBytes } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import {
   ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp,
   checkPositive, emptyMetrics, sameGenerations, withAllTag,
 } from './cache';
-import { withTimeout } from '../timeout';
 import { decode, encode } from './codec';
 import { Guard } from './guard';
+import { type RedisConnectionOptions, checkRedisConnection, connect, pinger } from './redis-connection';
 
-export interface RedisCacheOptions {
-  /** One Redis server, as `redis://[user:password@]host:port[/db]`. Give this or `clusterNodes`. */
-  url?: string;
-  /** Some nodes of a Redis Cluster, as `host:port`; the rest are discovered. */
-  clusterNodes?: readonly string[];
-  /** Starts every key and the pub/sub channel, so several deployments can share a Redis. Default `ng`. */
-  prefix?: string;
-  /** How long one cache operation may take before it is given up, in milliseconds. Default 200. */
-  operationTimeoutMs?: number;
-  /** How many failed operations in a row open the circuit breaker. Default 5. */
-  breakerThreshold?: number;
-  /** How long the open breaker keeps the cache from trying Redis, in milliseconds. Default 1000. */
-  breakerCooldownMs?: number;
+/** The connection (`RedisConnectionOptions`, with its defaults), and what only the cache uses. */
+export interface RedisCacheOptions extends RedisConnectionOptions {
   /**
    * How long a tag's generation outlives its last write or use, in seconds. Default 86,400. Only the
    * hit rate depends on it: a generation that expires comes back as a fresh one.
@@ -107,11 +103,10 @@ export class RedisCache implements Cache {
   readonly ping: () => Promise<boolean>;
 
   constructor(private readonly options: RedisCacheOptions) {
-    this.prefix = checkRedisOptions(options);
-    const {
-      operationTimeoutMs = 200, breakerThreshold = 5, breakerCooldownMs = 1000, generationTtlSeconds = 86_400,
-    } = options;
-    checkPositive({ operationTimeoutMs, breakerThreshold, breakerCooldownMs, generationTtlSeconds });
+    const { prefix, operationTimeoutMs, breakerThreshold, breakerCooldownMs } = checkRedisConnection(options);
+    const { generationTtlSeconds = 86_400 } = options;
+    checkPositive({ generationTtlSeconds });
+    this.prefix = prefix;
     this.generationTtlSeconds = Math.ceil(generationTtlSeconds);
     this.cooldownMs = breakerCooldownMs;
     this.publish = options.publish ?? true;
@@ -381,75 +376,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface BumpCommand {
   bumpGenerations(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
-}
-
-/**
- * A PING of `client` (of every master, in a cluster) bounded by `timeoutMs`: the function resolves
- * true when Redis answered within it, false otherwise, and never rejects. One PING at a time: callers
- * while one is out share it, so a hung Redis never collects them, and none waits longer than
- * `timeoutMs`. It bypasses the breaker, which may stay open for a cooldown after Redis is back:
- * this reports on Redis itself. For readiness and metrics (also the rate limiter's connection).
- */
-export function pinger(client: Redis | Cluster, timeoutMs: number): () => Promise<boolean> {
-  let inFlight: Promise<boolean> | null = null;
-  const pingAll = async () => {
-    if (client instanceof Cluster) {
-      const masters = client.nodes('master');
-      if (masters.length === 0) throw new Error('no cluster node known yet');
-      await Promise.all(masters.map((node) => node.ping()));
-    } else {
-      await client.ping();
-    }
-  };
-  return () => {
-    inFlight ??= withTimeout(pingAll(), timeoutMs).then(() => true, () => false).finally(() => { inFlight = null; });
-    return inFlight;
-  };
-}
-
-/** Reconnect soon after Redis comes back: at most one second between attempts. */
-function reconnectDelay(attempt: number): number {
-  return Math.min(50 * 2 ** attempt, 1000);
-}
-
-/**
- * A client for the cache (commands fail at once while disconnected, so they can never pile up or
- * run late) or for the subscription (queued until connected, so subscribing can start at once).
- * Also the rate limiter's client (src/http/rate-limit.ts). Reads only `url` and `clusterNodes`.
- */
-export function connect(options: RedisCacheOptions, commandTimeoutMs: number, subscriber: boolean): Redis | Cluster {
-  const connection = {
-    connectTimeout: 2000,
-    maxRetriesPerRequest: subscriber ? null : 0,
-    ...(commandTimeoutMs > 0 ? { commandTimeout: commandTimeoutMs } : {}),
-  };
-  const client = { enableOfflineQueue: subscriber, enableAutoPipelining: !subscriber };
-  if (options.clusterNodes) {
-    return new Cluster(options.clusterNodes.map(parseNode), {
-      ...client, clusterRetryStrategy: reconnectDelay, redisOptions: connection,
-    });
-  }
-  return new Redis(options.url!, { ...client, ...connection, retryStrategy: reconnectDelay });
-}
-
-function parseNode(node: string): { host: string; port: number } {
-  const at = node.lastIndexOf(':');
-  return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
-}
-
-/** The checked prefix; throws naming every problem with the options and how to fix it. */
-function checkRedisOptions(options: RedisCacheOptions): string {
-  const problems: string[] = [];
-  if (!options.url === !options.clusterNodes) problems.push('give exactly one of `url` (one server) and `clusterNodes` (a cluster)');
-  if (options.url && !/^rediss?:\/\//.test(options.url)) problems.push(`url must start with redis:// or rediss:// (got ${JSON.stringify(options.url)})`);
-  if (options.clusterNodes) {
-    const bad = options.clusterNodes.filter((node) => !/^[^\s:]+:\d{1,5}$/.test(node));
-    if (options.clusterNodes.length === 0 || bad.length) problems.push(`clusterNodes must be host:port pairs (got ${JSON.stringify(options.clusterNodes)})`);
-  }
-  const prefix = options.prefix ?? 'ng';
-  if (!/^[\w.:-]+$/.test(prefix)) problems.push(`prefix may hold letters, digits, _ . : - only (got ${JSON.stringify(prefix)})`);
-  if (problems.length) throw new TypeError(`Invalid Redis cache options: ${problems.join('; ')}`);
-  return prefix;
 }
 
 function parseHeld(data: Buffer | null): Held | null {

@@ -1,6 +1,6 @@
 import type { Cache } from './cache';
 
-/** The tag every answer in the shared response cache depends on (see src/http/response-cache.ts). */
+/** The tag every answer in the shared response cache depends on (see src/http/shared-answers.ts). */
 export const RESPONSES_TAG = 'responses';
 
 /**

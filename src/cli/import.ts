@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
 import { createCache, redisConfigured } from '../cache';
 import { invalidatingResponses } from '../cache/responses';
-import { CachedStore } from '../store/cached-store';
+import { CachedStore } from '../cache/cached-store';
 import { openStore } from '../store/open';
 
 const USAGE = `usage: npm run import -- FILE.json | FILE.ndjson
@@ -73,7 +73,7 @@ async function main([file]: string[]): Promise<number> {
   const sqlStore = await openStore(options);
   // With Redis configured, write through the cache as a gateway does, so that every running gateway
   // drops what the import changes (records, lists, counts, statistics and answers) at once.
-  const cache = cacheSettings.mode !== 'off' && redisConfigured(cacheSettings) ? createCache({ ...cacheSettings, mode: 'redis' }) : null;
+  const cache = cacheSettings.mode !== 'off' && redisConfigured(cacheSettings) ? createCache({ ...cacheSettings, mode: 'redis' }).cache : null;
   const store = cache ? new CachedStore(sqlStore, invalidatingResponses(cache, () => undefined)) : sqlStore;
   const bar = process.stdout.isTTY
     ? new SingleBar({ format: 'import {bar} {value}/{total} articles | {duration_formatted}' }, Presets.shades_classic) : null;

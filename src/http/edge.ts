@@ -51,7 +51,7 @@ export interface HttpEdgeOptions {
   /** `max-age` of a public answer's `Cache-Control`, in seconds (0: `no-store`). Default 30. */
   httpCacheMaxAgeSeconds?: number;
   /**
-   * The response cache (./response-cache): public answers sent again before Express and Apollo run,
+   * The response cache (./response-cache, a second request path: see its file comment): public answers,
    * from this process (`ttlMs` > 0) and from a shared level. Off unless given. Whoever gives it must
    * make the store invalidate through `invalidatingResponses` (src/cache/responses.ts), and call
    * `Gateway.responseCache.clear()` on every invalidation heard from another instance (and, with

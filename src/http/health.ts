@@ -18,7 +18,7 @@ export type CacheStateReporter = () => Promise<CacheState>;
 /**
  * The cache check of a gateway that uses Redis: a PING on each of its connections to it, by name
  * (`cache`, `rate limits`: each has its own), each bounded by the operation timeout and never more
- * than one at a time (`pinger` in src/cache/redis.ts). Up when every one answered; otherwise down,
+ * than one at a time (`pinger` in src/cache/redis-connection.ts). Up when every one answered; otherwise down,
  * naming the others. So a hung Redis, whose connections still look open, shows as down within
  * the operation timeout.
  */

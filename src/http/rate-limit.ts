@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Guard } from '../cache/guard';
-import { connect, pinger } from '../cache/redis';
+import { type RedisConnectionOptions, REDIS_DEFAULTS, checkRedisConnection, connect, pinger } from '../cache/redis-connection';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { type RateLimiter, checkWholeNumbers } from './limits';
@@ -44,18 +44,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 
 export interface RateLimitOptions extends Partial<RateLimitSettings> {
   /**
-   * Where the budgets are kept so that every gateway shares them: one Redis server (`url`) or a
-   * Redis Cluster (`clusterNodes`). Without it, each process keeps its own.
+   * Where the budgets are kept so that every gateway shares them (one Redis server or a Redis
+   * Cluster; keys `<prefix>:rl:key:<id>`, `<prefix>:rl:ip:<address>`), and the bounds on each
+   * operation, after which the in-process budget answers. Without it, each process keeps its own.
    */
-  redis?: { url?: string; clusterNodes?: readonly string[] };
-  /** Starts every Redis key (`<prefix>:rl:key:<id>`, `<prefix>:rl:ip:<address>`). Default `ng`. */
-  prefix?: string;
-  /** How long one Redis operation may take before the in-process budget answers, in milliseconds. Default 200. */
-  operationTimeoutMs?: number;
-  /** Failed Redis operations in a row after which Redis is not tried for `breakerCooldownMs`. Default 5. */
-  breakerThreshold?: number;
-  /** In milliseconds. Default 1000. */
-  breakerCooldownMs?: number;
+  redis?: RedisConnectionOptions;
   /** The gateway's metrics registry, for the refusal and fallback counters. */
   registry?: Registry;
   /** For Redis failures (one line per failure, none while the breaker is open). */
@@ -146,12 +139,10 @@ export class ClientRateLimiter {
       publicPoints: options.publicPoints ?? DEFAULT_RATE_LIMITS.publicPoints,
       keyPoints: options.keyPoints ?? DEFAULT_RATE_LIMITS.keyPoints,
     });
-    const { operationTimeoutMs = 200, breakerThreshold = 5, breakerCooldownMs = 1000, prefix = 'ng' } = options;
+    const redis = options.redis && checkRedisConnection(options.redis);
+    const { prefix, operationTimeoutMs, breakerThreshold, breakerCooldownMs } = redis ?? REDIS_DEFAULTS;
     this.guard = new Guard({ timeoutMs: operationTimeoutMs, failureThreshold: breakerThreshold, cooldownMs: breakerCooldownMs });
-    const redis = options.redis;
-    this.client = redis?.url || redis?.clusterNodes?.length
-      ? connect({ url: redis.url || undefined, clusterNodes: redis.clusterNodes?.length ? redis.clusterNodes : undefined }, operationTimeoutMs, false)
-      : null;
+    this.client = redis ? connect(redis, operationTimeoutMs, false) : null;
     this.client?.on('error', () => undefined); // Failed operations are reported where they fail.
     this.pingRedis = this.client && pinger(this.client, operationTimeoutMs);
     const limiters = (budget: Budget, points: number): Limiters => {

@@ -1,11 +1,19 @@
-import { ALL_TAG, type Cache, checkPositive } from '../cache/cache';
-import { argumentsKey } from '../cache/keys';
-import { ReadThrough } from '../cache/read-through';
+/*
+ * The read-through decorator of the content store (`CachedStore`). Long because `ContentStore` is
+ * wide: one short method per store method, routing it through the cache (`batch`, `single`,
+ * `writeThrough`) or past it. The tags entries depend on, and what a write touches, are in ./store-tags.
+ */
+import { type Cache, checkPositive } from './cache';
+import { argumentsKey, sortedLists } from './keys';
+import { ReadThrough } from './read-through';
+import {
+  EVERYTHING, TAGS, type Touched, articleListTags, figureListTags, notingPlacesLeft, placeTags, tagsOf,
+} from './store-tags';
 import type {
-  ArticleFilter, ArticleOrder, CasualtyFilter, Changes, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ArticleFilter, ArticleOrder, CasualtyFilter, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
-} from './records';
-import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from './store';
+} from '../store/records';
+import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
 
 export interface CachedStoreOptions {
   /** How long a record (or a record's children, ancestors, figures, parts) is cached, in seconds. Default 300. */
@@ -18,67 +26,6 @@ export interface CachedStoreOptions {
 
 /** Every status: what invalidation needs to see of an article's figures. */
 const EVERY_STATUS: ReadScope = { unpublished: true };
-
-/**
- * The tags entries depend on (see src/cache/cache.ts). A record's own tag is bumped when it
- * changes; a kind's tag (`articles`, ...) whenever any record of that kind changes, for entries
- * whose dependencies the arguments cannot name: list pages and counts (any new or changed record
- * may enter or leave them), lookups by slug or ISO code (a write may move one to another record),
- * and place trees (a move changes many places' children and ancestors).
- *
- * Statistics are tagged by region instead, so a write drops only those it can change: an answer
- * for region R depends on `stats:R` (one without a region on `stats:everywhere`) and on `stats`.
- * A write to figures or articles bumps `stats:P` for every place P where a figure of a touched
- * article stands or stood, and for every place above P (the statistics of a region count
- * everything below it), and `stats:everywhere`; a write to places bumps `stats`, dropping every
- * statistic (a move changes which figures lie below which region, and a kind which bucket a figure
- * falls in at a level: simpler to drop all than to follow).
- */
-export const TAGS = {
-  author: (id: string) => `author:${id}`,
-  location: (id: string) => `location:${id}`,
-  article: (id: string) => `article:${id}`,
-  figure: (id: string) => `figure:${id}`,
-  authors: 'authors',
-  locations: 'locations',
-  articles: 'articles',
-  figures: 'figures',
-  stats: 'stats',
-  statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
-} as const;
-
-/**
- * What a write touched, by kind: the `Changes` that `ContentStore.write` reports, or ids a bulk
- * write names. A touched figure must also name its article (as `Changes` does), and a figure that
- * became or stopped being part of another must name that other figure. `regions` are the places
- * whose statistics the write may have changed, each with every place above it.
- */
-export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
-  & { readonly regions?: Iterable<string>; readonly everything?: boolean };
-
-/** Touched everything: for a write whose reach is unknown. */
-export const EVERYTHING: Touched = { everything: true };
-
-/**
- * The tags a write that touched `touched` invalidates: each record's own tag and its kind's; for
- * touched places every statistic, for touched figures the statistics of `regions` and those
- * without a region.
- */
-export function tagsOf(touched: Touched): string[] {
-  if (touched.everything) return [ALL_TAG];
-  const tags = new Set<string>();
-  const add = (ids: Iterable<string> | undefined, own: (id: string) => string, kind: string) => {
-    for (const id of ids ?? []) tags.add(own(id)).add(kind);
-  };
-  add(touched.authors, TAGS.author, TAGS.authors);
-  add(touched.locations, TAGS.location, TAGS.locations);
-  add(touched.articles, TAGS.article, TAGS.articles);
-  add(touched.figures, TAGS.figure, TAGS.figures);
-  if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
-  if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
-  for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
-  return [...tags];
-}
 
 /** One read-through (so one single-flight table) per cache, shared by every store over it. */
 const readThroughs = new WeakMap<Cache, ReadThrough>();
@@ -377,50 +324,6 @@ export class CachedStore implements ContentStore {
     const above = await this.inner.ancestorsOf(places);
     return [...new Set([...places, ...above.flat().map((place) => place.id)])];
   }
-}
-
-/**
- * `writer`, noting in `placesLeft` where each figure it updates stood before the update (an update
- * may move it, and the region it leaves loses it). The figure is read locked, so the place noted is
- * the one the update replaces.
- */
-function notingPlacesLeft(writer: Writer, placesLeft: Set<string>): Writer {
-  const updateFigure: Writer['updateFigure'] = async (id, ...rest) => {
-    const before = await writer.figureById(id, { lock: true });
-    if (before?.locationId != null) placesLeft.add(before.locationId);
-    return writer.updateFigure(id, ...rest);
-  };
-  return new Proxy(writer, {
-    get(target, name) {
-      if (name === 'updateFigure') return updateFigure;
-      const value: unknown = Reflect.get(target, name, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-/** Extra tags for a filter on a place "and everything below it": the place tree may change. */
-function placeTags(locationId: string | null | undefined): string[] {
-  return locationId == null ? [] : [TAGS.locations];
-}
-
-function articleListTags(filter: ArticleFilter): string[] {
-  return [TAGS.articles, ...placeTags(filter.locationId)];
-}
-
-/** Which figures the public sees depends on their articles' status. */
-function figureListTags(filter: CasualtyFilter): string[] {
-  return [TAGS.figures, TAGS.articles, ...placeTags(filter.locationId)];
-}
-
-/** The set-like lists `fields` of `filter`, sorted (copies), so their order makes no other key. */
-function sortedLists<F extends object>(filter: F, fields: (keyof F)[]): Partial<F> {
-  const sorted: Partial<F> = {};
-  for (const field of fields) {
-    const list = filter[field];
-    if (Array.isArray(list)) sorted[field] = [...list].sort() as F[keyof F];
-  }
-  return sorted;
 }
 
 /** A figure filter with its set-like lists sorted and `includeRetracted: false` as absent. */
