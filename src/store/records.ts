@@ -236,3 +236,23 @@ export interface StatsResult {
   leftOut: { verification: Verification; figures: number; low: number }[];
   includedVerifications: Verification[];
 }
+
+/** The fields records keep as `Date`, which JSON (a revision's state, an imported file) carries as ISO 8601 text. */
+const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'] as const;
+
+/**
+ * `record`, parsed from JSON, with each of its date fields that holds an ISO 8601 string made a
+ * `Date`, in place. A string that is no date is left as it is, for the caller's checks to report; a
+ * value that is not an object is returned as it is.
+ */
+export function reviveDates<T>(record: T): T {
+  if (record === null || typeof record !== 'object') return record;
+  const fields = record as Record<string, unknown>;
+  for (const field of DATE_FIELDS) {
+    const value = fields[field];
+    if (typeof value !== 'string') continue;
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) fields[field] = date;
+  }
+  return record;
+}

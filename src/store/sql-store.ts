@@ -5,6 +5,7 @@ import type {
   LocationFilter, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest,
   ApiKeyRecord, ReadScope, RevisionEntity, RevisionRecord, SortKey, StatsQuery,
 } from './records';
+import { reviveDates } from './records';
 import { casualtyStats } from './sql-stats';
 import type { ContentStore, IdKind, Writer } from './store';
 import {
@@ -16,18 +17,6 @@ import { currentVersion } from './migrate';
 
 const API_KEY_SELECT = `SELECT id, name, role, secret_hash AS "secretHash", created_at AS "createdAt",
   revoked_at AS "revokedAt" FROM api_keys`;
-
-/** Fields that records keep as Date; JSON (revision states) brings them back as strings. */
-const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'];
-
-/** A record parsed from JSON with its date fields turned back into Dates. */
-function reviveDates<T>(state: T): T {
-  const record = state as Record<string, unknown>;
-  for (const field of DATE_FIELDS) {
-    if (typeof record[field] === 'string') record[field] = new Date(record[field] as string);
-  }
-  return state;
-}
 
 /** The public's scope: published articles only. */
 export const PUBLIC: ReadScope = { unpublished: false };
