@@ -1,16 +1,22 @@
+import type { CasualtyOutcome, ClaimantType as ClaimantTypeEnum, LocationKind as LocationKindEnum, PopulationGroup,
+  Qualifier as QualifierEnum, Verification as VerificationEnum } from '../generated/graphql';
+import { valuesOf } from './enum-values';
+
 /**
  * The casualty-figure vocabulary and the one coding table that turns wording into bounds.
- * The values are the GraphQL enum names, stored as they are.
+ * The values are the GraphQL enum names (schema/), stored as they are: each list is checked by the
+ * compiler against the SDL's enum, and the database's CHECK constraints against the SDL by
+ * test/vocabulary.test.ts. The order of a list is the domain's (LOCATION_KINDS: widest first).
  */
-export const OUTCOMES = ['KILLED', 'INJURED', 'ABDUCTED', 'DETAINED', 'MISSING'] as const;
-export const GROUPS = ['CIVILIANS', 'SECURITY_FORCES', 'MILITANTS', 'UNSPECIFIED'] as const;
-export const QUALIFIERS = [
+export const OUTCOMES = valuesOf<CasualtyOutcome>()('KILLED', 'INJURED', 'ABDUCTED', 'DETAINED', 'MISSING');
+export const GROUPS = valuesOf<PopulationGroup>()('CIVILIANS', 'SECURITY_FORCES', 'MILITANTS', 'UNSPECIFIED');
+export const QUALIFIERS = valuesOf<QualifierEnum>()(
   'EXACT', 'AT_LEAST', 'MORE_THAN', 'NEARLY', 'ABOUT', 'UP_TO',
   'SEVERAL', 'DOZENS', 'SCORES', 'HUNDREDS', 'UNSPECIFIED',
-] as const;
-export const CLAIMANT_TYPES = ['OFFICIAL', 'ARMED_GROUP', 'INDEPENDENT', 'WITNESS', 'MEDIA', 'UNKNOWN'] as const;
-export const VERIFICATIONS = ['CONFIRMED', 'REPORTED', 'UNVERIFIED', 'DISPUTED'] as const;
-export const LOCATION_KINDS = ['COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY', 'SITE'] as const;
+);
+export const CLAIMANT_TYPES = valuesOf<ClaimantTypeEnum>()('OFFICIAL', 'ARMED_GROUP', 'INDEPENDENT', 'WITNESS', 'MEDIA', 'UNKNOWN');
+export const VERIFICATIONS = valuesOf<VerificationEnum>()('CONFIRMED', 'REPORTED', 'UNVERIFIED', 'DISPUTED');
+export const LOCATION_KINDS = valuesOf<LocationKindEnum>()('COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY', 'SITE');
 
 export type Outcome = (typeof OUTCOMES)[number];
 export type Group = (typeof GROUPS)[number];

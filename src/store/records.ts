@@ -1,8 +1,10 @@
 import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
+import { valuesOf } from '../domain/enum-values';
+import type { ArticleStatus as ArticleStatusEnum, RevisionAction as RevisionActionEnum, Role } from '../generated/graphql';
 
-export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'UNPUBLISHED'] as const;
+export const ARTICLE_STATUSES = valuesOf<ArticleStatusEnum>()('DRAFT', 'PUBLISHED', 'UNPUBLISHED');
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 /**
@@ -149,7 +151,7 @@ export type AuthorPatch = Partial<Omit<AuthorRecord, 'id'>>;
 export type LocationPatch = Partial<Omit<LocationRecord, 'id'>>;
 
 export type RevisionEntity = 'ARTICLE' | 'CASUALTY_FIGURE';
-export type RevisionAction = 'CREATE' | 'UPDATE' | 'PUBLISH' | 'UNPUBLISH' | 'RETRACT';
+export type RevisionAction = RevisionActionEnum;
 
 /** One change: the version it made, who made it and when, what it changed and the state it replaced. */
 export interface RevisionRecord<State> {
@@ -164,7 +166,8 @@ export interface RevisionRecord<State> {
   previous: State | null;
 }
 
-export type ApiKeyRole = 'editor' | 'admin';
+/** The GraphQL `Role`, as the store keeps it (lower case). */
+export type ApiKeyRole = Lowercase<Role>;
 
 export interface ApiKeyRecord {
   id: string;
