@@ -42,7 +42,8 @@ interface Coding {
 /**
  * The coding table: how each qualifier's wording bounds the count. `low` is the smallest number the
  * words allow, `high` the largest (null when unbounded), `best` the number given when there is one.
- * The README repeats this table row for row; a test (test/coding-table.test.ts) fails when they differ.
+ * The documentation prints this table under the heading "The qualifier coding table";
+ * test/coding-table.test.ts fails when a row differs, or gives bounds its rule does not say.
  */
 export const CODING: Record<Qualifier, Coding> = {
   EXACT:       { needsNumber: true,  bounds: (n) => ({ low: n, best: n, high: n }), rule: '"145 militants" → n / n / n' },
