@@ -1,19 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kind, parse } from 'graphql';
 import { type Bounds, CODING, type Qualifier, boundsFor } from '../src/domain/casualty';
 import { documentWithHeading, tableUnder } from './support/markdown';
+import { sdlEnums } from './support/sdl';
 
 /** Where the documentation prints the coding table (README.md or a file of docs/). */
 const HEADING = 'The qualifier coding table';
-
-/** The values of the SDL's `Qualifier` enum (schema/casualty.graphql). */
-function sdlQualifiers(): string[] {
-  const document = parse(readFileSync(join(__dirname, '..', 'schema', 'casualty.graphql'), 'utf8'));
-  const qualifier = document.definitions.find((definition) => definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'Qualifier');
-  if (qualifier?.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error('schema/casualty.graphql has no enum Qualifier');
-  return (qualifier.values ?? []).map((value) => value.name.value);
-}
 
 /** The documented table: qualifier → rule, as printed. */
 function documentedRules(): Map<string, string> {
@@ -63,7 +53,8 @@ describe('the qualifier coding table', () => {
   });
 
   it('has a row for every qualifier of the SDL, in the documentation and in the code', () => {
-    const qualifiers = sdlQualifiers().sort();
+    const qualifiers = [...sdlEnums().get('Qualifier') ?? []].sort();
+    expect(qualifiers).not.toEqual([]);
     expect([...documentedRules().keys()].sort()).toEqual(qualifiers);
     expect(Object.keys(CODING).sort()).toEqual(qualifiers);
   });

@@ -1,23 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Kind, parse } from 'graphql';
 import { CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS } from '../src/domain/casualty';
 import { migrate } from '../src/store/migrate';
 import { ARTICLE_STATUSES } from '../src/store/records';
+import { sdlEnums } from './support/sdl';
 import { openTestDb, type TestDb } from './support/stores';
-
-const SCHEMA_DIR = join(__dirname, '..', 'schema');
-
-/** Every enum of the SDL (schema/*.graphql), by name, with its values in the order written. */
-function sdlEnums(): Map<string, string[]> {
-  const enums = new Map<string, string[]>();
-  for (const file of readdirSync(SCHEMA_DIR).filter((name) => name.endsWith('.graphql'))) {
-    for (const definition of parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')).definitions) {
-      if (definition.kind === Kind.ENUM_TYPE_DEFINITION) enums.set(definition.name.value, (definition.values ?? []).map((value) => value.name.value));
-    }
-  }
-  return enums;
-}
 
 /** The runtime lists of the code, each the values of one SDL enum. */
 const LISTS: Record<string, readonly string[]> = {
