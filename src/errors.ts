@@ -109,7 +109,7 @@ export function specOf(code: unknown): ErrorSpec | undefined {
  * has a fixed one, and `headers`. Apollo Server answers with it when the error is thrown before the
  * operation runs (from the context factory or a plugin).
  */
-export function refusalHttp(code: ErrorCode, headers: [string, string][] = []): { status: number; headers: HeaderMap } {
+function refusalHttp(code: ErrorCode, headers: [string, string][] = []): { status: number; headers: HeaderMap } {
   const spec: ErrorSpec = ERRORS[code];
   const retryAfter: [string, string][] = spec.retryAfterSeconds ? [['retry-after', String(spec.retryAfterSeconds)]] : [];
   return { status: spec.status, headers: new HeaderMap([...retryAfter, ...headers]) };
@@ -200,7 +200,7 @@ export class ForbiddenError extends GatewayError<ErrorCode.FORBIDDEN> {
 }
 
 /** The code clients see for a fault of the content store. */
-export function storeFaultCode(fault: StoreFault): ErrorCode.STORE_TIMEOUT | ErrorCode.STORE_UNAVAILABLE {
+function storeFaultCode(fault: StoreFault): ErrorCode.STORE_TIMEOUT | ErrorCode.STORE_UNAVAILABLE {
   return fault instanceof StoreTimeoutError ? ErrorCode.STORE_TIMEOUT : ErrorCode.STORE_UNAVAILABLE;
 }
 
