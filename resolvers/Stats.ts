@@ -4,7 +4,7 @@ import { pageSize } from '../src/pagination';
 import type { StatsFilter, StatsQuery as StatsQueryRecord } from '../src/store/records';
 import type { ContentStore } from '../src/store/store';
 import { toApiError } from '../src/editorial/editorial';
-import { loadAll } from './Article';
+import { loadAll } from '../src/loaders';
 
 /** Checks what the graph's types cannot: each dimension once, and a period that runs forwards. */
 function checkStatsArguments(filter: StatsFilter, groupBy: readonly string[]): void {
@@ -44,7 +44,7 @@ export const RegionSummary: RegionSummaryResolvers = {
   async latestArticles({ region }, { first }, { store, loaders, pagination }) {
     const page = await store.listArticles({ locationId: region.id }, 'PUBLISHED_AT_DESC', { first: pageSize(first, pagination) });
     loaders.primeArticles(page.rows);
-    return loadAll(page.rows.map((article) => article.id), (id) => loaders.articleById.load(id));
+    return loadAll(loaders.articleById, page.rows.map((article) => article.id));
   },
   killed: ({ region }, _, { store }) => statsOf(store, {
     filter: { locationId: region.id, outcome: ['KILLED'] }, groupBy: ['GROUP'], regionLevel: 'ADMIN1', timeBucket: 'MONTH',

@@ -72,3 +72,12 @@ export function createLoaders(store: ContentStore) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * The records of `ids` through `loader` (one batch with every other load of this tick), in the
+ * order of `ids`, without those that no longer exist. Rejects when any load fails.
+ */
+export async function loadAll<T>(loader: DataLoader<string, T | null>, ids: readonly string[]): Promise<T[]> {
+  const rows = await Promise.all(ids.map((id) => loader.load(id)));
+  return rows.filter((row): row is Awaited<T> => row !== null);
+}

@@ -9,11 +9,11 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PUBLIC_VIEWER, viewerOf } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
-import { ErrorCode, MASKED_MESSAGE, STORE_RETRY_AFTER_SECONDS, StoreFaultError, UnauthenticatedError, isExpected } from './errors';
+import { ErrorCode, MASKED_MESSAGE, StoreFaultError, UnauthenticatedError, isExpected } from './errors';
 import { jsonBody } from './http/body';
 import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
-import { lastResortErrorHandler } from './http/error-response';
+import { errorStatusPlugin, lastResortErrorHandler } from './http/error-response';
 import { labelTokenLimit } from './http/limits';
 import type { GatewayMetrics } from './http/metrics';
 import { FAILED_KEY_POINTS } from './http/rate-limit';
@@ -51,20 +51,18 @@ export interface Gateway {
 
 /**
  * Logs every error the gateway did not raise on purpose, with the request id; a fault of the content
- * store (a timeout, a lost connection) is logged as a warning instead, and makes the answer a 503
- * with `Retry-After`: whatever data it holds is incomplete for a reason that a retry may cure.
+ * store (a timeout, a lost connection) is logged as a warning instead. (The answer's status is
+ * `errorStatusPlugin`'s.)
  */
 function errorReporter(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didEncounterErrors({ contextValue, errors, response }) {
+        async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (isStoreFault(original)) {
               contextValue.log.warn({ err: original, path: error.path }, 'content store fault while resolving');
-              response.http.status = 503;
-              response.http.headers.set('retry-after', String(STORE_RETRY_AFTER_SECONDS));
             } else if (!isExpected(original) && !isExpected(error)) {
               contextValue.log.error({ err: original, path: error.path }, 'unexpected error while resolving');
             }
@@ -141,6 +139,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
       drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
       ...edgePlugins,
       errorReporter(),
+      errorStatusPlugin(),
     ],
     logger: log,
     // src/main.ts stops the gateway on SIGTERM/SIGINT and then closes the store; Apollo's own

@@ -7,6 +7,7 @@ import { createCache, redisConfigured } from '../cache';
 import { invalidatingResponses } from '../cache/responses';
 import { CachedStore } from '../cache/cached-store';
 import { openStore } from '../store/open';
+import { reviveDates } from '../store/records';
 
 const USAGE = `usage: npm run import -- FILE.json | FILE.ndjson
 
@@ -14,25 +15,13 @@ FILE holds articles in the shape of the graph's ImportArticleInput (see schema/m
 JSON array, or one JSON object per line. Dates are ISO 8601 strings. The store comes from
 DATABASE_URL (PostgreSQL) or PGLITE_DATA_DIR (embedded, on disk).`;
 
-const DATE_FIELDS = ['publishedAt', 'periodStart', 'periodEnd'];
-
 /**
  * Turns ISO date strings into Dates, as the GraphQL DateTime scalar does for the mutation. What is
  * not an object is left as it is, for the import to report.
  */
 function withDates(record: Record<string, unknown>): ImportArticleFields {
-  const revive = (object: Record<string, unknown>) => {
-    if (object === null || typeof object !== 'object') return object;
-    for (const field of DATE_FIELDS) {
-      if (typeof object[field] === 'string') {
-        const date = new Date(object[field] as string);
-        object[field] = Number.isNaN(date.getTime()) ? object[field] : date;
-      }
-    }
-    return object;
-  };
-  revive(record);
-  if (Array.isArray(record?.figures)) record.figures.forEach((figure) => revive(figure));
+  reviveDates(record);
+  if (Array.isArray(record?.figures)) record.figures.forEach(reviveDates);
   return record as ImportArticleFields;
 }
 

@@ -1,16 +1,22 @@
+import type { CasualtyOutcome, ClaimantType as ClaimantTypeEnum, LocationKind as LocationKindEnum, PopulationGroup,
+  Qualifier as QualifierEnum, Verification as VerificationEnum } from '../generated/graphql';
+import { valuesOf } from './enum-values';
+
 /**
  * The casualty-figure vocabulary and the one coding table that turns wording into bounds.
- * The values are the GraphQL enum names, stored as they are.
+ * The values are the GraphQL enum names (schema/), stored as they are: each list is checked by the
+ * compiler against the SDL's enum, and the database's CHECK constraints against the SDL by
+ * test/vocabulary.test.ts. The order of a list is the domain's (LOCATION_KINDS: widest first).
  */
-export const OUTCOMES = ['KILLED', 'INJURED', 'ABDUCTED', 'DETAINED', 'MISSING'] as const;
-export const GROUPS = ['CIVILIANS', 'SECURITY_FORCES', 'MILITANTS', 'UNSPECIFIED'] as const;
-export const QUALIFIERS = [
+export const OUTCOMES = valuesOf<CasualtyOutcome>()('KILLED', 'INJURED', 'ABDUCTED', 'DETAINED', 'MISSING');
+export const GROUPS = valuesOf<PopulationGroup>()('CIVILIANS', 'SECURITY_FORCES', 'MILITANTS', 'UNSPECIFIED');
+export const QUALIFIERS = valuesOf<QualifierEnum>()(
   'EXACT', 'AT_LEAST', 'MORE_THAN', 'NEARLY', 'ABOUT', 'UP_TO',
   'SEVERAL', 'DOZENS', 'SCORES', 'HUNDREDS', 'UNSPECIFIED',
-] as const;
-export const CLAIMANT_TYPES = ['OFFICIAL', 'ARMED_GROUP', 'INDEPENDENT', 'WITNESS', 'MEDIA', 'UNKNOWN'] as const;
-export const VERIFICATIONS = ['CONFIRMED', 'REPORTED', 'UNVERIFIED', 'DISPUTED'] as const;
-export const LOCATION_KINDS = ['COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY', 'SITE'] as const;
+);
+export const CLAIMANT_TYPES = valuesOf<ClaimantTypeEnum>()('OFFICIAL', 'ARMED_GROUP', 'INDEPENDENT', 'WITNESS', 'MEDIA', 'UNKNOWN');
+export const VERIFICATIONS = valuesOf<VerificationEnum>()('CONFIRMED', 'REPORTED', 'UNVERIFIED', 'DISPUTED');
+export const LOCATION_KINDS = valuesOf<LocationKindEnum>()('COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY', 'SITE');
 
 export type Outcome = (typeof OUTCOMES)[number];
 export type Group = (typeof GROUPS)[number];
@@ -36,7 +42,8 @@ interface Coding {
 /**
  * The coding table: how each qualifier's wording bounds the count. `low` is the smallest number the
  * words allow, `high` the largest (null when unbounded), `best` the number given when there is one.
- * The README repeats this table row for row; a test (test/coding-table.test.ts) fails when they differ.
+ * The documentation prints this table under the heading "The qualifier coding table";
+ * test/coding-table.test.ts fails when a row differs, or gives bounds its rule does not say.
  */
 export const CODING: Record<Qualifier, Coding> = {
   EXACT:       { needsNumber: true,  bounds: (n) => ({ low: n, best: n, high: n }), rule: '"145 militants" → n / n / n' },

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { slugOf } from '../domain/article-text';
 import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';
 import { BadUserInputError, ConflictError, NotFoundError, StoreFaultError, type Violation } from '../errors';
+import type { ImportOutcome } from '../generated/graphql';
 import * as StoreErrors from '../store/errors';
 import type {
   ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationRecord,
@@ -238,8 +239,6 @@ export function retractFigure(store: EditorialWrites, actor: Actor, id: string, 
 
 export interface ImportFigureFields extends Omit<FigureFields, 'partOfId'> { key: string; partOf?: string | null }
 export interface ImportArticleFields extends ArticleFields { figures?: ImportFigureFields[] | null }
-
-export type ImportOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'REJECTED';
 
 export interface ImportRecordResult {
   index: number;

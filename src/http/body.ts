@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { ErrorCode } from '../errors';
+import { ErrorCode, messageOf } from '../errors';
 import { sendGraphQLError } from './error-response';
 
 /** How large a request body may be, in bytes, after any content encoding is undone. */
@@ -15,27 +15,25 @@ interface BodyParserError {
   limit?: number;
 }
 
-/** What a client is told for each body-parser failure; others get their own status and BAD_REQUEST. */
-const REFUSALS: Record<string, { status: number; code: ErrorCode; message: (error: BodyParserError) => string }> = {
+/** What a client is told for each body-parser failure; any other 4xx is a BAD_REQUEST. */
+const REFUSALS: Record<string, { code: ErrorCode; message: (error: BodyParserError) => string }> = {
   'entity.too.large': {
-    status: 400,
-    code: ErrorCode.BODY_SIZE_LIMIT_EXCEEDED,
-    message: (error) => `the request body is larger than ${error.limit} bytes: send variables instead of inlined data, or split the request`,
+    code: ErrorCode.BODY_SIZE_LIMIT_EXCEEDED, message: (error) => messageOf(ErrorCode.BODY_SIZE_LIMIT_EXCEEDED, { limit: String(error.limit) }),
   },
-  'entity.parse.failed': { status: 400, code: ErrorCode.BAD_REQUEST, message: () => NOT_JSON_MESSAGE },
-  'charset.unsupported': { status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'the request body must be UTF-8' },
+  'entity.parse.failed': { code: ErrorCode.BAD_REQUEST, message: () => NOT_JSON_MESSAGE },
+  'charset.unsupported': { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: () => 'the request body must be UTF-8' },
   'encoding.unsupported': {
-    status: 415, code: ErrorCode.BAD_REQUEST, message: () => 'unsupported Content-Encoding: send identity, gzip, deflate or br',
+    code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, message: () => 'unsupported Content-Encoding: send identity, gzip, deflate or br',
   },
 };
 
 /**
  * Parses JSON request bodies of at most `limitBytes` (an object or an array, as body-parser's
  * strict mode allows), then turns every failure to read one into a GraphQL-style JSON error (see
- * `sendGraphQLError`) instead of Express's HTML error page: BODY_SIZE_LIMIT_EXCEEDED with 400 for a
- * body too large, BAD_REQUEST with 400 (415 for an unsupported charset or encoding) for any other
- * body it cannot read (not JSON, not decompressible, cut short). Errors without a 4xx status are
- * passed on.
+ * `sendGraphQLError`) instead of Express's HTML error page: BODY_SIZE_LIMIT_EXCEEDED for a body
+ * too large, UNSUPPORTED_MEDIA_TYPE for a charset or encoding it does not take, BAD_REQUEST for any
+ * other body it cannot read (not JSON, not decompressible, cut short), each with the catalogue's
+ * status. Errors without a 4xx status are passed on.
  * Nothing is parsed, nor any store touched, for a refused body; `onRefuse` hears each refusal's code
  * (for the metrics). Mount both handlers, in order.
  */
@@ -46,11 +44,11 @@ export function jsonBody(
     const refusal = error.type ? REFUSALS[error.type] : undefined;
     if (refusal) {
       onRefuse(refusal.code);
-      sendGraphQLError(res, refusal.status, refusal.code, refusal.message(error));
+      sendGraphQLError(res, refusal.code, refusal.message(error));
     } else if (error.status && error.status >= 400 && error.status < 500) {
       // Also a body that does not decompress (a zlib error body-parser passes on with status 400).
       onRefuse(ErrorCode.BAD_REQUEST);
-      sendGraphQLError(res, error.status, ErrorCode.BAD_REQUEST, 'the request body could not be read: check its Content-Encoding and Content-Length');
+      sendGraphQLError(res, ErrorCode.BAD_REQUEST, 'the request body could not be read: check its Content-Encoding and Content-Length');
     } else {
       next(error);
     }

@@ -84,9 +84,9 @@ function textsOf(document: DocumentNode, operation: OperationDefinitionNode): Op
   return texts;
 }
 
-/** The refusal: HTTP 400, BAD_USER_INPUT naming the argument (and the variable the string came in, if any). */
+/** The refusal: BAD_USER_INPUT naming the argument (and the variable the string came in, if any), with its status (400). */
 function refusal(argument: string, source: string, problem: string, variable?: string): BadUserInputError {
-  return new BadUserInputError(argument, `${source} ${problem}`, undefined, { http: { status: 400 }, ...(variable ? { variable } : {}) });
+  return new BadUserInputError(argument, `${source} ${problem}`, undefined, { refusal: true, extensions: variable ? { variable } : {} });
 }
 
 /**

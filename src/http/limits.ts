@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule, validate } from 'graphql';
 import type { Context } from '../context';
-import { ErrorCode } from '../errors';
+import { ErrorCode, GatewayError, type MessageValues, messageOf } from '../errors';
 import type { PageLimits } from '../pagination';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { DEFAULT_ASSUMED_LIST_SIZE, operationCost } from './query-cost';
@@ -12,7 +12,7 @@ import { type TrustedDocuments, untrustedDocumentError } from './trusted-documen
 
 /**
  * What one request may ask for. Each limit refuses a request past it before anything runs, with
- * HTTP 400 and its own `extensions.code`; a request exactly at a limit passes.
+ * its own `extensions.code` (and the catalogue's status, 400); a request exactly at a limit passes.
  */
 export interface Limits {
   /** Request body, in bytes (BODY_SIZE_LIMIT_EXCEEDED, HTTP 400). */
@@ -103,14 +103,19 @@ export function labelTokenLimit(formatted: GraphQLFormattedError): GraphQLFormat
   if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !limit) return formatted;
   return {
     ...formatted,
-    message: `the document has more than ${limit[1]} tokens: send a smaller operation, with values in variables`,
+    message: messageOf(ErrorCode.TOKEN_LIMIT_EXCEEDED, { limit: limit[1] }),
     extensions: { ...formatted.extensions, code: ErrorCode.TOKEN_LIMIT_EXCEEDED, limit: Number(limit[1]) },
   };
 }
 
-/** A request refused at a limit: HTTP 400 with the limit's code, the limit and what was found. */
-export function limitError(code: ErrorCode, message: string, limit: number, found?: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, limit, ...(found === undefined ? {} : { found }), http: { status: 400 } } });
+/** The limits checked once an operation is parsed and valid. */
+type ShapeCode = ErrorCode.DEPTH_LIMIT_EXCEEDED | ErrorCode.ALIAS_LIMIT_EXCEEDED | ErrorCode.DIRECTIVE_LIMIT_EXCEEDED;
+
+/** A request refused at a limit: the limit's code and status, with the limit and what was found. */
+export function limitError<C extends ShapeCode | ErrorCode.COST_LIMIT_EXCEEDED>(
+  code: C, values: MessageValues<C>, limit: number, found?: number,
+): GraphQLError {
+  return new GatewayError(code, values, { refusal: true, extensions: { limit, ...(found === undefined ? {} : { found }) } });
 }
 
 /** armor's messages read "Syntax Error: Query depth limit of 10 exceeded, found 11." */
@@ -123,22 +128,23 @@ const FOUND = /found (\d+)/;
  */
 function shapeRefusal(requestContext: GraphQLRequestContextDidResolveOperation<Context>, limits: Limits): GraphQLError | undefined {
   const refusals: GraphQLError[] = [];
-  const refuse = (code: ErrorCode, limit: number, advice: string) => [(_: unknown, error: GraphQLError) => {
-    const found = FOUND.exec(error.message)?.[1];
-    refusals.push(limitError(code, `${error.message.replace(/^Syntax Error: /, '')} ${advice}`, limit, found ? Number(found) : undefined));
-  }];
+  const refuse = (code: ShapeCode, limit: number) =>
+    [(_: unknown, error: GraphQLError) => {
+      const found = FOUND.exec(error.message)?.[1];
+      refusals.push(limitError(code, { exceeded: error.message.replace(/^Syntax Error: /, '') }, limit, found ? Number(found) : undefined));
+    }];
   const rules: ValidationRule[] = [
     maxDepthRule({
       n: limits.maxDepth, propagateOnRejection: false,
-      onReject: refuse(ErrorCode.DEPTH_LIMIT_EXCEEDED, limits.maxDepth, 'Fetch deeper data with a second request.'),
+      onReject: refuse(ErrorCode.DEPTH_LIMIT_EXCEEDED, limits.maxDepth),
     }),
     maxAliasesRule({
       n: limits.maxAliases, propagateOnRejection: false,
-      onReject: refuse(ErrorCode.ALIAS_LIMIT_EXCEEDED, limits.maxAliases, 'Split the operation into several requests.'),
+      onReject: refuse(ErrorCode.ALIAS_LIMIT_EXCEEDED, limits.maxAliases),
     }),
     maxDirectivesRule({
       n: limits.maxDirectives, propagateOnRejection: false,
-      onReject: refuse(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, limits.maxDirectives, 'Split the operation.'),
+      onReject: refuse(ErrorCode.DIRECTIVE_LIMIT_EXCEEDED, limits.maxDirectives),
     }) as ValidationRule,
   ];
   validate(requestContext.schema, requestContext.document, rules);
@@ -162,14 +168,13 @@ function costOf(
       requestContext.request.variables, { ...pagination, assumedListSize: limits.assumedListSize });
   } catch (error) {
     requestContext.contextValue.log.warn({ err: error }, 'could not compute the cost of an operation; refusing it');
-    return { cost: null, refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED, 'the cost of this operation could not be computed: make it smaller', limits.maxCost) };
+    return { cost: null, refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED, { exceeded: 'this operation\'s cost could not be computed' }, limits.maxCost) };
   }
   if (cost !== null && cost > limits.maxCost) {
     return {
       cost,
       refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED,
-        `the operation's estimated cost is ${cost}, more than the limit of ${limits.maxCost}: ask for fewer items (\`first\`) or fewer nested lists`,
-        limits.maxCost, cost),
+        { exceeded: `the operation's estimated cost is ${cost}, more than the limit of ${limits.maxCost}` }, limits.maxCost, cost),
     };
   }
   return { cost };

@@ -1,13 +1,12 @@
 import { isIPv6 } from 'node:net';
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Cluster, Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Guard } from '../cache/guard';
 import { type RedisConnectionOptions, REDIS_DEFAULTS, checkRedisConnection, connect, pinger } from '../cache/redis-connection';
-import { ErrorCode } from '../errors';
+import { ErrorCode, GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { type RateLimiter, checkWholeNumbers } from './limits';
 
@@ -259,34 +258,31 @@ function settle(consumed: Promise<RateLimiterRes>): Promise<{ refused: boolean; 
 }
 
 /**
- * The refusal: RATE_LIMITED with HTTP 429, `Retry-After` in whole seconds (at least 1), and the
+ * The refusal: RATE_LIMITED with the catalogue's status (429), `Retry-After` in whole seconds (at least 1), and the
  * `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Policy` headers of the IETF draft
  * (draft-ietf-httpapi-ratelimit-headers-06). `extensions.retryAfterSeconds` says the same for clients
  * that do not read headers.
  */
 export function rateLimitedError(budget: Budget, points: number, windowSeconds: number, res: RateLimiterRes): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-  const whose = budget === 'key' ? 'this API key' : 'your address';
-  const advice = budget === 'key' ? '' : ', or send an API key for a budget of its own';
-  return new GraphQLError(
-    `rate limit exceeded: ${whose} has spent its ${points} points for this ${windowSeconds}-second window ` +
-    `(an operation costs its estimated cost, at least 1): retry in ${retryAfter} s${advice}`,
-    {
-      extensions: {
-        code: ErrorCode.RATE_LIMITED, retryAfterSeconds: retryAfter, limit: points, windowSeconds,
-        http: {
-          status: 429,
-          headers: new HeaderMap([
-            ['retry-after', String(retryAfter)],
-            ['ratelimit-limit', String(points)],
-            ['ratelimit-remaining', '0'],
-            ['ratelimit-reset', String(retryAfter)],
-            ['ratelimit-policy', `${points};w=${windowSeconds}`],
-          ]),
-        },
-      },
+  return new GatewayError(ErrorCode.RATE_LIMITED, {
+    whose: budget === 'key' ? 'this API key' : 'your address',
+    limit: points,
+    windowSeconds,
+    retryAfterSeconds: retryAfter,
+    advice: budget === 'key' ? '' : ', or send an API key for a budget of its own',
+  }, {
+    extensions: { retryAfterSeconds: retryAfter, limit: points, windowSeconds },
+    refusal: {
+      headers: [
+        ['retry-after', String(retryAfter)],
+        ['ratelimit-limit', String(points)],
+        ['ratelimit-remaining', '0'],
+        ['ratelimit-reset', String(retryAfter)],
+        ['ratelimit-policy', `${points};w=${windowSeconds}`],
+      ],
     },
-  );
+  });
 }
 
 /**

@@ -236,7 +236,7 @@ export class ResponseCache {
     if (answer && !this.options.rateLimiter) return this.sendAnswer(req, res, answer);
     this.answerLater(req, res, request, app, answer).catch((error: unknown) => {
       this.options.log?.error({ err: error, requestId: req.headers[REQUEST_ID_HEADER] }, 'response cache failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
+      if (!res.headersSent) sendGraphQLError(res, ErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE);
     });
   }
 
@@ -286,7 +286,7 @@ export class ResponseCache {
     if (request.body !== undefined && !this.parseInto(req, request.body.toString('utf8'))) {
       // As Express's JSON parser would answer it (it cannot: the body has been read).
       res.setHeader(REQUEST_ID_HEADER, requestIdOf(req.headers[REQUEST_ID_HEADER]));
-      sendGraphQLError(res, 400, ErrorCode.BAD_REQUEST, NOT_JSON_MESSAGE);
+      sendGraphQLError(res, ErrorCode.BAD_REQUEST, NOT_JSON_MESSAGE);
       this.options.onRefusal?.(ErrorCode.BAD_REQUEST);
       return;
     }

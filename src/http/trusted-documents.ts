@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PersistedQueryOptions } from '@apollo/server';
 import { PrefixingKeyValueCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { ErrorCode } from '../errors';
+import { ErrorCode, GatewayError } from '../errors';
 
 /** `{ "<sha256 hex of the document>": "<document>" }`. */
 const HashToDocument = z.record(z.string(), z.string());
@@ -91,12 +91,9 @@ export class TrustedDocuments {
   }
 }
 
-/** The refusal for an operation that is not on the list: HTTP 400, DOCUMENT_NOT_TRUSTED. */
+/** The refusal for an operation that is not on the list: DOCUMENT_NOT_TRUSTED. */
 export function untrustedDocumentError(): GraphQLError {
-  return new GraphQLError(
-    'this gateway runs only trusted documents, and this operation is not one: send an operation from the published manifest',
-    { extensions: { code: ErrorCode.DOCUMENT_NOT_TRUSTED, http: { status: 400 } } },
-  );
+  return new GatewayError(ErrorCode.DOCUMENT_NOT_TRUSTED, {}, { refusal: true });
 }
 
 function entriesOf(manifest: unknown, source: string): [string, string][] {

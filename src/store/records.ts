@@ -1,8 +1,10 @@
 import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
+import { valuesOf } from '../domain/enum-values';
+import type { ArticleStatus as ArticleStatusEnum, RevisionAction as RevisionActionEnum, Role } from '../generated/graphql';
 
-export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'UNPUBLISHED'] as const;
+export const ARTICLE_STATUSES = valuesOf<ArticleStatusEnum>()('DRAFT', 'PUBLISHED', 'UNPUBLISHED');
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
 /**
@@ -149,7 +151,7 @@ export type AuthorPatch = Partial<Omit<AuthorRecord, 'id'>>;
 export type LocationPatch = Partial<Omit<LocationRecord, 'id'>>;
 
 export type RevisionEntity = 'ARTICLE' | 'CASUALTY_FIGURE';
-export type RevisionAction = 'CREATE' | 'UPDATE' | 'PUBLISH' | 'UNPUBLISH' | 'RETRACT';
+export type RevisionAction = RevisionActionEnum;
 
 /** One change: the version it made, who made it and when, what it changed and the state it replaced. */
 export interface RevisionRecord<State> {
@@ -164,7 +166,8 @@ export interface RevisionRecord<State> {
   previous: State | null;
 }
 
-export type ApiKeyRole = 'editor' | 'admin';
+/** The GraphQL `Role`, as the store keeps it (lower case). */
+export type ApiKeyRole = Lowercase<Role>;
 
 export interface ApiKeyRecord {
   id: string;
@@ -235,4 +238,24 @@ export interface StatsResult {
   /** Per verification the filter left out: the figures and the low they would add. */
   leftOut: { verification: Verification; figures: number; low: number }[];
   includedVerifications: Verification[];
+}
+
+/** The fields records keep as `Date`, which JSON (a revision's state, an imported file) carries as ISO 8601 text. */
+const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'] as const;
+
+/**
+ * `record`, parsed from JSON, with each of its date fields that holds an ISO 8601 string made a
+ * `Date`, in place. A string that is no date is left as it is, for the caller's checks to report; a
+ * value that is not an object is returned as it is.
+ */
+export function reviveDates<T>(record: T): T {
+  if (record === null || typeof record !== 'object') return record;
+  const fields = record as Record<string, unknown>;
+  for (const field of DATE_FIELDS) {
+    const value = fields[field];
+    if (typeof value !== 'string') continue;
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) fields[field] = date;
+  }
+  return record;
 }

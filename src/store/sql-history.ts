@@ -1,22 +1,12 @@
 /** The SQL of history (`HistoryReader`): revisions, and past states rebuilt from them. */
 import type { Db } from './db';
-import type { ArticleRecord, CasualtyFigureRecord, ReadScope, RevisionEntity, RevisionRecord } from './records';
+import {
+  type ArticleRecord, type CasualtyFigureRecord, type ReadScope, type RevisionEntity, type RevisionRecord, reviveDates,
+} from './records';
 import type { HistoryReader } from './store';
 import {
   ARTICLE_COLUMNS, FIGURE_COLUMNS, articleVisible, groupedInKeyOrder, toDbId, toDbIds, whereClause,
 } from './sql-common';
-
-/** Fields that records keep as Date; JSON (revision states) brings them back as strings. */
-const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'];
-
-/** A record parsed from JSON with its date fields turned back into Dates. */
-function reviveDates<T>(state: T): T {
-  const record = state as Record<string, unknown>;
-  for (const field of DATE_FIELDS) {
-    if (typeof record[field] === 'string') record[field] = new Date(record[field] as string);
-  }
-  return state;
-}
 
 /** Reads the revisions that editorial writes record (./sql-writer.ts), in the scope it was made with. */
 export class SqlHistory implements HistoryReader {
