@@ -234,10 +234,18 @@ describe('rate limits without Redis', () => {
     expect(await statuses(api, 3)).toEqual([200, 200, 429]);
   });
 
-  it('checks its settings once, naming every bad one', () => {
+  it('checks its settings once, naming every bad one, and takes the documented defaults for those not given', async () => {
     expect(() => new ClientRateLimiter({ windowSeconds: 0, keyPoints: 2.5 }))
       .toThrow(/windowSeconds = 0, keyPoints = 2.5; each must be a whole number of at least 1/);
-    expect(DEFAULT_RATE_LIMITS).toEqual({ windowSeconds: 60, publicPoints: 50_000, keyPoints: 250_000 });
+    const defaults = new ClientRateLimiter();
+    const somePublic = new ClientRateLimiter({ publicPoints: 7 });
+    try {
+      expect(defaults.settings).toEqual({ windowSeconds: 60, publicPoints: 50_000, keyPoints: 250_000 });
+      expect(defaults.settings).toEqual(DEFAULT_RATE_LIMITS);
+      expect(somePublic.settings).toEqual({ windowSeconds: 60, publicPoints: 7, keyPoints: 250_000 });
+    } finally {
+      await Promise.all([defaults.close(), somePublic.close()]);
+    }
   });
 
   it('counts IPv4 addresses as they are and IPv6 addresses by their /64 network', () => {
