@@ -4,7 +4,8 @@ import { type Sync, TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/store/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
-import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
 import { type TestDb, openTestStore } from './support/stores';
 
 /**

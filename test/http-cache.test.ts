@@ -3,7 +3,8 @@ import { RedisCache } from '../src/cache';
 import { CacheKeyValueStore } from '../src/cache/key-value';
 import { documentHash } from '../src/http/trusted-documents';
 import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
-import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix } from './support/redis';
 
 const HEADLINE = '{ articles(first: 1) { edges { node { headline } } } }';
 

@@ -8,7 +8,8 @@ import { invalidatingResponses } from '../src/cache/responses';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { CachedStore } from '../src/store/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
-import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix } from './support/redis';
 import { openTestStore } from './support/stores';
 
 const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline version } }';
