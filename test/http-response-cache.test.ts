@@ -102,6 +102,8 @@ describe('the in-process response cache', () => {
   it('answers with the new state right after a write through the same gateway', async () => {
     const api = await gateway();
     await headline(api);
+    await headline(api);
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1); // the answer is held
     await retitle(api, 'Retitled once');
     expect((await headline(api)).data.article.headline).toBe('Retitled once');
   });
