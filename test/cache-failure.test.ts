@@ -3,7 +3,8 @@ import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { CachedStore } from '../src/cache/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
-import { type RedisServer, startRedis, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { type RedisServer, startRedis, uniquePrefix } from './support/redis';
 import { type TestDb, openTestStore } from './support/stores';
 
 /*

@@ -4,7 +4,8 @@ import { type Sync, TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/cache/cached-store';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
-import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
 import { type TestDb, openTestStore } from './support/stores';
 
 /**
@@ -53,6 +54,17 @@ run('two instances sharing one Redis', () => {
 
   const headlineOf = async (store: CachedStore, id: string) => (await store.articlesByIds([id]))[0]!.headline;
 
+  /**
+   * Asserts that `store`'s in-process level answers a read of `id`: what a test then sees change
+   * had to be dropped from process, not merely read again from Redis.
+   */
+  async function expectHeldInProcess(store: CachedStore, cache: Cache, id: string) {
+    const inProcessHits = () => cache.metrics().levels!.memory.hits;
+    const before = inProcessHits();
+    await headlineOf(store, id);
+    expect(inProcessHits()).toBeGreaterThan(before);
+  }
+
   /** Milliseconds until `store` shows `headline` for `id` (polled every 10 ms, for up to 3 s). */
   async function msUntilSeen(store: CachedStore, id: string, headline: string): Promise<number> {
     const start = Date.now();
@@ -93,7 +105,8 @@ run('two instances sharing one Redis', () => {
     await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
     const id = articleIds[1];
     await headlineOf(a, id);
-    await headlineOf(b, id); // b now holds the article in process, for up to a second
+    await headlineOf(b, id);
+    await expectHeldInProcess(b, caches[1], id); // for up to a second
     const headline = await edit(a, id, 'Told by pub/sub');
     expect(await headlineOf(a, id)).toBe(headline);
     expect(await msUntilSeen(b, id, headline)).toBeLessThan(250);
@@ -106,6 +119,7 @@ run('two instances sharing one Redis', () => {
     const id = articleIds[2];
     await headlineOf(a, id);
     await headlineOf(b, id);
+    await expectHeldInProcess(b, caches[1], id);
     const headline = await edit(a, id, 'Never announced');
     expect(await headlineOf(a, id)).toBe(headline);
     expect(await msUntilSeen(b, id, headline)).toBeLessThanOrEqual(1100);
@@ -124,7 +138,8 @@ run('two instances sharing one Redis', () => {
     expect(syncs.at(-1)!.currentUntil).toBeGreaterThan(Date.now());
     const id = articleIds[0];
     await headlineOf(a, id);
-    await headlineOf(b, id); // b now holds the article in process, for a second
+    await headlineOf(b, id);
+    await expectHeldInProcess(b, cacheB, id); // for a second
     syncs.length = 0;
     const headline = await edit(a, id, 'Found by the marker');
     const seenAfter = await msUntilSeen(b, id, headline);

@@ -15,6 +15,17 @@ const SHOULDS_NOT_MET: Record<string, string> = {
     'As above: since Apollo Server 5, variables that do not fit are a 400 (`status400ForVariableCoercionErrors` is the only behaviour).',
 };
 
+/**
+ * The MAYs of the spec the gateway does not take up: GET queries with their operation in the URL,
+ * which Apollo Server's CSRF prevention refuses unless a preflight header comes with them (the
+ * audits send none). Any other MAY missed, or one of these met, fails the test.
+ */
+const MAYS_NOT_TAKEN = [
+  'MAY accept application/x-www-form-urlencoded formatted GET requests',
+  'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/graphql-response+json',
+  'MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json',
+];
+
 describe('GraphQL over HTTP compliance (graphql-http server audits)', () => {
   let t: Awaited<ReturnType<typeof openTestStore>>;
   let api: TestGateway;
@@ -38,7 +49,9 @@ describe('GraphQL over HTTP compliance (graphql-http server audits)', () => {
   });
 
   it('passes every MUST', () => {
-    const failed = results.filter((result) => result.name.startsWith('MUST') && result.status !== 'ok');
+    const musts = results.filter((result) => result.name.startsWith('MUST'));
+    expect(musts.length).toBeGreaterThan(10);
+    const failed = musts.filter((result) => result.status !== 'ok');
     expect(failed.map((result) => `${result.name}: ${'reason' in result ? result.reason : ''}`)).toEqual([]);
   });
 
@@ -47,8 +60,15 @@ describe('GraphQL over HTTP compliance (graphql-http server audits)', () => {
     expect(missed.sort()).toEqual(Object.keys(SHOULDS_NOT_MET).sort());
   });
 
-  it('takes GET queries only with a CSRF preflight header, so the GET MAYs are not taken up', () => {
-    const gets = results.filter((result) => result.name.startsWith('MAY') && result.status !== 'ok');
-    for (const result of gets) expect(result.name).toMatch(/GET/);
+  it('takes GET queries only with a CSRF preflight header, so the GET MAYs are not taken up', async () => {
+    const notTaken = results.filter((result) => result.name.startsWith('MAY') && result.status !== 'ok').map((result) => result.name);
+    expect(notTaken.sort()).toEqual([...MAYS_NOT_TAKEN].sort());
+
+    const get = new URL(api.url);
+    get.searchParams.set('query', '{ __typename }');
+    const refused = await fetch(get);
+    expect(refused.status).toBe(400);
+    const preflighted = await fetch(get, { headers: { 'apollo-require-preflight': 'true' } });
+    expect({ status: preflighted.status, body: await preflighted.json() }).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
   });
 });

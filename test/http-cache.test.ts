@@ -2,10 +2,9 @@ import { createApiKey } from '../src/auth/api-keys';
 import { RedisCache } from '../src/cache';
 import { CacheKeyValueStore } from '../src/cache/key-value';
 import { documentHash } from '../src/http/trusted-documents';
-import { loadCodedArticle } from '../src/seed/worked-example';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
-import { openTestStore } from './support/stores';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
+import { until } from './support/processes';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix } from './support/redis';
 
 const HEADLINE = '{ articles(first: 1) { edges { node { headline } } } }';
 
@@ -24,23 +23,12 @@ function persisted(query: string, withDocument: boolean) {
 }
 
 describe('HTTP caching and automatic persisted queries', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
+  const t = gatewaysOverWorkedExample();
+  const gateway = t.gateway;
   let editor: Record<string, string>;
-  const gateways: TestGateway[] = [];
-  async function gateway(options: Parameters<typeof startTestGateway>[1] = {}) {
-    const started = await startTestGateway(t.store, options);
-    gateways.push(started);
-    return started;
-  }
   beforeAll(async () => {
-    t = await openTestStore('pglite');
-    const articleId = await loadCodedArticle(t.store);
-    expect(articleId).toBeTruthy();
+    expect(t.articleId).toBeTruthy();
     editor = { authorization: `Bearer ${(await createApiKey(t.store, 'Desk', 'editor')).key}` };
-  });
-  afterAll(async () => {
-    await Promise.all(gateways.map((started) => started.stop()));
-    await t?.dispose();
   });
 
   describe('Cache-Control', () => {

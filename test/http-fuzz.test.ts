@@ -1,9 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { loadCodedArticle } from '../src/seed/worked-example';
-import { startTestGateway, type TestGateway } from './support/gateway';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 import { type Random, generator } from './support/random';
 import { collector, settledHeap } from './support/heap';
-import { openTestStore } from './support/stores';
 
 /** Bounds: a few thousand requests, 16 at a time, each answered within 5 s. */
 const REQUESTS = 3_000;
@@ -157,20 +155,14 @@ async function runProbes(url: string, random: Random, count: number, tally: Tall
 }
 
 describe('fuzzing the HTTP endpoint', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
+  const t = gatewaysOverWorkedExample();
   let api: TestGateway;
   beforeAll(async () => {
-    t = await openTestStore('pglite');
-    await loadCodedArticle(t.store);
     // Small document and response caches, so that they are full after the warm-up and what grows
     // after is a leak. The response cache reads bodies itself before Express does: fuzz that too.
-    api = await startTestGateway(t.store, {
+    api = await t.gateway({
       production: true, http: { documentCacheBytes: 2 ** 20, responseCache: { ttlMs: 500, maxBytes: 2 ** 20 } },
     });
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await t?.dispose();
   });
 
   it(`answers ${REQUESTS} random and malformed requests with JSON 200s and 4xxs, stays up, and keeps its memory`, async () => {

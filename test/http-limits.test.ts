@@ -4,9 +4,7 @@ import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits } from '../s
 import { operationCost } from '../src/http/query-cost';
 import { TrustedDocuments, TrustedDocumentsError, documentHash } from '../src/http/trusted-documents';
 import { buildSchema } from '../src/schema';
-import { loadCodedArticle } from '../src/seed/worked-example';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { openTestStore } from './support/stores';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 
 /** Posts a raw body; resolves to the status, content type and parsed JSON body. */
 async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
@@ -15,23 +13,10 @@ async function post(url: string, body: string, headers: Record<string, string> =
 }
 
 describe('abuse limits', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
-  const gateways: TestGateway[] = [];
-  beforeAll(async () => {
-    t = await openTestStore('pglite');
-    await loadCodedArticle(t.store);
-  });
-  afterAll(async () => {
-    await Promise.all(gateways.map((gateway) => gateway.stop()));
-    await t?.dispose();
-  });
+  const t = gatewaysOverWorkedExample();
 
   /** A gateway with these limits (the others at their defaults), stopped after the file. */
-  async function gatewayWith(http: HttpEdgeOptions = {}, production = false): Promise<TestGateway> {
-    const gateway = await startTestGateway(t.store, { http, production });
-    gateways.push(gateway);
-    return gateway;
-  }
+  const gatewayWith = (http: HttpEdgeOptions = {}, production = false): Promise<TestGateway> => t.gateway({ http, production });
 
   /** Asserts the request was refused before anything ran: 400 (or `status`), `code`, no store query. */
   function expectRefused(response: { status: number; errors?: any[]; body?: any }, code: string, status = 400) {

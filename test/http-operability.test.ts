@@ -2,9 +2,7 @@ import pino from 'pino';
 import { checkReadiness, newestShippedMigration } from '../src/http/health';
 import { GatewayMetrics } from '../src/http/metrics';
 import { currentVersion } from '../src/store/migrate';
-import { loadCodedArticle } from '../src/seed/worked-example';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { openTestStore } from './support/stores';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 
 /** The samples of a Prometheus text exposition, by `name{labels}` exactly as printed. */
 function samples(text: string): Map<string, number> {
@@ -25,21 +23,8 @@ async function getJson(api: TestGateway, path: string) {
 }
 
 describe('operability', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
-  const gateways: TestGateway[] = [];
-  async function gateway(http: Parameters<typeof startTestGateway>[1] = {}) {
-    const started = await startTestGateway(t.store, http);
-    gateways.push(started);
-    return started;
-  }
-  beforeAll(async () => {
-    t = await openTestStore('pglite');
-    await loadCodedArticle(t.store);
-  });
-  afterAll(async () => {
-    await Promise.all(gateways.map((started) => started.stop()));
-    await t?.dispose();
-  });
+  const t = gatewaysOverWorkedExample();
+  const gateway = t.gateway;
   afterEach(() => jest.restoreAllMocks());
 
   describe('/healthz and /readyz', () => {

@@ -4,10 +4,8 @@ import { DEFAULT_LIMITS } from '../src/http/limits';
 import { PLAYGROUND_EXAMPLES } from '../src/http/playground-examples';
 import { operationCost } from '../src/http/query-cost';
 import { buildSchema } from '../src/schema';
-import { loadCodedArticle } from '../src/seed/worked-example';
 import { type TestBrowser, describeWithChromium, launchChromium, screenshotPath } from './support/browser';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { openTestStore } from './support/stores';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 
 const HEADLINE = 'Pakistan Targets Balochistan Separatists After Widespread Attacks Kill Dozens';
 
@@ -15,16 +13,10 @@ const HEADLINE = 'Pakistan Targets Balochistan Separatists After Widespread Atta
 const flatText = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ');
 
 describe('the playground', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
+  const t = gatewaysOverWorkedExample();
   let dev: TestGateway;
   beforeAll(async () => {
-    t = await openTestStore('pglite');
-    await loadCodedArticle(t.store);
-    dev = await startTestGateway(t.store);
-  });
-  afterAll(async () => {
-    await dev?.stop();
-    await t?.dispose();
+    dev = await t.gateway();
   });
 
   describe('example operations', () => {
@@ -62,18 +54,13 @@ describe('the playground', () => {
   });
 
   it('is off in production unless asked for, and on when asked for', async () => {
-    const production = await startTestGateway(t.store, { production: true });
-    const forced = await startTestGateway(t.store, { production: true, http: { playground: { enabled: true } } });
-    try {
-      const off = await fetch(production.url, { headers: { accept: 'text/html' } });
-      expect(off.headers.get('content-type')).not.toMatch(/text\/html/);
-      expect((await fetch(new URL('/playground/x.js', production.url))).status).toBe(404);
-      const on = await fetch(forced.url, { headers: { accept: 'text/html' } });
-      expect(on.headers.get('content-type')).toMatch(/text\/html/);
-    } finally {
-      await production.stop();
-      await forced.stop();
-    }
+    const production = await t.gateway({ production: true });
+    const forced = await t.gateway({ production: true, http: { playground: { enabled: true } } });
+    const off = await fetch(production.url, { headers: { accept: 'text/html' } });
+    expect(off.headers.get('content-type')).not.toMatch(/text\/html/);
+    expect((await fetch(new URL('/playground/x.js', production.url))).status).toBe(404);
+    const on = await fetch(forced.url, { headers: { accept: 'text/html' } });
+    expect(on.headers.get('content-type')).toMatch(/text\/html/);
   });
 
   describeWithChromium('in a browser', () => {

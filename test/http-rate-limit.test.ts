@@ -2,12 +2,10 @@ import { createApiKey } from '../src/auth/api-keys';
 import type { HttpEdgeOptions } from '../src/http/edge';
 import { GatewayMetrics } from '../src/http/metrics';
 import { ClientRateLimiter, DEFAULT_RATE_LIMITS, FAILED_KEY_POINTS, type RateLimitOptions, addressKey } from '../src/http/rate-limit';
-import { loadCodedArticle } from '../src/seed/worked-example';
-import { startTestGateway, type TestGateway } from './support/gateway';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 import {
   type RedisServer, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, startRedisCluster, uniquePrefix,
 } from './support/redis';
-import { openTestStore } from './support/stores';
 
 /*
  * Rate limits through the real HTTP gateway, with budgets in the machine's Redis (each test under a
@@ -23,20 +21,14 @@ const TYPENAME = '{ __typename }';
 
 const onSharedRedis = sharedRedisAvailable() ? describe : describe.skip;
 
-let t: Awaited<ReturnType<typeof openTestStore>>;
-const gateways: TestGateway[] = [];
+const t = gatewaysOverWorkedExample();
 const limiters: ClientRateLimiter[] = [];
 const prefixes: string[] = [];
 
-beforeAll(async () => {
-  t = await openTestStore('pglite');
-  await loadCodedArticle(t.store);
-});
+// After the gateways have stopped.
 afterAll(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.stop()));
   await Promise.all(limiters.map((limiter) => limiter.close()));
   if (sharedRedisAvailable()) await Promise.all(prefixes.map((prefix) => dropPrefix(prefix)));
-  await t?.dispose();
 });
 beforeEach(() => t.db.reset());
 
@@ -51,10 +43,8 @@ async function limiterWith(options: RateLimitOptions): Promise<ClientRateLimiter
 }
 
 /** A gateway whose operations go through `limiter`, stopped after the file. */
-async function gatewayWith(limiter: ClientRateLimiter, http: HttpEdgeOptions = {}): Promise<TestGateway> {
-  const gateway = await startTestGateway(t.store, { http: { rateLimiter: limiter.limit, ...http } });
-  gateways.push(gateway);
-  return gateway;
+function gatewayWith(limiter: ClientRateLimiter, http: HttpEdgeOptions = {}): Promise<TestGateway> {
+  return t.gateway({ http: { rateLimiter: limiter.limit, ...http } });
 }
 
 /** Sends `query` `times` times, one after the other; resolves to the statuses. */
@@ -182,7 +172,7 @@ describe('rate limits when Redis fails', () => {
   afterEach(async () => {
     // Closed while their Redis answers: a client closed while reconnecting holds the process a while.
     server.resume();
-    await Promise.all(gateways.splice(0).map((gateway) => gateway.stop()));
+    await t.stopGateways();
     await Promise.all(limiters.splice(0).map((limiter) => limiter.close()));
     await server.stop();
   });
@@ -235,10 +225,18 @@ describe('rate limits without Redis', () => {
     expect(await statuses(api, 3)).toEqual([200, 200, 429]);
   });
 
-  it('checks its settings once, naming every bad one', () => {
+  it('checks its settings once, naming every bad one, and takes the documented defaults for those not given', async () => {
     expect(() => new ClientRateLimiter({ windowSeconds: 0, keyPoints: 2.5 }))
       .toThrow(/windowSeconds = 0, keyPoints = 2.5; each must be a whole number of at least 1/);
-    expect(DEFAULT_RATE_LIMITS).toEqual({ windowSeconds: 60, publicPoints: 50_000, keyPoints: 250_000 });
+    const defaults = new ClientRateLimiter();
+    const somePublic = new ClientRateLimiter({ publicPoints: 7 });
+    try {
+      expect(defaults.settings).toEqual({ windowSeconds: 60, publicPoints: 50_000, keyPoints: 250_000 });
+      expect(defaults.settings).toEqual(DEFAULT_RATE_LIMITS);
+      expect(somePublic.settings).toEqual({ windowSeconds: 60, publicPoints: 7, keyPoints: 250_000 });
+    } finally {
+      await Promise.all([defaults.close(), somePublic.close()]);
+    }
   });
 
   it('counts IPv4 addresses as they are and IPv6 addresses by their /64 network', () => {

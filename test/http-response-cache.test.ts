@@ -8,7 +8,8 @@ import { invalidatingResponses } from '../src/cache/responses';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { CachedStore } from '../src/cache/cached-store';
 import { startTestGateway, type TestGateway } from './support/gateway';
-import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniquePrefix } from './support/redis';
 import { openTestStore } from './support/stores';
 
 const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline version } }';
@@ -101,6 +102,8 @@ describe('the in-process response cache', () => {
   it('answers with the new state right after a write through the same gateway', async () => {
     const api = await gateway();
     await headline(api);
+    await headline(api);
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1); // the answer is held
     await retitle(api, 'Retitled once');
     expect((await headline(api)).data.article.headline).toBe('Retitled once');
   });

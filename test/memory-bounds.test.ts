@@ -7,12 +7,10 @@ import { invalidatingResponses } from '../src/cache/responses';
 import { GatewayMetrics, MAX_OPERATION_NAME_LENGTH, OPERATION_LABEL } from '../src/http/metrics';
 import { LocalBudgets } from '../src/http/rate-limit';
 import type { ResponseCacheOptions } from '../src/http/response-cache';
-import { loadCodedArticle } from '../src/seed/worked-example';
 import { CachedStore } from '../src/cache/cached-store';
-import { startTestGateway, type TestGateway } from './support/gateway';
+import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 import { collector, settledBytes, settledHeap } from './support/heap';
 import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
-import { openTestStore } from './support/stores';
 
 const MiB = 2 ** 20;
 const gc = collector();
@@ -222,22 +220,12 @@ describe('the in-process record cache', () => {
 });
 
 describe('the response cache and Apollo\'s document cache', () => {
-  let t: Awaited<ReturnType<typeof openTestStore>>;
-  const gateways: TestGateway[] = [];
-  beforeAll(async () => {
-    t = await openTestStore('pglite');
-    await loadCodedArticle(t.store);
-  });
-  afterAll(async () => {
-    await Promise.all(gateways.map((api) => api.stop()));
-    await t?.dispose();
-  });
+  const t = gatewaysOverWorkedExample();
 
   async function gateway(responseCache: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes'>, documentCacheBytes?: number) {
     let api: TestGateway | undefined;
     const store = new CachedStore(t.store, invalidatingResponses(new MemoryCache(), () => api?.gateway.responseCache?.clear()));
-    api = await startTestGateway(store, { http: { responseCache, documentCacheBytes } });
-    gateways.push(api);
+    api = await t.gateway({ http: { responseCache, documentCacheBytes } }, store);
     return api;
   }
 

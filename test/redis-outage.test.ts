@@ -2,7 +2,8 @@ import { createApiKey } from '../src/auth/api-keys';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import type { SqlStore } from '../src/store/sql-store';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process';
-import { type RedisServer, startRedis, uniquePrefix, until } from './support/redis';
+import { until } from './support/processes';
+import { type RedisServer, startRedis, uniquePrefix } from './support/redis';
 import { TEST_DATABASE_URL, postgresAvailable } from './support/services';
 import { type TestDb, openTestStore } from './support/stores';
 

@@ -5,7 +5,7 @@ import { openStore } from '../src/store/open';
 import { buildCorpus } from './support/corpus';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process';
 import { type PostgresServer, postgresBinDir, startPostgres } from './support/postgres-server';
-import { until } from './support/redis';
+import { until } from './support/processes';
 
 /*
  * PostgreSQL breaking under the real gateway (`src/main.ts` in a process of its own), on a

@@ -99,15 +99,22 @@ describe('seedSynthetic', () => {
   });
 
   it('gives every figure the bounds the coding table gives its wording, and a quote stating its number', () => {
+    expect(figures.length).toBeGreaterThan(ARTICLES);
+    let numbered = 0;
     for (const figure of figures) {
       const n = numberSaid(figure);
       expect({ low: figure.low, best: figure.best, high: figure.high }).toEqual(boundsFor(figure.qualifier, n));
-      if (n !== null) expect(figure.quote).toContain(String(n));
+      if (n !== null) {
+        numbered += 1;
+        expect(figure.quote).toContain(String(n));
+      }
     }
+    expect(numbered).toBeGreaterThan(figures.length / 2);
   });
 
   it('quotes each figure with a whole sentence of its own article', () => {
     const bodyOf = new Map(articles.map((article) => [article.id, article.body]));
+    expect(figures.length).toBeGreaterThan(ARTICLES);
     for (const figure of figures) {
       expect(sentenceContaining(bodyOf.get(figure.articleId)!, figure.quote)).toBe(figure.quote);
     }
@@ -130,6 +137,7 @@ describe('seedSynthetic', () => {
   });
 
   it('shapes each article: 4-12 paragraphs, 1-3 authors and places, a date in the five years to 2026-10-31', () => {
+    expect(articles).toHaveLength(ARTICLES);
     for (const article of articles) {
       expect(splitParagraphs(article.body).length).toBeGreaterThanOrEqual(4);
       expect(splitParagraphs(article.body).length).toBeLessThanOrEqual(12);
@@ -143,6 +151,8 @@ describe('seedSynthetic', () => {
         expect(article.publishedAt.getTime()).toBeLessThan(Date.UTC(2026, 10, 1));
       }
     }
+    // A few are undated on purpose (they sort last); most carry the date checked above.
+    expect(articles.filter((article) => article.publishedAt).length).toBeGreaterThan(ARTICLES / 2);
   });
 
   it('reuses stored places: the worked example\'s and its own on a second run', async () => {

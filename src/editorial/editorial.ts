@@ -1,3 +1,9 @@
+/**
+ * Every editorial write, from a mutation or the import (API and CLI): inputs checked against the
+ * domain's rules, written in one transaction, the store's refusals turned into the API's coded
+ * errors. Past 300 lines on purpose: the import shares the mutations' checks (`newArticle`,
+ * `newFigure`, `toApiError`), so it accepts exactly what they accept.
+ */
 import { GraphQLError } from 'graphql';
 import { slugOf } from '../domain/article-text';
 import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';

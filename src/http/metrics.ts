@@ -1,3 +1,8 @@
+/**
+ * The gateway's Prometheus registry and its series of requests, errors, store round-trips and the
+ * cache (the rate limiter adds its own, ./rate-limit.ts). Past 300 lines as one job: each series is
+ * declared next to its help text, and the class comment is the catalogue of these series.
+ */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';

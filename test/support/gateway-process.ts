@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort, until } from './redis';
+import { freePort, spawnOwned, until } from './processes';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -20,11 +19,6 @@ export interface GatewayProcess {
   stop(): Promise<number | null>;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 /**
  * Starts the gateway with `env` on top of this process's environment (production mode, a free
  * loopback port, no store or Redis unless `env` names them); resolves once /healthz answers. Rejects,
@@ -32,15 +26,14 @@ process.once('exit', () => {
  */
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info',
       DATABASE_URL: '', PGLITE_DATA_DIR: '', REDIS_URL: '', REDIS_CLUSTER_NODES: '', ...env, PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
+  }, 'SIGKILL');
   const logs: Record<string, any>[] = [];
   let pending = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -59,7 +52,6 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => {
     exit = { code, signal };
-    running.delete(child);
     resolve(code);
   }));
   const base = `http://127.0.0.1:${port}`;

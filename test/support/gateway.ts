@@ -1,7 +1,9 @@
 import pino from 'pino';
 import type { HttpEdgeOptions } from '../../src/http/edge';
+import { loadCodedArticle } from '../../src/seed/worked-example';
 import { createGateway, type Gateway } from '../../src/server';
 import type { ContentStore } from '../../src/store/store';
+import { openTestStore } from './stores';
 
 export interface GraphQLResponse<Data = any> {
   status: number;
@@ -20,11 +22,16 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  production?: boolean;
+  maxPageSize?: number;
+  requestTimeoutMs?: number;
+  shutdownTimeoutMs?: number;
+  http?: HttpEdgeOptions;
+}
+
 /** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
-export async function startTestGateway(
-  store: ContentStore,
-  options: { production?: boolean; maxPageSize?: number; requestTimeoutMs?: number; shutdownTimeoutMs?: number; http?: HttpEdgeOptions } = {},
-): Promise<TestGateway> {
+export async function startTestGateway(store: ContentStore, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const logs: Record<string, any>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)); } });
   const gateway = await createGateway({
@@ -51,5 +58,59 @@ export async function startTestGateway(
       return { status: response.status, headers: response.headers, ...body };
     },
     stop: () => gateway.stop(),
+  };
+}
+
+type TestStore = Awaited<ReturnType<typeof openTestStore>>;
+
+/** What `gatewaysOverWorkedExample` declares: a store and the gateways started over it. */
+export interface WorkedExampleGateways {
+  /** The store, read and written by the tests; set once the declaring block's tests begin. */
+  readonly store: TestStore['store'];
+  /** Its Db, counting the statements sent. */
+  readonly db: TestStore['db'];
+  /** The worked example's article. */
+  readonly articleId: string;
+  /** Starts a gateway over the store, or over `store` (a view of it, such as a cache in front). */
+  gateway(options?: TestGatewayOptions, store?: ContentStore): Promise<TestGateway>;
+  /** Stops every gateway started so far; the store stays open. */
+  stopGateways(): Promise<void>;
+}
+
+/**
+ * Declares, in the block it is called in (a describe, or a file's top level): a PGlite store
+ * holding the worked example, opened before the block's tests; after them, every gateway started
+ * through it stopped, then the store closed. Hooks the block declares after this call run after
+ * these.
+ */
+export function gatewaysOverWorkedExample(): WorkedExampleGateways {
+  let opened: TestStore | undefined;
+  let articleId: string | undefined;
+  const started: TestGateway[] = [];
+  const current = () => {
+    if (!opened) throw new Error('the worked example store opens in beforeAll: use it inside hooks and tests');
+    return opened;
+  };
+  beforeAll(async () => {
+    opened = await openTestStore('pglite');
+    articleId = await loadCodedArticle(opened.store);
+  });
+  const stopGateways = async () => {
+    await Promise.all(started.splice(0).map((gateway) => gateway.stop()));
+  };
+  afterAll(async () => {
+    await stopGateways();
+    await opened?.dispose();
+  });
+  return {
+    get store() { return current().store; },
+    get db() { return current().db; },
+    get articleId() { current(); return articleId!; },
+    async gateway(options = {}, store = current().store) {
+      const gateway = await startTestGateway(store, options);
+      started.push(gateway);
+      return gateway;
+    },
+    stopGateways,
   };
 }

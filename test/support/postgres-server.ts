@@ -1,11 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort, until } from './redis';
+import { exited, freePort, isRunning, spawnOwned, until } from './processes';
 import { postgresProblem } from './services';
 
 const run = promisify(execFile);
@@ -45,18 +45,6 @@ export function postgresBinDir(): string | null {
   return versions.length ? path.join(root, versions[0], 'bin') : null;
 }
 
-const running = new Set<ChildProcess>();
-
-// A server a failed test leaves running ends with the test process.
-process.once('exit', () => {
-  for (const child of running) {
-    try {
-      child.kill('SIGCONT');
-      child.kill('SIGQUIT');
-    } catch { /* already gone */ }
-  }
-});
-
 /** Creates and starts a fresh server; resolves once it accepts connections. */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
@@ -85,21 +73,18 @@ export async function startPostgres(): Promise<PostgresServer> {
     port,
     url,
     async start() {
-      const started = spawn(path.join(bin, 'postgres'), [
+      // Left running by a failed test, it gets an immediate shutdown (SIGQUIT) when the test process exits.
+      child = spawnOwned(path.join(bin, 'postgres'), [
         '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
         '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      ], { stdio: 'ignore', ...owner });
-      child = started;
-      running.add(started);
-      started.once('exit', () => running.delete(started));
+      ], { stdio: 'ignore', ...owner }, 'SIGQUIT');
       await until(async () => (await postgresProblem(url)) === null, `PostgreSQL on port ${port} to accept connections`, 30_000);
     },
     async stop() {
-      const stopping = child;
-      if (!stopping || stopping.exitCode !== null || stopping.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+      if (!isRunning(child)) return;
+      const done = exited(child);
       process.kill(await postmasterPid(), 'SIGINT'); // fast shutdown
-      await exited;
+      await done;
     },
     pause: () => signalAll('SIGSTOP'),
     resume: () => signalAll('SIGCONT'),
@@ -113,15 +98,14 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
     },
     async dispose() {
-      const stopping = child;
-      if (stopping && stopping.exitCode === null && stopping.signalCode === null) {
-        const exited = new Promise<void>((resolve) => stopping.once('exit', () => resolve()));
+      if (isRunning(child)) {
+        const done = exited(child);
         const pid = await postmasterPid().catch(() => undefined);
         if (pid) {
           process.kill(pid, 'SIGCONT');
           process.kill(pid, 'SIGQUIT'); // immediate shutdown
         }
-        await exited;
+        await done;
       }
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { exited, freePort, spawnOwned, until } from './processes';
 
 const run = promisify(execFile);
 
@@ -94,18 +95,6 @@ export interface RedisClusterServers {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-
-// Whatever a failed test leaves running is killed with the test process.
-process.once('exit', () => {
-  for (const child of running) {
-    try {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    } catch { /* already gone */ }
-  }
-});
-
 /** Starts a redis-server on a free loopback port; resolves once it answers. */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
@@ -169,22 +158,19 @@ export async function startRedisCluster(size = 3): Promise<RedisClusterServers> 
 }
 
 async function launch(port: number, dir: string, extra: string[]): Promise<ChildProcess> {
-  const child = spawn('redis-server', [
+  const child = spawnOwned('redis-server', [
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra,
-  ], { stdio: 'ignore' });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  ], { stdio: 'ignore' }, 'SIGKILL');
   await until(() => ping(port), `redis-server on port ${port} to answer`);
   return child;
 }
 
 /** Kills `child` (waking it first if it is frozen) and resolves once it has exited. */
 async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const done = exited(child);
   child.kill('SIGCONT');
   child.kill('SIGKILL');
-  await exited;
+  await done;
 }
 
 /** True when a server on `port` answers PING. */
@@ -205,25 +191,4 @@ function isFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-/** A loopback port nothing listens on now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `condition` every 50 ms until it holds; rejects, naming `what`, after `timeoutMs`. */
-export async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
