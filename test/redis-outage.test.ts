@@ -10,14 +10,14 @@ import { type TestDb, openTestStore } from './support/stores';
 /*
  * Redis hung and Redis down under two real gateways (`src/main.ts` in child processes, CACHE=layered
  * by default with REDIS_URL) sharing one PostgreSQL schema and one redis-server of the test's own,
- * which the test pauses and kills. See the README, "Redis outages", for the behaviour and the bounds
+ * which the test pauses and kills. See docs/caching.md, "Redis outages", for the behaviour and the bounds
  * checked here.
  */
 
 const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline } }';
 
 /**
- * The README's bound on seeing another instance's write once Redis answers again, with the defaults:
+ * The documented bound (docs/caching.md) on seeing another instance's write once Redis answers again, with the defaults:
  * a reconnection, the breaker's cooldown, and a check of the write marker by the writer (which then
  * drops everything in Redis) and by the reader.
  */
@@ -224,7 +224,7 @@ function hitShare(before: { answered: number; hits: number }, after: { answered:
           expect(gateway.logs.filter((line) => line.level >= 50)).toEqual([]);
         }
         // b held its answer for the grace (30 s), longer than the outage: it sees a's write once
-        // Redis is back (restarted empty: the write marker changed), within the README's bound.
+        // Redis is back (restarted empty: the write marker changed), within the documented bound.
         await until(async () => await headline(s.b) === 'Written while Redis was down', 'b to see a\'s write', AFTER_RETURN_MS + SLACK_MS);
         expect(Date.now() - back).toBeLessThan(AFTER_RETURN_MS + SLACK_MS);
         // And both answer from process again, the same.

@@ -35,7 +35,7 @@ interface Coding {
   /** Whether the wording carries a number ("at least 31") or implies one ("dozens"). */
   needsNumber: boolean;
   bounds(n: number): Bounds;
-  /** How the README states the rule. */
+  /** How docs/domain.md states the rule. */
   rule: string;
 }
 

@@ -661,7 +661,7 @@ export type PopulationGroup =
   | 'SECURITY_FORCES'
   | 'UNSPECIFIED';
 
-/** How the wording bounds a number; the README's coding table turns it into low/best/high. */
+/** How the wording bounds a number; the coding table (docs/domain.md) turns it into low/best/high. */
 export type Qualifier =
   | 'ABOUT'
   | 'AT_LEAST'

@@ -33,7 +33,7 @@ type ServerSocket = Socket & { _httpMessage?: http.ServerResponse | null };
  * connection is closed, is reset.
  *
  * Costs nothing per request before the drain (Apollo's `ApolloServerPluginDrainHttpServer` hangs a
- * listener on every request, which the README's "Performance" found too costly for cached answers);
+ * listener on every request, too costly for cached answers, see docs/performance.md);
  * it keeps the set of open connections, to reach the answers in flight when the drain begins.
  */
 export function drainHttpServer(httpServer: http.Server, gracePeriodMs = 10_000): ApolloServerPlugin {
