@@ -5,7 +5,7 @@ import { decode, encode } from '../src/cache/codec';
 import { heapSizeOf, ownedCopy } from '../src/cache/heap-size';
 import { invalidatingResponses } from '../src/cache/responses';
 import { GatewayMetrics, MAX_OPERATION_NAME_LENGTH, OPERATION_LABEL } from '../src/http/metrics';
-import { LocalBudgets } from '../src/http/rate-limit';
+import { LocalBudgets } from '../src/http/local-budgets';
 import type { ResponseCacheOptions } from '../src/http/response-cache';
 import { CachedStore } from '../src/cache/cached-store';
 import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';

@@ -1,14 +1,14 @@
 import { isIPv6 } from 'node:net';
 import type { GraphQLError } from 'graphql';
 import type { Cluster, Redis } from 'ioredis';
-import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Guard } from '../cache/guard';
 import { type RedisConnectionOptions, REDIS_DEFAULTS, checkRedisConnection, connect, pinger } from '../cache/redis-connection';
 import { ErrorCode, GatewayError } from '../errors';
 import type { Logger } from '../logger';
 import { type RateLimiter, checkWholeNumbers } from './limits';
+import { LocalBudgets } from './local-budgets';
 
 /**
  * The budgets. Each client gets `publicPoints` (the public, per client address) or `keyPoints`
@@ -25,16 +25,17 @@ export interface RateLimitSettings {
 }
 
 /**
- * The defaults: the public's budget fits an operation at the default cost limit (20,000) twice a
- * minute, the README's dashboard query (935 points) 53 times, its article page (36 points) 1,388 times.
- */
-/**
  * What a request with a malformed, unknown or revoked API key spends from its client address's
  * budget: with the defaults, 500 bad keys a minute from one address, then 429 (guessing keys is
  * rate-limited like everything else).
  */
 export const FAILED_KEY_POINTS = 100;
 
+/**
+ * The defaults: the public's budget fits an operation at the default cost limit (20,000) twice a
+ * minute, and the README's dashboard query and article page many times more (docs/operations.md,
+ * "Rate limits", has their costs).
+ */
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowSeconds: 60,
   publicPoints: 50_000,
@@ -62,47 +63,6 @@ interface Limiters {
   points: number;
   shared: RateLimiterAbstract | undefined;
   local: LocalBudgets;
-}
-
-/**
- * The most clients each in-process table of budgets (API keys, addresses) remembers. Each costs
- * about 650 bytes (its counter, the timer that ends its window, and its place here), so a table
- * holds at most about 6.5 MB, however many addresses send requests within a window.
- */
-export const MAX_LOCAL_CLIENTS = 10_000;
-
-/**
- * Budgets counted in this process (rate-limiter-flexible's memory store, whose counters end with
- * their window), remembering at most `maxClients` clients: past that, the clients least recently
- * counted are forgotten, and start a fresh budget if they come back. Forgetting a client gives it
- * nothing it could not get by sending from a new address, which is what fills the table.
- */
-export class LocalBudgets {
-  private readonly limiter: RateLimiterMemory;
-  private readonly clients: LRUCache<string, true>;
-
-  constructor(settings: { points: number; duration: number; keyPrefix: string }, maxClients = MAX_LOCAL_CLIENTS) {
-    this.limiter = new RateLimiterMemory(settings);
-    // Counted by `maxSize` rather than `max`, which would allocate room for every client up front.
-    this.clients = new LRUCache<string, true>({
-      maxSize: maxClients,
-      sizeCalculation: () => 1,
-      dispose: (_value, key, reason) => {
-        if (reason === 'evict') void this.limiter.delete(key);
-      },
-    });
-  }
-
-  /** How many clients are remembered. */
-  get size(): number {
-    return this.clients.size;
-  }
-
-  /** As `RateLimiterMemory.consume`: rejects with the counter's state when the budget is spent. */
-  consume(key: string, points: number): Promise<RateLimiterRes> {
-    this.clients.set(key, true);
-    return this.limiter.consume(key, points);
-  }
 }
 
 /**
