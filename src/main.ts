@@ -21,7 +21,7 @@ import type { ContentStore } from './store/store';
  */
 async function main(config: Config): Promise<void> {
   capHeapGrowth(config.heapGrowthPercent);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   const metrics = new GatewayMetrics({ log });
   const sqlStore = await openStore({
     ...config.store,
