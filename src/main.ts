@@ -12,6 +12,7 @@ import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
 import { CachedStore } from './store/cached-store';
 import { openStore } from './store/open';
+import { STORE_SNAPSHOT_DIR } from './store/snapshot';
 import type { ContentStore } from './store/store';
 
 /**
@@ -25,6 +26,7 @@ async function main(config: Config): Promise<void> {
   const metrics = new GatewayMetrics({ log });
   const sqlStore = await openStore({
     ...config.store,
+    pgliteSnapshotDir: STORE_SNAPSHOT_DIR,
     // The pools replace a lost connection on their own: worth a warning, never the process.
     onConnectionLost: (err) => log.warn({ err }, 'content store: a database connection was lost; it will be replaced'),
     onStatement: (seconds) => metrics.observeStoreQuery('postgres', seconds),
