@@ -127,7 +127,7 @@ async function main(config: Config): Promise<void> {
     log.info('stopped');
     process.exit(0);
   };
-  // `on`, not `once`: under tsx (`npm start`), a signal that finds no listener of ours left is
+  // `on`, not `once`: under tsx (as the tests run the gateway), a signal that finds no listener of ours left is
   // re-raised by tsx's own handler and kills the process before the store is closed.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
