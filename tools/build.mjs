@@ -21,14 +21,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist');
 
 /**
- * In one bundle every module shares the bundle's `__dirname`; each source's own is restored, relative
- * to the bundle, so that the bundle can be moved together with the tree.
+ * In one bundle every module would share the bundle's `__dirname`; each source's own is restored,
+ * relative to the bundle, so that the tree can be moved with the bundle in it. (Packages are not
+ * bundled, so only our own sources pass through here.)
  */
 const ownDirname = {
   name: 'own-dirname',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
-      if (path.includes(`${join(ROOT, 'node_modules')}`)) return undefined;
       const source = await readFile(path, 'utf8');
       const dir = JSON.stringify(relative(OUT, dirname(path)));
       return { contents: source.replace(/\b__dirname\b/g, `require('node:path').join(__dirname, ${dir})`), loader: 'ts' };
