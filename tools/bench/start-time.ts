@@ -3,9 +3,10 @@
  * the time goes. Each run launches `npm start` (its prestart build included) on a free port with the
  * in-memory store, POSTs the worked example's query every 10 ms until one is answered, then stops it.
  * Phases come from the gateway's JSON log and from marks that ./start-marks.cjs reports; prints each
- * run and the medians.
+ * run and the medians, with the machine's load average (other work on it slows every phase).
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, median } from './harness';
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
+  const load = () => loadavg()[0].toFixed(2);
+  console.log(`load average before: ${load()}`);
   const results: Phases[] = [];
   for (let run = 1; run <= runs; run += 1) {
     const phases = await oneStart();
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
     console.log(`run ${run}: ${phases['total: npm start to first answer']} ms to the first answer`);
   }
   const width = Math.max(...Object.keys(results[0]).map((name) => name.length));
-  console.log(`\nmedian of ${runs} run(s), ms:`);
+  console.log(`load average after: ${load()}\n\nmedian of ${runs} run(s), ms:`);
   for (const name of Object.keys(results[0])) {
     console.log(`  ${name.padEnd(width)}  ${String(Math.round(median(results.map((phases) => phases[name])))).padStart(6)}`);
   }
