@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { freePort, median } from './harness';
 
@@ -33,24 +34,22 @@ async function oneStart(): Promise<Phases> {
   const times = new Map<string, number>();
   let buildMs = 0;
   let output = '';
-  const read = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const line of chunk.toString().split('\n')) {
-      const mark = /^start-mark (\{.*\})$/.exec(line);
-      if (mark) {
-        const { mark: name, time } = JSON.parse(mark[1]) as { mark: string; time: number };
-        times.set(name, time);
-      } else if (line.startsWith('{')) {
-        const record = JSON.parse(line) as { msg: string; time: number };
-        if (!times.has(record.msg)) times.set(record.msg, record.time);
-      } else {
-        const build = /^build: .* in (\d+) ms$/.exec(line);
-        if (build) buildMs = Number(build[1]);
-      }
+  const read = (line: string) => {
+    output += `${line}\n`;
+    const mark = /^start-mark (\{.*\})$/.exec(line);
+    const build = /^build: .* in (\d+) ms$/.exec(line);
+    if (mark) {
+      const { mark: name, time } = JSON.parse(mark[1]) as { mark: string; time: number };
+      times.set(name, time);
+    } else if (line.startsWith('{')) {
+      const record = JSON.parse(line) as { msg: string; time: number };
+      if (!times.has(record.msg)) times.set(record.msg, record.time);
+    } else if (build) {
+      buildMs = Number(build[1]);
     }
   };
-  child.stdout.on('data', read);
-  child.stderr.on('data', read);
+  createInterface({ input: child.stdout }).on('line', read);
+  createInterface({ input: child.stderr }).on('line', read);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   let answered = 0;
@@ -63,9 +62,8 @@ async function oneStart(): Promise<Phases> {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY,
       });
       if (response.ok && !(await response.json() as { errors?: unknown }).errors) answered = Date.now();
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    } catch { /* not listening yet */ }
+    if (!answered) await new Promise((resolve) => setTimeout(resolve, 10));
   }
   process.kill(-child.pid!, 'SIGTERM');
   await exited;
