@@ -5,6 +5,7 @@ import { DEFAULT_MAX_BYTES, MIN_BYTES } from './cache/memory';
 import { REDIS_DEFAULTS } from './cache/redis-connection';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth';
 import type { TrustProxy } from './http/edge';
+import type { LogFormat } from './logger';
 import type { StoreOptions } from './store/open';
 import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
 
@@ -17,6 +18,7 @@ const Environment = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
@@ -83,6 +85,8 @@ export interface Config {
   host: string;
   production: boolean;
   logLevel: z.infer<typeof Environment>['LOG_LEVEL'];
+  /** `auto`: readable lines when stdout is a terminal, JSON otherwise (src/logger.ts). */
+  logFormat: LogFormat;
   store: StoreOptions;
   /** How long one request may wait for the store's reads in all, in milliseconds (src/store/deadline.ts). */
   requestTimeoutMs: number;
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     store: {
       databaseUrl: e.DATABASE_URL, databaseSchema: e.DATABASE_SCHEMA, pgliteDataDir: e.PGLITE_DATA_DIR,
       readConnections: e.DATABASE_POOL_SIZE, writeConnections: e.DATABASE_WRITE_POOL_SIZE,

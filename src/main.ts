@@ -12,6 +12,7 @@ import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
 import { CachedStore } from './cache/cached-store';
 import { openStore } from './store/open';
+import { STORE_SNAPSHOT_DIR } from './store/snapshot';
 import type { ContentStore } from './store/store';
 
 /**
@@ -21,10 +22,11 @@ import type { ContentStore } from './store/store';
  */
 async function main(config: Config): Promise<void> {
   capHeapGrowth(config.heapGrowthPercent);
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, config.logFormat);
   const metrics = new GatewayMetrics({ log });
   const sqlStore = await openStore({
     ...config.store,
+    pgliteSnapshotDir: STORE_SNAPSHOT_DIR,
     // The pools replace a lost connection on their own: worth a warning, never the process.
     onConnectionLost: (err) => log.warn({ err }, 'content store: a database connection was lost; it will be replaced'),
     onStatement: (seconds) => metrics.observeStoreQuery('postgres', seconds),
@@ -120,7 +122,7 @@ async function main(config: Config): Promise<void> {
     log.info('stopped');
     process.exit(0);
   };
-  // `on`, not `once`: under tsx (`npm start`), a signal that finds no listener of ours left is
+  // `on`, not `once`: under tsx (as the tests run the gateway), a signal that finds no listener of ours left is
   // re-raised by tsx's own handler and kills the process before the store is closed.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

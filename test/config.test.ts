@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../src/config';
 describe('configuration', () => {
   it('starts with documented defaults from an empty environment', () => {
     expect(loadConfig({})).toEqual({
-      port: 4000, host: '0.0.0.0', production: false, logLevel: 'info',
+      port: 4000, host: '0.0.0.0', production: false, logLevel: 'info', logFormat: 'auto',
       store: {
         databaseUrl: undefined, databaseSchema: undefined, pgliteDataDir: undefined, readConnections: 10, writeConnections: 4,
         timeouts: { readMs: 5000, writeMs: 10000, statisticsMs: 15000, acquireMs: 2000, probeMs: 2000 },
@@ -125,6 +125,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ CACHE: 'redis' })).toThrow(/CACHE needs REDIS_URL or REDIS_CLUSTER_NODES/);
     expect(() => loadConfig({ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'b:7000' })).toThrow(/REDIS_CLUSTER_NODES/);
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }).cache.redisClusterNodes).toEqual(['a:7000', 'b:7001']);
+  });
+
+  it('reads LOG_FORMAT as json, pretty or auto, and refuses anything else', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT .*"text"/);
   });
 
   it('treats empty variables as unset', () => {

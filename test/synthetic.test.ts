@@ -2,7 +2,7 @@ import {
   CLAIMANT_TYPES, CODING, GROUPS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../src/domain/casualty';
 import { sentenceContaining, splitParagraphs } from '../src/domain/article-text';
-import { seedSynthetic, type SeedOptions } from '../src/seed/synthetic';
+import { seedSynthetic, type SeedOptions } from '../tools/seed/synthetic';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { openStore } from '../src/store/open';
 import type { ArticleRecord, CasualtyFigureRecord, NewArticle, NewCasualtyFigure } from '../src/store/records';

@@ -6,6 +6,7 @@ import type { Db } from './db';
 import { migrate } from './migrate';
 import { PgliteDb } from './pglite';
 import { PostgresDb, type PostgresOptions, quoteIdent } from './postgres';
+import { readStoreSnapshot } from './snapshot';
 import { SqlStore } from './sql-store';
 
 export interface StoreOptions extends Pick<PostgresOptions, 'readConnections' | 'writeConnections' | 'timeouts' | 'onConnectionLost' | 'onStatement'> {
@@ -15,12 +16,16 @@ export interface StoreOptions extends Pick<PostgresOptions, 'readConnections' | 
   databaseSchema?: string;
   /** PGlite data directory; in memory when absent. */
   pgliteDataDir?: string;
+  /** In memory only: start from this build's snapshot in that directory when it has one (./snapshot.ts). */
+  pgliteSnapshotDir?: string;
 }
 
 /** Opens the engine the options name: PostgreSQL when a URL is given, PGlite otherwise. */
 export async function openDb(options: StoreOptions): Promise<Db> {
-  const { databaseUrl, databaseSchema, pgliteDataDir, ...postgres } = options;
-  if (!databaseUrl) return PgliteDb.open(pgliteDataDir);
+  const { databaseUrl, databaseSchema, pgliteDataDir, pgliteSnapshotDir, ...postgres } = options;
+  if (!databaseUrl) {
+    return PgliteDb.open(pgliteDataDir, pgliteSnapshotDir && !pgliteDataDir ? readStoreSnapshot(pgliteSnapshotDir) : undefined);
+  }
   const db = new PostgresDb({ ...postgres, connectionString: databaseUrl, schema: databaseSchema });
   if (databaseSchema) {
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(databaseSchema)}`).catch(async (error: unknown) => {

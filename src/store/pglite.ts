@@ -14,8 +14,17 @@ export class PgliteDb implements Db {
 
   private constructor(private readonly pg: PGlite) {}
 
-  static async open(dataDir?: string): Promise<PgliteDb> {
-    return new PgliteDb(await PGlite.create(dataDir));
+  /**
+   * `snapshot`: a data directory from `dumpDataDir` to start an in-memory database from (./snapshot.ts);
+   * ignored with `dataDir`, whose own contents win.
+   */
+  static async open(dataDir?: string, snapshot?: Blob): Promise<PgliteDb> {
+    return new PgliteDb(await PGlite.create(dataDir, snapshot && !dataDir ? { loadDataDir: snapshot } : {}));
+  }
+
+  /** The whole data directory as an uncompressed tarball, for `open`'s `snapshot`. */
+  dumpDataDir(): Promise<Blob> {
+    return this.pg.dumpDataDir('none');
   }
 
   query<Row>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {

@@ -3,7 +3,7 @@ import { freePort, spawnOwned, until } from './processes';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** The real gateway (`src/main.ts`, as `npm start` runs it) in a process of its own. */
+/** The real gateway (`src/main.ts`, or the bundle `npm start` runs) in a process of its own. */
 export interface GatewayProcess {
   /** The GraphQL endpoint. */
   readonly url: string;
@@ -24,9 +24,12 @@ export interface GatewayProcess {
  * loopback port, no store or Redis unless `env` names them); resolves once /healthz answers. Rejects,
  * with its stderr, if it exits first or takes longer than 60 s.
  */
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>, options: { built?: boolean } = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
-  const child = spawnOwned(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // `built`: dist/main.js as `npm start` runs it (build it first); otherwise the sources through tsx.
+  const child = spawnOwned(process.execPath, options.built ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info',

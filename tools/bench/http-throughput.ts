@@ -138,7 +138,7 @@ async function startCeiling(dir: string, target: Target, answer: { headers: Reco
   writeFileSync(file, JSON.stringify({ headers: kept, body: answer.text }));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const child = await startServer('src/bench/ceiling-server.ts', [String(port), file], {}, async () => {
+  const child = await startServer('tools/bench/ceiling-server.ts', [String(port), file], {}, async () => {
     await post(url, target.body);
     return true;
   });

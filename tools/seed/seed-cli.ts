@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { ConfigError, loadConfig } from '../config';
-import { openStore, type StoreOptions } from '../store/open';
+import { ConfigError, loadConfig } from '../../src/config';
+import { openStore, type StoreOptions } from '../../src/store/open';
 import { DEFAULT_BATCH_SIZE, DEFAULT_SEED, seedSynthetic } from './synthetic';
 
 const USAGE = `usage: npm run seed -- --articles N [--seed S] [--batch-size B]

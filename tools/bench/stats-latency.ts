@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { Cache } from '../cache/cache';
-import { MemoryCache } from '../cache/memory';
-import { RedisCache } from '../cache/redis';
-import { CachedStore } from '../cache/cached-store';
-import type { StatsQuery, StatsResult } from '../store/records';
-import type { ContentStore } from '../store/store';
+import type { Cache } from '../../src/cache/cache';
+import { MemoryCache } from '../../src/cache/memory';
+import { RedisCache } from '../../src/cache/redis';
+import { CachedStore } from '../../src/cache/cached-store';
+import type { StatsQuery, StatsResult } from '../../src/store/records';
+import type { ContentStore } from '../../src/store/store';
 import { largestCountry, openBenchStore } from './bench-store';
 
 /**

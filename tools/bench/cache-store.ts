@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import type { Cache } from '../cache/cache';
-import { MemoryCache } from '../cache/memory';
-import { RedisCache } from '../cache/redis';
-import { TwoLevelCache } from '../cache/two-level';
-import { loadConfig } from '../config';
-import { CachedStore } from '../cache/cached-store';
-import { openStore } from '../store/open';
-import type { ContentStore } from '../store/store';
+import type { Cache } from '../../src/cache/cache';
+import { MemoryCache } from '../../src/cache/memory';
+import { RedisCache } from '../../src/cache/redis';
+import { TwoLevelCache } from '../../src/cache/two-level';
+import { loadConfig } from '../../src/config';
+import { CachedStore } from '../../src/cache/cached-store';
+import { openStore } from '../../src/store/open';
+import type { ContentStore } from '../../src/store/store';
 
 /**
  * The cache layer alone, below GraphQL and HTTP: the store reads of one article page, as the

@@ -1,7 +1,7 @@
-import { loadConfig, type Config } from '../config';
-import type { LocationRecord } from '../store/records';
-import { openStore } from '../store/open';
-import type { SqlStore } from '../store/sql-store';
+import { loadConfig, type Config } from '../../src/config';
+import type { LocationRecord } from '../../src/store/records';
+import { openStore } from '../../src/store/open';
+import type { SqlStore } from '../../src/store/sql-store';
 
 /**
  * The store a benchmark measures: PostgreSQL as DATABASE_URL (and DATABASE_SCHEMA) name it, seeded

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config';
-import { DEFAULT_DOCUMENT_CACHE_BYTES } from '../http/edge';
-import { openStore } from '../store/open';
-import type { Page, PageRequest, SortKey } from '../store/records';
-import type { SqlStore } from '../store/sql-store';
+import { loadConfig } from '../../src/config';
+import { DEFAULT_DOCUMENT_CACHE_BYTES } from '../../src/http/edge';
+import { openStore } from '../../src/store/open';
+import type { Page, PageRequest, SortKey } from '../../src/store/records';
+import type { SqlStore } from '../../src/store/sql-store';
 import { freePort, startServer, stopServer } from './harness';
 
 /**
@@ -555,7 +555,7 @@ async function* everything<T>(list: (page: PageRequest) => Promise<Page<T>>): As
 
 function seed(databaseUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/seed/seed-cli.ts', '--articles', String(ARTICLES)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/seed/seed-cli.ts', '--articles', String(ARTICLES)], {
       env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: SCHEMA }, stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the seed exited with ${code}`))));

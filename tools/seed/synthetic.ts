@@ -15,10 +15,10 @@ import { City, Country, State, type ICity } from 'country-state-city';
 import {
   CODING, boundsFor,
   type Bounds, type ClaimantType, type Group, type LocationKind, type Outcome, type Qualifier, type Verification,
-} from '../domain/casualty';
-import type { LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from '../store/records';
-import type { BulkLoader, ContentReader } from '../store/store';
-import { joinParagraphs, slugOf } from '../domain/article-text';
+} from '../../src/domain/casualty';
+import type { LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from '../../src/store/records';
+import type { BulkLoader, ContentReader } from '../../src/store/store';
+import { joinParagraphs, slugOf } from '../../src/domain/article-text';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_BATCH_SIZE = 2_000;

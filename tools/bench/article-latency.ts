@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { createGateway } from '../server';
+import { createGateway } from '../../src/server';
 import { largestCountry, openBenchStore } from './bench-store';
 import { COUNTRY_PAGE, withoutTotal } from './queries';
 
