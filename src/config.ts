@@ -129,7 +129,7 @@ export interface Config {
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-      'Fix these environment variables (see the README, "Configuration") and start again.');
+      'Fix these environment variables (see docs/configuration.md) and start again.');
     this.name = 'ConfigError';
   }
 }

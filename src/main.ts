@@ -38,7 +38,7 @@ async function main(config: Config): Promise<void> {
   // vouch for them, and dropped with the in-process records when one finds another instance wrote
   // (src/cache/two-level.ts): so an answer never lags a write whose message was lost by more than a
   // second. While Redis cannot vouch, answers are served for CACHE_OUTAGE_GRACE_SECONDS from the last
-  // check that did, or from their computation (README, "Redis outages"). Not in Redis with
+  // check that did, or from their computation (docs/caching.md, "Redis outages"). Not in Redis with
   // `layered`: an answer built from in-process records that missed a message would be stamped fresh
   // there and reach every instance.
   const caching = createCache(config.cache, (err) => log.warn({ err }, 'cache: Redis failed; answering from the store'));

@@ -7,7 +7,7 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
 /**
  * Latency of an article page under a country, with nested authors and figures, through the real
  * HTTP gateway against the configured store, no cache. Sequential requests, so each figure is one
- * request's latency; medians are what the README quotes.
+ * request's latency; medians are what docs/performance.md quotes.
  */
 const WARMUP = 20;
 const RUNS = 200;

@@ -15,7 +15,7 @@ import { type Figures, type Target, benchTargets, freePort, load, median, post, 
  * BENCH_OUTAGE_SECONDS (default 10) more. Prints req/s, the slowest second's req/s, p50 and p99 of
  * each, and the ratio down/up. BENCH_ROUNDS (default 1) measures everything that many times, with
  * fresh processes, and prints medians with the range of the ratio (this shared machine's speed
- * drifts within minutes, see the README's "Performance").
+ * drifts within minutes, see docs/performance.md).
  *
  * Rate limits are off, as in the benchmark's in-process rows; BENCH_RATE_LIMITS=true keeps them on
  * (budgets in the same Redis, too large to run out; counted in process while it is down).

@@ -20,7 +20,7 @@ import { freePort, startServer, stopServer } from './harness';
  * Modes (`BENCH_SOAK_MODES`, comma-separated, in this order; default all three):
  * - `off`: every cache off (`CACHE=off`, no Redis). Its peak is the **baseline**: what the gateway
  *   needs under this load besides its caches. Without it, `BENCH_SOAK_BASELINE_MB` (default the
- *   README's figure) stands in.
+ *   figure in docs/performance.md) stands in.
  * - `layered`: the production shape with Redis (`REDIS_URL`, `CACHE=auto`, a `CACHE_PREFIX` of its
  *   own; rate limits charged in Redis).
  * - `memory`: one instance without Redis (`CACHE=memory`; rate limits counted in process).
@@ -52,7 +52,7 @@ const WARMUP_FRACTION = 1 / 3;
 const ARTICLES = 2_000;
 const SCHEMA = process.env.DATABASE_SCHEMA ?? 'bench_soak';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** The README's baseline (`off` mode's peak), for runs that skip `off`. */
+/** The documented baseline (docs/performance.md) (`off` mode's peak), for runs that skip `off`. */
 const DOCUMENTED_BASELINE_MB = Number(process.env.BENCH_SOAK_BASELINE_MB ?? 244);
 const SLOPE_TARGET_MB_PER_MIN = 2;
 const MB = 1e6;
@@ -572,7 +572,7 @@ async function main(): Promise<void> {
   console.log(`store: PostgreSQL, schema ${SCHEMA}: ${vocabulary.slugs.length} articles, ${vocabulary.locationIds.length} places, ` +
     `${vocabulary.authorIds.length} authors; ${CONNECTIONS} connections for ${SECONDS} s a mode; RSS every ${SAMPLE_MS / 1000} s ` +
     `(1 MB = 10^6 bytes); warm-up: the first ${(WARMUP_FRACTION * 100).toFixed(0)} % of each run`);
-  let baseline = { bytes: DOCUMENTED_BASELINE_MB * MB, source: 'the README\'s figure; run mode off to measure it' };
+  let baseline = { bytes: DOCUMENTED_BASELINE_MB * MB, source: 'the figure in docs/performance.md; run mode off to measure it' };
   let held = true;
   for (const mode of MODES) {
     console.log(`\n${mode.name}:`);

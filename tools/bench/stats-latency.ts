@@ -14,7 +14,7 @@ import { largestCountry, openBenchStore } from './bench-store';
  * sequence: cold, straight from the store (no cache; after a warm-up of the database's own
  * buffers), and warm, answered by the cache in front of the store: in process, and through Redis
  * (`REDIS_URL`, else redis://127.0.0.1:6379; skipped when it does not answer). The medians are what
- * the README quotes.
+ * docs/performance.md quotes.
  *
  *   DATABASE_URL=… DATABASE_SCHEMA=… [REDIS_URL=…] npm run bench:stats
  */
