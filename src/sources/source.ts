@@ -1,0 +1,123 @@
+/**
+ * Remote sources: other newsrooms' GraphQL APIs, REST content APIs and feeds, whose items enter the
+ * graph as `ExternalArticle`s beside our own articles. This file is the seam every part is written
+ * against, as src/cache/cache.ts is for the cache:
+ *
+ * - a `SourceAdapter` per kind (./graphql, ./rest, ./feed) speaks to one remote and maps what it sends
+ *   into `ExternalItem`s, trusting nothing (sizes capped, HTML stripped from text, URLs http(s) only);
+ * - `RemoteSources` (./remote) puts every adapter behind its timeout, circuit breaker, concurrency cap
+ *   and request budget, and caches its pages (stale-while-revalidate, shared through Redis);
+ * - the graph (`news`, `sources`, `importExternalArticle`) reads only `RemoteSources`.
+ */
+
+/** How newsgate speaks to a source. */
+export type SourceKind = 'graphql' | 'rest' | 'feed';
+
+/** Who a source is, as every item of it says (`ExternalArticle.source`). */
+export interface SourceInfo {
+  id: string;
+  name: string;
+  kind: SourceKind;
+  /** The source's base URL. */
+  url: string;
+  /** The licence or attribution text the source asks for. */
+  licence: string;
+}
+
+/**
+ * One remote item mapped into our shape. Every text field is plain text (HTML stripped) within its
+ * size cap; `url` is an absolute http(s) URL. Items carry no figures, revisions or version: a remote
+ * item never pretends to be ours.
+ */
+export interface ExternalItem {
+  sourceId: string;
+  /** Stable within its source (the source's own id, else its URL); with `sourceId`, the item's identity. */
+  remoteId: string;
+  headline: string;
+  standfirst: string | null;
+  url: string;
+  /** Null when the source gives no date (never guessed). */
+  publishedAt: Date | null;
+  authorNames: string[];
+  /** BCP 47 tag when the source gives one. */
+  language: string | null;
+  tags: string[];
+  /** Where the source says the item is about: ISO 3166 codes or place names, as given; the graph matches them to our places. */
+  placeHints: string[];
+}
+
+/** What the graph asks every source for (each adapter maps what its remote supports; the rest is filtered after). */
+export interface RemoteQuery {
+  search?: string;
+  tag?: string;
+  publishedFrom?: Date;
+  publishedTo?: Date;
+}
+
+/** One page of a source's items, newest first. `cursor` is the adapter's own position, opaque to others; null for the first page. */
+export interface RemotePageRequest {
+  query: RemoteQuery;
+  cursor: string | null;
+  size: number;
+}
+
+/** HTTP validators a source gave with a page, sent back as `If-None-Match` / `If-Modified-Since`. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface RemotePage {
+  /** Newest first. */
+  items: ExternalItem[];
+  /** The position after the last item; null when the source has no more. */
+  next: string | null;
+  /** The source's own count of matching items, when it gives one. */
+  totalCount?: number;
+  validators?: Validators;
+}
+
+/**
+ * One remote, spoken to in its own protocol. Rejects on any failure (network, status, timeout via
+ * `signal`, a payload that is malformed or fails the mapping) with an Error whose message names what
+ * was wrong; resolves `'not-modified'` only when `validators` were sent and the remote answered 304.
+ */
+export interface SourceAdapter {
+  readonly info: SourceInfo;
+  fetchPage(request: RemotePageRequest, signal: AbortSignal, validators?: Validators): Promise<RemotePage | 'not-modified'>;
+  /** Start-up check (a GraphQL source checks its document against the remote's schema); rejects with every problem named. */
+  check?(signal: AbortSignal): Promise<void>;
+}
+
+/** How a source has fared lately (`Query.sources`). */
+export interface SourceHealth {
+  state: 'UP' | 'DEGRADED' | 'DOWN';
+  lastSuccessAt: Date | null;
+  lastError: { at: Date; message: string } | null;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  itemsCached: number;
+}
+
+/** A page as `RemoteSources` serves it: from the remote or the cache, and how fresh. */
+export interface ServedPage {
+  page: RemotePage;
+  /** When the remote sent (or confirmed, 304) this page. */
+  fetchedAt: Date;
+  /** True when served after its TTL (within the stale window) because the remote failed or is refreshing. */
+  stale: boolean;
+  /** Seconds this answer may still be cached by clients (0 when stale). */
+  maxAgeSeconds: number;
+}
+
+/**
+ * Every configured source behind its protections and its cache. `page` never hangs longer than the
+ * source's timeout and rejects only with `SourceUnavailableError` (./errors) when the source failed
+ * and no copy within the stale window exists.
+ */
+export interface RemoteSources {
+  list(): SourceInfo[];
+  page(sourceId: string, request: RemotePageRequest): Promise<ServedPage>;
+  health(sourceId: string): SourceHealth;
+  close(): Promise<void>;
+}
