@@ -121,3 +121,60 @@ export interface RemoteSources {
   health(sourceId: string): SourceHealth;
   close(): Promise<void>;
 }
+
+/** What protects the gateway from one source, and how long its pages are kept. */
+export interface SourceProtections {
+  /** Each request to the source gives up after this long. */
+  timeoutMs: number;
+  /** A page is served from the cache without asking the source for this long. */
+  ttlSeconds: number;
+  /** After the TTL, a page is still served (marked stale) for this long while the source is refreshed or failing. */
+  staleSeconds: number;
+  /** At most this many requests to the source a minute, per gateway. */
+  budgetPerMinute: number;
+  /** At most this many requests to the source at once, per gateway. */
+  concurrency: number;
+}
+
+/**
+ * Where each `ExternalItem` field is found in one remote item: a dotted path (`fields.headline`,
+ * `tags.0.webTitle`; a path to a list maps each entry: `tags.*.webTitle`). Fields left out are null/empty.
+ */
+export type FieldMapping = Partial<Record<Exclude<keyof ExternalItem, 'sourceId'>, string>>;
+
+interface SourceDefinitionBase extends SourceInfo, SourceProtections {
+  /** Request headers, with values already taken from the environment variables the sources file names. */
+  headers: Record<string, string>;
+}
+
+/** A GraphQL API: `document` selects items; the variables it declares are filled from our arguments. */
+export interface GraphqlSourceDefinition extends SourceDefinitionBase {
+  kind: 'graphql';
+  document: string;
+  /** Our arguments (`search`, `tag`, `from`, `to`, `cursor`, `size`) by the document's variable names. */
+  variables: Record<string, string>;
+  /** Dotted path from `data` to the list of items. */
+  itemsPath: string;
+  /** Dotted path from `data` to the next page's cursor (null/absent = no more). */
+  nextCursorPath?: string;
+  totalPath?: string;
+  mapping: FieldMapping;
+}
+
+/** A JSON content API: `path` is a template over our arguments, e.g. `/search?q={search}&page={page}&page-size={size}`. */
+export interface RestSourceDefinition extends SourceDefinitionBase {
+  kind: 'rest';
+  path: string;
+  itemsPath: string;
+  totalPath?: string;
+  /** Dotted path to the number of pages (page-numbered APIs); without it, a short page ends the list. */
+  pagesPath?: string;
+  mapping: FieldMapping;
+}
+
+/** An RSS 2.0 or Atom feed at `url`. */
+export interface FeedSourceDefinition extends SourceDefinitionBase {
+  kind: 'feed';
+}
+
+export type SourceDefinition = GraphqlSourceDefinition | RestSourceDefinition | FeedSourceDefinition;
