@@ -2,11 +2,18 @@ import { BadUserInputError } from '../src/errors';
 import type { ArticleResolvers } from '../src/generated/graphql';
 import { splitParagraphs } from '../src/domain/article-text';
 import { loadAll } from '../src/loaders';
+import { LOCAL_SOURCE } from '../src/news/models';
+
+const locationsOf: ArticleResolvers['locations'] = (article, _, { loaders }) => loadAll(loaders.locationById, article.locationIds);
 
 export const Article: ArticleResolvers = {
   paragraphs: (article) => splitParagraphs(article.body),
   authors: (article, _, { loaders }) => loadAll(loaders.authorById, article.authorIds),
-  locations: (article, _, { loaders }) => loadAll(loaders.locationById, article.locationIds),
+  locations: locationsOf,
+  url: (article) => article.sourceUrl,
+  authorNames: async (article, _, { loaders }) => (await loadAll(loaders.authorById, article.authorIds)).map((author) => author.name),
+  places: locationsOf,
+  source: () => LOCAL_SOURCE,
   casualtyFigures(article, { filter }, { loaders }) {
     if (article.asOfFigures) {
       if (filter && Object.values(filter).some((value) => value != null && value !== false)) {

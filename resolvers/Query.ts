@@ -19,7 +19,7 @@ function exactlyOne<K extends string>(args: Partial<Record<K, string | null>>, k
 }
 
 /** Checks the free-form parts of an article filter. */
-function checkArticleFilter(filter: ArticleFilter): ArticleFilter {
+export function checkArticleFilter<F extends ArticleFilter>(filter: F): F {
   if (filter.search != null && (filter.search.trim() === '' || filter.search.length > MAX_SEARCH_LENGTH)) {
     throw new BadUserInputError('filter.search', `must be between 1 and ${MAX_SEARCH_LENGTH} characters of text to search for`);
   }

@@ -8,11 +8,13 @@ import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
+import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './News';
 
-/** Every resolver, one file per GraphQL type (Stats.ts holds the statistics types and their Query fields). */
+/** Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their Query and Mutation fields). */
 export const resolvers: Resolvers = {
-  Query: { ...Query, ...StatsQuery },
-  Mutation,
+  Query: { ...Query, ...StatsQuery, ...NewsQuery },
+  Mutation: { ...Mutation, ...NewsMutation },
+  NewsItem, ExternalArticle, Source,
   Article, Author, Location, CasualtyFigure,
   ArticleRevision, CasualtyFigureRevision,
   StatsBucket, RegionSummary,

@@ -1,7 +1,9 @@
 import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
+import { SourcesServed } from './news/served';
 import type { PageLimits } from './pagination';
+import type { RemoteSources } from './sources/source';
 import { withDeadline } from './store/deadline';
 import type { ContentStore } from './store/store';
 
@@ -20,6 +22,10 @@ export interface Context {
   store: ContentStore;
   pagination: PageLimits;
   log: Logger;
+  /** The remote sources `news` lists beside the store; null when none are configured. */
+  sources: RemoteSources | null;
+  /** What this request took from the remote sources, for the answer's extensions and cache policy. */
+  served: SourcesServed;
 }
 
 export interface ContextDependencies {
@@ -31,6 +37,8 @@ export interface ContextDependencies {
    * is made (see ./store/deadline). Unset: no deadline beyond each statement's own bounds.
    */
   requestTimeoutMs?: number;
+  /** The remote sources; none when absent. */
+  sources?: RemoteSources | null;
 }
 
 /** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
@@ -47,5 +55,7 @@ export function createContext(
     store,
     pagination: deps.pagination,
     log: deps.log.child({ requestId }),
+    sources: deps.sources ?? null,
+    served: new SourcesServed(),
   };
 }

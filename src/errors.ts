@@ -25,6 +25,7 @@ export enum ErrorCode {
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   DOCUMENT_NOT_TRUSTED = 'DOCUMENT_NOT_TRUSTED',
   RATE_LIMITED = 'RATE_LIMITED',
+  SOURCE_UNAVAILABLE = 'SOURCE_UNAVAILABLE',
 }
 
 /** What the catalogue says of one code. docs/errors.md lists it; a test keeps the two equal. */
@@ -85,6 +86,11 @@ export const ERRORS = {
     status: 429, retryable: true,
     // One literal, not a sum: the compiler reads the placeholders from its type.
     message: 'rate limit exceeded: {whose} has spent its {limit} points for this {windowSeconds}-second window (an operation costs its estimated cost, at least 1): retry in {retryAfterSeconds} s{advice}',
+  },
+  // Raised only while resolving, beside the other sources' data; 503 says what it would be for a whole request.
+  [ErrorCode.SOURCE_UNAVAILABLE]: {
+    status: 503, whileResolving: 200, retryable: true,
+    message: 'source {source} is unavailable ({reason}) and no recent copy of its items is kept: its items are left out; retry later',
   },
 } as const satisfies Record<ErrorCode, ErrorSpec>;
 
@@ -225,6 +231,16 @@ export class StoreFaultError extends GatewayError<ErrorCode.STORE_TIMEOUT | Erro
         ...(outcomeUnknown ? { outcomeUnknown } : {}),
       },
     });
+  }
+}
+
+/**
+ * A remote source could not be asked and no copy of its page is kept (see src/sources/errors.ts):
+ * `extensions.source` names it. Raised beside the other sources' data, never instead of it.
+ */
+export class SourceUnavailableGatewayError extends GatewayError<ErrorCode.SOURCE_UNAVAILABLE> {
+  constructor(sourceId: string, reason: string, originalError?: Error) {
+    super(ErrorCode.SOURCE_UNAVAILABLE, { source: sourceId, reason }, { originalError, extensions: { source: sourceId } });
   }
 }
 

@@ -3,12 +3,14 @@
  * and connections built by `toConnection`.
  */
 import type { Connection } from './pagination';
+import type { ExternalArticleModel, NewsConnectionModel, SourceModel } from './news/models';
 import type { ImportRecordResult, ImportReport } from './editorial/editorial';
 import type {
   ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord, StatsBucket, StatsResult,
 } from './store/records';
 
 export type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord };
+export type { ExternalArticleModel, NewsConnectionModel, SourceModel };
 
 /** An article read `asOf` a moment carries the figures as they stood then. */
 export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureRecord[] };

@@ -31,6 +31,7 @@ export function createLoaders(store: ContentStore) {
     articleBySlug: new DataLoader((slugs: readonly string[]) => store.articlesBySlugs(slugs)),
     locationById: new DataLoader((ids: readonly string[]) => store.locationsByIds(ids)),
     locationByIsoCode: new DataLoader((codes: readonly string[]) => store.locationsByIsoCodes(codes)),
+    locationsByName: new DataLoader((names: readonly string[]) => store.locationsByNames(names)),
     figureById,
     childrenOfLocation: new DataLoader((ids: readonly string[]) => store.childrenOf(ids)),
     ancestorsOfLocation: new DataLoader((ids: readonly string[]) => store.ancestorsOf(ids)),

@@ -32,13 +32,18 @@ export interface PagedList {
  * order, and `false` counts as absent (every boolean of a filter is off by default).
  */
 export function pagedList(name: ListName, filter: object = {}, order: string | null = null): PagedList {
-  const normal = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== false)
-    .map(([field, value]) => [field, Array.isArray(value) ? [...value].sort() : value]));
-  return { name, digest: argumentsKey({ list: name, order, filter: normal }).slice(0, DIGEST_LENGTH) };
+  return { name, digest: listDigest(name, filter, order) };
 }
 
-const NOT_A_CURSOR = 'is not a cursor from this API: pass an `endCursor` or edge `cursor` exactly as it was returned';
-const OTHER_LIST = 'this cursor belongs to another list, ordering or filter: pass an endCursor this list returned';
+/** The digest of the list `name` in `order` under `filter`, normalised as `pagedList` says; for lists beyond the store's too. */
+export function listDigest(name: string, filter: object = {}, order: string | null = null): string {
+  const normal = Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== false)
+    .map(([field, value]) => [field, Array.isArray(value) ? [...value].sort() : value]));
+  return argumentsKey({ list: name, order, filter: normal }).slice(0, DIGEST_LENGTH);
+}
+
+export const NOT_A_CURSOR = 'is not a cursor from this API: pass an `endCursor` or edge `cursor` exactly as it was returned';
+export const OTHER_LIST = 'this cursor belongs to another list, ordering or filter: pass an endCursor this list returned';
 const OLD_CURSOR = 'this cursor was issued before cursors named the list they belong to, and is no longer accepted: ' +
   'start again without it, then page on with the endCursor that returns';
 

@@ -23,11 +23,15 @@ import type { Logger } from './logger';
 import { buildSchema } from './schema';
 import { isStoreFault } from './store/errors';
 import type { ContentStore } from './store/store';
+import type { RemoteSources } from './sources/source';
+import { sourcesServedPlugin } from './news/served';
 
 export interface GatewayDependencies {
   config: Pick<Config, 'pagination' | 'production'> & Partial<Pick<Config, 'requestTimeoutMs' | 'shutdownTimeoutMs'>>;
   store: ContentStore;
   log: Logger;
+  /** The remote sources `news` lists beside the store (src/sources/); none when absent. */
+  sources?: RemoteSources | null;
   /**
    * The HTTP edge: playground, request limits, trusted documents, health, metrics (src/http/edge.ts).
    * Every part has a default.
@@ -120,7 +124,7 @@ function drainGraceMs(shutdownTimeoutMs: number | undefined): number | undefined
  * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
  * listens until `listen`.
  */
-export async function createGateway({ config, store, log, http: httpOptions }: GatewayDependencies): Promise<Gateway> {
+export async function createGateway({ config, store, log, sources, http: httpOptions }: GatewayDependencies): Promise<Gateway> {
   const edge = resolveHttpEdge(httpOptions, config.production, log);
   let stopping = false;
   const app = express();
@@ -139,6 +143,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
       drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
       ...edgePlugins,
       errorReporter(),
+      sourcesServedPlugin(),
       errorStatusPlugin(),
     ],
     logger: log,
@@ -167,7 +172,7 @@ export async function createGateway({ config, store, log, http: httpOptions }: G
           });
           throw refusal || error;
         });
-        const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs },
+        const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs, sources },
           String(req.id), viewer, clientAddress);
         edge.responseCache?.track(req, context);
         return context;

@@ -84,6 +84,7 @@ for (const [name, makeCache, run] of VARIANTS) {
         ['articlesBySlugs', (s) => s.articlesBySlugs(['story-1', 'story-2'])],
         ['locationsByIds', (s) => s.locationsByIds(article!.locationIds)],
         ['locationsByIsoCodes', (s) => s.locationsByIsoCodes(['tl-1', 'TL'])],
+        ['locationsByNames', (s) => s.locationsByNames([place!.name.toUpperCase(), 'Nowhere'])],
         ['figuresByIds', (s) => s.figuresByIds(figures.map((figure) => figure.id))],
         ['childrenOf', (s) => s.childrenOf([province!.parentId!, province!.id])],
         ['ancestorsOf', (s) => s.ancestorsOf([place!.id])],

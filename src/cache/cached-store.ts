@@ -113,6 +113,12 @@ export class CachedStore implements ContentStore {
       (missing) => this.inner.locationsByIsoCodes(missing));
   }
 
+  locationsByNames(names: readonly string[]) {
+    // Matched without regard to case (as the store does): one entry per lower-case name.
+    return this.batch('location-name', names.map((name) => name.toLowerCase()), () => [TAGS.locations],
+      (missing) => this.inner.locationsByNames(missing));
+  }
+
   /** A figure's entry depends on its own tag, which every change to its article also bumps (see `write`). */
   figuresByIds(ids: readonly string[]) {
     return this.batch('figure', ids, (id) => [TAGS.figure(id)], (missing) => this.inner.figuresByIds(missing));

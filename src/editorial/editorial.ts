@@ -141,6 +141,21 @@ export function createArticle(store: EditorialWrites, actor: Actor, input: Artic
   return write(store, actor, (w) => w.createArticle(article));
 }
 
+/**
+ * A DRAFT of `input` (which must give its `sourceUrl`), unless an article with that `sourceUrl` is
+ * already stored: then that one, unchanged, whatever its status. Two calls at once leave one article.
+ */
+export async function createDraftOnce(store: EditorialWrites, actor: Actor, input: ArticleFields & { sourceUrl: string }): Promise<ArticleRecord> {
+  const article = newArticle({ ...input, status: 'DRAFT' }, 'input');
+  const attempt = () => write(store, actor, async (w) => {
+    const existing = await w.articleBySourceUrlOrSlug(article.sourceUrl, article.slug);
+    if (existing?.sourceUrl === article.sourceUrl) return existing;
+    return w.createArticle(article);
+  });
+  // A concurrent import of the same URL wins the unique index: the second attempt finds its article.
+  return attempt().catch((error: unknown) => (error instanceof BadUserInputError ? attempt() : Promise.reject(error)));
+}
+
 export function updateArticle(store: EditorialWrites, actor: Actor, id: string, version: number, input: ArticleFields): Promise<ArticleRecord> {
   refuse(clearedRequired(input, ['headline', 'slug', 'body', 'language', 'tags', 'authorIds', 'locationIds']));
   const patch = definedFields(check(ArticleInput, input, 'input', true)) as ArticlePatch;

@@ -108,6 +108,13 @@ export class SqlReader implements ContentReader {
     return inKeyOrder(upper, rows, (row) => row.isoCode);
   }
 
+  async locationsByNames(names: readonly string[]) {
+    const lower = names.map((name) => name.toLowerCase());
+    const { rows } = await this.db.reads('places').query<LocationRecord & { key: string }>(
+      `SELECT lower(l.name) AS key, ${LOCATION_COLUMNS} FROM locations l WHERE lower(l.name) = ANY($1::text[]) ORDER BY l.id`, [lower]);
+    return groupedInKeyOrder(lower, rows, (row) => row.key).map((list) => list.map(({ key, ...rest }) => rest));
+  }
+
   async figuresByIds(ids: readonly string[]) {
     const { rows } = await this.db.reads('figures').query<CasualtyFigureRecord>(
       `SELECT ${FIGURE_COLUMNS} FROM casualty_figures f ${whereClause(['f.id = ANY($1::int[])', ...figureVisible(this.scope)])}`,

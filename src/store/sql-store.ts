@@ -51,6 +51,7 @@ export class SqlStore implements ContentStore {
   figuresByIds(ids: readonly string[]) { return this.reader.figuresByIds(ids); }
   childrenOf(locationIds: readonly string[]) { return this.reader.childrenOf(locationIds); }
   ancestorsOf(locationIds: readonly string[]) { return this.reader.ancestorsOf(locationIds); }
+  locationsByNames(names: readonly string[]) { return this.reader.locationsByNames(names); }
   figuresOfArticles(articleIds: readonly string[], filter?: CasualtyFilter) { return this.reader.figuresOfArticles(articleIds, filter); }
   partsOf(figureIds: readonly string[]) { return this.reader.partsOf(figureIds); }
 

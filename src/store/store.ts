@@ -30,6 +30,8 @@ export interface ContentReader {
   articlesBySlugs(slugs: readonly string[]): Promise<(ArticleRecord | null)[]>;
   locationsByIds(ids: readonly string[]): Promise<(LocationRecord | null)[]>;
   locationsByIsoCodes(codes: readonly string[]): Promise<(LocationRecord | null)[]>;
+  /** Every place named each of `names` (without regard to case), by id; names are not unique. */
+  locationsByNames(names: readonly string[]): Promise<LocationRecord[][]>;
   figuresByIds(ids: readonly string[]): Promise<(CasualtyFigureRecord | null)[]>;
   /** Direct children of each place, by name. */
   childrenOf(locationIds: readonly string[]): Promise<LocationRecord[][]>;
