@@ -3,6 +3,7 @@ import type { HttpEdgeOptions } from '../../src/http/edge';
 import { loadCodedArticle } from '../../src/seed/worked-example';
 import { createGateway, type Gateway } from '../../src/server';
 import type { ContentStore } from '../../src/store/store';
+import type { RemoteSources } from '../../src/sources/source';
 import { openTestStore } from './stores';
 
 export interface GraphQLResponse<Data = any> {
@@ -10,6 +11,7 @@ export interface GraphQLResponse<Data = any> {
   headers: Headers;
   data?: Data;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, any>;
 }
 
 export interface TestGateway {
@@ -28,6 +30,8 @@ export interface TestGatewayOptions {
   requestTimeoutMs?: number;
   shutdownTimeoutMs?: number;
   http?: HttpEdgeOptions;
+  /** The remote sources `news` lists beside the store. */
+  sources?: RemoteSources;
 }
 
 /** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
@@ -44,6 +48,7 @@ export async function startTestGateway(store: ContentStore, options: TestGateway
     store,
     log,
     http: options.http,
+    sources: options.sources,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
