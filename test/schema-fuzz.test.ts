@@ -1,6 +1,6 @@
 import {
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLObjectType, type GraphQLOutputType,
-  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType,
+  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isInterfaceType, isObjectType,
 } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys';
 import { buildSchema } from '../src/schema';
@@ -137,7 +137,7 @@ const guarded = (field: GraphQLField<unknown, unknown>) => field.astNode?.direct
 /** A selection of `type` `depth` levels deep: leaf fields, and object fields that take no arguments. */
 function selection(type: GraphQLOutputType, depth: number): string {
   const named = getNamedType(type);
-  if (!isObjectType(named)) return '';
+  if (!isObjectType(named) && !isInterfaceType(named)) return '';
   if (depth === 0) return '{ __typename }';
   const fields = Object.values(named.getFields()).filter((field) => field.args.length === 0 && !guarded(field))
     .map((field) => `${field.name} ${selection(field.type, depth - 1)}`);
