@@ -6,7 +6,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
-import { SourceUnavailableGatewayError } from '../errors';
+import type { SourceUnavailableGatewayError } from '../errors';
 import type { ServedPage } from '../sources/source';
 
 /** Collected per request (on the context); resolvers report, `sourcesServedPlugin` answers. */
