@@ -62,12 +62,7 @@ export function encodeCursor(list: PagedList, [value, id]: SortKey): string {
  * it is not. The one check every cursor argument goes through.
  */
 export function decodeCursor(list: PagedList, cursor: string, argument = 'after'): SortKey {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new BadUserInputError(argument, NOT_A_CURSOR);
-  }
+  const decoded = cursorJson(cursor, argument);
   if (!Array.isArray(decoded) || decoded.length !== 3 || typeof decoded[0] !== 'string') {
     throw new BadUserInputError(argument, isOldCursor(decoded) ? OLD_CURSOR : NOT_A_CURSOR);
   }
@@ -75,6 +70,15 @@ export function decodeCursor(list: PagedList, cursor: string, argument = 'after'
   if (digest !== list.digest) throw new BadUserInputError(argument, OTHER_LIST);
   if (!isSortKey(SORT_KEY_SHAPES[list.name], key)) throw new BadUserInputError(argument, NOT_A_CURSOR);
   return key;
+}
+
+/** The JSON inside a cursor (base64url); a BAD_USER_INPUT error naming `argument` when there is none. */
+export function cursorJson(cursor: string, argument: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadUserInputError(argument, NOT_A_CURSOR);
+  }
 }
 
 /** The cursors issued before they carried their list: `[value, id]`. */

@@ -1,5 +1,5 @@
 import { createArticle } from '../src/editorial/editorial';
-import { type FixedSources, threeSources } from './support/fixed-sources';
+import { FixedSources, item, threeSources } from './support/fixed-sources';
 import { type GraphQLResponse, gatewaysOverWorkedExample, type TestGateway } from './support/gateway';
 
 const NEWS = `query ($filter: NewsFilter, $first: Int, $after: String) {
@@ -114,6 +114,17 @@ describe('news over the store and three sources', () => {
   it('refuses a source id that names no source', async () => {
     const { errors } = await api.gql(NEWS, { filter: { sourceIds: ['nowhere'] } });
     expect(errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.sourceIds' });
+  });
+
+  it('pages on past a source whose latest pages hold nothing the filter keeps, without losing what lies beyond', async () => {
+    const [pakistan] = await example.store.locationsByIsoCodes(['PK']);
+    const many = Array.from({ length: 150 }, (_, i) => item('bulk', `b${String(i).padStart(3, '0')}`,
+      new Date(Date.parse('2026-11-28T00:00:00Z') - i * 3_600_000).toISOString(), { placeHints: i === 140 ? ['PK'] : ['IN'] }));
+    await example.stopGateways();
+    api = await example.gateway({ sources: new FixedSources([{ info: { id: 'bulk', name: 'Bulk', kind: 'rest', url: 'https://bulk.example', licence: '' }, items: many }]) });
+    const { nodes, pages } = await walk(2, { locationId: pakistan!.id, sourceIds: ['bulk'] });
+    expect(nodes.map((node) => node.headline)).toEqual(['bulk story b140']);
+    expect(pages).toBeGreaterThan(1);
   });
 
   it('asks every source for the same page size on every page of a walk', async () => {

@@ -811,7 +811,9 @@ export type Query = {
    * Our published articles and every configured source's items, newest first (undated last), in one
    * list with one cursor. A source that fails leaves its items out and adds one SOURCE_UNAVAILABLE
    * error (`extensions.source`); the rest is answered. A page served from a stale copy is named in the
-   * answer's `extensions.sources`. `first` defaults to 20.
+   * answer's `extensions.sources`. `first` defaults to 20. A page may hold fewer than `first` items
+   * (even none) while `hasNextPage` is true, when a source's latest pages hold nothing the filter
+   * keeps; `endCursor` is then still given: page on with it.
    */
   news: NewsConnection;
   /** A dashboard's landing card for a region; null when there is no such place. */

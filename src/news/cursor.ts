@@ -16,7 +16,7 @@
  * some position of lists the client may read anyway.
  */
 import { BadUserInputError } from '../errors';
-import { NOT_A_CURSOR, OTHER_LIST } from '../pagination';
+import { NOT_A_CURSOR, OTHER_LIST, cursorJson } from '../pagination';
 import type { SortKey } from '../store/records';
 import { SORT_KEY_SHAPES, isSortKey } from '../store/sort-keys';
 
@@ -46,12 +46,7 @@ export function encodeNewsCursor(digest: string, position: NewsPosition): string
  * above; otherwise a BAD_USER_INPUT error naming `argument`.
  */
 export function decodeNewsCursor(digest: string, cursor: string, argument = 'after'): NewsPosition {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new BadUserInputError(argument, NOT_A_CURSOR);
-  }
+  const decoded = cursorJson(cursor, argument);
   if (!Array.isArray(decoded) || decoded.length !== 4 || typeof decoded[0] !== 'string') {
     throw new BadUserInputError(argument, NOT_A_CURSOR);
   }

@@ -242,7 +242,8 @@ export async function newsConnection(
   const count = () => counted ??= countNews(context, articleFilter, selected, query, filter, start.size, path);
   return {
     edges,
-    pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    // A page a source ended early may be empty; its end still carries every list's position.
+    pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeNewsCursor(digest, position()) : null) },
     totalCount: async () => (await count()).count,
     totalCountIsLowerBound: async () => (await count()).lowerBound,
   };
