@@ -90,7 +90,7 @@ export const ERRORS = {
   // Raised only while resolving, beside the other sources' data; 503 says what it would be for a whole request.
   [ErrorCode.SOURCE_UNAVAILABLE]: {
     status: 503, whileResolving: 200, retryable: true,
-    message: 'source {source} is unavailable ({reason}) and no recent copy of its items is kept: its items are left out; retry later',
+    message: 'source "{source}" is unavailable ({reason}) and no recent copy of its items is kept: they are left out; retry later',
   },
 } as const satisfies Record<ErrorCode, ErrorSpec>;
 

@@ -33,7 +33,7 @@ describe('remote sources in the graph', () => {
     expect(remoteSources(response.data)).toEqual(new Set(['wire', 'feed']));
     expect(response.data.news.edges).toHaveLength(3 + 7 + 5 - 2); // the worked example's article; no drafts here
     expect(response.errors).toEqual([{
-      message: expect.stringMatching(/^source partner is unavailable \(timeout\)/),
+      message: expect.stringMatching(/^source "partner" is unavailable \(timeout\)/),
       path: ['news'],
       extensions: { code: 'SOURCE_UNAVAILABLE', source: 'partner', retryable: true },
     }]);
