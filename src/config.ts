@@ -70,6 +70,7 @@ const Environment = z.object({
   CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
   CACHE_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  SOURCES_FILE: z.string().regex(/\.(ya?ml|json)$/i, 'must name a .yaml, .yml or .json file').optional(),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
@@ -123,6 +124,8 @@ export interface Config {
     /** How long a document registered as an automatic persisted query is kept, in seconds. */
     apqTtlSeconds: number;
   };
+  /** Path of the sources file (src/sources/definitions.ts); unset: no remote sources. */
+  sourcesFile?: string;
 }
 
 /** Thrown when the environment is invalid; its message lists every problem at once. */
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
       apqTtlSeconds: e.APQ_TTL_SECONDS,
     },
+    sourcesFile: e.SOURCES_FILE,
   };
 }
 
