@@ -101,28 +101,34 @@ const REST = z.strictObject({
 
 const FEED = z.strictObject({ ...BASE, kind: z.literal('feed') });
 
-const SOURCE = z.discriminatedUnion('kind', [GRAPHQL, REST, FEED], { error: 'kind must be graphql, rest or feed' });
-const FILE = z.strictObject({ sources: z.array(SOURCE, { error: 'must be a list of sources' }) },
+const SOURCE = z.discriminatedUnion('kind', [GRAPHQL, REST, FEED], { error: 'must be graphql, rest or feed' });
+const FILE = z.strictObject({ sources: z.array(z.unknown(), { error: 'must be a list of sources' }) },
   { error: 'must be a mapping with one key, sources: a list of sources' });
 
 type ParsedSource = z.infer<typeof SOURCE>;
 
 /**
  * Reads and checks the sources file at `path` (`.yaml`, `.yml` or `.json`), taking header values
- * from `env`. Throws a SourcesFileError naming every problem; an empty list is no sources.
+ * from `env`. Throws a SourcesFileError naming every problem of every source; an empty list is no sources.
  */
 export function loadSourceDefinitions(path: string, env: NodeJS.ProcessEnv): SourceDefinition[] {
   const raw = readSourcesFile(path);
-  const parsed = FILE.safeParse(raw);
-  if (!parsed.success) throw new SourcesFileError(path, parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+  const file = FILE.safeParse(raw);
+  if (!file.success) throw new SourcesFileError(path, file.error.issues.map((issue) => describeIssue(issue, raw, [])));
   const problems: string[] = [];
-  const seen = new Map<string, number>();
-  const definitions = parsed.data.sources.map((source, index) => {
+  const seen = new Map<unknown, number>();
+  const definitions = file.data.sources.flatMap((entry, index) => {
     const place = `sources[${index}]`;
-    const first = seen.get(source.id);
-    if (first !== undefined) problems.push(`${place}.id: "${source.id}" is already the id of sources[${first}]; give each source its own id`);
-    else seen.set(source.id, index);
-    return checkSource(source, place, env, problems);
+    const id = (entry as { id?: unknown } | null)?.id;
+    const first = seen.get(id);
+    if (typeof id === 'string' && first !== undefined) problems.push(`${place}.id: "${id}" is already the id of sources[${first}]; give each source its own id`);
+    else seen.set(id, index);
+    const source = SOURCE.safeParse(entry);
+    if (!source.success) {
+      problems.push(...source.error.issues.map((issue) => describeIssue(issue, entry, ['sources', index])));
+      return [];
+    }
+    return [checkSource(source.data, place, env, problems)];
   });
   if (problems.length > 0) throw new SourcesFileError(path, problems);
   return definitions;
@@ -153,16 +159,18 @@ function readSourcesFile(path: string): unknown {
   return document.toJS();
 }
 
-/** One zod issue as `place: what is wrong (got value)`; values under `headers` are never shown. */
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const place = placeOf(issue.path);
+/** One zod issue at `prefix` in the file as `place: what is wrong (got value)`; values under `headers` are never shown. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, prefix: PropertyKey[]): string {
+  const place = placeOf([...prefix, ...issue.path]);
   if (issue.code === 'unrecognized_keys') {
-    return `${place ? `${place}: ` : ''}${issue.keys.map((key) => `"${key}"`).join(', ')} ${issue.keys.length > 1 ? 'are not fields' : 'is not a field'} here; remove or correct ${issue.keys.length > 1 ? 'them' : 'it'}`;
+    const many = issue.keys.length > 1;
+    return `${place || 'the file'}: ${issue.keys.map((key) => `"${key}"`).join(', ')} ${many ? 'are not fields' : 'is not a field'} here; remove or correct ${many ? 'them' : 'it'}`;
   }
-  const secret = issue.path.includes('headers');
-  const value = secret ? undefined : valueAt(raw, issue.path);
-  const got = value === undefined ? (secret ? '' : ' (missing)') : ` (got ${JSON.stringify(value)?.slice(0, 80)})`;
-  return `${place}: ${issue.message}${got}`;
+  if (issue.path.includes('headers')) return `${place}: ${issue.message}`;
+  const value = valueAt(raw, issue.path);
+  if (value === undefined) return `${place || 'the file'}: is missing; it ${issue.message}`;
+  const shown = value === null || typeof value !== 'object' ? ` (got ${JSON.stringify(value).slice(0, 80)})` : '';
+  return `${place || 'the file'}: ${issue.message}${shown}`;
 }
 
 function placeOf(path: PropertyKey[]): string {
