@@ -59,6 +59,7 @@ export async function startUpstream(answer: (request: UpstreamRequest) => Promis
   let etags = false;
   let notModifiedCount = 0;
   const requests: UpstreamRequest[] = [];
+  const closing = new AbortController();
 
   const server = http.createServer(async (incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -66,8 +67,8 @@ export async function startUpstream(answer: (request: UpstreamRequest) => Promis
     const request = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
     requests.push(request);
     const current = mode;
-    if (delayMs > 0) await sleep(delayMs);
-    if (current.kind === 'hang') return;
+    if (delayMs > 0) await sleep(delayMs, undefined, { signal: closing.signal }).catch(() => {});
+    if (current.kind === 'hang' || closing.signal.aborted) return;
     if (current.kind === 'fail') {
       outgoing.writeHead(current.status, { 'content-type': 'text/plain' }).end('upstream failure');
       return;
@@ -108,6 +109,7 @@ export async function startUpstream(answer: (request: UpstreamRequest) => Promis
     honourEtags: (on = true) => { etags = on; },
     reset: () => { mode = { kind: 'normal' }; delayMs = 0; },
     close: () => new Promise<void>((resolve) => {
+      closing.abort();
       server.closeAllConnections();
       server.close(() => resolve());
     }),
