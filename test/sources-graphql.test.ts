@@ -128,6 +128,9 @@ describe('a GraphQL source', () => {
   it('says so when the remote refuses introspection', async () => {
     upstream.malformed('{"errors": [{"message": "introspection is disabled"}]}');
     await expect(new GraphqlSource(definition(upstream.url)).check(signal()))
-      .rejects.toThrow('source "meridian": the remote answered with errors: introspection is disabled');
+      .rejects.toThrow('source "meridian": cannot introspect the remote\'s schema (the remote answered with errors: introspection is disabled), so the document cannot be checked');
+    upstream.fail(403);
+    await expect(new GraphqlSource(definition(upstream.url)).check(signal()))
+      .rejects.toThrow(/^source "meridian": cannot introspect the remote's schema \(.*answered HTTP 403\), so the document cannot be checked$/);
   });
 });

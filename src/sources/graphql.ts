@@ -38,7 +38,11 @@ export class GraphqlSource implements SourceAdapter {
    * refuses introspection.
    */
   async check(signal: AbortSignal): Promise<void> {
-    const answer = await this.post(getIntrospectionQuery(), {}, signal);
+    const answer = await this.post(getIntrospectionQuery(), {}, signal).catch((error: Error) => {
+      if (signal.aborted) throw error;
+      const why = error.message.replace(`source "${this.info.id}": `, '');
+      throw sourceError(this.info, `cannot introspect the remote's schema (${why}), so the document cannot be checked`, error);
+    });
     if (answer === 'not-modified') throw sourceError(this.info, 'answered introspection with 304');
     let errors: readonly Error[];
     try {
