@@ -314,6 +314,12 @@ describe('a feed source\'s failures', () => {
     await expect(page(feedSource(upstream.rssUrl))).rejects.toThrow(/^feed source "harbour-wire" could not be read: .* answered HTTP 500$/);
   });
 
+  it('reject a feed nobody answers at, naming the source and why', async () => {
+    const closed = await startFeedUpstream();
+    await closed.close();
+    await expect(page(feedSource(closed.rssUrl))).rejects.toThrow(/^feed source "harbour-wire" could not be read: .*\(ECONNREFUSED\)$/);
+  });
+
   it('reject a body over the size cap, naming the source', async () => {
     upstream.pad(MAX_SOURCE_BODY_BYTES);
     await expect(page(feedSource(upstream.rssUrl))).rejects.toThrow(new RegExp(`^feed source "harbour-wire" could not be read: .* ${MAX_SOURCE_BODY_BYTES}`));

@@ -76,7 +76,7 @@ export class FeedSource implements SourceAdapter {
       return await fetchFromSource(this.definition.url, { signal, headers: this.definition.headers, validators });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw this.failure(`could not be read: ${(error as Error).message}`, error);
+      throw this.failure(`could not be read: ${reasonOf(error)}`, error);
     }
   }
 
@@ -222,6 +222,12 @@ function namesIso3166(scheme: string | undefined): boolean {
 /** An ISO 3166 code upper-cased (`ua` → `UA`, `gb-sct` → `GB-SCT`); anything else as given. */
 function countryCode(term: string | undefined): string | undefined {
   return term !== undefined && /^[a-z]{2}(-[a-z0-9]{1,3})?$/i.test(term.trim()) ? term.trim().toUpperCase() : term;
+}
+
+/** An error's message, with the system's code when `fetch` hides it in the cause (`fetch failed (ECONNREFUSED)`). */
+function reasonOf(error: unknown): string {
+  const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+  return code ? `${(error as Error).message} (${code})` : (error as Error).message;
 }
 
 /** The validators a response gave, or undefined when it gave none. */
