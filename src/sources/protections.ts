@@ -87,6 +87,7 @@ export class SourceGuard {
       controller.signal.addEventListener('abort', () => reject(new DeadlinePassed()), { once: true });
     });
     const attempt = this.slots.execute(async () => {
+      if (Date.now() >= deadline) throw new DeadlinePassed(); // Its wait for a slot took all its time: nothing is sent.
       if (this.refusing()) throw this.unavailable('breaker-open', 'its circuit breaker is open after failures in a row');
       if (!this.budget.take()) throw this.unavailable('budget', 'its request budget for this minute is spent');
       progress.stage = 'admitted';

@@ -10,6 +10,7 @@
  *
  * A refresh sends the copy's validators; a 304 makes the copy current again (`fetchedAt` now).
  */
+import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import { argumentsKey } from '../cache/keys';
 import type { RedisConnectionOptions } from '../cache/redis-connection';
@@ -81,6 +82,8 @@ class ProtectedSources implements RemoteSources {
       const limits = definitions.find((definition) => definition.id === adapter.info.id)!;
       this.sources.set(adapter.info.id, { adapter, limits, guard: new SourceGuard(adapter.info.id, limits, settings), health: new HealthRecord() });
     }
+    // One listener per request out, each removed when it settles: their number is bounded by the concurrency caps and queues.
+    setMaxListeners(0, this.closing.signal);
     this.log = options.log;
     this.metrics = new SourceMetrics(options.registry, () => [...this.sources].map(([id, source]) => [id, source.guard.breakerState]));
     this.pages = new PageCache({ redis: options.redis, maxBytes: options.maxBytesInProcess, log: options.log });
