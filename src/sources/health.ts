@@ -27,7 +27,7 @@ export class HealthRecord {
     if (sent.outcome === 'success') this.lastSuccessAt = new Date();
   }
 
-  /** A request failed, was refused, or sent an answer that could not be used. */
+  /** A request failed, timed out, was refused for its budget or concurrency, or sent an answer that could not be used. */
   failed(message: string): void {
     this.lastError = { at: new Date(), message };
   }

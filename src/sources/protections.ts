@@ -7,6 +7,7 @@ import {
   type BulkheadPolicy, type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type { BreakerState } from '../cache/cache';
+import { BREAKER_STATE_OF } from '../cache/guard';
 import { SourceUnavailableError } from './errors';
 import type { SourceProtections } from './source';
 
@@ -26,13 +27,6 @@ export interface Sent {
   ms: number;
   outcome: 'success' | 'failed' | 'timeout';
 }
-
-const STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'open',
-};
 
 /**
  * One source's protections. `run` settles by its deadline whatever the request does, and rejects
@@ -69,7 +63,7 @@ export class SourceGuard {
   }
 
   get breakerState(): BreakerState {
-    return STATES[this.breaker.state];
+    return BREAKER_STATE_OF[this.breaker.state];
   }
 
   /**

@@ -122,6 +122,7 @@ class ProtectedSources implements RemoteSources {
     }
   }
 
+  /** Throws a RangeError for an id no source has (`list` gives every id). */
   health(sourceId: string): SourceHealth {
     const source = this.sources.get(sourceId);
     if (!source) throw new RangeError(`no source "${sourceId}" is configured`);
@@ -200,7 +201,8 @@ class ProtectedSources implements RemoteSources {
 
   private recordFailure(source: Source, error: SourceUnavailableError): void {
     const sourceId = source.adapter.info.id;
-    source.health.failed(error.message);
+    // An open breaker's refusals would hide the failure that opened it; the breaker itself says DOWN.
+    if (error.reason !== 'breaker-open') source.health.failed(error.message);
     if (error.reason === 'breaker-open' || error.reason === 'budget' || error.reason === 'concurrency') {
       this.metrics.refusals.inc({ source: sourceId, reason: error.reason });
       return;

@@ -29,11 +29,17 @@ export class SharedPages {
 
   /** The copy Redis holds for `key`; undefined when it holds none, or cannot be asked. Never rejects. */
   async get(key: string): Promise<StoredPage | undefined> {
+    let bytes: Buffer | null;
     try {
-      const bytes = await this.guard.run(() => this.client.getBuffer(this.pageKey(key)));
-      return bytes ? asStoredPage(decode(bytes)) : undefined;
+      bytes = await this.guard.run(() => this.client.getBuffer(this.pageKey(key)));
     } catch (error) {
       this.failed(error, 'read');
+      return undefined;
+    }
+    try {
+      return bytes ? asStoredPage(decode(bytes)) : undefined;
+    } catch (error) {
+      this.log.warn({ err: error, key }, 'remote sources: a page in Redis could not be read; asking the source');
       return undefined;
     }
   }
