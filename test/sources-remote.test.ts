@@ -335,6 +335,21 @@ describe('remote sources', () => {
     expect(sources.list()).toEqual([expect.objectContaining({ id: 's', kind: 'rest' })]);
   });
 
+  it('gives up what is still out when closed, and refuses afterwards', async () => {
+    const { upstream, sources } = await oneSource({ timeoutMs: 10_000, ttlSeconds: 0.1, staleSeconds: 60 });
+    await sources.page('s', ask('late'));
+    await sleep(150);
+    upstream.mode = 'hang';
+    await expect(sources.page('s', ask('late'))).resolves.toMatchObject({ stale: true });
+    const waiting = refusal(sources.page('s', ask('other')));
+    await until(() => upstream.requests === 3, 'the refresh and the miss to reach the source');
+    const started = Date.now();
+    await sources.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await waiting).toMatchObject({ reason: 'failed', message: expect.stringContaining('closing') });
+    expect(await refusal(sources.page('s', ask('late')))).toMatchObject({ reason: 'failed' });
+  });
+
   it('refuses bad protections at construction, naming every problem', () => {
     const adapter = testAdapter('s', { url: 'http://127.0.0.1:9' } as Upstream);
     expect(() => createRemoteSources([adapter, testAdapter('t', { url: '' } as Upstream)], [{ ...LIMITS, id: 's', timeoutMs: 0, concurrency: 1.5 }], {
