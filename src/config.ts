@@ -8,6 +8,9 @@ import type { TrustProxy } from './http/edge';
 import type { LogFormat } from './logger';
 import type { StoreOptions } from './store/open';
 import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
+import { ConfigError } from './config-error';
+import { loadSourceDefinitions } from './sources/definitions';
+import type { SourceDefinition } from './sources/source';
 
 /**
  * Every setting the gateway reads from the environment, checked once at start. `process.env` is
@@ -126,16 +129,11 @@ export interface Config {
   };
   /** Path of the sources file (src/sources/definitions.ts); unset: no remote sources. */
   sourcesFile?: string;
+  /** The remote sources that file declares, checked; empty without one. */
+  sources: SourceDefinition[];
 }
 
-/** Thrown when the environment is invalid; its message lists every problem at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-      'Fix these environment variables (see docs/configuration.md) and start again.');
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -194,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apqTtlSeconds: e.APQ_TTL_SECONDS,
     },
     sourcesFile: e.SOURCES_FILE,
+    sources: e.SOURCES_FILE ? loadSourceDefinitions(e.SOURCES_FILE, env) : [],
   };
 }
 

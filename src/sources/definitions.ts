@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config-error';
 import type { SourceDefinition, SourceProtections } from './source';
 
 /** What each source gets when the file leaves a protection out. */
@@ -34,7 +34,7 @@ export class SourcesFileError extends ConfigError {
     super(problems);
     this.name = 'SourcesFileError';
     this.message = `Invalid sources file ${file}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-      'Fix these entries (see the README\'s Federation section) and start again.';
+      'Fix these entries (see docs/federation.md) and start again.';
   }
 }
 
