@@ -8,6 +8,9 @@ import type { TrustProxy } from './http/edge';
 import type { LogFormat } from './logger';
 import type { StoreOptions } from './store/open';
 import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
+import { ConfigError } from './config-error';
+import { loadSourceDefinitions } from './sources/definitions';
+import type { SourceDefinition } from './sources/source';
 
 /**
  * Every setting the gateway reads from the environment, checked once at start. `process.env` is
@@ -70,6 +73,7 @@ const Environment = z.object({
   CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
   CACHE_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  SOURCES_FILE: z.string().regex(/\.(ya?ml|json)$/i, 'must name a .yaml, .yml or .json file').optional(),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
 }).refine((env) => !(env.DATABASE_URL && env.PGLITE_DATA_DIR), {
@@ -123,16 +127,13 @@ export interface Config {
     /** How long a document registered as an automatic persisted query is kept, in seconds. */
     apqTtlSeconds: number;
   };
+  /** Path of the sources file (src/sources/definitions.ts); unset: no remote sources. */
+  sourcesFile?: string;
+  /** The remote sources that file declares, checked; empty without one. */
+  sources: SourceDefinition[];
 }
 
-/** Thrown when the environment is invalid; its message lists every problem at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-      'Fix these environment variables (see docs/configuration.md) and start again.');
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -190,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
       apqTtlSeconds: e.APQ_TTL_SECONDS,
     },
+    sourcesFile: e.SOURCES_FILE,
+    sources: e.SOURCES_FILE ? loadSourceDefinitions(e.SOURCES_FILE, env) : [],
   };
 }
 

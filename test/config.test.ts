@@ -133,6 +133,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT .*"text"/);
   });
 
+  it('reads SOURCES_FILE as the sources file\'s path, none by default, and refuses a file that is neither YAML nor JSON', () => {
+    expect(loadConfig({}).sourcesFile).toBeUndefined();
+    expect(loadConfig({ SOURCES_FILE: '/etc/newsgate/sources.yaml' }).sourcesFile).toBe('/etc/newsgate/sources.yaml');
+    expect(() => loadConfig({ SOURCES_FILE: 'sources.toml' })).toThrow(/SOURCES_FILE must name a \.yaml, \.yml or \.json file/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000);
   });

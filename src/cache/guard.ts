@@ -11,7 +11,8 @@ export interface GuardOptions {
   cooldownMs: number;
 }
 
-const STATES: Record<CircuitState, BreakerState> = {
+/** How a cockatiel breaker's state is reported (an isolated breaker is open). */
+export const BREAKER_STATE_OF: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
   [CircuitState.HalfOpen]: 'half-open',
@@ -55,6 +56,6 @@ export class Guard {
   }
 
   get state(): BreakerState {
-    return STATES[this.breaker.state];
+    return BREAKER_STATE_OF[this.breaker.state];
   }
 }

@@ -157,6 +157,9 @@ export interface GraphqlSourceDefinition extends SourceDefinitionBase {
   itemsPath: string;
   /** Dotted path from `data` to the next page's cursor (null/absent = no more). */
   nextCursorPath?: string;
+  /** Dotted path from `data` to a boolean saying whether there are more (Relay's `pageInfo.hasNextPage`); false ends the list whatever the cursor. */
+  hasNextPath?: string;
+  /** Dotted path from `data` to the source's count of matching items. */
   totalPath?: string;
   mapping: FieldMapping;
 }
