@@ -1,4 +1,9 @@
+import pino from 'pino';
 import { createApiKey } from '../src/auth/api-keys';
+import { createSourceAdapters } from '../src/sources';
+import { createRemoteSources } from '../src/sources/remote';
+import type { FeedSourceDefinition, RemoteSources } from '../src/sources/source';
+import { type FeedUpstream, startFeedUpstream } from './support/feed-upstream';
 import { type FixedSources, threeSources } from './support/fixed-sources';
 import { gatewaysOverWorkedExample, type TestGateway } from './support/gateway';
 
@@ -137,5 +142,58 @@ describe('remote sources in the graph', () => {
     for (const ours of ['casualtyFigures', 'revisions', 'version', 'body']) expect(fields).not.toContain(ours);
     expect(data.external.interfaces).toEqual([{ name: 'NewsItem' }]);
     expect(data.article.interfaces).toEqual([{ name: 'NewsItem' }]);
+  });
+});
+
+describe('news over a real feed source', () => {
+  const example = gatewaysOverWorkedExample();
+  let upstream: FeedUpstream;
+  const opened: RemoteSources[] = [];
+  beforeAll(async () => {
+    upstream = await startFeedUpstream();
+  });
+  afterEach(async () => {
+    upstream.reset();
+    await example.stopGateways();
+    await Promise.all(opened.splice(0).map((sources) => sources.close()));
+  });
+  afterAll(() => upstream.close());
+
+  /** A gateway whose one remote source is the feed upstream's RSS, with no page cached yet. */
+  async function gatewayOverFeed(timeoutMs: number): Promise<TestGateway> {
+    const definition: FeedSourceDefinition = {
+      id: 'harbour-wire', name: 'Harbour Wire', kind: 'feed', url: upstream.rssUrl, licence: '© Harbour Wire', headers: {},
+      timeoutMs, ttlSeconds: 60, staleSeconds: 600, budgetPerMinute: 600, concurrency: 4,
+    };
+    const sources = createRemoteSources(createSourceAdapters([definition]), [definition], { log: pino({ level: 'silent' }) });
+    opened.push(sources);
+    return example.gateway({ sources });
+  }
+
+  it('lists the feed\'s items beside the store\'s articles, with their provenance', async () => {
+    const api = await gatewayOverFeed(2_000);
+    const { data, errors } = await api.gql(`{ news(first: 50) { edges { node { __typename headline publishedAt
+      ... on ExternalArticle { url stale source { id kind licence } } } } } }`);
+    expect(errors).toBeUndefined();
+    const external = data.news.edges.map((e: any) => e.node).filter((n: any) => n.__typename === 'ExternalArticle');
+    expect(external.length).toBeGreaterThan(3);
+    expect(external[0]).toMatchObject({ stale: false, source: { id: 'harbour-wire', kind: 'FEED', licence: '© Harbour Wire' } });
+    expect(data.news.edges.at(-1).node).toMatchObject({ __typename: 'Article', publishedAt: null });
+    const dated = external.filter((n: any) => n.publishedAt).map((n: any) => n.publishedAt);
+    expect(dated).toEqual([...dated].sort().reverse());
+  });
+
+  it('answers within the source\'s timeout when the feed hangs: the store\'s articles and one SOURCE_UNAVAILABLE error', async () => {
+    const api = await gatewayOverFeed(300);
+    upstream.hang();
+    const started = Date.now();
+    const response = await api.gql(`{ news(first: 10) { edges { node { __typename } } } }`);
+    expect(Date.now() - started).toBeLessThan(300 + 700);
+    expect(response.status).toBe(200);
+    expect(response.data.news.edges).toEqual([{ node: { __typename: 'Article' } }]);
+    expect(response.errors).toEqual([expect.objectContaining({
+      path: ['news'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'harbour-wire', retryable: true },
+    })]);
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });
