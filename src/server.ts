@@ -141,9 +141,10 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
     ...edgeApolloOptions,
     plugins: [
       drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
+      // Before the plugins that read the answer's errors (metrics, cache-control, status).
+      sourcesServedPlugin(),
       ...edgePlugins,
       errorReporter(),
-      sourcesServedPlugin(),
       errorStatusPlugin(),
     ],
     logger: log,

@@ -43,6 +43,8 @@ describe('remote sources in the graph', () => {
       extensions: { code: 'SOURCE_UNAVAILABLE', source: 'partner', retryable: true },
     }]);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    const metrics = await (await fetch(api.url.replace(/graphql$/, 'metrics'))).text();
+    expect(metrics).toMatch(/newsgate_graphql_errors_total\{code="SOURCE_UNAVAILABLE"\} 1\b/);
   });
 
   it('picks a failed source up where it was once it answers again: no item lost', async () => {

@@ -43,7 +43,7 @@ export class SourcesServed {
  * Puts `Context.served` into the answer: `Cache-Control` no longer than the shortest-lived page used
  * (`no-store` when any part was stale or failed, so the whole-response cache never keeps it), the
  * sources' errors after the operation's own, and `extensions.sources: { stale: [ids] }`.
- * Place it before `errorStatusPlugin`, which sets the status from the errors.
+ * Place it before every plugin that reads the answer's errors (metrics, cache-control, `errorStatusPlugin`).
  */
 export function sourcesServedPlugin(): ApolloServerPlugin<Context> {
   return {
