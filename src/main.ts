@@ -11,6 +11,7 @@ import { loadCodedArticle } from './seed/worked-example';
 import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
 import { CachedStore } from './cache/cached-store';
+import { openRemoteSources } from './sources';
 import { openStore } from './store/open';
 import { STORE_SNAPSHOT_DIR } from './store/snapshot';
 import type { ContentStore } from './store/store';
@@ -66,6 +67,9 @@ async function main(config: Config): Promise<void> {
     const id = await loadCodedArticle(store);
     log.info({ articleId: id }, 'empty store: loaded the worked example');
   }
+  // Remote sources share the cache's Redis (pages and refresh locks); without it, each process keeps its own.
+  const sources = await openRemoteSources(config.sources, { redis: caching.redisConnection, registry: metrics.registry, log });
+  if (sources) log.info({ sources: sources.list().map((source) => source.id) }, 'remote sources ready');
   const trustedDocuments = config.http.trustedDocumentsPath ? TrustedDocuments.load(config.http.trustedDocumentsPath) : undefined;
   const { enabled: rateLimited, ...budgets } = config.http.rateLimit;
   // Budgets live in the cache's Redis whatever CACHE says; without Redis, in this process.
@@ -74,7 +78,7 @@ async function main(config: Config): Promise<void> {
   }) : null;
   if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
   gateway = await createGateway({
-    config, store, log,
+    config, store, log, sources,
     http: {
       playground: { enabled: config.http.playground },
       introspection: config.http.introspection,
@@ -116,6 +120,7 @@ async function main(config: Config): Promise<void> {
     }, config.shutdownTimeoutMs);
     deadline.unref();
     await gateway.stop();
+    await sources?.close();
     await store.close();
     await cache?.close();
     await rateLimits?.close();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 
 describe('configuration', () => {
@@ -10,7 +13,7 @@ describe('configuration', () => {
       },
       requestTimeoutMs: 20000,
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
-      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 50,
+      seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 50, sourcesFile: undefined, sources: [],
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
         breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250,
@@ -135,7 +138,15 @@ describe('configuration', () => {
 
   it('reads SOURCES_FILE as the sources file\'s path, none by default, and refuses a file that is neither YAML nor JSON', () => {
     expect(loadConfig({}).sourcesFile).toBeUndefined();
-    expect(loadConfig({ SOURCES_FILE: '/etc/newsgate/sources.yaml' }).sourcesFile).toBe('/etc/newsgate/sources.yaml');
+    expect(loadConfig({}).sources).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'newsgate-config-'));
+    const file = join(dir, 'sources.yaml');
+    writeFileSync(file, 'sources:\n  - { id: wire, name: Wire, kind: feed, url: "http://127.0.0.1:9/feed.rss", licence: Ours }\n');
+    const config = loadConfig({ SOURCES_FILE: file });
+    expect(config.sourcesFile).toBe(file);
+    expect(config.sources.map((source) => [source.id, source.kind, source.url])).toEqual([['wire', 'feed', 'http://127.0.0.1:9/feed.rss']]);
+    rmSync(dir, { recursive: true });
+    expect(() => loadConfig({ SOURCES_FILE: file })).toThrow(/Invalid sources file .*sources\.yaml:\n.*cannot be read \(ENOENT\)/);
     expect(() => loadConfig({ SOURCES_FILE: 'sources.toml' })).toThrow(/SOURCES_FILE must name a \.yaml, \.yml or \.json file/);
   });
 
