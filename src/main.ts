@@ -69,7 +69,7 @@ async function main(config: Config): Promise<void> {
   }
   // Remote sources share the cache's Redis (pages and refresh locks); without it, each process keeps its own.
   const sources = await openRemoteSources(config.sources, { redis: caching.redisConnection, registry: metrics.registry, log });
-  if (sources) log.info({ sources: sources.list().map((source) => source.id) }, 'remote sources ready');
+  if (sources) log.info({ sources: sources.list().map((source) => source.id), redisReady: await sources.ready?.(2000) }, 'remote sources ready');
   const trustedDocuments = config.http.trustedDocumentsPath ? TrustedDocuments.load(config.http.trustedDocumentsPath) : undefined;
   const { enabled: rateLimited, ...budgets } = config.http.rateLimit;
   // Budgets live in the cache's Redis whatever CACHE says; without Redis, in this process.

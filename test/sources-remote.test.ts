@@ -368,6 +368,7 @@ describe('remote sources', () => {
     const limits = { ttlSeconds: 0.5, staleSeconds: 60 };
     const a = gateway([testAdapter('s', upstream)], limits, { redis }).sources;
     const b = gateway([testAdapter('s', upstream)], limits, { redis }).sources;
+    expect(await Promise.all([a.ready!(5_000), b.ready!(5_000)])).toEqual([true, true]);
 
     const first = await a.page('s', ask('shared'));
     await expect(b.page('s', ask('shared'))).resolves.toMatchObject({ stale: false, fetchedAt: first.fetchedAt });

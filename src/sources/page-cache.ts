@@ -114,6 +114,11 @@ export class PageCache {
     return this.items.get(sourceId) ?? 0;
   }
 
+  /** True once the shared level (if any) is connected; false after `timeoutMs`. Never rejects. */
+  ready(timeoutMs: number): Promise<boolean> {
+    return this.shared ? this.shared.ready(timeoutMs) : Promise.resolve(true);
+  }
+
   close(): void {
     clearInterval(this.sweeper);
     this.local.clear();

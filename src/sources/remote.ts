@@ -129,6 +129,10 @@ class ProtectedSources implements RemoteSources {
     return source.health.snapshot(source.guard.breakerState, this.pages.itemsCached(sourceId));
   }
 
+  ready(timeoutMs: number): Promise<boolean> {
+    return this.pages.ready(timeoutMs);
+  }
+
   async close(): Promise<void> {
     this.closing.abort();
     await Promise.all([...this.refreshing.values(), ...[...this.inFlight.values()].map((fetch) => fetch.catch(() => undefined))]);

@@ -67,6 +67,16 @@ export class SharedPages {
     }
   }
 
+  /** Resolves true once connected, false when that takes longer than `timeoutMs`. Never rejects; pages are only missed before. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.client.status !== 'ready') {
+      if (this.client.status === 'end' || Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
   close(): void {
     this.client.disconnect();
   }

@@ -119,6 +119,8 @@ export interface RemoteSources {
   list(): SourceInfo[];
   page(sourceId: string, request: RemotePageRequest): Promise<ServedPage>;
   health(sourceId: string): SourceHealth;
+  /** Resolves true once the pages every gateway shares (Redis) can be read, false after `timeoutMs`; before that, pages are only this process's. Never rejects. */
+  ready?(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
