@@ -84,7 +84,7 @@ describe('the playground', () => {
       await page.goto(dev.url);
       await page.waitForSelector('.graphiql-container .graphiql-execute-button', { timeout: 30_000 });
       const tabs = await page.locator('.graphiql-tab-button').allTextContents();
-      expect(tabs.map((tab) => tab.trim())).toEqual(['ArticlePage', 'RegionFigures', 'Dashboard']);
+      expect(tabs.map((tab) => tab.trim())).toEqual(['ArticlePage', 'RegionFigures', 'Dashboard', 'News']);
 
       await page.click('.graphiql-execute-button');
       await page.waitForFunction((headline) => (document.querySelector('.graphiql-response')?.textContent ?? '')
