@@ -109,7 +109,8 @@ query Dashboard($first: Int = 10, $after: String) {
   {
     query: `# Our articles and every remote source's items in one list, newest first, with provenance.
 # A source that is down leaves its items out and adds one SOURCE_UNAVAILABLE error; the rest
-# still answers. sources gives each source's health. (Remote sources come from SOURCES_FILE.)
+# still answers. sources gives each source's health as the request began: a failure this run
+# meets shows there on the next run. (Remote sources come from SOURCES_FILE.)
 query News($first: Int = 10, $after: String) {
   news(first: $first, after: $after) {
     totalCount
