@@ -9,6 +9,7 @@ import type { RemoteSources } from '../src/sources/source';
 import { type TestBrowser, describeWithChromium, launchChromium, screenshotPath } from './support/browser';
 import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 import { STORIES, type StoryUpstream, startGraphqlUpstream, startRestUpstream } from './support/upstreams';
+import { graphqlEntry, restEntry, sourcesFile } from './support/sources-file';
 
 /**
  * The playground's `News` tab in a real browser, over a gateway whose sources file names a GraphQL
@@ -19,43 +20,6 @@ import { STORIES, type StoryUpstream, startGraphqlUpstream, startRestUpstream } 
 
 const STORE_HEADLINE = 'Pakistan Targets Balochistan Separatists After Widespread Attacks Kill Dozens';
 const REMOTE_HEADLINE = 'Harbour board approves new ferry pier';
-
-function sourcesFile(graphql: string, rest: string): string {
-  return `
-sources:
-  - id: meridian
-    name: Meridian Wire
-    kind: graphql
-    url: ${graphql}/graphql
-    licence: Meridian terms
-    document: |
-      query News($q: String, $after: String, $first: Int) {
-        stories(query: $q, after: $after, first: $first) {
-          edges { node { id title summary link published byline country tags } }
-          pageInfo { endCursor hasNextPage }
-          totalCount
-        }
-      }
-    variables: { q: search, after: cursor, first: size }
-    itemsPath: stories.edges.*.node
-    nextCursorPath: stories.pageInfo.endCursor
-    hasNextPath: stories.pageInfo.hasNextPage
-    totalPath: stories.totalCount
-    mapping: { remoteId: id, headline: title, standfirst: summary, url: link, publishedAt: published, authorNames: byline, placeHints: country }
-  - id: broadsheet
-    name: The Broadsheet
-    kind: rest
-    url: ${rest}
-    licence: Broadsheet terms
-    timeoutMs: 500
-    staleSeconds: 0
-    path: /search?q={search}&page={page}&page-size={size}
-    itemsPath: response.results
-    pagesPath: response.pages
-    totalPath: response.total
-    mapping: { remoteId: id, headline: webTitle, url: webUrl, publishedAt: webPublicationDate }
-`;
-}
 
 type Health = { state: string; lastSuccessAt: string | null; lastError: { message: string } | null };
 interface NewsAnswer {
@@ -108,7 +72,7 @@ describeWithChromium('the playground\'s News tab with a source down', () => {
     [graphql, rest] = await Promise.all([startGraphqlUpstream(STORIES), startRestUpstream(STORIES)]);
     rest.fail(500);
     dir = mkdtempSync(join(tmpdir(), 'newsgate-playground-sources-'));
-    writeFileSync(join(dir, 'sources.yaml'), sourcesFile(graphql.url, rest.url));
+    writeFileSync(join(dir, 'sources.yaml'), sourcesFile(graphqlEntry(graphql.url), restEntry(rest.url, { timeoutMs: 500, staleSeconds: 0 })));
     // As src/main.ts opens them: the file read and checked, each source checked against its remote.
     sources = (await openRemoteSources(loadSourceDefinitions(join(dir, 'sources.yaml'), process.env), { log: pino({ level: 'silent' }) }))!;
     api = await example.gateway({ sources });
