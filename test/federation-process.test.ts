@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFeedUpstream, type FeedUpstream } from './support/feed-upstream';
 import { startGatewayProcess, type GatewayProcess } from './support/gateway-process';
+import { threeSourcesFile } from './support/sources-file';
 import { numberedStories, startGraphqlUpstream, startRestUpstream, type StoryUpstream } from './support/upstreams';
 
 /**
@@ -13,51 +14,6 @@ import { numberedStories, startGraphqlUpstream, startRestUpstream, type StoryUps
  */
 
 const TIMEOUT_MS = 600;
-
-function sourcesFile(graphql: string, rest: string, feed: string): string {
-  return `
-sources:
-  - id: meridian
-    name: Meridian Wire
-    kind: graphql
-    url: ${graphql}/graphql
-    licence: Meridian terms
-    timeoutMs: ${TIMEOUT_MS}
-    staleSeconds: 0
-    document: |
-      query News($q: String, $after: String, $first: Int) {
-        stories(query: $q, after: $after, first: $first) {
-          edges { node { id title summary link published byline country tags } }
-          pageInfo { endCursor hasNextPage }
-          totalCount
-        }
-      }
-    variables: { q: search, after: cursor, first: size }
-    itemsPath: stories.edges.*.node
-    nextCursorPath: stories.pageInfo.endCursor
-    hasNextPath: stories.pageInfo.hasNextPage
-    totalPath: stories.totalCount
-    mapping: { remoteId: id, headline: title, standfirst: summary, url: link, publishedAt: published, authorNames: byline, tags: tags, placeHints: country }
-  - id: broadsheet
-    name: The Broadsheet
-    kind: rest
-    url: ${rest}
-    licence: Broadsheet terms
-    timeoutMs: ${TIMEOUT_MS}
-    staleSeconds: 0
-    path: /search?q={search}&page={page}&page-size={size}
-    itemsPath: response.results
-    pagesPath: response.pages
-    totalPath: response.total
-    mapping: { remoteId: id, headline: webTitle, standfirst: fields.trailText, url: webUrl, publishedAt: webPublicationDate, authorNames: fields.byline }
-  - id: harbour
-    name: Harbour Wire
-    kind: feed
-    url: ${feed}
-    licence: Harbour Wire, headlines used with permission
-    timeoutMs: ${TIMEOUT_MS}
-`;
-}
 
 const NEWS = `query News($first: Int, $after: String, $filter: NewsFilter) {
   news(first: $first, after: $after, filter: $filter) {
@@ -101,7 +57,7 @@ describe('a gateway started with a sources file', () => {
       startGraphqlUpstream(numberedStories(25, 'g')), startRestUpstream(numberedStories(25, 'r')), startFeedUpstream(),
     ]);
     dir = mkdtempSync(join(tmpdir(), 'newsgate-sources-'));
-    writeFileSync(join(dir, 'sources.yaml'), sourcesFile(graphql.url, rest.url, feed.rssUrl));
+    writeFileSync(join(dir, 'sources.yaml'), threeSourcesFile({ graphql: graphql.url, rest: rest.url, feed: feed.rssUrl }, { timeoutMs: TIMEOUT_MS, staleSeconds: 0 }));
     gateway = await startGatewayProcess({ SOURCES_FILE: join(dir, 'sources.yaml') });
   });
 

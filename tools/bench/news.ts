@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFeedUpstream } from '../../test/support/feed-upstream';
+import { threeSourcesFile } from '../../test/support/sources-file';
 import { numberedStories, startGraphqlUpstream, startRestUpstream } from '../../test/support/upstreams';
 import { CONNECTIONS, type Figures, freePort, load, median, post, startServer, stopServer } from './harness';
 
@@ -39,50 +40,11 @@ const WARM_ROUNDS = 3;
 const STORIES = 300;
 
 /**
- * The three sources. The budget is above anything the bench sends (a refused request would not be a
- * source's latency), the TTL above the bench's length (warm means warm throughout), and no stale
- * window (a hung source's pages are not served from an older copy).
+ * The three sources' settings. The budget is above anything the bench sends (a refused request would
+ * not be a source's latency), the TTL above the bench's length (warm means warm throughout), and no
+ * stale window (a hung source's pages are not served from an older copy).
  */
-function sourcesFile(graphql: string, rest: string, feed: string): string {
-  const common = `    timeoutMs: ${TIMEOUT_MS}\n    ttlSeconds: 3600\n    staleSeconds: 0\n    budgetPerMinute: 100000\n`;
-  return `
-sources:
-  - id: meridian
-    name: Meridian Wire
-    kind: graphql
-    url: ${graphql}/graphql
-    licence: Meridian terms
-${common}    document: |
-      query News($q: String, $after: String, $first: Int) {
-        stories(query: $q, after: $after, first: $first) {
-          edges { node { id title summary link published byline country tags } }
-          pageInfo { endCursor hasNextPage }
-          totalCount
-        }
-      }
-    variables: { q: search, after: cursor, first: size }
-    itemsPath: stories.edges.*.node
-    nextCursorPath: stories.pageInfo.endCursor
-    hasNextPath: stories.pageInfo.hasNextPage
-    totalPath: stories.totalCount
-    mapping: { remoteId: id, headline: title, standfirst: summary, url: link, publishedAt: published, authorNames: byline, tags: tags, placeHints: country }
-  - id: broadsheet
-    name: The Broadsheet
-    kind: rest
-    url: ${rest}
-    licence: Broadsheet terms
-${common}    path: /search?q={search}&page={page}&page-size={size}
-    itemsPath: response.results
-    pagesPath: response.pages
-    totalPath: response.total
-    mapping: { remoteId: id, headline: webTitle, standfirst: fields.trailText, url: webUrl, publishedAt: webPublicationDate, authorNames: fields.byline }
-  - id: harbour
-    name: Harbour Wire
-    kind: feed
-    url: ${feed}
-    licence: Harbour Wire, headlines used with permission
-${common}`;
-}
+const SETTINGS = { timeoutMs: TIMEOUT_MS, ttlSeconds: 3600, staleSeconds: 0, budgetPerMinute: 100_000 };
 
 const NEWS = /* GraphQL */ `
   query News($filter: NewsFilter) {
@@ -146,7 +108,7 @@ async function main(): Promise<void> {
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'ng-bench-news-'));
   const file = join(dir, 'sources.yaml');
-  writeFileSync(file, sourcesFile(graphql.url, rest.url, feed.rssUrl));
+  writeFileSync(file, threeSourcesFile({ graphql: graphql.url, rest: rest.url, feed: feed.rssUrl }, SETTINGS));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const store = process.env.DATABASE_URL ? `${process.env.DATABASE_SCHEMA ?? 'public'} at DATABASE_URL`
@@ -194,6 +156,7 @@ async function main(): Promise<void> {
         `${figures.items.toFixed(1).padStart(12)}  ${String(figures.errors).padStart(11)}  ${String(figures.overTimeout).padStart(12)}`);
     }
     console.log(`\nwarm (answers: news ${newsNodes.length} items: ${bySource}; articles ${articleNodes} items)`);
+    if (articleNodes < 20) console.log(`  (the store has ${articleNodes} published articles: the articles list is not news's size; seed one, see above)`);
     console.log('                            req/s      p50 ms     p99 ms');
     const runs = articles.flatMap((figures, i) => [['articles(first: 20)', figures] as const, ...(news[i] ? [['news(first: 20)', news[i]] as const] : [])]);
     for (const [name, figures] of runs) {
