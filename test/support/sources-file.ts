@@ -4,7 +4,7 @@
  */
 
 /** What an entry may set beyond its kind's fields (each omitted one takes the gateway's default). */
-export interface EntryOptions { timeoutMs?: number; staleSeconds?: number; ttlSeconds?: number }
+export interface EntryOptions { timeoutMs?: number; staleSeconds?: number; ttlSeconds?: number; budgetPerMinute?: number }
 
 function protections(options: EntryOptions): string {
   return Object.entries(options).map(([name, value]) => `\n    ${name}: ${value}`).join('');
