@@ -18,7 +18,7 @@ describe('the documented sources files', () => {
   it('README\'s loads as it stands', () => {
     const [block] = yamlBlocks('README.md');
     writeFileSync(join(dir, 'readme.yaml'), block);
-    expect(loadSourceDefinitions(join(dir, 'readme.yaml'), env).map((source) => source.kind)).toEqual(['feed', 'rest']);
+    expect(loadSourceDefinitions(join(dir, 'readme.yaml'), env).map((source) => source.kind)).toEqual(['feed', 'rest', 'graphql']);
   });
 
   it('docs/federation.md\'s, one a kind, load together as one file', () => {
