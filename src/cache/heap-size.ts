@@ -17,7 +17,7 @@
  *
  * Something reachable twice within the value is counted once; the walk is iterative, so a long
  * chain (a parsed document's list of tokens) cannot overflow the stack. Functions, symbols and
- * prototypes are not counted. `test/heap-size.test.ts` checks the estimate against the heap.
+ * prototypes are not counted. `test/memory-bounds.test.ts` checks the estimate against the heap.
  */
 export function heapSizeOf(value: unknown): number {
   if (typeof value !== 'object' || value === null) return primitiveSize(value);
