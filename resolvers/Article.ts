@@ -1,4 +1,6 @@
+import type { Context } from '../src/context';
 import { BadUserInputError } from '../src/errors';
+import type { EntityKey } from '../src/federation/entities';
 import type { ArticleResolvers } from '../src/generated/graphql';
 import { splitParagraphs } from '../src/domain/article-text';
 import { loadAll } from '../src/loaders';
@@ -7,6 +9,8 @@ import { LOCAL_SOURCE } from '../src/news/models';
 const locationsOf: ArticleResolvers['locations'] = (article, _, { loaders }) => loadAll(loaders.locationById, article.locationIds);
 
 export const Article: ArticleResolvers = {
+  /** A router's reference (`_entities`): through the loader, so drafts stay hidden from the public. */
+  __resolveReference: ({ id }: EntityKey, { loaders }: Context) => loaders.articleById.load(id),
   paragraphs: (article) => splitParagraphs(article.body),
   authors: (article, _, { loaders }) => loadAll(loaders.authorById, article.authorIds),
   locations: locationsOf,

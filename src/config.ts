@@ -54,6 +54,7 @@ const Environment = z.object({
   TRUST_PROXY: z.string().refine(isTrustProxy,
     'must be true, false, a number of proxies, or proxy addresses and subnets (10.0.0.0/8, loopback, …) separated by commas')
     .transform(parseTrustProxy).optional(),
+  SUBGRAPH_SECRET: z.string().min(16, 'must be at least 16 characters: a long random string, e.g. from `openssl rand -hex 32`').optional(),
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
   HTTP_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(30),
   APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
@@ -121,6 +122,8 @@ export interface Config {
     rateLimit: { enabled: boolean; windowSeconds?: number; publicPoints?: number; keyPoints?: number };
     /** Express's `trust proxy`: who may name the client's address in X-Forwarded-For. Default false. */
     trustProxy: TrustProxy;
+    /** What a federation router sends to call `_service` and `_entities` (src/http/subgraph.ts). */
+    subgraphSecret?: string;
     readinessTimeoutMs: number;
     /** `max-age` of public answers' `Cache-Control`, in seconds; 0 sends `no-store`. */
     httpCacheMaxAgeSeconds: number;
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         publicPoints: e.RATE_LIMIT_PUBLIC_POINTS, keyPoints: e.RATE_LIMIT_KEY_POINTS,
       },
       trustProxy: e.TRUST_PROXY ?? false,
+      subgraphSecret: e.SUBGRAPH_SECRET,
       readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
       httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
       apqTtlSeconds: e.APQ_TTL_SECONDS,

@@ -26,6 +26,7 @@ export enum ErrorCode {
   DOCUMENT_NOT_TRUSTED = 'DOCUMENT_NOT_TRUSTED',
   RATE_LIMITED = 'RATE_LIMITED',
   SOURCE_UNAVAILABLE = 'SOURCE_UNAVAILABLE',
+  SUBGRAPH_SECRET_REQUIRED = 'SUBGRAPH_SECRET_REQUIRED',
 }
 
 /** What the catalogue says of one code. docs/errors.md lists it; a test keeps the two equal. */
@@ -91,6 +92,10 @@ export const ERRORS = {
   [ErrorCode.SOURCE_UNAVAILABLE]: {
     status: 503, whileResolving: 200, retryable: true,
     message: 'source "{source}" is unavailable ({reason}) and no recent copy of its items is kept: they are left out; retry later',
+  },
+  [ErrorCode.SUBGRAPH_SECRET_REQUIRED]: {
+    status: 403, retryable: false,
+    message: '{fields} answer only a federation router: {advice}',
   },
 } as const satisfies Record<ErrorCode, ErrorSpec>;
 

@@ -86,6 +86,7 @@ async function main(config: Config): Promise<void> {
       trustedDocuments,
       rateLimiter: rateLimits?.limit,
       trustProxy: config.http.trustProxy,
+      subgraphSecret: config.http.subgraphSecret,
       automaticPersistedQueries: cache ? { store: new CacheKeyValueStore(cache), ttlSeconds: config.http.apqTtlSeconds } : undefined,
       httpCacheMaxAgeSeconds: config.http.httpCacheMaxAgeSeconds,
       responseCache,
@@ -107,7 +108,9 @@ async function main(config: Config): Promise<void> {
     log.info({ inProcessTtlMs: responseCache?.ttlMs, inRedis: Boolean(responseCache?.shared) }, 'response cache on');
   }
   const url = await gateway.listen(config.port, config.host);
-  log.info({ url }, 'newsgate is serving GraphQL');
+  // Who may call `_service` and `_entities` (src/http/subgraph.ts).
+  const subgraphFields = config.http.subgraphSecret ? 'router only' : config.production ? 'refused' : 'open';
+  log.info({ url, subgraphFields }, 'newsgate is serving GraphQL');
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

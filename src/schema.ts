@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { type GraphQLSchema, parse } from 'graphql';
 import { resolvers } from '../resolvers';
 import { applyRequiresDirective } from './auth/requires-directive';
+import { checkingRepresentations } from './federation/entities';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
 
@@ -13,7 +14,12 @@ export function readTypeDefs(dir = SCHEMA_DIR): string[] {
     .map((file) => readFileSync(join(dir, file), 'utf8'));
 }
 
-/** The executable schema: SDL from schema/ and resolvers from resolvers/. */
+/**
+ * The executable schema: SDL from schema/ and resolvers from resolvers/, as an Apollo Federation 2
+ * subgraph (`_service` and `_entities` added; schema/federation.graphql links the spec). Who may
+ * call those two is the HTTP edge's decision (src/http/subgraph.ts).
+ */
 export function buildSchema(): GraphQLSchema {
-  return applyRequiresDirective(makeExecutableSchema({ typeDefs: readTypeDefs(), resolvers: resolvers as never }));
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(readTypeDefs().join('\n')), resolvers: resolvers as never });
+  return checkingRepresentations(applyRequiresDirective(subgraph));
 }

@@ -1,6 +1,6 @@
 import {
   type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLObjectType, type GraphQLOutputType,
-  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isInterfaceType, isObjectType,
+  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isInterfaceType, isObjectType, isUnionType,
 } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys';
 import { buildSchema } from '../src/schema';
@@ -49,8 +49,17 @@ const SCALARS: Record<string, unknown[]> = {
     '9999-12-31T23:59:59Z', '9999-12-31T23:59:59-14:00', '2026-02-30T00:00:00Z', '2026-11-24T09:30:00.123456789+05:30',
     '2026-11-24', 'garbage', '', '\u0000',
   ],
+  // A router's entity references (`_entities`): good ones, bad shapes, hostile key values.
+  _Any: [
+    { __typename: 'Article', id: '1' }, { __typename: 'Location', isoCode: 'PK' }, { __typename: 'Location', id: '1', isoCode: 'ZZ' },
+    { __typename: 'Nope', id: '1' }, { __typename: '__proto__', id: '1' }, { __typename: 'Article' }, { __typename: 'Article', id: { a: 1 } },
+    { __typename: 'Article', id: '\u0000' }, { __typename: 'Location', isoCode: '\ud800' }, { __typename: 'Author', id: 'x'.repeat(100_000) },
+    { __typename: 'CasualtyFigure', id: 99999999999 }, { __typename: 'Location', isoCode: "' OR '1'='1" }, 'text', 1, null, [], {},
+  ],
 };
-const GOOD_SCALARS: Record<string, unknown> = { String: 'fuzz', ID: '1', Int: 1, Float: 1.5, Boolean: false, DateTime: '2026-11-24T09:30:00Z' };
+const GOOD_SCALARS: Record<string, unknown> = {
+  String: 'fuzz', ID: '1', Int: 1, Float: 1.5, Boolean: false, DateTime: '2026-11-24T09:30:00Z', _Any: { __typename: 'Article', id: '1' },
+};
 let made = 0;
 /** Values by argument or field name, so that a baseline input gets past the rules to the store (names fresh each time, so slugs made from them are new). */
 const GOOD_BY_NAME: Record<string, () => unknown> = {
@@ -129,16 +138,26 @@ function literal(value: unknown, type: GraphQLInputType): string {
     return `{ ${Object.entries(value).map(([field, item]) => `${field}: ${fields[field] ? literal(item, fields[field].type) : JSON.stringify(item)}`).join(', ')} }`;
   }
   if (isEnumType(type) && typeof value === 'string' && /^[_A-Za-z][_0-9A-Za-z]*$/.test(value)) return value;
+  return jsonLiteral(value);
+}
+
+/** A JSON value as a GraphQL literal (for a scalar that takes any JSON, such as `_Any`). */
+function jsonLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonLiteral).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) return `{ ${Object.entries(value).map(([key, item]) => `${key}: ${jsonLiteral(item)}`).join(', ')} }`;
   return JSON.stringify(value);
 }
 
 const guarded = (field: GraphQLField<unknown, unknown>) => field.astNode?.directives?.some((d) => d.name.value === 'requires') ?? false;
 
-/** A selection of `type` `depth` levels deep: leaf fields, and object fields that take no arguments. */
+/** A selection of `type` `depth` levels deep: leaf fields, and object fields that take no arguments; each member of a union. */
 function selection(type: GraphQLOutputType, depth: number): string {
   const named = getNamedType(type);
-  if (!isObjectType(named) && !isInterfaceType(named)) return '';
+  if (!isObjectType(named) && !isInterfaceType(named) && !isUnionType(named)) return '';
   if (depth === 0) return '{ __typename }';
+  if (isUnionType(named)) {
+    return `{ __typename ${named.getTypes().map((member) => `... on ${member.name} ${selection(member, depth - 1)}`).join(' ')} }`;
+  }
   const fields = Object.values(named.getFields()).filter((field) => field.args.length === 0 && !guarded(field))
     .map((field) => `${field.name} ${selection(field.type, depth - 1)}`);
   return `{ __typename ${fields.join(' ')} }`;

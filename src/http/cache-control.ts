@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import type { Context } from '../context';
 
+const VARY = 'Authorization, Newsgate-Subgraph-Secret';
+
 /** How long shared caches and browsers may keep a public answer, in seconds. */
 export const DEFAULT_HTTP_MAX_AGE_SECONDS = 30;
 
@@ -15,8 +17,9 @@ export const DEFAULT_HTTP_MAX_AGE_SECONDS = 30;
  * - a mutation, an answer with errors, a `maxAgeSeconds` of 0, or any field hinted `maxAge: 0`:
  *   `no-store`.
  *
- * Every answer also says `Vary: Authorization`: a shared cache must not give the public's answer to
- * a request with a key, nor the other way round.
+ * Every answer also says `Vary: Authorization, Newsgate-Subgraph-Secret`: a shared cache must not give
+ * the public's answer to a request with a key, nor the other way round, nor a federation router's
+ * answer (`_entities`) to a request without the subgraph secret.
  */
 export function httpCachePlugins(maxAgeSeconds = DEFAULT_HTTP_MAX_AGE_SECONDS): ApolloServerPlugin<Context>[] {
   const scope: ApolloServerPlugin<Context> = {
@@ -32,7 +35,7 @@ export function httpCachePlugins(maxAgeSeconds = DEFAULT_HTTP_MAX_AGE_SECONDS): 
           };
         },
         async willSendResponse({ response }) {
-          response.http.headers.set('vary', 'Authorization');
+          response.http.headers.set('vary', VARY);
         },
       };
     },

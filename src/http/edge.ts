@@ -10,6 +10,7 @@ import type { PageLimits } from '../pagination';
 import type { ContentStore } from '../store/store';
 import { DEFAULT_HTTP_MAX_AGE_SECONDS, httpCachePlugins } from './cache-control';
 import { type ReadinessOptions, healthRoutes } from './health';
+import type { SubgraphAccess } from './subgraph';
 import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
 import { inputTextPlugin } from './input-text';
 import { GatewayMetrics } from './metrics';
@@ -58,6 +59,12 @@ export interface HttpEdgeOptions {
    * `needsSync`, `Gateway.responseCache.synced` on every check of Redis's write marker).
    */
   responseCache?: Pick<ResponseCacheOptions, 'ttlMs' | 'maxBytes' | 'shared' | 'needsSync' | 'outageGraceMs'>;
+  /**
+   * The Federation subgraph secret (SUBGRAPH_SECRET): when set, `_service` and `_entities` answer only
+   * requests carrying it in the `newsgate-subgraph-secret` header (./subgraph.ts). Unset: open
+   * outside production, refused in production.
+   */
+  subgraphSecret?: string;
   /** What /readyz checks besides the store's ping. */
   readiness?: ReadinessOptions;
   /** The gateway's metrics; pass one to feed it from the store or the cache. Default: a fresh one. */
@@ -91,6 +98,7 @@ export interface HttpEdge {
   automaticPersistedQueries?: { store: KeyValueCache<string>; ttlSeconds: number };
   httpCacheMaxAgeSeconds: number;
   responseCache?: ResponseCache;
+  subgraph: SubgraphAccess;
   readiness: ReadinessOptions;
   metrics: GatewayMetrics;
   documentCacheBytes: number;
@@ -122,6 +130,7 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
     trustProxy: options.trustProxy ?? false,
     automaticPersistedQueries: options.automaticPersistedQueries,
     httpCacheMaxAgeSeconds: options.httpCacheMaxAgeSeconds ?? DEFAULT_HTTP_MAX_AGE_SECONDS,
+    subgraph: { secret: options.subgraphSecret || undefined, production },
     readiness: options.readiness ?? {},
     metrics,
     documentCacheBytes: options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES,
@@ -152,7 +161,9 @@ export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: L
       edge.playground.enabled ? playgroundLandingPage(edge.playground, log) : ApolloServerPluginLandingPageDisabled(),
       edge.metrics.plugin(),
       ...(edge.responseCache ? [edge.responseCache.plugin()] : []),
-      limitsPlugin({ limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, rateLimiter: edge.rateLimiter }),
+      limitsPlugin({
+        limits: edge.limits, pagination, trustedDocuments: edge.trustedDocuments, subgraph: edge.subgraph, rateLimiter: edge.rateLimiter,
+      }),
       inputTextPlugin(),
     ],
   };

@@ -8,6 +8,7 @@ import { ErrorCode, GatewayError, type MessageValues, messageOf } from '../error
 import type { PageLimits } from '../pagination';
 import { DEFAULT_BODY_LIMIT_BYTES } from './body';
 import { DEFAULT_ASSUMED_LIST_SIZE, operationCost } from './query-cost';
+import { type SubgraphAccess, fromRouter, subgraphRefusal } from './subgraph';
 import { type TrustedDocuments, untrustedDocumentError } from './trusted-documents';
 
 /**
@@ -62,8 +63,10 @@ export type RateLimiter = (request: {
 export interface LimitsPluginOptions {
   limits: Limits;
   pagination: PageLimits;
-  /** When given, only these documents run (trusted-documents mode). */
+  /** When given, only these documents run (trusted-documents mode), and the router's. */
   trustedDocuments?: TrustedDocuments;
+  /** Who may call `_service` and `_entities` (./subgraph.ts). Default: anyone (tests of the limits alone). */
+  subgraph?: SubgraphAccess;
   rateLimiter?: RateLimiter;
 }
 
@@ -182,18 +185,23 @@ function costOf(
 
 /**
  * The Apollo plugin that refuses, once an operation is parsed and valid and before it runs: a
- * document that is not trusted (in trusted-documents mode), then one past the depth, alias or
+ * document that is not trusted (in trusted-documents mode, unless it comes from the federation
+ * router), then the subgraph fields without the subgraph secret, then one past the depth, alias or
  * directive limit, then one past the cost limit, then whatever the rate limiter refuses. The first
  * refusal is the answer (HTTP 400 and its code, or the limiter's); nothing reaches a resolver, so the
  * store sees no query. Tokens and body size are refused earlier, by `parseOptionsFor` and `jsonBody`.
  */
 export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<Context> {
-  const { limits, trustedDocuments, rateLimiter } = options;
+  const { limits, trustedDocuments, subgraph, rateLimiter } = options;
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(requestContext) {
-          if (trustedDocuments && !trustedDocuments.has(requestContext.queryHash)) throw untrustedDocumentError();
+          if (trustedDocuments && !trustedDocuments.has(requestContext.queryHash) && !(subgraph && fromRouter(requestContext, subgraph))) {
+            throw untrustedDocumentError();
+          }
+          const forbidden = subgraph && subgraphRefusal(requestContext, subgraph);
+          if (forbidden) throw forbidden;
           const shape = shapeRefusal(requestContext, limits);
           if (shape) throw shape;
           const { cost, refusal } = costOf(requestContext, options);

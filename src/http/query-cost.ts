@@ -20,6 +20,8 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  *   n = `first`, or the default page size when it is absent or null, capped at the maximum page
  *   size (a larger `first` is refused by the resolver, with a message that says so); `totalCount`
  *   and `pageInfo` are multiplied with the edges, a small overestimate that keeps the rule simple;
+ * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
+ *   n the number of representations: the router's batch is counted like a page of that size;
  * - the lists of a connection (`edges`, in a type named `…Connection`) cost 1 + what is selected
  *   inside them: their length is the `first` already counted;
  * - any other list of objects costs 1 + `assumedListSize` × (what is selected inside it); a list of
@@ -32,6 +34,7 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
 export function costEstimator(model: CostModel): ComplexityEstimator {
   return ({ type: parent, field, args, childComplexity }) => {
     if (field.name.startsWith('__')) return 0;
+    if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
     if (field.args.some((arg) => arg.name === 'first')) {
       const first = typeof args.first === 'number' ? args.first : model.defaultPageSize;
       return 1 + Math.min(Math.max(first, 0), model.maxPageSize) * childComplexity;

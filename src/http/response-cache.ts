@@ -12,7 +12,7 @@
  * What this path must therefore do itself, as the app would: rate-limit a hit like the request that
  * filled it (same cost, same client budget), give it a request id, count it in the metrics (it is
  * not written to the access log), refuse a body that is not JSON with the app's 400, and answer its
- * own failure with a masked 500. Requests with an `Authorization` header, compressed bodies, and
+ * own failure with a masked 500. Requests with an `Authorization` header or the subgraph secret (a router's), compressed bodies, and
  * everything but JSON `POST`s and `GET`s carrying a CSRF-preflight header are passed on untouched.
  * That list is why this file is long: it is one job, a request path, and each duty is a few lines of it.
  *
@@ -44,6 +44,7 @@ import { sendGraphQLError } from './error-response';
 import type { RateLimiter } from './limits';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-log';
 import { SharedAnswers } from './shared-answers';
+import { SUBGRAPH_SECRET_HEADER } from './subgraph';
 
 /** What a request that missed leaves for its answer to be stored under. */
 interface Pending {
@@ -215,7 +216,8 @@ export class ResponseCache {
 
   /** Whether this path may answer `req` at all (else it goes to the app untouched). */
   private cacheable(req: IncomingMessage): boolean {
-    if (req.headers.authorization !== undefined || !req.url?.startsWith(this.options.path)) return false;
+    if (req.headers.authorization !== undefined || req.headers[SUBGRAPH_SECRET_HEADER] !== undefined) return false;
+    if (!req.url?.startsWith(this.options.path)) return false;
     const rest = req.url.charAt(this.options.path.length);
     if (rest !== '' && rest !== '?') return false;
     if (req.method === 'GET') {
