@@ -8,7 +8,9 @@ import { type FieldNode, Kind, parse, valueFromASTUntyped } from 'graphql';
 /**
  * An example "media" subgraph, as another team would write it to extend newsgate's types: it adds
  * `images` to newsgate's `Article` (found by its `id` key) and `flagUrl` to its `Location` (found by
- * its `isoCode` key). It owns no data of newsgate's and needs none: a router hands it the keys.
+ * its `isoCode` key). It owns no data of newsgate's and needs none: a router hands it the keys. The
+ * other way round, `flagsOnFile` returns places by ISO code alone and the router asks newsgate for
+ * the rest of each (its `_entities`).
  *
  * Everything it answers is invented and derived from the key alone, so any newsgate store works;
  * the URLs point at `media.example`, a domain that never resolves.
@@ -42,11 +44,19 @@ const typeDefs = parse(`#graphql
     "A flag for the country or province; null for a place without an ISO code."
     flagUrl: String
   }
+
+  type Query {
+    "The places this desk holds a flag for; null where newsgate has no place with that code."
+    flagsOnFile: [Location]!
+  }
 `);
 
 export interface Image { url: string; caption: string; credit: string; width: number; height: number }
 
 const MEDIA_ORIGIN = 'https://media.example';
+
+/** The ISO 3166 codes `flagsOnFile` lists. */
+export const FLAGS_ON_FILE = ['PK', 'PK-BA', 'AF', 'IN'];
 
 /** Two to four invented images for `articleId`, always the same ones for the same id. */
 export function imagesFor(articleId: string): Image[] {
@@ -70,6 +80,9 @@ export function flagUrlFor(isoCode: string | null | undefined): string | null {
 }
 
 const resolvers = {
+  Query: {
+    flagsOnFile: () => FLAGS_ON_FILE.map((isoCode) => ({ isoCode })),
+  },
   Article: {
     __resolveReference: ({ id }: { id: string }) => ({ id }),
     images: ({ id }: { id: string }) => imagesFor(id),
@@ -124,6 +137,8 @@ export async function startMediaSubgraph(port = 0): Promise<MediaSubgraph> {
     schema: buildSubgraphSchema({ typeDefs, resolvers }),
     // Traces for Apollo's hosted reporting, which nothing here reads.
     plugins: [recordEntitiesCalls(entitiesCalls), ApolloServerPluginInlineTraceDisabled()],
+    // Whoever started it stops it (`stop()`); Apollo's own Ctrl-C handler would race that stop.
+    stopOnTerminationSignals: false,
   });
   const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
   return { url, entitiesCalls, stop: () => server.stop() };
