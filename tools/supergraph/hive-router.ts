@@ -42,9 +42,9 @@ export interface HiveRouterOptions {
 
 /**
  * Errors as clients see them. A subgraph that failed keeps its message, `code` and `serviceName`
- * (which subgraph: the client can tell a missing image from a missing article) but not the request
- * the router sent it; any other error that is not a GraphQL error of a subgraph or of the router's
- * validation is masked, as Hive masks them by default.
+ * (so a client can tell missing images from a missing article) but not the request the router sent
+ * it. Any other error is masked unless it was made as a GraphQL error (the router's validation, a
+ * subgraph's own answer), as Hive's default masking does.
  */
 function maskError(error: unknown, message: string): Error {
   if (error instanceof GraphQLError && typeof error.extensions.serviceName === 'string') {
