@@ -1,4 +1,6 @@
 import { createApiKey } from '../src/auth/api-keys';
+import { MemoryCache } from '../src/cache';
+import { CachedStore } from '../src/cache/cached-store';
 import { SUBGRAPH_SECRET_HEADER } from '../src/http/subgraph';
 import { buildCorpus } from './support/corpus';
 import { gatewaysOverWorkedExample, startTestGateway, type TestGateway } from './support/gateway';
@@ -77,6 +79,16 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     const entity = await open.gql(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Article { ${fields} } } }`,
       { r: [ref('Article', { id: ex.articleId })] });
     expect(entity.data._entities[0]).toEqual(direct.data.article);
+  });
+
+  it('reads references through the record cache: the same references again cost the store nothing', async () => {
+    const cached = await ex.gateway({}, new CachedStore(ex.store, new MemoryCache()));
+    const representations = [ref('Article', { id: ex.articleId }), ref('Location', { isoCode: 'PK' }), ref('Author', { id: ids.author })];
+    const first = await cached.gql(ENTITIES, { representations });
+    ex.db.reset();
+    const again = await cached.gql(ENTITIES, { representations });
+    expect(again.data).toEqual(first.data);
+    expect(ex.db.queries).toBe(0);
   });
 
   it('keeps drafts from the public through _entities exactly as through article(id:), and shows them to editors', async () => {

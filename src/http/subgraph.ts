@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { type FragmentDefinitionNode, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Context } from '../context';
 import { ErrorCode, GatewayError } from '../errors';
 
@@ -20,17 +20,20 @@ export interface SubgraphAccess {
   production: boolean;
 }
 
-/** The subgraph fields `operation` selects at its root, through fragments too. */
-export function subgraphFieldsOf(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): string[] {
+/** The subgraph fields `operation` (of `document`) selects at its root, through fragments too. */
+export function subgraphFieldsOf(operation: OperationDefinitionNode, document: DocumentNode): string[] {
   const found = new Set<string>();
+  const fragment = (name: string) => document.definitions.find((definition): definition is FragmentDefinitionNode =>
+    definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name);
   const visit = (selectionSet: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (SUBGRAPH_FIELDS.has(selection.name.value)) found.add(selection.name.value);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, seen);
-      } else if (!seen.has(selection.name.value) && fragments[selection.name.value]) {
-        visit(fragments[selection.name.value].selectionSet, new Set([...seen, selection.name.value]));
+      } else if (!seen.has(selection.name.value)) {
+        const spread = fragment(selection.name.value);
+        if (spread) visit(spread.selectionSet, new Set([...seen, selection.name.value]));
       }
     }
   };
@@ -60,10 +63,7 @@ export function subgraphRefusal(
 ): GatewayError | undefined {
   const { operation, document } = requestContext;
   if (!operation || (!access.secret && !access.production)) return undefined;
-  const fragments = Object.fromEntries(document.definitions
-    .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-    .map((fragment) => [fragment.name.value, fragment]));
-  const fields = subgraphFieldsOf(operation, fragments);
+  const fields = subgraphFieldsOf(operation, document);
   if (fields.length === 0) return undefined;
   if (fromRouter(requestContext, access)) return undefined;
   const advice = access.secret
