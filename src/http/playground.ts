@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Router } from 'express';
 import type { Logger } from '../logger';
 import { type PlaygroundAssets, playgroundAssets } from './playground-assets';
-import { PLAYGROUND_EXAMPLES } from './playground-examples';
+import { PLAYGROUND_EXAMPLES, type PlaygroundExample } from './playground-examples';
 
 export interface PlaygroundOptions {
   /** Serve GraphiQL to browsers at the GraphQL endpoint. Default: on outside production. */
@@ -27,13 +27,17 @@ function scriptSafeJson(value: unknown): string {
 
 /**
  * The page: GraphiQL's stylesheet and script from `assetsPath`, and the settings as a JSON data
- * block (no inline script runs).
+ * block (no inline script runs). The example supergraph's router serves it too, with its own tabs
+ * and title (tools/supergraph/playground.ts).
  */
-export function playgroundPage(assets: PlaygroundAssets, assetsPath: string): string {
+export function playgroundPage(
+  assets: PlaygroundAssets, assetsPath: string,
+  { examples = PLAYGROUND_EXAMPLES, title = 'newsgate · GraphQL playground' }: { examples?: readonly PlaygroundExample[]; title?: string } = {},
+): string {
   const settings: PageSettings = {
     assetsPath,
     workers: assets.workers,
-    tabs: PLAYGROUND_EXAMPLES.map(({ query, variables }) => ({
+    tabs: examples.map(({ query, variables }) => ({
       query, ...(variables ? { variables: JSON.stringify(variables, null, 2) } : {}),
     })),
   };
@@ -42,7 +46,7 @@ export function playgroundPage(assets: PlaygroundAssets, assetsPath: string): st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>newsgate · GraphQL playground</title>
+<title>${title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetsPath}/${assets.stylesheet}">
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>

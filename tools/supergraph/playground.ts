@@ -1,5 +1,6 @@
 import { playgroundAssets } from '../../src/http/playground-assets';
-import { PLAYGROUND_EXAMPLES, type PlaygroundExample } from '../../src/http/playground-examples';
+import { playgroundPage } from '../../src/http/playground';
+import { PLAYGROUND_EXAMPLES } from '../../src/http/playground-examples';
 
 /**
  * GraphiQL for the supergraph router, offline: Hive Gateway's own GraphiQL page loads its script,
@@ -27,40 +28,15 @@ query ArticlesWithMedia {
 }
 `;
 
-/** JSON that is safe inside a <script> element: no `<` can close it. */
-function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
-
 /**
- * The page, in the shape the bundle reads (src/http/playground/client.mts): its files from
- * SUPERGRAPH_PLAYGROUND_PATH, the federated query and then newsgate's own examples as tabs.
+ * The page newsgate serves (src/http/playground.ts), its files from SUPERGRAPH_PLAYGROUND_PATH, the
+ * federated query and then newsgate's own examples as tabs.
  */
 export async function supergraphPlaygroundPage(): Promise<string> {
-  const assets = await playgroundAssets();
-  const examples: PlaygroundExample[] = [{ query: FEDERATED_EXAMPLE }, ...PLAYGROUND_EXAMPLES];
-  const settings = {
-    assetsPath: SUPERGRAPH_PLAYGROUND_PATH,
-    workers: assets.workers,
-    tabs: examples.map(({ query, variables }) => ({ query, ...(variables ? { variables: JSON.stringify(variables, null, 2) } : {}) })),
-  };
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>newsgate supergraph · GraphQL playground</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${SUPERGRAPH_PLAYGROUND_PATH}/${assets.stylesheet}">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
-</head>
-<body>
-<div id="graphiql">Loading the playground…</div>
-<script type="application/json" id="playground-settings">${scriptSafeJson(settings)}</script>
-<script src="${SUPERGRAPH_PLAYGROUND_PATH}/${assets.script}" defer></script>
-</body>
-</html>
-`;
+  return playgroundPage(await playgroundAssets(), SUPERGRAPH_PLAYGROUND_PATH, {
+    examples: [{ query: FEDERATED_EXAMPLE }, ...PLAYGROUND_EXAMPLES],
+    title: 'newsgate supergraph · GraphQL playground',
+  });
 }
 
 /** A Hive Gateway plugin's request hook (typed by hand: see ./hive-router.ts). */
