@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import pino from 'pino';
 import { openRemoteSources } from '../src/sources';
 import { loadSourceDefinitions } from '../src/sources/definitions';
 import type { RemoteSources } from '../src/sources/source';
-import { type TestBrowser, describeWithChromium, launchChromium, screenshotPath } from './support/browser';
+import { type TestBrowser, describeWithChromium, launchChromium, runOpenTab, screenshotPath } from './support/browser';
 import { type TestGateway, gatewaysOverWorkedExample } from './support/gateway';
 import { STORIES, type StoryUpstream, startGraphqlUpstream, startRestUpstream } from './support/upstreams';
 import { graphqlEntry, restEntry, sourcesFile } from './support/sources-file';
@@ -28,35 +27,6 @@ interface NewsAnswer {
     news: { totalCountIsLowerBound: boolean; edges: { node: { headline: string; source: { id: string } } }[] };
     sources: { id: string; health: Health | null }[];
   };
-}
-
-/**
- * The JSON the result pane shows, read from Monaco's rendered lines in the order they stand on the
- * screen (Monaco reuses line elements, so DOM order is not screen order), runs of white space folded
- * to one (a wrapped line's continuation is indented); null until it parses, which needs every line
- * rendered: the page is made tall and wide enough for the whole answer.
- */
-async function shownAnswer(page: Page): Promise<NewsAnswer | null> {
-  const text = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.graphiql-response .view-line')]
-    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-    .map((line) => line.textContent ?? '').join('').replace(/\s+/g, ' '));
-  try {
-    return JSON.parse(text) as NewsAnswer;
-  } catch {
-    return null;
-  }
-}
-
-/** Runs the open tab and resolves with the answer the pane shows once `done` holds for it. */
-async function run(page: Page, done: (answer: NewsAnswer) => boolean): Promise<NewsAnswer> {
-  await page.click('.graphiql-execute-button');
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const answer = await shownAnswer(page);
-    if (answer && done(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`the result pane never showed the expected answer; it shows: ${JSON.stringify(answer)}`);
-    await page.waitForTimeout(100);
-  }
 }
 
 describeWithChromium('the playground\'s News tab with a source down', () => {
@@ -99,7 +69,7 @@ describeWithChromium('the playground\'s News tab with a source down', () => {
     // run before that, it sends the previous tab's name. It stores the query at the same moment.
     await page.waitForFunction(() => window.localStorage.getItem('graphiql:query')?.includes('query News'), undefined, { timeout: 10_000 });
 
-    const first = await run(page, (answer) => answer.errors !== undefined);
+    const first = await runOpenTab<NewsAnswer>(page, (answer) => answer.errors !== undefined);
     expect(first.errors).toEqual([expect.objectContaining({
       message: expect.stringContaining('"broadsheet"'),
       path: ['news'],
@@ -111,7 +81,7 @@ describeWithChromium('the playground\'s News tab with a source down', () => {
     expect(first.data.news.totalCountIsLowerBound).toBe(true);
 
     // `sources` is read when the request begins, so the failure met by the first run shows on the next.
-    const second = await run(page, (answer) => JSON.stringify(answer) !== JSON.stringify(first));
+    const second = await runOpenTab<NewsAnswer>(page, (answer) => JSON.stringify(answer) !== JSON.stringify(first));
     expect(second.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ source: 'broadsheet' }) })]);
     const health = Object.fromEntries(second.data.sources.map((source) => [source.id, source.health]));
     expect(health.meridian).toMatchObject({ state: 'UP', lastError: null });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
 /** Debian's Chromium; `CHROMIUM_PATH` names another. Never a browser downloaded by a test tool. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,4 +71,33 @@ export async function launchChromium(): Promise<TestBrowser> {
 export function screenshotPath(name: string): string {
   mkdirSync(TEST_OUTPUT, { recursive: true });
   return join(TEST_OUTPUT, name);
+}
+
+/**
+ * The JSON GraphiQL's result pane shows, read from Monaco's rendered lines in the order they stand on
+ * the screen (Monaco reuses line elements, so DOM order is not screen order), runs of white space
+ * folded to one (a wrapped line's continuation is indented); null until it parses, which needs every
+ * line rendered: make the page tall and wide enough for the whole answer.
+ */
+export async function shownAnswer<Answer>(page: Page): Promise<Answer | null> {
+  const text = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.graphiql-response .view-line')]
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+    .map((line) => line.textContent ?? '').join('').replace(/\s+/g, ' '));
+  try {
+    return JSON.parse(text) as Answer;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs GraphiQL's open tab and resolves with the answer the pane shows once `done` holds for it (30 s at most). */
+export async function runOpenTab<Answer>(page: Page, done: (answer: Answer) => boolean): Promise<Answer> {
+  await page.click('.graphiql-execute-button');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const answer = await shownAnswer<Answer>(page);
+    if (answer && done(answer)) return answer;
+    if (Date.now() > deadline) throw new Error(`the result pane never showed the expected answer; it shows: ${JSON.stringify(answer)}`);
+    await page.waitForTimeout(100);
+  }
 }
