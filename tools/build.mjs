@@ -11,7 +11,7 @@
  * Unlike the rest of tools/, this runs in production installs too (`npm ci --omit=dev`): it may use
  * dependencies only, never devDependencies.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +36,13 @@ const ownDirname = {
   },
 };
 
+/**
+ * Bundles, then writes each file whole or not at all (to a temporary name, then renamed): a gateway
+ * starting from dist/ while another build runs (tests and `npm run supergraph` build too) never reads
+ * half a file.
+ */
 async function bundle() {
-  await build({
+  const { outputFiles } = await build({
     absWorkingDir: ROOT,
     entryPoints: { main: 'src/main.ts', 'store-snapshot': 'src/store/snapshot.ts' },
     outdir: OUT,
@@ -49,7 +54,14 @@ async function bundle() {
     sourcemap: true,
     logLevel: 'warning',
     plugins: [ownDirname],
+    write: false,
   });
+  await mkdir(OUT, { recursive: true });
+  await Promise.all(outputFiles.map(async ({ path, contents }) => {
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, contents);
+    await rename(partial, path);
+  }));
 }
 
 const started = performance.now();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { join } from 'node:path';
 import { SUBGRAPH_SECRET_HEADER } from '../../src/http/subgraph';
+import { playgroundAssets } from '../../src/http/playground-assets';
 import { composeSupergraph } from './compose';
 import { createHiveRouter } from './hive-router';
 import { startMediaSubgraph } from './media-subgraph';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     { name: 'newsgate', url: newsgateUrl, headers: subgraphHeaders.newsgate },
     { name: 'media', url: media.url },
   ]);
+  // The playground's files take seconds to bundle: before the URL is printed, not at the first visit.
+  await playgroundAssets();
   const router = createHiveRouter({ supergraphSdl, subgraphHeaders, playground: true });
   const server = http.createServer(router);
   running.push({
