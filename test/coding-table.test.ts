@@ -48,7 +48,7 @@ describe('the qualifier coding table', () => {
   });
 
   it('refuses a missing or negative number where the wording needs one', () => {
-    expect(() => boundsFor('AT_LEAST')).toThrow(/AT_LEAST needs a whole number/);
+    expect(() => boundsFor('AT_LEAST')).toThrow(/AT_LEAST needs the number as a whole number/);
     expect(() => boundsFor('EXACT', -1)).toThrow(RangeError);
   });
 

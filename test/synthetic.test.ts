@@ -44,7 +44,7 @@ function contentOf({ articles, figures }: Writes) {
 
 /** The number the wording states, recovered from the bounds the coding table gave it. */
 function numberSaid(figure: CasualtyFigureRecord): number | null {
-  if (!CODING[figure.qualifier].needsNumber) return null;
+  if (CODING[figure.qualifier].numbers === 0) return null;
   return figure.best ?? figure.high ?? figure.low! - 1;
 }
 

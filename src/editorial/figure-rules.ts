@@ -4,6 +4,8 @@ import type { CasualtyFigureRecord } from '../store/records';
 
 export interface BoundsInput {
   number?: number | null;
+  /** BETWEEN's second number. */
+  numberHigh?: number | null;
   low?: number | null;
   best?: number | null;
   high?: number | null;
@@ -17,19 +19,29 @@ export interface BoundsInput {
 export function resolveBounds(qualifier: Qualifier, input: BoundsInput, prefix: string): { bounds: Bounds; violations: Violation[] } {
   const explicit = input.low != null || input.best != null || input.high != null;
   const coding = CODING[qualifier];
+  if (input.numberHigh != null && coding.numbers !== 2) {
+    return fail(`${prefix}.numberHigh`, `only BETWEEN takes a second number; ${qualifier} is coded ${coding.rule}`);
+  }
   if (input.number != null) {
     // A negative number is reported by the input check; there are no bounds to give it.
-    if (input.number < 0) return { bounds: { low: null, best: null, high: null }, violations: [] };
+    if (input.number < 0 || (input.numberHigh ?? 0) < 0) return { bounds: { low: null, best: null, high: null }, violations: [] };
     if (explicit) {
       return fail(`${prefix}.number`, 'give either `number` (bounds from the coding table) or `low`/`best`/`high`, not both');
     }
-    if (!coding.needsNumber) {
+    if (coding.numbers === 0) {
       return fail(`${prefix}.number`, `${qualifier} wording carries no number (${coding.rule}); leave \`number\` out or give low/best/high`);
     }
-    return { bounds: boundsFor(qualifier, input.number), violations: [] };
+    if (coding.numbers === 2 && input.numberHigh == null) {
+      return fail(`${prefix}.numberHigh`, `${qualifier} needs the second number the text says (${coding.rule})`);
+    }
+    if (coding.numbers === 2 && input.numberHigh! < input.number) {
+      return fail(`${prefix}.numberHigh`, `must not be below \`number\` (${input.number})`);
+    }
+    return { bounds: boundsFor(qualifier, input.number, input.numberHigh), violations: [] };
   }
+  if (input.numberHigh != null) return fail(`${prefix}.number`, `${qualifier} needs the first number too`);
   if (!explicit) {
-    if (coding.needsNumber) return fail(`${prefix}.number`, `${qualifier} needs the number the text says (or give low/best/high)`);
+    if (coding.numbers > 0) return fail(`${prefix}.number`, `${qualifier} needs the number the text says (or give low/best/high)`);
     return { bounds: boundsFor(qualifier), violations: [] };
   }
   const bounds = { low: input.low ?? null, best: input.best ?? null, high: input.high ?? null };

@@ -162,6 +162,8 @@ export type CacheControlScope =
 export type CasualtyFigure = {
   __typename?: 'CasualtyFigure';
   article: Article;
+  /** A count about another event the text does not date: listed, never totalled (`BACKGROUND`). */
+  background: Scalars['Boolean']['output'];
   /** The number given, when the text gives one. */
   best?: Maybe<Scalars['Int']['output']>;
   claimantType: ClaimantType;
@@ -183,14 +185,27 @@ export type CasualtyFigure = {
   qualifier: Qualifier;
   /** The sentence the figure comes from, verbatim. */
   quote: Scalars['String']['output'];
+  /** The later mentions of the same people (retracted ones left out). */
+  restatedBy: Array<CasualtyFigure>;
+  /**
+   * The first mention of the same people, when this figure restates it or gives a competing count of
+   * them. A figure and its restatements are one set of people: totals count the set once.
+   */
+  restates?: Maybe<CasualtyFigure>;
   /** When the figure was retracted; a retracted figure stays on record but leaves lists and totals. */
   retractedAt?: Maybe<Scalars['DateTime']['output']>;
   retractionReason?: Maybe<Scalars['String']['output']>;
   /** Every change, oldest first (editors only). */
   revisions: Array<CasualtyFigureRevision>;
+  /** The later count that revises this one; while there is one, this figure is left out of totals (`SUPERSEDED`). */
+  supersededBy?: Maybe<CasualtyFigure>;
+  /** The earlier count of the same people that this one revises ("the toll rose to 21"): only the newest counts. */
+  supersedes?: Maybe<CasualtyFigure>;
   verification: Verification;
   /** Starts at 1; every change adds one. Updates name the version they read. */
   version: Scalars['Int']['output'];
+  /** The text's own words for the people counted ("police officers, including a deputy superintendent"). */
+  who?: Maybe<Scalars['String']['output']>;
 };
 
 export type CasualtyFigureConnection = {
@@ -207,11 +222,14 @@ export type CasualtyFigureEdge = {
 };
 
 /**
- * A casualty figure. Give the number the text says in `number` and the bounds come from the coding
- * table for `qualifier`; or give `low`/`best`/`high` yourself (whole numbers ≥ 0, low ≤ best ≤ high,
- * except NEARLY, whose best is the number said just above its high).
+ * A casualty figure. Give the number the text says in `number` (and, for BETWEEN, the second in
+ * `numberHigh`) and the bounds come from the coding table for `qualifier`; or give `low`/`best`/`high`
+ * yourself (whole numbers ≥ 0, low ≤ best ≤ high, except NEARLY, whose best is the number said just
+ * above its high).
  */
 export type CasualtyFigureInput = {
+  /** A count about another, undated event: listed, never totalled. Default false. */
+  background?: InputMaybe<Scalars['Boolean']['input']>;
   best?: InputMaybe<Scalars['Int']['input']>;
   claimantType: ClaimantType;
   /** At most 200 characters. */
@@ -221,6 +239,8 @@ export type CasualtyFigureInput = {
   locationId?: InputMaybe<Scalars['ID']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;
   number?: InputMaybe<Scalars['Int']['input']>;
+  /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
+  numberHigh?: InputMaybe<Scalars['Int']['input']>;
   outcome: CasualtyOutcome;
   /** A figure of the same article that this one is counted inside. */
   partOfId?: InputMaybe<Scalars['ID']['input']>;
@@ -229,7 +249,13 @@ export type CasualtyFigureInput = {
   qualifier: Qualifier;
   /** The sentence the figure comes from, 1-2,000 characters. */
   quote: Scalars['String']['input'];
+  /** A figure of the same article that first mentioned the same people (a restated or competing count). */
+  restatesId?: InputMaybe<Scalars['ID']['input']>;
+  /** A figure of the same article, of the same outcome, that this one revises. */
+  supersedesId?: InputMaybe<Scalars['ID']['input']>;
   verification: Verification;
+  /** The text's own words for the people counted, at most 200 characters. */
+  who?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One change to a casualty figure. */
@@ -260,9 +286,12 @@ export type CasualtyFilter = {
 
 export type CasualtyOutcome =
   | 'ABDUCTED'
+  /** Arrested or held, in or after the violence. */
   | 'DETAINED'
   | 'INJURED'
   | 'KILLED'
+  /** A count that does not split the two ("casualties", "killed or wounded"): never in a KILLED or an INJURED total. */
+  | 'KILLED_OR_INJURED'
   | 'MISSING';
 
 /**
@@ -273,7 +302,11 @@ export type CasualtyStats = {
   __typename?: 'CasualtyStats';
   buckets: Array<StatsBucket>;
   includedVerifications: Array<Verification>;
-  /** What the verification filter left out: per verification, the figures and the low they would add. */
+  /**
+   * What passed the filter but is not in the total, by reason and verification: figures of a
+   * verification not counted, figures a later one supersedes, background counts; with the low each
+   * would add.
+   */
   leftOut: Array<LeftOutFigures>;
   /** Everything the filter admits, ungrouped. */
   total: StatsBucket;
@@ -281,10 +314,17 @@ export type CasualtyStats = {
 
 /** Who speaks: not whether it is true (that is `Verification`). */
 export type ClaimantType =
+  /** An armed group speaking of itself or its enemies. */
   | 'ARMED_GROUP'
+  /** Monitors, NGOs, researchers. */
   | 'INDEPENDENT'
+  /** Another outlet, or the reporter's own count. */
   | 'MEDIA'
+  /** Hospitals, doctors, medical staff and rescue services speaking from their own count. */
+  | 'MEDICAL'
+  /** Government, police, army, officials. */
   | 'OFFICIAL'
+  /** No claimant in the figure's own sentence. */
   | 'UNKNOWN'
   | 'WITNESS';
 
@@ -373,8 +413,12 @@ export type ImportArticleInput = {
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
-/** A figure within an imported article: `key` names it within the article, `partOf` names another key. */
+/**
+ * A figure within an imported article: `key` names it within the article; `partOf`, `restates` and
+ * `supersedes` name other keys of the same article.
+ */
 export type ImportCasualtyFigureInput = {
+  background?: InputMaybe<Scalars['Boolean']['input']>;
   best?: InputMaybe<Scalars['Int']['input']>;
   claimantType: ClaimantType;
   claimedBy?: InputMaybe<Scalars['String']['input']>;
@@ -385,13 +429,18 @@ export type ImportCasualtyFigureInput = {
   locationId?: InputMaybe<Scalars['ID']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;
   number?: InputMaybe<Scalars['Int']['input']>;
+  /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
+  numberHigh?: InputMaybe<Scalars['Int']['input']>;
   outcome: CasualtyOutcome;
   partOf?: InputMaybe<Scalars['String']['input']>;
   periodEnd?: InputMaybe<Scalars['DateTime']['input']>;
   periodStart?: InputMaybe<Scalars['DateTime']['input']>;
   qualifier: Qualifier;
   quote: Scalars['String']['input'];
+  restates?: InputMaybe<Scalars['String']['input']>;
+  supersedes?: InputMaybe<Scalars['String']['input']>;
   verification: Verification;
+  who?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ImportOutcome =
@@ -432,8 +481,19 @@ export type LeftOutFigures = {
   figures: Scalars['Int']['output'];
   /** The low these figures would add to the total (figures inside a counted whole add nothing). */
   low: Scalars['Int']['output'];
+  reason: LeftOutReason;
+  /** The figures' verification (each reason is broken down by it). */
   verification: Verification;
 };
+
+/** Why figures that pass the filter are not in the total. */
+export type LeftOutReason =
+  /** They count another, undated event (`background`). */
+  | 'BACKGROUND'
+  /** A later figure of the same article revises them (`supersededBy`). */
+  | 'SUPERSEDED'
+  /** Their verification is not among those counted (`filter.verification`). */
+  | 'VERIFICATION';
 
 export type Location = {
   __typename?: 'Location';
@@ -769,16 +829,31 @@ export type PopulationGroup =
 
 /** How the wording bounds a number; the coding table (docs/domain.md) turns it into low/best/high. */
 export type Qualifier =
+  /** "about 30", "around", "some", "roughly", "a dozen" (12): – / n / –. */
   | 'ABOUT'
+  /** "at least 31": n / n / –. */
   | 'AT_LEAST'
+  /** "between 400 and 500", "400 to 500" (two numbers said: `number` and `numberHigh`): n / – / m. */
+  | 'BETWEEN'
+  /** "dozens": 24 / – / –. */
   | 'DOZENS'
+  /** "145 militants", "a soldier": n / n / n. */
   | 'EXACT'
+  /** "hundreds": 200 / – / –. */
   | 'HUNDREDS'
+  /** "more than 10", "over", "in excess of", "more than a dozen" (13): n+1 / – / –. */
   | 'MORE_THAN'
+  /** "nearly 30", "almost", "close to": – / n / n−1. */
   | 'NEARLY'
+  /** "scores": 40 / – / –. */
   | 'SCORES'
+  /** "several": 3 / – / –. */
   | 'SEVERAL'
+  /** "thousands": 2000 / – / –. */
+  | 'THOUSANDS'
+  /** No number at all ("took hostages"): – / – / –. */
   | 'UNSPECIFIED'
+  /** "up to 30", "as many as": – / – / n. */
   | 'UP_TO';
 
 export type Query = {
@@ -990,6 +1065,11 @@ export type StatsBucket = {
   articles: Scalars['Int']['output'];
   best?: Maybe<Scalars['Int']['output']>;
   claimantType?: Maybe<ClaimantType>;
+  /**
+   * How many sets of people in this bucket have members whose counts contradict ("five" against
+   * "two"): each is counted with the conservative span of its members (see `restates`).
+   */
+  disputedSets: Scalars['Int']['output'];
   /** How many figures are behind this bucket. */
   figures: Scalars['Int']['output'];
   group?: Maybe<PopulationGroup>;
@@ -1055,6 +1135,7 @@ export type UpdateAuthorInput = {
 };
 
 export type UpdateCasualtyFigureInput = {
+  background?: InputMaybe<Scalars['Boolean']['input']>;
   best?: InputMaybe<Scalars['Int']['input']>;
   claimantType?: InputMaybe<ClaimantType>;
   claimedBy?: InputMaybe<Scalars['String']['input']>;
@@ -1063,13 +1144,18 @@ export type UpdateCasualtyFigureInput = {
   locationId?: InputMaybe<Scalars['ID']['input']>;
   low?: InputMaybe<Scalars['Int']['input']>;
   number?: InputMaybe<Scalars['Int']['input']>;
+  /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
+  numberHigh?: InputMaybe<Scalars['Int']['input']>;
   outcome?: InputMaybe<CasualtyOutcome>;
   partOfId?: InputMaybe<Scalars['ID']['input']>;
   periodEnd?: InputMaybe<Scalars['DateTime']['input']>;
   periodStart?: InputMaybe<Scalars['DateTime']['input']>;
   qualifier?: InputMaybe<Qualifier>;
   quote?: InputMaybe<Scalars['String']['input']>;
+  restatesId?: InputMaybe<Scalars['ID']['input']>;
+  supersedesId?: InputMaybe<Scalars['ID']['input']>;
   verification?: InputMaybe<Verification>;
+  who?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type UpdateLocationInput = {
@@ -1209,6 +1295,7 @@ export type ResolversTypes = ResolversObject<{
   ImportReport: ResolverTypeWrapper<ImportReportModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LeftOutFigures: ResolverTypeWrapper<LeftOutFigures>;
+  LeftOutReason: LeftOutReason;
   Location: ResolverTypeWrapper<LocationRecord>;
   LocationConnection: ResolverTypeWrapper<LocationConnectionModel>;
   LocationEdge: ResolverTypeWrapper<Omit<LocationEdge, 'node'> & { node: ResolversTypes['Location'] }>;
@@ -1381,6 +1468,7 @@ export type AuthorEdgeResolvers<ContextType = Context, ParentType extends Resolv
 
 export type CasualtyFigureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CasualtyFigure'] = ResolversParentTypes['CasualtyFigure']> = ResolversObject<{
   article?: Resolver<ResolversTypes['Article'], ParentType, ContextType>;
+  background?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   best?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   claimantType?: Resolver<ResolversTypes['ClaimantType'], ParentType, ContextType>;
   claimedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1396,11 +1484,16 @@ export type CasualtyFigureResolvers<ContextType = Context, ParentType extends Re
   periodStart?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   qualifier?: Resolver<ResolversTypes['Qualifier'], ParentType, ContextType>;
   quote?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restatedBy?: Resolver<Array<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
+  restates?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
   retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   retractionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revisions?: Resolver<Array<ResolversTypes['CasualtyFigureRevision']>, ParentType, ContextType>;
+  supersededBy?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
+  supersedes?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
   verification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  who?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CasualtyFigureConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CasualtyFigureConnection'] = ResolversParentTypes['CasualtyFigureConnection']> = ResolversObject<{
@@ -1474,6 +1567,7 @@ export type ImportReportResolvers<ContextType = Context, ParentType extends Reso
 export type LeftOutFiguresResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LeftOutFigures'] = ResolversParentTypes['LeftOutFigures']> = ResolversObject<{
   figures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   low?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['LeftOutReason'], ParentType, ContextType>;
   verification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType>;
 }>;
 
@@ -1590,6 +1684,7 @@ export type StatsBucketResolvers<ContextType = Context, ParentType extends Resol
   articles?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   best?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   claimantType?: Resolver<Maybe<ResolversTypes['ClaimantType']>, ParentType, ContextType>;
+  disputedSets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   figures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   group?: Resolver<Maybe<ResolversTypes['PopulationGroup']>, ParentType, ContextType>;
   high?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
