@@ -210,7 +210,7 @@ export function addFigure(store: EditorialWrites, actor: Actor, articleId: strin
   return write(store, actor, async (w) => {
     if (!(await w.articleById(articleId))) throw new StoreErrors.NotFoundError('article', articleId);
     const figures = await w.figuresOfArticle(articleId);
-    const candidate = { ...figure, id: 'new', restatesId: figure.restatesId ?? null, supersedesId: figure.supersedesId ?? null, retractedAt: null };
+    const candidate = { ...figure, id: 'the new one', restatesId: figure.restatesId ?? null, supersedesId: figure.supersedesId ?? null, retractedAt: null };
     refuse(linkViolations(candidate, [...figures, candidate], 'input', figures));
     return w.createFigure(figure);
   });
