@@ -1,7 +1,9 @@
 import { createApiKey } from '../src/auth/api-keys';
 import { MemoryCache } from '../src/cache/memory';
 import { CachedStore } from '../src/cache/cached-store';
-import { gatewaysOverWorkedExample, type TestGateway } from './support/gateway';
+import type { ContentStore } from '../src/store/store';
+import { startTestGateway, type TestGateway } from './support/gateway';
+import { describeEachEngine } from './support/stores';
 
 /**
  * The second edition's figure fields through the API (docs/editorial.md): BETWEEN's second number,
@@ -16,16 +18,22 @@ const RETRACT = `mutation($id: ID!, $v: Int!) { retractCasualtyFigure(id: $id, v
 
 type Figure = { id: string; version: number; [field: string]: any };
 
-describe('figure links and the second edition\'s fields', () => {
-  const ex = gatewaysOverWorkedExample();
+describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
   let api: TestGateway;
   let editor: Record<string, string>;
   let stories = 0;
+  const started: TestGateway[] = [];
+  const gateway = async (store: ContentStore = ctx().store) => {
+    const one = await startTestGateway(store);
+    started.push(one);
+    return one;
+  };
 
   beforeAll(async () => {
-    editor = { authorization: `Bearer ${(await createApiKey(ex.store, 'Desk', 'editor')).key}` };
-    api = await ex.gateway();
+    editor = { authorization: `Bearer ${(await createApiKey(ctx().store, 'Desk', 'editor')).key}` };
+    api = await gateway();
   });
+  afterAll(() => Promise.all(started.map((g) => g.stop())));
 
   const asEditor = (query: string, variables?: Record<string, unknown>) => api.gql(query, variables, editor);
   const input = (over: Record<string, unknown> = {}) => ({
@@ -222,7 +230,7 @@ describe('figure links and the second edition\'s fields', () => {
       const a = await story();
       const figure = await add(a, { who: 'guards' });
       await asEditor(UPDATE, { id: figure.id, v: 1, input: { number: 6 } });
-      await ex.db.query(`UPDATE revisions SET previous = previous - 'restatesId' - 'supersedesId' - 'who' - 'background'
+      await ctx().db.query(`UPDATE revisions SET previous = previous - 'restatesId' - 'supersedesId' - 'who' - 'background'
         WHERE entity = 'CASUALTY_FIGURE' AND entity_id = $1 AND version = 2`, [Number(figure.id)]);
       const revisions = await asEditor(`query($a: ID!) { article(id: $a) { casualtyFigures { revisions { previous { who background restates { id } } } } } }`, { a });
       expect(revisions.errors).toBeUndefined();
@@ -275,7 +283,7 @@ describe('figure links and the second edition\'s fields', () => {
 
   describe('the record cache', () => {
     it('shows a new restatement or revision of a cached figure at once', async () => {
-      const cached = await ex.gateway({}, new CachedStore(ex.store, new MemoryCache()));
+      const cached = await gateway(new CachedStore(ctx().store, new MemoryCache()));
       const a = await story(cached);
       const first = await add(a, {}, cached);
       const read = async () => (await cached.gql(`query($a: ID!) { article(id: $a) { casualtyFigures { restatedBy { id } supersededBy { id } } } }`,
@@ -291,8 +299,8 @@ describe('figure links and the second edition\'s fields', () => {
     });
 
     it('drops what a bulk insert of a linked figure changes', async () => {
-      const store = new CachedStore(ex.store, new MemoryCache());
-      const cached = await ex.gateway({}, store);
+      const store = new CachedStore(ctx().store, new MemoryCache());
+      const cached = await gateway(store);
       const a = await story(cached);
       const first = await add(a, {}, cached);
       const read = async () => (await cached.gql(`query($a: ID!) { article(id: $a) { casualtyFigures { supersededBy { id } } } }`, { a })).data.article.casualtyFigures[0];
