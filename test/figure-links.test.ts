@@ -129,6 +129,10 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const deeper = await asEditor(UPDATE, { id: whole.id, v: 1, input: { partOfId: part.id } });
       expect(violationsOf(deeper)).toContainEqual({ field: 'input.partOfId', message: expect.stringMatching(
         new RegExp(`loop of figure links back to this figure \\(${whole.id} partOf ${part.id}, ${part.id} partOf ${again.id}, ${again.id} restates ${whole.id}\\)`)) });
+      expect(violationsOf(await asEditor(UPDATE, { id: whole.id, v: 1, input: { restatesId: whole.id } })))
+        .toEqual([{ field: 'input.restatesId', message: `would make a loop of figure links back to this figure (${whole.id} restates ${whole.id})` }]);
+      expect(violationsOf(await asEditor(UPDATE, { id: whole.id, v: 1, input: { partOfId: whole.id } })))
+        .toContainEqual({ field: 'input.partOfId', message: 'would make the figure part of itself' });
       expect(await current(a, whole.id)).toMatchObject({ version: 1, partOf: null, supersedes: null });
     });
 

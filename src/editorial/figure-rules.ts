@@ -96,7 +96,7 @@ export function linkViolations(changed: Figure, figures: readonly Figure[], pref
       continue;
     }
     if (target.retractedAt) violations.push({ field: `${prefix}.${field}`, message: 'must not be a retracted figure' });
-    const loop = loopBack(changed.id, target, byId);
+    const loop = target.id === changed.id ? [] : loopBack(changed.id, target, byId);
     if (loop) {
       violations.push({ field: `${prefix}.${field}`, message: loop.every((step) => step.name === 'partOf') && name === 'partOf'
         ? 'would make the figure part of itself'
@@ -206,7 +206,7 @@ export function setViolations(changed: Figure, figures: readonly Figure[], prefi
   for (const root of touched) {
     const members = live.filter((figure) => rootIdOf.get(figure.id) === root);
     const memberIds = new Set(members.map((m) => m.id));
-    const inside = members.filter((m) => m.partOfId && memberIds.has(m.partOfId));
+    const inside = members.filter((m) => m.partOfId && m.partOfId !== m.id && memberIds.has(m.partOfId));
     for (const m of inside) {
       violations.push({ field: `${prefix}.${m.id === changed.id ? 'partOfId' : 'restatesId'}`,
         message: `figure ${m.id} would be part of figure ${m.partOfId}, a mention of the same people (one set with it): a figure is never part of its own set` });
