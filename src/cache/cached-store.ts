@@ -212,15 +212,21 @@ export class CachedStore implements ContentStore {
   }
 
   /**
-   * New figures change the statistics of their own places only: no other figure's whole or
-   * verification changed, so no other figure counts differently.
+   * New figures change the statistics of their own places, and of the places of the figures they
+   * supersede (a revision takes those out of every count, wherever it is itself): no other
+   * figure's whole or verification changed, so no other figure counts differently.
    */
   insertFigures(figures: readonly NewCasualtyFigure[]) {
-    return this.writeThrough(() => this.inner.insertFigures(figures), async (ids) => ({
-      figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
-      articles: figures.map((figure) => figure.articleId),
-      regions: await this.withPlacesAbove(figures.map((figure) => figure.locationId)),
-    }));
+    return this.writeThrough(() => this.inner.insertFigures(figures), async (ids) => {
+      const revised = figures.flatMap((figure) => (figure.supersedesId == null ? [] : [figure.supersedesId]));
+      const revisedPlaces = revised.length === 0 ? []
+        : (await this.inner.scoped(EVERY_STATUS).figuresByIds(revised)).map((figure) => figure?.locationId ?? null);
+      return {
+        figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId])), ...revised],
+        articles: figures.map((figure) => figure.articleId),
+        regions: await this.withPlacesAbove([...figures.map((figure) => figure.locationId), ...revisedPlaces]),
+      };
+    });
   }
 
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
