@@ -314,6 +314,14 @@ describeEachEngine('casualty statistics', (ctx) => {
       const byGroup = await count(filter, ['GROUP']);
       expect(byGroup.buckets.map((b) => [b.group, b.low])).toEqual([['CIVILIANS', 20], ['UNSPECIFIED', 50]]);
       await sumsToTotal(filter, 70);
+      // Even when that member is left out by verification while the set counts.
+      const unverifiedMember = await article([
+        { low: 70, best: 70, high: null, qualifier: 'AT_LEAST' },
+        { low: 24, best: null, high: null, qualifier: 'DOZENS', restates: 0, verification: 'UNVERIFIED' },
+        { ...n(20), group: 'CIVILIANS', locationId: quetta, part: 1 },
+      ]);
+      expect((await count(unverifiedMember)).total).toMatchObject({ low: 70, figures: 2 });
+      await sumsToTotal(unverifiedMember, 70);
     });
 
     it('never counts KILLED_OR_INJURED as killed (or injured)', async () => {

@@ -201,7 +201,7 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   -- and the set's bounds over its members: when they agree (every low at most every high), the
   -- common ground; when they contradict, the conservative span, disputed.
   linked AS MATERIALIZED (
-    SELECT l.id, l.id = first_value(l.id) OVER rep AS is_rep${keys.map((k) => `, first_value(l.${k}) OVER rep AS r_${k}`).join('')},
+    SELECT l.id, l.set, l.root, l.id = first_value(l.id) OVER rep AS is_rep${keys.map((k) => `, first_value(l.${k}) OVER rep AS r_${k}`).join('')},
            max(l.low) OVER s AS max_low, min(l.low) OVER s AS min_low, min(l.high) OVER s AS min_high,
            CASE WHEN bool_and(l.high IS NOT NULL) OVER s THEN max(l.high) OVER s END AS max_high,
            CASE WHEN bool_and(l.best IS NOT NULL) OVER s AND min(l.best) OVER s = max(l.best) OVER s THEN min(l.best) OVER s END AS same_best
@@ -238,10 +238,17 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
     SELECT c.id, c.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
       FROM climb c WHERE c.anc IS NOT NULL AND c.depth < 64
   ),
+  -- The nearest such ancestor, or first, when the whole is a member of a restated set that is not
+  -- in the part's set (left out by verification while the set counts), the set's representative.
   nearest AS (
-    SELECT DISTINCT ON (c.id) c.id${keys.map((k) => `, a.pk_${k} AS ${k}`).join('')}
-      FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
-     ORDER BY c.id, c.depth
+    SELECT DISTINCT ON (a.id) a.id${keys.map((k) => `, a.${k}`).join('')}
+      FROM (SELECT c.id, c.depth${keys.map((k) => `, a.pk_${k} AS ${k}`).join('')}
+              FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
+            UNION ALL
+            SELECT x.id, 0${keys.map((k) => `, r.r_${k}`).join('')}
+              FROM parts x JOIN linked0 m ON m.id = x.part_of_id JOIN linked r ON r.root = m.root AND r.set = x.set AND r.is_rep
+             WHERE x.w_id IS NULL) a
+     ORDER BY a.id, a.depth
   ),
   -- Each part with its effective parent's key (p_*), and whether that is its own bucket.
   pe AS MATERIALIZED (
