@@ -13,6 +13,11 @@
  * `low` treats a missing lower bound as 0 (a count is never below zero); `best` and `high` are null
  * in a bucket where any figure that makes it up has none.
  *
+ * The second edition's rules (docs/statistics.md): a figure a live figure supersedes, and a
+ * background figure, never count and are reported as left out for that reason; the figures that
+ * restate one toll (a *restated set*) count once, as one figure in their representative's bucket,
+ * with the set's bounds; a part of any member is a part of the set.
+ *
  * The statement reads a region's figures once, from the covering index of 0006 (which carries each
  * figure's copy of its article's status and date, so no article is joined), and answers the
  * buckets, the ungrouped total and what was left out together.
