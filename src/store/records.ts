@@ -242,13 +242,26 @@ export interface StatsBucket {
   high: number | null;
   figures: number;
   articles: number;
+  /** Restated sets whose members contradict, counted here (in their representative's bucket). */
+  disputedSets: number;
+}
+
+/** Why figures that pass the filter are not counted: their verification, a later revision, or another event. */
+export type LeftOutReason = 'VERIFICATION' | 'SUPERSEDED' | 'BACKGROUND';
+
+/** Figures left out for one reason, of one verification: how many, and the low they would add. */
+export interface LeftOutFigures {
+  reason: LeftOutReason;
+  verification: Verification;
+  figures: number;
+  low: number;
 }
 
 export interface StatsResult {
   buckets: StatsBucket[];
   total: StatsBucket;
-  /** Per verification the filter left out: the figures and the low they would add. */
-  leftOut: { verification: Verification; figures: number; low: number }[];
+  /** Per reason and verification, what passed the filter but is not counted. */
+  leftOut: LeftOutFigures[];
   includedVerifications: Verification[];
 }
 

@@ -25,3 +25,16 @@ ALTER TABLE casualty_figures DROP CONSTRAINT IF EXISTS casualty_figures_not_own_
 ALTER TABLE casualty_figures ADD CONSTRAINT casualty_figures_not_own_revision CHECK (supersedes_id <> id);
 CREATE INDEX IF NOT EXISTS casualty_figures_restates_idx ON casualty_figures (restates_id) WHERE restates_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS casualty_figures_supersedes_idx ON casualty_figures (supersedes_id) WHERE supersedes_id IS NOT NULL;
+
+-- The statistics read the links and the background flag too (and `position`, which picks a
+-- restated set's representative): rebuilt with them, so a region's figures still come from the
+-- index alone. Not partial (see 0004_stats.sql).
+DROP INDEX IF EXISTS casualty_figures_stats_idx;
+CREATE INDEX IF NOT EXISTS casualty_figures_stats_idx
+  ON casualty_figures (location_id, verification)
+  INCLUDE (id, article_id, part_of_id, outcome, population, claimant_type, low, best, high, period_start,
+           retracted_at, article_status, article_published_at, restates_id, supersedes_id, background, position);
+-- Which figures a live figure supersedes, answered from the index alone: the statistics read it
+-- whole (it holds only revisions), whatever the region.
+CREATE INDEX IF NOT EXISTS casualty_figures_live_revisions_idx
+  ON casualty_figures (supersedes_id) WHERE supersedes_id IS NOT NULL AND retracted_at IS NULL;
