@@ -3,7 +3,7 @@ import {
   boundsFor, type Bounds, type ClaimantType, type Group, type Outcome, type Qualifier, type Verification,
 } from '../src/domain/casualty';
 import { loadCodedArticle } from '../src/seed/worked-example';
-import type { NewCasualtyFigure, StatsDimension, StatsFilter, StatsResult } from '../src/store/records';
+import type { LeftOutReason, NewCasualtyFigure, StatsDimension, StatsFilter, StatsResult } from '../src/store/records';
 import { describeEachEngine } from './support/stores';
 
 /**
@@ -209,7 +209,7 @@ function carefulReader(figures: Coded[], question: Question) {
   const byVerification = figures.filter((f) => passes(f) && !counted(f) && !superseded.has(f.index) && !f.background &&
     !countedIn.has(f.set) && !insideCounted(f.set));
   return {
-    figures: countedIn.size ? [...countedIn.values()].flat().length : 0,
+    figures: [...countedIn.values()].flat().length,
     disputedSets: [...countedIn.values()].filter((members) => setBounds(members).disputed).length,
     largestWholes: tops.reduce((total, members) => total + Math.max(...members.map((m) => m.low ?? 0)), 0),
     total: { low: sum(topBounds.map((b) => b.low))!, best: sum(topBounds.map((b) => b.best)), high: sum(topBounds.map((b) => b.high)) },
@@ -221,11 +221,11 @@ function carefulReader(figures: Coded[], question: Question) {
 }
 
 /** Left-out rows of `reason` as verification → [figures, low], for comparing with the reader's lists. */
-function leftOutRows(result: StatsResult, reason: string) {
-  const rows = (result.leftOut as { reason: string; verification: string; figures: number; low: number }[])
-    .filter((row) => row.reason === reason);
+function leftOutRows(result: StatsResult, reason: LeftOutReason) {
+  const rows = result.leftOut.filter((row) => row.reason === reason);
   return Object.fromEntries(rows.map((row) => [row.verification, [row.figures, row.low]]));
 }
+/** The reader's left-out figures in the same shape: verification → [figures, the sum of their own lows]. */
 function expectedRows(figures: Coded[]) {
   const rows: Record<string, number[]> = {};
   for (const f of figures) {
@@ -290,7 +290,8 @@ describeEachEngine('casualty statistics, second edition (property)', (ctx) => {
         const byVerification = Object.entries(leftOutRows(result, 'VERIFICATION'));
         const sets = new Set(reader.byVerification.map((f) => f.set));
         const leftFigures = byVerification.reduce((n, [, [figuresLeft]]) => n + figuresLeft, 0);
-        expect({ context, within: leftFigures >= sets.size && leftFigures <= reader.byVerification.length }).toEqual({ context, within: true });
+        const counts = { left: leftFigures, sets: sets.size, figures: reader.byVerification.length };
+        expect({ context, counts, within: counts.left >= counts.sets && counts.left <= counts.figures }).toEqual({ context, counts, within: true });
         const ownLows = reader.byVerification.reduce((n, f) => n + (f.low ?? 0), 0);
         expect(byVerification.reduce((n, [, [, low]]) => n + low, 0)).toBeLessThanOrEqual(ownLows);
         for (const [verification] of byVerification) expect(question.verification ?? INCLUDED_BY_DEFAULT).not.toContain(verification);
