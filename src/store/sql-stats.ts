@@ -132,16 +132,33 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   const counted = (f: string) => `${f}.verification = ANY(${verifications}::text[])`;
   // Revised by a live figure: whatever the filter says of the revision, the revised never counts.
   const liveRevisions = 'SELECT r.supersedes_id FROM casualty_figures r WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL';
-  const counts = (w: string) => `(${w}.retracted_at IS NULL AND ${counted(w)} AND NOT ${w}.background AND ${w}.id NOT IN (${liveRevisions}))`;
   /**
-   * Whether the whole `partOf` (or a whole of it, up to INSIDE_DEPTH levels) counts: scalar lookups
-   * by primary key, one per level, each made only when the level below did not count.
+   * Whether the whole `partOf` (or a whole of it, up to INSIDE_DEPTH levels) counts in this answer:
+   * it passed the filter and counts, or its set of people does. Scalar lookups by primary key, one per
+   * level, each made only when the level below did not count. (A whole the filter leaves out counts
+   * nowhere in the answer, so its left-out parts would add to it: they are reported.)
    */
   const wholeCounts = (level: number, partOf: string): string => {
     const w = `w${level}`;
     const deeper = level < INSIDE_DEPTH ? ` OR ${wholeCounts(level + 1, `${w}.part_of_id`)}` : '';
-    return `coalesce((SELECT ${counts(w)}${deeper} FROM casualty_figures ${w} WHERE ${w}.id = ${partOf}), false)`;
+    return `coalesce((SELECT EXISTS (SELECT 1 FROM base b WHERE b.id = ${w}.id AND b.counted) OR ${inCountedSet(w)}${deeper}
+      FROM casualty_figures ${w} WHERE ${w}.id = ${partOf}), false)`;
   };
+  /**
+   * The first mention of the set of people that figure `id` belongs to, climbed by primary key
+   * (restatements name the first mention; up to three levels are followed here).
+   */
+  const rootOf = (id: string) => `(SELECT CASE WHEN r0.restates_id IS NULL THEN r0.id ELSE coalesce(
+      (SELECT coalesce(r2.restates_id, r1.restates_id) FROM casualty_figures r1 LEFT JOIN casualty_figures r2 ON r2.id = r1.restates_id
+        WHERE r1.id = r0.restates_id AND r1.restates_id IS NOT NULL), r0.restates_id) END
+    FROM casualty_figures r0 WHERE r0.id = ${id})`;
+  /**
+   * Whether figure `w` belongs to a set of people that counts, whether or not `w` itself passed the
+   * filter: one of the set's members read counts (a part of any member is the set's).
+   */
+  const inCountedSet = (w: string) => `(EXISTS (SELECT 1 FROM linked0 m WHERE m.id = ${w}.id AND m.set_counts)
+    OR EXISTS (SELECT 1 FROM linked0 m WHERE m.root = ${rootOf(`${w}.id`)} AND m.set_counts)
+    OR EXISTS (SELECT 1 FROM base b WHERE b.id = ${rootOf(`${w}.id`)} AND b.counted))`;
   const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   return `WITH RECURSIVE
   ${region ? `rmap AS MATERIALIZED (
@@ -188,19 +205,28 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   -- deeper nesting is not found), or in a restated set that counts, already add nothing to the
   -- total: they are in no set. The whole is found among the figures read when it can be; the table
   -- is asked only when it is not there, or when its own whole must be checked too.
-  inside AS MATERIALIZED (
+  inside0 AS MATERIALIZED (
     SELECT x.id FROM base x
      WHERE x.set = 2 AND x.part_of_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND w.counted)
+       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')}))
     UNION ALL
     SELECT x.id
       FROM (SELECT x.id, x.part_of_id FROM base x
              WHERE x.set = 2 AND x.part_of_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR w.part_of_id IS NULL))
+               AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
             OFFSET 0) x
      WHERE ${wholeCounts(1, 'x.part_of_id')}
     UNION ALL
     SELECT id FROM linked0 WHERE set = 2 AND set_counts
+  ),
+  -- A restated set left out by verification is inside a counted whole when any of its members is:
+  -- then all of them are.
+  inside AS MATERIALIZED (
+    SELECT id FROM inside0
+    UNION ALL
+    SELECT m.id FROM linked0 m
+     WHERE m.set = 2 AND NOT m.set_counts
+       AND EXISTS (SELECT 1 FROM linked0 o JOIN inside0 i ON i.id = o.id WHERE o.root = m.root AND o.set = 2)
   ),
   -- Each member of a restated set, within its set (1 or 2), with its representative's key (r_*)
   -- and the set's bounds over its members: when they agree (every low at most every high), the
@@ -243,16 +269,26 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
     SELECT c.id, c.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
       FROM climb c WHERE c.anc IS NOT NULL AND c.depth < 64
   ),
-  -- The nearest such ancestor, or first, when the whole is a member of a restated set that is not
-  -- in the part's set (left out by verification while the set counts), the set's representative.
+  -- The nearest such ancestor; an ancestor that is a member of a restated set counted in the part's
+  -- set (the member itself left out by verification while the set counts) stands for the set's
+  -- representative, at the whole (depth 0) or at any step of the climb.
   nearest AS (
     SELECT DISTINCT ON (a.id) a.id${keys.map((k) => `, a.${k}`).join('')}
       FROM (SELECT c.id, c.depth${keys.map((k) => `, a.pk_${k} AS ${k}`).join('')}
               FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
             UNION ALL
-            SELECT x.id, 0${keys.map((k) => `, r.r_${k}`).join('')}
-              FROM parts x JOIN linked0 m ON m.id = x.part_of_id JOIN linked r ON r.root = m.root AND r.set = x.set AND r.is_rep
-             WHERE x.w_id IS NULL) a
+            SELECT a.id, a.depth${keys.map((k) => `, r.r_${k}`).join('')}
+              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+                    UNION ALL
+                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
+              JOIN linked r ON r.root = ${rootOf('a.anc')} AND r.set = a.set AND r.is_rep
+            UNION ALL
+            -- An ancestor not read (the filter left it out) whose set's first mention counts alone.
+            SELECT a.id, a.depth${keys.map((k) => `, w.pk_${k}`).join('')}
+              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+                    UNION ALL
+                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
+              JOIN members w ON w.id = ${rootOf('a.anc')} AND w.set = a.set AND w.rep AND w.id <> a.anc) a
      ORDER BY a.id, a.depth
   ),
   -- Each part with its effective parent's key (p_*), and whether that is its own bucket.
