@@ -133,18 +133,6 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   // Revised by a live figure: whatever the filter says of the revision, the revised never counts.
   const liveRevisions = 'SELECT r.supersedes_id FROM casualty_figures r WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL';
   /**
-   * Whether the whole `partOf` (or a whole of it, up to INSIDE_DEPTH levels) counts in this answer:
-   * it passed the filter and counts, or its set of people does. Scalar lookups by primary key, one per
-   * level, each made only when the level below did not count. (A whole the filter leaves out counts
-   * nowhere in the answer, so its left-out parts would add to it: they are reported.)
-   */
-  const wholeCounts = (level: number, partOf: string): string => {
-    const w = `w${level}`;
-    const deeper = level < INSIDE_DEPTH ? ` OR ${wholeCounts(level + 1, `${w}.part_of_id`)}` : '';
-    return `coalesce((SELECT EXISTS (SELECT 1 FROM base b WHERE b.id = ${w}.id AND b.counted) OR ${inCountedSet(w)}${deeper}
-      FROM casualty_figures ${w} WHERE ${w}.id = ${partOf}), false)`;
-  };
-  /**
    * The first mention of the set of people that figure `id` belongs to, climbed by primary key
    * (restatements name the first mention; up to three levels are followed here).
    */
@@ -153,12 +141,10 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
         WHERE r1.id = r0.restates_id AND r1.restates_id IS NOT NULL), r0.restates_id) END
     FROM casualty_figures r0 WHERE r0.id = ${id})`;
   /**
-   * Whether figure `w` belongs to a set of people that counts, whether or not `w` itself passed the
-   * filter: one of the set's members read counts (a part of any member is the set's).
+   * Whether figure `w`, read (in base), belongs to a set of people that counts: a figure read with
+   * another member of its set read is in linked0; one read alone counts only if it does itself.
    */
-  const inCountedSet = (w: string) => `(EXISTS (SELECT 1 FROM linked0 m WHERE m.id = ${w}.id AND m.set_counts)
-    OR EXISTS (SELECT 1 FROM linked0 m WHERE m.root = ${rootOf(`${w}.id`)} AND m.set_counts)
-    OR EXISTS (SELECT 1 FROM base b WHERE b.id = ${rootOf(`${w}.id`)} AND b.counted))`;
+  const inCountedSet = (w: string) => `${w}.id IN (SELECT id FROM linked0 WHERE set_counts)`;
   const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   return `WITH RECURSIVE
   ${region ? `rmap AS MATERIALIZED (
@@ -201,21 +187,32 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
             UNION ALL
             SELECT x.*, x.id FROM base x WHERE x.restates_id IS NULL AND x.set <= 2 AND x.id IN (SELECT root FROM rroot)) l
   ),
-  -- Figures left out by verification inside a whole that counts (up to ${INSIDE_DEPTH} levels up;
-  -- deeper nesting is not found), or in a restated set that counts, already add nothing to the
-  -- total: they are in no set. The whole is found among the figures read when it can be; the table
-  -- is asked only when it is not there, or when its own whole must be checked too.
+  -- A left-out figure whose whole was not read, or was read and neither counts nor is a first
+  -- mention, climbs (by primary key, up to ${INSIDE_DEPTH} levels; deeper nesting is not found) with
+  -- each ancestor's set of people (its first mention).
+  wclimb (id, anc, root, depth) AS (
+    SELECT x.id, x.part_of_id, ${rootOf('x.part_of_id')}, 1
+      FROM base x
+     WHERE x.set = 2 AND x.part_of_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
+    UNION ALL
+    SELECT c.id, a.anc, ${rootOf('a.anc')}, c.depth + 1
+      FROM wclimb c, LATERAL (SELECT (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc) AS anc) a
+     WHERE a.anc IS NOT NULL AND c.depth < ${INSIDE_DEPTH}
+  ),
+  -- Figures left out by verification inside a whole that counts in this answer (it was read and
+  -- counts, or its set of people counts), or in a restated set that counts, already add nothing to
+  -- the total: they are in no set. (A whole the filter did not read counts nowhere in this answer:
+  -- its left-out parts would add to it, so they are reported.)
   inside0 AS MATERIALIZED (
     SELECT x.id FROM base x
      WHERE x.set = 2 AND x.part_of_id IS NOT NULL
        AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')}))
     UNION ALL
-    SELECT x.id
-      FROM (SELECT x.id, x.part_of_id FROM base x
-             WHERE x.set = 2 AND x.part_of_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
-            OFFSET 0) x
-     WHERE ${wholeCounts(1, 'x.part_of_id')}
+    -- An ancestor that counts, or whose set of people does (its first mention counts, or heads a
+    -- counted set): one hashed list, built only when something climbed.
+    SELECT DISTINCT c.id FROM wclimb c, LATERAL (VALUES (c.anc), (c.root)) k (id)
+     WHERE k.id IN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts)
     UNION ALL
     SELECT id FROM linked0 WHERE set = 2 AND set_counts
   ),
