@@ -190,15 +190,14 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   -- A left-out figure whose whole was not read, or was read and neither counts nor is a first
   -- mention, climbs (by primary key, up to ${INSIDE_DEPTH} levels; deeper nesting is not found) with
   -- each ancestor's set of people (its first mention).
-  wclimb (id, anc, root, depth) AS (
-    SELECT x.id, x.part_of_id, ${rootOf('x.part_of_id')}, 1
+  wclimb (id, anc, depth) AS (
+    SELECT x.id, x.part_of_id, 1
       FROM base x
      WHERE x.set = 2 AND x.part_of_id IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
     UNION ALL
-    SELECT c.id, a.anc, ${rootOf('a.anc')}, c.depth + 1
-      FROM wclimb c, LATERAL (SELECT (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc) AS anc) a
-     WHERE a.anc IS NOT NULL AND c.depth < ${INSIDE_DEPTH}
+    SELECT c.id, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
+      FROM wclimb c WHERE c.anc IS NOT NULL AND c.depth < ${INSIDE_DEPTH}
   ),
   -- Figures left out by verification inside a whole that counts in this answer (it was read and
   -- counts, or its set of people counts), or in a restated set that counts, already add nothing to
@@ -211,8 +210,11 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
     UNION ALL
     -- An ancestor that counts, or whose set of people does (its first mention counts, or heads a
     -- counted set): one hashed list, built only when something climbed.
-    SELECT DISTINCT c.id FROM wclimb c, LATERAL (VALUES (c.anc), (c.root)) k (id)
-     WHERE k.id IN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts)
+    SELECT DISTINCT c.id
+      FROM (SELECT id, anc AS k FROM wclimb WHERE anc IS NOT NULL
+            UNION ALL
+            SELECT id, ${rootOf('anc')} FROM wclimb WHERE anc IS NOT NULL) c
+     WHERE c.k IN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts)
     UNION ALL
     SELECT id FROM linked0 WHERE set = 2 AND set_counts
   ),
