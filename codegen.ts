@@ -30,7 +30,7 @@ const config: CodegenConfig = {
           ImportRecordResult: '../graph-models#ImportRecordResultModel',
           Author: '../graph-models#AuthorRecord',
           Location: '../graph-models#LocationRecord',
-          CasualtyFigure: '../graph-models#CasualtyFigureRecord',
+          CasualtyFigure: '../graph-models#CasualtyFigureModel',
           ArticleConnection: '../graph-models#ArticleConnectionModel',
           AuthorConnection: '../graph-models#AuthorConnectionModel',
           LocationConnection: '../graph-models#LocationConnectionModel',

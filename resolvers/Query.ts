@@ -1,5 +1,6 @@
 import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers } from '../src/generated/graphql';
+import type { CasualtyFigureModel } from '../src/graph-models';
 import { pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter } from '../src/store/records';
 import { articleConnection } from './article-connection';
@@ -36,7 +37,11 @@ export const Query: QueryResolvers = {
     // What was published then may be unpublished now: find the id whatever the current status.
     const id = key === 'id' ? value : (await store.scoped({ unpublished: true }).articlesBySlugs([value]))[0]?.id;
     const then = id ? await store.articleAsOf(id, asOf) : null;
-    return then && { ...then.article, asOfFigures: then.figures };
+    if (!then) return null;
+    // Each figure carries the list it belongs to: its links are read among the figures of then.
+    const figures: CasualtyFigureModel[] = [];
+    for (const figure of then.figures) figures.push({ ...figure, asOfFigures: figures });
+    return { ...then.article, asOfFigures: figures };
   },
 
   articles: (_, { filter, orderBy, first, after }, context) =>

@@ -13,7 +13,12 @@ export type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord 
 export type { ExternalArticleModel, NewsConnectionModel, SourceModel };
 
 /** An article read `asOf` a moment carries the figures as they stood then. */
-export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureRecord[] };
+export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureModel[] };
+/**
+ * A figure read `asOf` a moment carries its article's figures as they stood then, so that its
+ * links (parts, restatements, revisions) are read among them, not among today's.
+ */
+export type CasualtyFigureModel = CasualtyFigureRecord & { asOfFigures?: readonly CasualtyFigureModel[] };
 export type ArticleRevisionModel = RevisionRecord<ArticleRecord>;
 export type CasualtyFigureRevisionModel = RevisionRecord<CasualtyFigureRecord>;
 export type ImportReportModel = ImportReport;

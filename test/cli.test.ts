@@ -91,6 +91,35 @@ describe('command-line tools', () => {
     expect(imported.stderr).toMatch(/record 6 \(no slug\) rejected:\n\s+\(record\): Invalid input: expected object/);
   });
 
+  it('imports figures that restate and supersede others by key, with who and background, and rejects bad links', async () => {
+    const file = join(dir, 'linked.json');
+    const figure = good('x').figures[0];
+    writeFileSync(file, JSON.stringify([
+      { ...good('linked'), figures: [
+        { ...figure, key: 'lead' },
+        { ...figure, key: 'officials', restates: 'lead', who: ' villagers ', claimedBy: 'local officials' },
+        { ...figure, key: 'rose', number: 9, supersedes: 'lead' },
+        { ...figure, key: 'last-year', number: 70, background: true },
+      ] },
+      { ...good('badly-linked'), figures: [{ ...figure, key: 'a', restates: 'b', background: 'yes' }] },
+    ]));
+
+    const imported = await cli('src/cli/import.ts', [file], pglite);
+    expect(imported.stdout).toContain('created 1, updated 0, unchanged 0, rejected 1 of 2 records');
+    expect(imported.stderr).toMatch(/record 1 \(badly-linked\) rejected:\n\s+figures\.0\.restates: names no figure key "b"\n\s+figures\.0\.background: must be true or false/);
+
+    const store = await openStore({ pgliteDataDir: dir });
+    try {
+      const [article] = await store.articlesBySlugs(['linked']);
+      const [[lead, officials, rose, lastYear]] = await store.figuresOfArticles([article!.id]);
+      expect(officials).toMatchObject({ restatesId: lead.id, supersedesId: null, who: 'villagers', background: false });
+      expect(rose).toMatchObject({ restatesId: null, supersedesId: lead.id, low: 9 });
+      expect(lastYear).toMatchObject({ background: true, low: 70 });
+    } finally {
+      await store.close();
+    }
+  });
+
   // PostgreSQL, because a revoke must reach a gateway that is running (PGlite serves one process).
   (postgresAvailable() ? it : it.skip)('creates an editor key that works against a running gateway, lists it, and revokes it', async () => {
     const schema = newSchemaName();

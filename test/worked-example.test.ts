@@ -23,7 +23,7 @@ const ARTICLE = /* GraphQL */ `
 
 const SLUG = 'pakistan-targets-balochistan-separatists-after-widespread-attacks-kill-dozens';
 
-// The figure table of DOMAIN.md, in the article's order.
+// The figure table of docs/domain.md's worked example, in the article's order.
 const EXPECTED_FIGURES = [
   ['F1', 'KILLED', 'UNSPECIFIED', 48, 48, null, 'AT_LEAST', 'officials', 'OFFICIAL', 'REPORTED', 'Balochistan', null],
   ['F2', 'KILLED', 'CIVILIANS', 31, 31, null, 'AT_LEAST', 'officials', 'OFFICIAL', 'REPORTED', 'Balochistan', 'F1'],
@@ -80,7 +80,7 @@ describeEachEngine('the worked example through the API', (ctx) => {
     expect(pasni.ancestors.at(-1)).toMatchObject({ kind: 'COUNTRY', isoCode: 'PK' });
   });
 
-  it('has the eight figures of DOMAIN.md with their bounds, claimants, verification, places and nesting', () => {
+  it('has the eight figures of the worked example (docs/domain.md) with their bounds, claimants, verification, places and nesting', () => {
     const figures = article.casualtyFigures;
     expect(figures).toHaveLength(EXPECTED_FIGURES.length);
     const keyOfId = new Map(figures.map((f: any, i: number) => [f.id, EXPECTED_FIGURES[i][0]]));

@@ -213,14 +213,19 @@ export class CachedStore implements ContentStore {
 
   /**
    * New figures change the statistics of their own places only: no other figure's whole or
-   * verification changed, so no other figure counts differently.
+   * verification changed, so no other figure counts differently. Unless one restates or revises
+   * another: then the figures it links to may count differently (a revised one not at all, a set
+   * in another bucket), and what their articles touch is dropped, as for any write.
    */
   insertFigures(figures: readonly NewCasualtyFigure[]) {
-    return this.writeThrough(() => this.inner.insertFigures(figures), async (ids) => ({
-      figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
-      articles: figures.map((figure) => figure.articleId),
-      regions: await this.withPlacesAbove(figures.map((figure) => figure.locationId)),
-    }));
+    return this.writeThrough(() => this.inner.insertFigures(figures), async (ids) => {
+      const touched = {
+        figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
+        articles: figures.map((figure) => figure.articleId),
+      };
+      if (figures.some((figure) => figure.restatesId != null || figure.supersedesId != null)) return this.reachOf(touched);
+      return { ...touched, regions: await this.withPlacesAbove(figures.map((figure) => figure.locationId)) };
+    });
   }
 
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {

@@ -15,7 +15,7 @@ import type {
   NewCasualtyFigure,
 } from '../store/records';
 import type { ContentReader, EditorialWrites, Writer } from '../store/store';
-import { nestingViolations, periodViolations, resolveBounds, type BoundsInput } from './figure-rules';
+import { linkViolations, linksTo, periodViolations, resolveBounds, setViolations, type BoundsInput } from './figure-rules';
 import {
   ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
 } from './inputs';
@@ -182,6 +182,7 @@ export interface FigureFields extends BoundsInput {
   outcome?: string | null; group?: string | null; qualifier?: string | null; claimedBy?: string | null;
   claimantType?: string | null; verification?: string | null; quote?: string | null; locationId?: string | null;
   periodStart?: Date | null; periodEnd?: Date | null; partOfId?: string | null;
+  restatesId?: string | null; supersedesId?: string | null; who?: string | null; background?: boolean | null;
 }
 
 /** A new figure's fields, checked, with bounds from the coding table or as given. */
@@ -197,6 +198,8 @@ function newFigure(articleId: string, input: FigureFields, prefix: string): { fi
       ...bounds, claimedBy: input.claimedBy?.trim() || null, claimantType: input.claimantType as never,
       verification: input.verification as never, quote: input.quote?.trim() ?? '', locationId: input.locationId ?? null,
       periodStart: input.periodStart ?? null, periodEnd: input.periodEnd ?? null, partOfId: input.partOfId ?? null,
+      restatesId: input.restatesId ?? null, supersedesId: input.supersedesId ?? null, who: input.who?.trim() || null,
+      background: input.background ?? false,
     },
   };
 }
@@ -207,8 +210,8 @@ export function addFigure(store: EditorialWrites, actor: Actor, articleId: strin
   return write(store, actor, async (w) => {
     if (!(await w.articleById(articleId))) throw new StoreErrors.NotFoundError('article', articleId);
     const figures = await w.figuresOfArticle(articleId);
-    const candidate = { ...figure, id: 'new', retractedAt: null };
-    refuse(nestingViolations(candidate, [...figures, candidate], 'input'));
+    const candidate = { ...figure, id: 'the new one', restatesId: figure.restatesId ?? null, supersedesId: figure.supersedesId ?? null, retractedAt: null };
+    refuse(linkViolations(candidate, [...figures, candidate], 'input', figures));
     return w.createFigure(figure);
   });
 }
@@ -220,13 +223,14 @@ export function updateFigure(store: EditorialWrites, actor: Actor, id: string, v
     const current = await w.figureById(id, { lock: true });
     if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
     if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
-    refuse(clearedRequired(input, ['outcome', 'group', 'qualifier', 'claimantType', 'verification', 'quote']));
-    const { number, low, best, high, ...fields } = definedFields(input);
+    refuse(clearedRequired(input, ['outcome', 'group', 'qualifier', 'claimantType', 'verification', 'quote', 'background']));
+    const { number, numberHigh, low, best, high, ...fields } = definedFields(input);
     const patch = fields as FigurePatch;
+    if (patch.who !== undefined) patch.who = patch.who?.trim() || null;
     const qualifier = (patch.qualifier ?? current.qualifier) as Qualifier;
-    const boundsGiven = number !== undefined || low !== undefined || best !== undefined || high !== undefined;
+    const boundsGiven = number !== undefined || numberHigh !== undefined || low !== undefined || best !== undefined || high !== undefined;
     if (boundsGiven || patch.qualifier !== undefined) {
-      const { bounds, violations } = resolveBounds(qualifier, number !== undefined ? { number }
+      const { bounds, violations } = resolveBounds(qualifier, number !== undefined || numberHigh !== undefined ? { number, numberHigh }
         : { low: low !== undefined ? low : current.low, best: best !== undefined ? best : current.best, high: high !== undefined ? high : current.high },
         'input');
       refuse(violations);
@@ -236,7 +240,7 @@ export function updateFigure(store: EditorialWrites, actor: Actor, id: string, v
     const next = { ...current, ...patch };
     refuse([
       ...periodViolations(next.periodStart, next.periodEnd, 'input'),
-      ...nestingViolations(next, figures.map((f) => (f.id === id ? next : f)), 'input'),
+      ...linkViolations(next, figures.map((f) => (f.id === id ? next : f)), 'input', figures),
     ]);
     return w.updateFigure(id, version, patch);
   });
@@ -247,18 +251,33 @@ export function retractFigure(store: EditorialWrites, actor: Actor, id: string, 
   return write(store, actor, async (w) => {
     const current = await w.figureById(id, { lock: true });
     if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
-    const liveParts = (await w.figuresOfArticle(current.articleId)).filter((f) => f.partOfId === id && !f.retractedAt);
-    if (liveParts.length > 0) {
-      throw new BadUserInputError('id', `figures ${liveParts.map((f) => f.id).join(', ')} are counted inside this one: ` +
-        'retract them or change their partOfId first');
-    }
-    return w.updateFigure(id, version, { retractedAt: new Date(), retractionReason: why }, 'RETRACT');
+    const figures = await w.figuresOfArticle(current.articleId);
+    // Every link names a live figure: what links here is retracted or relinked first.
+    const links = linksTo(id, figures);
+    const ids = (list: { id: string }[]) => list.map((f) => f.id).join(', ');
+    const problems = [
+      links.partOfId.length && `figures ${ids(links.partOfId)} are counted inside this one: retract them or change their partOfId first`,
+      links.restatesId.length && `figures ${ids(links.restatesId)} restate this one: retract them or change their restatesId first`,
+      links.supersedesId.length && `figures ${ids(links.supersedesId)} supersede this one: retract them or change their supersedesId first`,
+    ].filter((problem): problem is string => !!problem);
+    if (problems.length > 0) throw new BadUserInputError('id', problems.join('; '));
+    // A restatement that leaves its set may narrow the set below its parts.
+    const retracted = { ...current, retractedAt: new Date() };
+    const narrowed = setViolations(retracted, figures.map((f) => (f.id === id ? retracted : f)), 'id', figures);
+    if (narrowed.length > 0) throw new BadUserInputError('id', narrowed.map((v) => v.message).join('; '));
+    return w.updateFigure(id, version, { retractedAt: retracted.retractedAt, retractionReason: why }, 'RETRACT');
   });
 }
 
 // ---- import -------------------------------------------------------------------------------------
 
-export interface ImportFigureFields extends Omit<FigureFields, 'partOfId'> { key: string; partOf?: string | null }
+/** An imported figure names the figures it links to by their keys, not ids. */
+export interface ImportFigureFields extends Omit<FigureFields, LinkField> {
+  key: string; partOf?: string | null; restates?: string | null; supersedes?: string | null;
+}
+
+type LinkField = 'partOfId' | 'restatesId' | 'supersedesId';
+const IMPORT_LINKS = [['partOf', 'partOfId'], ['restates', 'restatesId'], ['supersedes', 'supersedesId']] as const;
 export interface ImportArticleFields extends ArticleFields { figures?: ImportFigureFields[] | null }
 
 export interface ImportRecordResult {
@@ -331,7 +350,7 @@ async function importOne(store: EditorialWrites, actor: Actor, record: ImportArt
   }
 }
 
-/** An import record's figures, checked, in an order where every whole comes before its parts. */
+/** An import record's figures, checked, in an order where every figure comes after those it links to. */
 function importFigures(inputs: ImportFigureFields[]) {
   const violations: Violation[] = [];
   const keys = new Map<string, number>();
@@ -339,18 +358,23 @@ function importFigures(inputs: ImportFigureFields[]) {
     if (keys.has(input.key)) violations.push({ field: `figures.${i}.key`, message: `repeats key "${input.key}"` });
     keys.set(input.key, i);
   });
-  const checked = inputs.map(({ key, partOf, ...fields }, i) => {
-    if (partOf != null && !keys.has(partOf)) violations.push({ field: `figures.${i}.partOf`, message: `names no figure key "${partOf}"` });
+  const checked = inputs.map(({ key, partOf, restates, supersedes, ...fields }, i) => {
+    const links = { partOf: partOf ?? null, restates: restates ?? null, supersedes: supersedes ?? null };
+    for (const [name] of IMPORT_LINKS) {
+      const named = links[name];
+      if (named != null && !keys.has(named)) violations.push({ field: `figures.${i}.${name}`, message: `names no figure key "${named}"` });
+    }
     const { figure, violations: own } = newFigure('', fields, `figures.${i}`);
     violations.push(...own);
-    return { key, partOf: partOf ?? null, figure, index: i };
+    return { key, links, figure, index: i };
   });
   const ordered: typeof checked = [];
   const placed = new Set<string>();
   while (ordered.length < checked.length && violations.length === 0) {
-    const ready = checked.filter((f) => !placed.has(f.key) && (f.partOf === null || placed.has(f.partOf)));
+    const ready = checked.filter((f) => !placed.has(f.key) && Object.values(f.links).every((named) => named === null || placed.has(named)));
     if (ready.length === 0) {
-      violations.push({ field: 'figures', message: 'partOf links form a cycle' });
+      const stuck = checked.filter((f) => !placed.has(f.key)).map((f) => `"${f.key}"`).join(', ');
+      violations.push({ field: 'figures', message: `partOf, restates and supersedes links form a cycle (among keys ${stuck})` });
       break;
     }
     for (const f of ready) { ordered.push(f); placed.add(f.key); }
@@ -360,10 +384,12 @@ function importFigures(inputs: ImportFigureFields[]) {
 
 /** Makes the article's keyed figures match the import: update, create, or retract. */
 async function syncFigures(w: Writer, articleId: string, figures: ReturnType<typeof importFigures>['figures']): Promise<void> {
-  const existing = new Map((await w.figuresOfArticle(articleId)).filter((f) => f.importKey).map((f) => [f.importKey!, f]));
+  const before = await w.figuresOfArticle(articleId);
+  const existing = new Map(before.filter((f) => f.importKey).map((f) => [f.importKey!, f]));
   const idOfKey = new Map<string, string>();
-  for (const { key, partOf, figure, index } of figures) {
-    const wanted = { ...figure, articleId, partOfId: partOf === null ? null : idOfKey.get(partOf)!, position: index };
+  for (const { key, links, figure, index } of figures) {
+    const ids = Object.fromEntries(IMPORT_LINKS.map(([name, field]) => [field, links[name] === null ? null : idOfKey.get(links[name]!)!]));
+    const wanted = { ...figure, ...ids, articleId, position: index };
     const current = existing.get(key);
     const { articleId: _, position, ...patch } = wanted;
     const stored = current
@@ -371,14 +397,21 @@ async function syncFigures(w: Writer, articleId: string, figures: ReturnType<typ
       : await w.createFigure({ ...wanted, importKey: key });
     idOfKey.set(key, stored.id);
   }
-  for (const [key, figure] of existing) {
-    if (!idOfKey.has(key) && !figure.retractedAt) {
-      await w.updateFigure(figure.id, figure.version, { retractedAt: new Date(), retractionReason: 'no longer in the imported article' }, 'RETRACT');
-    }
+  const dropped = [...existing].filter(([key, figure]) => !idOfKey.has(key) && !figure.retractedAt).map(([, figure]) => figure);
+  for (const figure of dropped) {
+    await w.updateFigure(figure.id, figure.version, { retractedAt: new Date(), retractionReason: 'no longer in the imported article' }, 'RETRACT');
   }
   const after = await w.figuresOfArticle(articleId);
-  const violations = after.filter((f) => idOfKey.has(f.importKey ?? ''))
-    .flatMap((f) => nestingViolations(f, after, `figures.${figures.find((x) => x.key === f.importKey)!.index}`));
+  const fieldOf = (f: { importKey: string | null }) => `figures.${figures.find((x) => x.key === f.importKey)!.index}`;
+  const violations = after.filter((f) => idOfKey.has(f.importKey ?? '')).flatMap((f) => linkViolations(f, after, fieldOf(f), before));
+  // A figure added by a mutation may link to one the import drops: every link names a live figure.
+  for (const figure of dropped) {
+    for (const [field, linking] of Object.entries(linksTo(figure.id, after))) {
+      for (const other of linking) {
+        violations.push({ field: 'figures', message: `figure ${other.id} (not imported) has ${field} ${figure.id}, key "${figure.importKey}", which the import would retract` });
+      }
+    }
+  }
   refuse(violations);
 }
 

@@ -11,7 +11,7 @@ import { ARTICLE_STATUSES } from '../store/records';
  */
 export const LIMITS = {
   name: 200, slug: MAX_SLUG_LENGTH, bio: 5_000, headline: 300, standfirst: 1_000, body: 200_000, url: 2_048,
-  tags: 20, tag: 50, authors: 20, locations: 50, quote: 2_000, claimedBy: 200, reason: 500, importBatch: 1_000, importKey: 100,
+  tags: 20, tag: 50, authors: 20, locations: 50, quote: 2_000, claimedBy: 200, who: 200, reason: 500, importBatch: 1_000, importKey: 100,
   /** One figure's count: more than any one claim makes, and far inside the store's `int` columns. */
   count: 100_000_000,
 } as const;
@@ -57,10 +57,13 @@ export const ArticleInput = z.object({
 /** A figure's free-form fields; the rules across fields are in ./figure-rules. */
 export const FigureInput = z.object({
   number: count.nullish(),
+  numberHigh: count.nullish(),
   low: count.nullish(),
   best: count.nullish(),
   high: count.nullish(),
   claimedBy: optionalText(LIMITS.claimedBy),
+  who: optionalText(LIMITS.who),
+  background: z.boolean('must be true or false').nullish(),
   quote: text(LIMITS.quote),
   periodStart: instant.nullish(),
   periodEnd: instant.nullish(),
@@ -68,7 +71,7 @@ export const FigureInput = z.object({
 
 export const RetractionReason = text(LIMITS.reason);
 
-/** The key that names a figure within an imported article (and a `partOf` naming another). */
+/** The key that names a figure within an imported article (and a `partOf`, `restates` or `supersedes` naming another). */
 const importKey = z.string().min(1, 'must not be empty').max(LIMITS.importKey, `must be at most ${LIMITS.importKey} characters`);
 
 /**
@@ -83,6 +86,8 @@ export const ImportRecord = z.object({
   figures: z.array(z.object({
     key: importKey,
     partOf: importKey.nullish(),
+    restates: importKey.nullish(),
+    supersedes: importKey.nullish(),
     outcome: z.enum(OUTCOMES),
     group: z.enum(GROUPS),
     qualifier: z.enum(QUALIFIERS),

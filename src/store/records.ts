@@ -66,6 +66,14 @@ export interface CasualtyFigureRecord {
   periodStart: Date | null;
   periodEnd: Date | null;
   partOfId: string | null;
+  /** The first mention of the same people (a restated or competing count): one set with it in totals. */
+  restatesId: string | null;
+  /** The earlier count this one revises: only the newest of a chain is totalled. */
+  supersedesId: string | null;
+  /** The text's own words for the people counted ("police officers", "children"). */
+  who: string | null;
+  /** A count about another, undated event: kept and listed, never totalled. */
+  background: boolean;
   version: number;
   /** Set when the figure was retracted: kept in the record, left out of lists and totals. */
   retractedAt: Date | null;
@@ -135,8 +143,12 @@ export type NewAuthor = Omit<AuthorRecord, 'id'> & { id?: string };
 export type NewLocation = Omit<LocationRecord, 'id'> & { id?: string };
 export type NewArticle = Omit<ArticleRecord, 'id' | 'updatedAt' | 'wordCount' | 'status' | 'version'> &
   { id?: string; updatedAt?: Date; status?: ArticleStatus };
-export type NewCasualtyFigure = Omit<CasualtyFigureRecord, 'id' | 'version' | 'retractedAt' | 'retractionReason'> &
-  { id?: string; position?: number; importKey?: string | null };
+/** A figure to store; the second edition's fields (restatesId … background) default to empty and false. */
+export type NewCasualtyFigure =
+  Omit<CasualtyFigureRecord, 'id' | 'version' | 'retractedAt' | 'retractionReason' | SecondEditionField> &
+  Partial<Pick<CasualtyFigureRecord, SecondEditionField>> & { id?: string; position?: number; importKey?: string | null };
+
+type SecondEditionField = 'restatesId' | 'supersedesId' | 'who' | 'background';
 
 /** Changes to an article's own fields and links; absent fields stay as they are. */
 export type ArticlePatch = Partial<Pick<ArticleRecord,
@@ -230,13 +242,26 @@ export interface StatsBucket {
   high: number | null;
   figures: number;
   articles: number;
+  /** Restated sets whose members contradict, counted here (in their representative's bucket). */
+  disputedSets: number;
+}
+
+/** Why figures that pass the filter are not counted: their verification, a later revision, or another event. */
+export type LeftOutReason = 'VERIFICATION' | 'SUPERSEDED' | 'BACKGROUND';
+
+/** Figures left out for one reason, of one verification: how many, and the low they would add. */
+export interface LeftOutFigures {
+  reason: LeftOutReason;
+  verification: Verification;
+  figures: number;
+  low: number;
 }
 
 export interface StatsResult {
   buckets: StatsBucket[];
   total: StatsBucket;
-  /** Per verification the filter left out: the figures and the low they would add. */
-  leftOut: { verification: Verification; figures: number; low: number }[];
+  /** Per reason and verification, what passed the filter but is not counted. */
+  leftOut: LeftOutFigures[];
   includedVerifications: Verification[];
 }
 

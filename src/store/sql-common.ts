@@ -46,7 +46,8 @@ export const ARTICLE_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfir
 export const FIGURE_COLUMNS = `f.id::text AS id, f.article_id::text AS "articleId", f.outcome, f.population AS "group",
   f.low, f.best, f.high, f.qualifier, f.claimed_by AS "claimedBy", f.claimant_type AS "claimantType",
   f.verification, f.quote, f.location_id::text AS "locationId", f.period_start AS "periodStart",
-  f.period_end AS "periodEnd", f.part_of_id::text AS "partOfId", f.version,
+  f.period_end AS "periodEnd", f.part_of_id::text AS "partOfId", f.restates_id::text AS "restatesId",
+  f.supersedes_id::text AS "supersedesId", f.who, f.background, f.version,
   f.retracted_at AS "retractedAt", f.retraction_reason AS "retractionReason"`;
 
 /**

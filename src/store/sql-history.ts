@@ -18,7 +18,7 @@ export class SqlHistory implements HistoryReader {
               changed_by AS "changedBy", changed_at AS "changedAt", previous
          FROM revisions WHERE entity = $1 AND entity_id = ANY($2::int[]) ORDER BY entity_id, version`,
       [entity, toDbIds(ids)]);
-    for (const row of rows) row.previous = row.previous && reviveDates(row.previous);
+    for (const row of rows) row.previous = row.previous && stateOf(entity, reviveDates(row.previous as object)) as State;
     return groupedInKeyOrder(ids, rows, (row) => row.entityId);
   }
 
@@ -54,7 +54,15 @@ export class SqlHistory implements HistoryReader {
       [toDbId(id), at, entity]);
     return rows.flatMap(({ changedLater, replaced, ...current }) => {
       if (!changedLater) return current.updatedAt <= at ? [current as unknown as State] : [];
-      return replaced ? [reviveDates(replaced) as State] : [];
+      return replaced ? [stateOf(entity, reviveDates(replaced)) as State] : [];
     });
   }
+}
+
+/**
+ * A state as a revision recorded it. A figure's revisions written before the second edition
+ * (migration 0007) lack its fields: they were empty and false then.
+ */
+function stateOf(entity: RevisionEntity, state: object): object {
+  return entity === 'CASUALTY_FIGURE' ? { restatesId: null, supersedesId: null, who: null, background: false, ...state } : state;
 }

@@ -13,6 +13,11 @@
  * `low` treats a missing lower bound as 0 (a count is never below zero); `best` and `high` are null
  * in a bucket where any figure that makes it up has none.
  *
+ * The second edition's rules (docs/statistics.md): a figure a live figure supersedes, and a
+ * background figure, never count and are reported as left out for that reason; the figures that
+ * restate one toll (a *restated set*) count once, as one figure in their representative's bucket,
+ * with the set's bounds; a part of any member is a part of the set.
+ *
  * The statement reads a region's figures once, from the covering index of 0006 (which carries each
  * figure's copy of its article's status and date, so no article is joined), and answers the
  * buckets, the ungrouped total and what was left out together.
@@ -22,7 +27,7 @@
  */
 import type { Db } from './db';
 import type { Verification } from '../domain/casualty';
-import type { ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
+import type { LeftOutReason, ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
 import { RuleViolationError } from './errors';
 import { Params, toDbId, toDbIds } from './sql-common';
 
@@ -92,15 +97,27 @@ function keyColumnsOf({ dimensions }: Shape, unitParam: string): KeyColumn[] {
 /** How many levels of wholes a left-out figure is checked against (the seeds nest three deep). */
 const INSIDE_DEPTH = 4;
 
+/** The sets a figure that passed the filter falls in, and the reason each left-out one is reported under. */
+const SET_REASONS = { 2: 'VERIFICATION', 3: 'SUPERSEDED', 4: 'BACKGROUND' } as const;
+
 /**
- * The statement answering `query`. It counts two sets of figures, each without double counting
- * within itself: set 1, the figures whose verification is `included`, in the buckets of the query;
- * set 2, the other figures, except those inside a whole of set 1, by verification (what was left
- * out). Its rows are the buckets of set 1 (`part` 'bucket'), the ungrouped total of set 1 ('total',
- * absent over no figures) and the buckets of set 2 ('left', with `left_verification`).
+ * The statement answering `query`. It sorts the figures that passed the filter into four sets:
+ * set 1, those that count (their verification is `included`, no live figure supersedes them, they
+ * are not background), in the buckets of the query; set 2, the other figures of a verification not
+ * included, except those inside a whole of set 1 or in a restated set that counts; set 3, the
+ * superseded; set 4, the background (in that order of precedence). Sets 1 and 2 are each counted
+ * without double counting within themselves; sets 3 and 4 add each figure's own low. Its rows are
+ * the buckets of set 1 (`part` 'bucket'), the ungrouped total of set 1 ('total', absent over no
+ * figures) and the buckets of sets 2–4 ('left', with `left_set` and `left_verification`).
+ *
+ * A restated set (a figure with every figure that restates it, transitively) is one figure of its
+ * set: its *representative* (the root if it is a member, else the member first in the article)
+ * carries the set's bounds, and is the whole of every part of any member; the other members add a
+ * figure to their own buckets and no bounds.
  *
  * Every figure is read once, from the covering index; wholes are found among the figures read (a
- * hash join), and only a figure whose whole is not among them climbs through the table.
+ * hash join), and only a figure whose whole (or whose restated figure) is not among them climbs
+ * through the table.
  */
 function statement(p: Params, query: StatsQuery, scope: ReadScope, included: readonly string[]): string {
   const shape: Shape = { dimensions: query.groupBy, level: query.regionLevel, unit: query.timeBucket };
@@ -109,20 +126,26 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   const levelParam = region ? p.add(KIND_OF_LEVEL.includes(shape.level) ? shape.level : 'ADMIN1') : '';
   const verifications = p.add(included);
   const columns = keyColumnsOf(shape, unitParam);
-  // A bucket's key: the requested columns (set 1) or the left-out verification `lv` (set 2).
+  // A bucket's key: the requested columns (set 1) or the left-out verification `lv` (sets 2–4).
   const keys = [...columns.map((column) => column.name), 'lv'];
   const list = (names: string[], prefix = '') => names.map((name) => `${prefix}${name}`).join(', ');
   const counted = (f: string) => `${f}.verification = ANY(${verifications}::text[])`;
-  const counts = (w: string) => `(${w}.retracted_at IS NULL AND ${counted(w)})`;
+  // Revised by a live figure: whatever the filter says of the revision, the revised never counts.
+  const liveRevisions = 'SELECT r.supersedes_id FROM casualty_figures r WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL';
   /**
-   * Whether the whole `partOf` (or a whole of it, up to INSIDE_DEPTH levels) counts: scalar lookups
-   * by primary key, one per level, each made only when the level below did not count.
+   * The first mention of the set of people that figure `id` belongs to, climbed by primary key
+   * (restatements name the first mention; up to three levels are followed here).
    */
-  const wholeCounts = (level: number, partOf: string): string => {
-    const w = `w${level}`;
-    const deeper = level < INSIDE_DEPTH ? ` OR ${wholeCounts(level + 1, `${w}.part_of_id`)}` : '';
-    return `coalesce((SELECT ${counts(w)}${deeper} FROM casualty_figures ${w} WHERE ${w}.id = ${partOf}), false)`;
-  };
+  const rootOf = (id: string) => `(SELECT CASE WHEN r0.restates_id IS NULL THEN r0.id ELSE coalesce(
+      (SELECT coalesce(r2.restates_id, r1.restates_id) FROM casualty_figures r1 LEFT JOIN casualty_figures r2 ON r2.id = r1.restates_id
+        WHERE r1.id = r0.restates_id AND r1.restates_id IS NOT NULL), r0.restates_id) END
+    FROM casualty_figures r0 WHERE r0.id = ${id})`;
+  /**
+   * Whether figure `w`, read (in base), belongs to a set of people that counts: a figure read with
+   * another member of its set read is in linked0; one read alone counts only if it does itself.
+   */
+  const inCountedSet = (w: string) => `${w}.id IN (SELECT id FROM linked0 WHERE set_counts)`;
+  const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   return `WITH RECURSIVE
   ${region ? `rmap AS MATERIALIZED (
     -- Each place's bucket at the requested level: its ancestor (or itself) of that kind; else, when
@@ -134,42 +157,105 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
               FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
              GROUP BY p.descendant_id) places
   ),` : ''}
-  -- Every figure the filter lets through, whatever its verification, in its set (1: counts; 2: left
-  -- out), keyed by its bucket in that set: the requested columns in set 1, the verification (lv)
-  -- in set 2.
+  -- Every figure the filter lets through in its set (1: counts; 2: left out by verification; 3:
+  -- superseded; 4: background), keyed by its bucket in that set: the requested columns in set 1,
+  -- the verification (lv) in the others.
   base AS MATERIALIZED (
-    SELECT id, article_id, part_of_id, low, best, high, counted, CASE WHEN counted THEN 1 ELSE 2 END AS set,
-           ${columns.map((c) => `CASE WHEN counted THEN ${c.name} END AS ${c.name}, `).join('')}CASE WHEN NOT counted THEN verification END AS lv
-      FROM (SELECT f.id, f.article_id, f.part_of_id, coalesce(f.low, 0) AS low, f.best, f.high, f.verification,
-                   ${counted('f')} AS counted${columns.map((c) => `, ${c.value} AS ${c.name}`).join('')}
+    SELECT id, article_id, part_of_id, restates_id, position, low, best, high, set, set = 1 AS counted,
+           ${columns.map((c) => `CASE WHEN set = 1 THEN ${c.name} END AS ${c.name}, `).join('')}CASE WHEN set <> 1 THEN verification END AS lv
+      FROM (SELECT f.id, f.article_id, f.part_of_id, f.restates_id, f.position, coalesce(f.low, 0) AS low, f.best, f.high, f.verification,
+                   CASE WHEN f.id IN (${liveRevisions}) THEN 3 WHEN f.background THEN 4 WHEN ${counted('f')} THEN 1 ELSE 2 END AS set
+                   ${columns.map((c) => `, ${c.value} AS ${c.name}`).join('')}
               FROM casualty_figures f
               ${region ? 'LEFT JOIN rmap r ON r.location_id = f.location_id' : ''}
              WHERE ${figureConditions(p, query.filter, scope).join(' AND ')}
             OFFSET 0) f
   ),
-  -- Left-out figures inside a whole that counts (up to ${INSIDE_DEPTH} levels up; deeper nesting is
-  -- not found) already add nothing to the total: they are in neither set. The whole is found among
-  -- the figures read when it can be; the table is asked only when it is not there, or when its own
-  -- whole must be checked too.
-  inside AS MATERIALIZED (
-    SELECT x.id FROM base x
-     WHERE NOT x.counted AND x.part_of_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND w.counted)
+  -- Each restating figure of sets 1 and 2 with the figure its set starts from (the root), climbed
+  -- to by primary key (restatements name the first mention, so mostly one step).
+  rclimb (id, anc, next, depth) AS (
+    SELECT x.id, x.restates_id, ${restatedFigure('x.restates_id')}, 1 FROM base x WHERE x.restates_id IS NOT NULL AND x.set <= 2
     UNION ALL
-    SELECT x.id
-      FROM (SELECT x.id, x.part_of_id FROM base x
-             WHERE NOT x.counted AND x.part_of_id IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR w.part_of_id IS NULL))
-            OFFSET 0) x
-     WHERE ${wholeCounts(1, 'x.part_of_id')}
+    SELECT c.id, c.next, ${restatedFigure('c.next')}, c.depth + 1 FROM rclimb c WHERE c.next IS NOT NULL AND c.depth < 64
   ),
-  -- The figures of both sets.
+  rroot AS MATERIALIZED (SELECT id, anc AS root FROM rclimb WHERE next IS NULL),
+  -- The members of restated sets among sets 1 and 2 (the restating figures and their roots), and
+  -- whether their set has a member that counts.
+  linked0 AS MATERIALIZED (
+    SELECT l.*, bool_or(l.set = 1) OVER (PARTITION BY l.root) AS set_counts
+      FROM (SELECT x.*, r.root FROM rroot r JOIN base x ON x.id = r.id
+            UNION ALL
+            SELECT x.*, x.id FROM base x WHERE x.restates_id IS NULL AND x.set <= 2 AND x.id IN (SELECT root FROM rroot)) l
+  ),
+  -- A left-out figure whose whole was not read, or was read and neither counts nor is a first
+  -- mention, climbs (by primary key, up to ${INSIDE_DEPTH} levels; deeper nesting is not found) with
+  -- each ancestor's set of people (its first mention).
+  wclimb (id, anc, depth) AS (
+    SELECT x.id, x.part_of_id, 1
+      FROM base x
+     WHERE x.set = 2 AND x.part_of_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
+    UNION ALL
+    SELECT c.id, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
+      FROM wclimb c WHERE c.anc IS NOT NULL AND c.depth < ${INSIDE_DEPTH}
+  ),
+  -- Figures left out by verification inside a whole that counts in this answer (it was read and
+  -- counts, or its set of people counts), or in a restated set that counts, already add nothing to
+  -- the total: they are in no set. (A whole the filter did not read counts nowhere in this answer:
+  -- its left-out parts would add to it, so they are reported.)
+  inside0 AS MATERIALIZED (
+    SELECT x.id FROM base x
+     WHERE x.set = 2 AND x.part_of_id IS NOT NULL
+       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')}))
+    UNION ALL
+    -- An ancestor that counts, or whose set of people does (its first mention counts, or heads a
+    -- counted set): one hashed list, built only when something climbed.
+    SELECT DISTINCT c.id
+      FROM (SELECT id, anc AS k FROM wclimb WHERE anc IS NOT NULL
+            UNION ALL
+            SELECT id, ${rootOf('anc')} FROM wclimb WHERE anc IS NOT NULL) c
+     WHERE c.k IN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts)
+    UNION ALL
+    SELECT id FROM linked0 WHERE set = 2 AND set_counts
+  ),
+  -- A restated set left out by verification is inside a counted whole when any of its members is:
+  -- then all of them are.
+  inside AS MATERIALIZED (
+    SELECT id FROM inside0
+    UNION ALL
+    SELECT m.id FROM linked0 m
+     WHERE m.set = 2 AND NOT m.set_counts
+       AND EXISTS (SELECT 1 FROM linked0 o JOIN inside0 i ON i.id = o.id WHERE o.root = m.root AND o.set = 2)
+  ),
+  -- Each member of a restated set, within its set (1 or 2), with its representative's key (r_*)
+  -- and the set's bounds over its members: when they agree (every low at most every high), the
+  -- common ground; when they contradict, the conservative span, disputed.
+  linked AS MATERIALIZED (
+    SELECT l.id, l.set, l.root, l.id = first_value(l.id) OVER rep AS is_rep${keys.map((k) => `, first_value(l.${k}) OVER rep AS r_${k}`).join('')},
+           max(l.low) OVER s AS max_low, min(l.low) OVER s AS min_low, min(l.high) OVER s AS min_high,
+           CASE WHEN bool_and(l.high IS NOT NULL) OVER s THEN max(l.high) OVER s END AS max_high,
+           CASE WHEN bool_and(l.best IS NOT NULL) OVER s AND min(l.best) OVER s = max(l.best) OVER s THEN min(l.best) OVER s END AS same_best
+      FROM linked0 l LEFT JOIN inside i ON i.id = l.id
+     WHERE i.id IS NULL
+    WINDOW s AS (PARTITION BY l.set, l.root), rep AS (PARTITION BY l.set, l.root ORDER BY l.id = l.root DESC, l.position, l.id)
+  ),
+  -- The figures of the four sets. A restated set's representative carries its bounds and its
+  -- partOf; its other members are nobody's part and add no bounds (rep false); each member's parts
+  -- find the representative's key (pk_*). Figures of sets 3 and 4 each add their own low.
   members AS MATERIALIZED (
-    SELECT x.* FROM base x LEFT JOIN inside i ON i.id = x.id WHERE i.id IS NULL
+    SELECT x.id, x.article_id, x.set, ${list(keys, 'x.')}, coalesce(l.is_rep, true) AS rep,
+           CASE WHEN x.set <= 2 AND coalesce(l.is_rep, true) THEN x.part_of_id END AS part_of_id,
+           coalesce(l.is_rep AND l.max_low > l.min_high, false) AS disputed,
+           CASE WHEN l.id IS NULL THEN x.low WHEN l.max_low > l.min_high THEN l.min_low ELSE l.max_low END AS low,
+           CASE WHEN l.id IS NULL THEN x.best WHEN l.max_low > l.min_high THEN NULL ELSE l.same_best END AS best,
+           CASE WHEN l.id IS NULL THEN x.high WHEN l.max_low > l.min_high THEN l.max_high ELSE l.min_high END AS high
+           ${keys.map((k) => `, CASE WHEN l.id IS NULL THEN x.${k} ELSE l.r_${k} END AS pk_${k}`).join('')}
+      FROM base x LEFT JOIN inside i ON i.id = x.id LEFT JOIN linked l ON l.id = x.id
+     WHERE i.id IS NULL
   ),
-  -- Each part with its whole, when the whole is in the same set.
+  -- Each part with its whole's representative's key, when the whole is in the same set.
   parts AS MATERIALIZED (
-    SELECT x.*, w.id AS w_id${keys.map((k) => `, w.${k} AS w_${k}`).join('')}
+    SELECT x.*, w.id AS w_id${keys.map((k) => `, w.pk_${k} AS w_${k}`).join('')}
       FROM members x LEFT JOIN members w ON w.id = x.part_of_id AND w.set = x.set
      WHERE x.part_of_id IS NOT NULL
   ),
@@ -182,54 +268,76 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
     SELECT c.id, c.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
       FROM climb c WHERE c.anc IS NOT NULL AND c.depth < 64
   ),
+  -- The nearest such ancestor; an ancestor that is a member of a restated set counted in the part's
+  -- set (the member itself left out by verification while the set counts) stands for the set's
+  -- representative, at the whole (depth 0) or at any step of the climb.
   nearest AS (
-    SELECT DISTINCT ON (c.id) c.id${keys.map((k) => `, a.${k}`).join('')}
-      FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
-     ORDER BY c.id, c.depth
+    SELECT DISTINCT ON (a.id) a.id${keys.map((k) => `, a.${k}`).join('')}
+      FROM (SELECT c.id, c.depth${keys.map((k) => `, a.pk_${k} AS ${k}`).join('')}
+              FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
+            UNION ALL
+            SELECT a.id, a.depth${keys.map((k) => `, r.r_${k}`).join('')}
+              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+                    UNION ALL
+                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
+              JOIN linked r ON r.root = ${rootOf('a.anc')} AND r.set = a.set AND r.is_rep
+            UNION ALL
+            -- An ancestor not read (the filter left it out) whose set's first mention counts alone.
+            SELECT a.id, a.depth${keys.map((k) => `, w.pk_${k}`).join('')}
+              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+                    UNION ALL
+                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
+              JOIN members w ON w.id = ${rootOf('a.anc')} AND w.set = a.set AND w.rep AND w.id <> a.anc) a
+     ORDER BY a.id, a.depth
   ),
   -- Each part with its effective parent's key (p_*), and whether that is its own bucket.
   pe AS MATERIALIZED (
     SELECT x.*, has_parent${keys.map((k) => ` AND ${k} IS NOT DISTINCT FROM p_${k}`).join('')} AS same
-      FROM (SELECT x.set, x.article_id, x.low, x.best, x.high, ${list(keys, 'x.')},
+      FROM (SELECT x.set, x.article_id, x.low, x.best, x.high, x.disputed, ${list(keys, 'x.')},
                    x.w_id IS NOT NULL OR n.id IS NOT NULL AS has_parent${keys.map((k) => `,
                    CASE WHEN x.w_id IS NOT NULL THEN x.w_${k} ELSE n.${k} END AS p_${k}`).join('')}
               FROM parts x LEFT JOIN nearest n ON n.id = x.id) x
   ),
   -- What each figure adds. To its own bucket: one figure, and its bounds unless its effective
-  -- parent is in the same bucket (the parent has them). To its effective parent's bucket, when that
-  -- is another: minus its bounds, which it took along. To the total (set 0, from set 1 only): one
-  -- figure, and its bounds when it has no effective parent. Figures that are nobody's part (roots)
-  -- have no parent.
-  adds (set, ${list(keys)}, article_id, figures, adding, low, best, high) AS (
-    SELECT set, ${list(keys)}, article_id, 1, true, low, best, high FROM members WHERE part_of_id IS NULL
+  -- parent is in the same bucket (the parent has them) or it is a restated set's member other than
+  -- the representative. To its effective parent's bucket, when that is another: minus its bounds,
+  -- which it took along. To the total (set 0, from set 1 only): one figure, and its bounds when it
+  -- has no effective parent. Figures that are nobody's part (roots) have no parent. A disputed
+  -- set is one in its representative's bucket and the total.
+  adds (set, ${list(keys)}, article_id, figures, adding, low, best, high, disputed) AS (
+    SELECT set, ${list(keys)}, article_id, 1, rep, low, best, high, disputed::int FROM members WHERE part_of_id IS NULL
     UNION ALL
-    SELECT set, ${list(keys)}, article_id, 1, NOT same, low, best, high FROM pe
+    SELECT set, ${list(keys)}, article_id, 1, NOT same, low, best, high, disputed::int FROM pe
     UNION ALL
-    SELECT set, ${list(keys, 'p_')}, article_id, 0, true, -low, -best, -high FROM pe WHERE has_parent AND NOT same
+    SELECT set, ${list(keys, 'p_')}, article_id, 0, true, -low, -best, -high, 0 FROM pe WHERE has_parent AND NOT same
     UNION ALL
-    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, true, low, best, high FROM members WHERE part_of_id IS NULL AND set = 1
+    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, rep, low, best, high, disputed::int FROM members WHERE part_of_id IS NULL AND set = 1
     UNION ALL
-    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, NOT has_parent, low, best, high FROM pe WHERE set = 1
+    SELECT 0, ${keys.map(() => 'NULL').join(', ')}, article_id, 1, NOT has_parent, low, best, high, disputed::int FROM pe WHERE set = 1
   ),
   -- Per bucket and article first, so articles are counted without sorting every figure (int sums:
-  -- a bigint sum of sums would be numeric, and slow).
+  -- a bigint sum of sums would be numeric, and slow). A bucket's figures that all add nothing
+  -- (members of a set counted elsewhere) add 0 to each bound.
   per_article AS (
     SELECT set, ${list(keys)}, sum(figures)::int AS figures,
            sum(low) FILTER (WHERE adding)::int AS low,
-           sum(best) FILTER (WHERE adding)::int AS best, bool_and(best IS NOT NULL) FILTER (WHERE adding) AS best_known,
-           sum(high) FILTER (WHERE adding)::int AS high, bool_and(high IS NOT NULL) FILTER (WHERE adding) AS high_known
+           sum(best) FILTER (WHERE adding)::int AS best, coalesce(bool_and(best IS NOT NULL) FILTER (WHERE adding), true) AS best_known,
+           sum(high) FILTER (WHERE adding)::int AS high, coalesce(bool_and(high IS NOT NULL) FILTER (WHERE adding), true) AS high_known,
+           sum(disputed)::int AS disputed
       FROM adds GROUP BY set, ${list(keys)}, article_id
   )
-  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, lv AS left_verification,
+  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, set AS left_set, lv AS left_verification,
          ${columns.map((c) => `${c.answer} AS ${c.name}, `).join('')}sum(figures)::int AS figures,
          count(*) FILTER (WHERE figures > 0)::int AS articles, coalesce(sum(low), 0)::int AS low,
-         CASE WHEN bool_and(best_known) THEN sum(best)::int END AS best,
-         CASE WHEN bool_and(high_known) THEN sum(high)::int END AS high
+         CASE WHEN bool_and(best_known) THEN coalesce(sum(best), 0)::int END AS best,
+         CASE WHEN bool_and(high_known) THEN coalesce(sum(high), 0)::int END AS high,
+         sum(disputed)::int AS disputed_sets
     FROM per_article GROUP BY set, ${list(keys)}`;
 }
 
 interface Row {
   part: 'bucket' | 'left' | 'total';
+  left_set: keyof typeof SET_REASONS | 0 | 1;
   left_verification: Verification | null;
   region_id?: number | null;
   unallocated?: number;
@@ -243,6 +351,7 @@ interface Row {
   low: number;
   best: number | null;
   high: number | null;
+  disputed_sets: number;
 }
 
 function toBucket(row: Row, dimensions: StatsDimension[]): StatsBucket {
@@ -258,6 +367,7 @@ function toBucket(row: Row, dimensions: StatsDimension[]): StatsBucket {
     period: time ? row.period ?? null : null,
     undated: time ? row.period == null : false,
     low: row.low, best: row.best, high: row.high, figures: row.figures, articles: row.articles,
+    disputedSets: row.disputed_sets,
   };
 }
 
@@ -294,9 +404,9 @@ const STATEMENT_SETTINGS = `SELECT set_config('enable_nestloop', 'off', true), s
   set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`;
 
 /**
- * The statistics `query` asks for: the buckets, the ungrouped total, and what the verification
- * filter left out (per left-out verification, the figures and the `low` they would add — figures
- * counted inside an included whole add nothing). One statement, in a transaction of its own for
+ * The statistics `query` asks for: the buckets, the ungrouped total, and what was left out (per
+ * reason and verification, the figures and the `low` they would add — figures counted inside an
+ * included whole or restated set add nothing). One statement, in a transaction of its own for
  * its settings.
  */
 export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery): Promise<StatsResult> {
@@ -318,13 +428,17 @@ export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery)
   return {
     buckets: part('bucket').map((row) => toBucket(row, query.groupBy)).sort(compareBuckets),
     total,
-    leftOut: part('left').map((row) => ({ verification: row.left_verification!, figures: row.figures, low: row.low }))
-      .sort((a, b) => a.verification.localeCompare(b.verification)),
+    leftOut: part('left')
+      .map((row) => ({ reason: SET_REASONS[row.left_set as keyof typeof SET_REASONS], verification: row.left_verification!, figures: row.figures, low: row.low }))
+      .sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason) || a.verification.localeCompare(b.verification)),
     includedVerifications: [...included],
   };
 }
 
 const EMPTY_BUCKET: StatsBucket = {
   regionId: null, unallocated: false, group: null, outcome: null, verification: null, claimantType: null,
-  period: null, undated: false, low: 0, best: 0, high: 0, figures: 0, articles: 0,
+  period: null, undated: false, low: 0, best: 0, high: 0, figures: 0, articles: 0, disputedSets: 0,
 };
+
+/** leftOut's order: the verification filter's first, as before the second edition, then the rules'. */
+const REASON_ORDER: readonly LeftOutReason[] = ['VERIFICATION', 'SUPERSEDED', 'BACKGROUND'];

@@ -35,6 +35,8 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   article_locations_pkey: 'locationIds',
   casualty_figures_location_id_fkey: 'locationId',
   casualty_figures_part_of_id_fkey: 'partOfId',
+  casualty_figures_restates_id_fkey: 'restatesId',
+  casualty_figures_supersedes_id_fkey: 'supersedesId',
   casualty_figures_import_key_idx: 'key',
 };
 
@@ -62,6 +64,7 @@ const FIGURE_FIELDS: Record<keyof FigurePatch, string> = {
   outcome: 'outcome', group: 'population', low: 'low', best: 'best', high: 'high', qualifier: 'qualifier',
   claimedBy: 'claimed_by', claimantType: 'claimant_type', verification: 'verification', quote: 'quote',
   locationId: 'location_id', periodStart: 'period_start', periodEnd: 'period_end', partOfId: 'part_of_id',
+  restatesId: 'restates_id', supersedesId: 'supersedes_id', who: 'who', background: 'background',
   retractedAt: 'retracted_at', retractionReason: 'retraction_reason',
 };
 
@@ -293,14 +296,16 @@ export class SqlWriter implements Writer {
     const [{ id }] = await this.run<{ id: string }>(
       `INSERT INTO casualty_figures (article_id, position, outcome, population, low, best, high, qualifier, claimed_by,
                                      claimant_type, verification, quote, location_id, period_start, period_end,
-                                     part_of_id, import_key)
+                                     part_of_id, import_key, restates_id, supersedes_id, who, background)
        VALUES ($1, coalesce($2, (SELECT count(*) FROM casualty_figures WHERE article_id = $1)), $3, $4, $5, $6, $7,
-               $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+               $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
        RETURNING id::text AS id`,
       [toDbId(figure.articleId), figure.position ?? null, figure.outcome, figure.group, figure.low, figure.best,
         figure.high, figure.qualifier, figure.claimedBy, figure.claimantType, figure.verification, figure.quote,
         figure.locationId == null ? null : toDbId(figure.locationId), figure.periodStart, figure.periodEnd,
-        figure.partOfId == null ? null : toDbId(figure.partOfId), figure.importKey ?? null]);
+        figure.partOfId == null ? null : toDbId(figure.partOfId), figure.importKey ?? null,
+        figure.restatesId == null ? null : toDbId(figure.restatesId), figure.supersedesId == null ? null : toDbId(figure.supersedesId),
+        figure.who ?? null, figure.background ?? false]);
     await this.revision('CASUALTY_FIGURE', id, 1, 'CREATE', [], null);
     this.changes.figures.add(id);
     this.changes.articles.add(figure.articleId);

@@ -2,7 +2,9 @@
  * A synthetic corpus for load tests and demos: real places from the country-state-city gazetteer,
  * invented authors, articles and casualty figures that follow the domain's rules. Bounds come from
  * the coding table, parts never exceed their whole, and every figure's quote is a sentence of its
- * article's body that states the count.
+ * article's body that states the count. A few percent of articles carry each of the second edition's
+ * links, within its editorial rules: the lead toll said again in agreeing words, two named sources'
+ * contradicting counts, a larger revised toll, a count about another, undated event.
  *
  * Deterministic: the same seed and article count give the same content (with the same gazetteer
  * version). Everything is drawn from one seeded faker in a fixed order that never depends on what the
@@ -400,7 +402,8 @@ interface Batch {
 /**
  * Drafts `size` articles and their figures. Ids are allocated here, in batch order, so they do not
  * depend on how concurrent writes interleave: article ids first (slugs and URLs carry them), then
- * figure ids, so that parts can name their wholes within the same insert.
+ * figure ids, so that parts can name their wholes, and restatements and revisions the figures they
+ * restate or revise, within the same insert.
  */
 async function draftBatch(faker: Faker, store: BulkLoader, cast: Cast, size: number): Promise<Batch> {
   const articleIds = await store.allocateIds('articles', size);
@@ -409,6 +412,7 @@ async function draftBatch(faker: Faker, store: BulkLoader, cast: Cast, size: num
   const figures: NewCasualtyFigure[] = [];
   for (const { article, figures: articleFigures } of drafts) {
     const offset = figures.length;
+    const idAt = (index: number | null) => (index === null ? null : figureIds[offset + index]);
     articleFigures.forEach((figure, position) => figures.push({
       id: figureIds[offset + position],
       articleId: article.id,
@@ -424,7 +428,11 @@ async function draftBatch(faker: Faker, store: BulkLoader, cast: Cast, size: num
       locationId: figure.place?.id ?? null,
       periodStart: figure.periodStart,
       periodEnd: figure.periodEnd,
-      partOfId: figure.partOf === null ? null : figureIds[offset + figure.partOf],
+      partOfId: idAt(figure.partOf),
+      restatesId: idAt(figure.restates),
+      supersedesId: idAt(figure.supersedes),
+      who: figure.who,
+      background: figure.background,
     }));
   }
   return { articles: drafts.map((draft) => draft.article), figures };
@@ -529,10 +537,12 @@ function headlineOf(faker: Faker, lead: FigureDraft, where: string): string {
 
 // ---- figures ------------------------------------------------------------------------------------------
 
-/** How the text counts: the qualifier and the number said (null when the wording carries none). */
+/** How the text counts: the qualifier and the numbers said (null when the wording carries none). */
 interface Count {
   qualifier: Qualifier;
   number: number | null;
+  /** BETWEEN's second number ("between 400 and 500"); null for every other qualifier. */
+  numberHigh: number | null;
 }
 
 interface Claim {
@@ -546,13 +556,31 @@ interface Period {
   periodEnd: Date | null;
 }
 
-/** A figure before its id is known; `partOf` is the index of its whole among the article's figures. */
+/**
+ * What a figure's sentence does in the article, which decides how it opens: an ordinary count, the
+ * lead toll said again, a second source's different count, a revised toll, or a count about another
+ * event.
+ */
+type FigureRole = 'count' | 'restatement' | 'rival' | 'revision' | 'background';
+
+/**
+ * A figure before its id is known. `partOf`, `restates` and `supersedes` are indexes among the
+ * article's figures, always of an earlier figure, so the links can never form a cycle.
+ */
 interface FigureDraft extends Count, Claim, Period {
   outcome: Outcome;
   group: Group;
   bounds: Bounds;
   place: Place | null;
   partOf: number | null;
+  restates: number | null;
+  supersedes: number | null;
+  /** The text's own words for the people counted, said in place of the group's noun. */
+  who: string | null;
+  background: boolean;
+  role: FigureRole;
+  /** "casualties" in place of "were killed or wounded" (KILLED_OR_INJURED only). */
+  saysCasualties: boolean;
   quote: string;
 }
 
@@ -563,29 +591,39 @@ interface ArticleScene {
   publishedAt: Date | null;
 }
 
-/** Two to eighteen figures an article, ten on average. */
+/** Two to eighteen figures an article, ten on average, before the links below add a few. */
 const MIN_FIGURES = 2;
 const MAX_FIGURES = 18;
 /** How often the next figure is a whole broken down into parts. */
 const WHOLE_SHARE = 0.3;
 /** How often a part of a whole is itself broken down further (by place, same group). */
 const NESTED_SHARE = 0.25;
+/**
+ * Shares of articles that give their lead toll again later, give two sources' contradicting counts,
+ * revise a toll, or recall another, undated event: a few percent each, as in wire copy.
+ */
+export const RESTATED_LEAD_SHARE = 0.08;
+export const RIVAL_COUNTS_SHARE = 0.05;
+export const REVISED_TOLL_SHARE = 0.06;
+export const BACKGROUND_SHARE = 0.04;
+/** How often a count names its people in the text's own words ("police officers", "children"). */
+const WHO_SHARE = 0.1;
 
-const OUTCOME_WEIGHTS = weightsOf<Outcome>({ KILLED: 50, INJURED: 25, ABDUCTED: 8, DETAINED: 10, MISSING: 7 });
+const OUTCOME_WEIGHTS = weightsOf<Outcome>({ KILLED: 48, INJURED: 24, KILLED_OR_INJURED: 5, ABDUCTED: 8, DETAINED: 9, MISSING: 6 });
 const GROUP_WEIGHTS = weightsOf<Group>({ CIVILIANS: 35, SECURITY_FORCES: 25, MILITANTS: 20, UNSPECIFIED: 20 });
 const QUALIFIER_WEIGHTS = weightsOf<Qualifier>({
-  EXACT: 20, AT_LEAST: 20, MORE_THAN: 8, NEARLY: 5, ABOUT: 8, UP_TO: 5,
-  SEVERAL: 8, DOZENS: 8, SCORES: 4, HUNDREDS: 3, UNSPECIFIED: 6,
+  EXACT: 20, AT_LEAST: 20, MORE_THAN: 8, NEARLY: 5, ABOUT: 8, UP_TO: 5, BETWEEN: 3,
+  SEVERAL: 8, DOZENS: 8, SCORES: 4, HUNDREDS: 3, THOUSANDS: 1, UNSPECIFIED: 6,
 });
 /** A whole always has a lower bound, for its parts to fit under. */
 const WHOLE_QUALIFIER_WEIGHTS: Weights<Qualifier> = weightsOf({
-  AT_LEAST: 45, EXACT: 30, MORE_THAN: 10, DOZENS: 8, SCORES: 4, HUNDREDS: 3,
+  AT_LEAST: 45, EXACT: 30, MORE_THAN: 10, BETWEEN: 4, DOZENS: 8, SCORES: 4, HUNDREDS: 3, THOUSANDS: 1,
 });
 const PART_QUALIFIER_WEIGHTS: Weights<Qualifier> = weightsOf({
-  EXACT: 30, AT_LEAST: 30, MORE_THAN: 5, NEARLY: 5, ABOUT: 10, UP_TO: 5, SEVERAL: 10, DOZENS: 5,
+  EXACT: 30, AT_LEAST: 30, MORE_THAN: 5, NEARLY: 5, ABOUT: 10, UP_TO: 5, BETWEEN: 2, SEVERAL: 10, DOZENS: 5,
 });
 const CLAIMANT_WEIGHTS = weightsOf<ClaimantType>({
-  OFFICIAL: 35, ARMED_GROUP: 12, INDEPENDENT: 12, WITNESS: 10, MEDIA: 18, UNKNOWN: 13,
+  OFFICIAL: 33, ARMED_GROUP: 12, INDEPENDENT: 11, WITNESS: 10, MEDIA: 17, MEDICAL: 7, UNKNOWN: 12,
 });
 const VERIFICATION_WEIGHTS = weightsOf<Verification>({ CONFIRMED: 15, REPORTED: 55, UNVERIFIED: 20, DISPUTED: 10 });
 /** Nobody checks an armed group's claim of its own success. */
@@ -593,6 +631,10 @@ const ARMED_GROUP_VERIFICATION_WEIGHTS = weightsOf<Verification>({ CONFIRMED: 3,
 /** Qualifiers whose number may be 1 and read in the singular ("1 civilian was killed"). */
 const SINGULAR_QUALIFIERS: ReadonlySet<Qualifier> = new Set(['EXACT', 'AT_LEAST']);
 
+/**
+ * An article's figures: counts and wholes with their parts, then, in some articles, the lead toll
+ * said again, two sources' contradicting counts, a revised toll and a count about another event.
+ */
 function draftFigures(faker: Faker, scene: ArticleScene): FigureDraft[] {
   const target = faker.number.int({ min: MIN_FIGURES, max: MAX_FIGURES });
   const figures: FigureDraft[] = [];
@@ -600,22 +642,39 @@ function draftFigures(faker: Faker, scene: ArticleScene): FigureDraft[] {
     if (target - figures.length >= 2 && chance(faker, WHOLE_SHARE)) addWholeWithParts(faker, scene, figures, target);
     else figures.push(draftFigure(faker, scene, { ...standaloneCount(faker), group: weighted(faker, GROUP_WEIGHTS) }));
   }
+  if (chance(faker, RESTATED_LEAD_SHARE)) addRestatedLead(faker, scene, figures);
+  if (chance(faker, RIVAL_COUNTS_SHARE)) addRivalCounts(faker, scene, figures);
+  if (chance(faker, REVISED_TOLL_SHARE)) addRevisedToll(faker, scene, figures);
+  if (chance(faker, BACKGROUND_SHARE)) {
+    figures.push(draftFigure(faker, scene, {
+      ...standaloneCount(faker), group: weighted(faker, GROUP_WEIGHTS), role: 'background', period: { periodStart: null, periodEnd: null },
+    }));
+  }
   return figures;
 }
 
-/** A figure's facts; the rest (outcome, claim, place, period) is drawn unless given. */
-type FigureFacts = Count & { group: Group } & Partial<Pick<FigureDraft, 'outcome' | 'place' | 'partOf'> & { claim: Claim; period: Period }>;
+/** A figure's facts; the rest (outcome, claim, place, period, who) is drawn unless given. */
+type FigureFacts = Count & { group: Group } & Partial<
+  Pick<FigureDraft, 'outcome' | 'place' | 'partOf' | 'restates' | 'supersedes' | 'who' | 'role'> & { claim: Claim; period: Period }>;
 
 function draftFigure(faker: Faker, scene: ArticleScene, facts: FigureFacts): FigureDraft {
   const outcome = facts.outcome ?? weighted(faker, OUTCOME_WEIGHTS);
   const claim = facts.claim ?? draftClaim(faker, scene.region);
   const place = facts.place !== undefined ? facts.place : figurePlace(faker, scene.reported);
   const period = facts.period ?? draftPeriod(faker, scene.publishedAt);
+  const role = facts.role ?? 'count';
+  const singular = isSingular(facts);
+  // Words for people read in the plural: never "1 children".
+  const who = singular ? null : facts.who !== undefined ? facts.who : draftWho(faker, facts.group);
+  const saysCasualties = outcome === 'KILLED_OR_INJURED' && !singular && facts.partOf === undefined && role !== 'revision' && chance(faker, 0.5);
   const figure: Omit<FigureDraft, 'quote'> = {
-    qualifier: facts.qualifier, number: facts.number, bounds: boundsFor(facts.qualifier, facts.number),
+    qualifier: facts.qualifier, number: facts.number, numberHigh: facts.numberHigh,
+    bounds: boundsFor(facts.qualifier, facts.number, facts.numberHigh),
     outcome, group: facts.group, ...claim, place, ...period, partOf: facts.partOf ?? null,
+    restates: facts.restates ?? null, supersedes: facts.supersedes ?? null, who,
+    background: role === 'background', role, saysCasualties,
   };
-  return { ...figure, quote: figureSentence(figure) };
+  return { ...figure, quote: figureSentence(faker, figure) };
 }
 
 /**
@@ -625,16 +684,15 @@ function draftFigure(faker: Faker, scene: ArticleScene, facts: FigureFacts): Fig
  */
 function addWholeWithParts(faker: Faker, scene: ArticleScene, figures: FigureDraft[], end: number): void {
   const wholeIndex = figures.length;
-  const count: Count = { qualifier: weighted(faker, WHOLE_QUALIFIER_WEIGHTS), number: null };
-  if (CODING[count.qualifier].needsNumber) count.number = logNumber(faker, 5, 300);
-  figures.push(draftFigure(faker, scene, { ...count, group: 'UNSPECIFIED' }));
+  const count = countSaying(faker, weighted(faker, WHOLE_QUALIFIER_WEIGHTS), 5, 300);
+  figures.push(draftFigure(faker, scene, { ...count, group: 'UNSPECIFIED', who: null }));
   const groups = faker.helpers.arrayElements(['CIVILIANS', 'SECURITY_FORCES', 'MILITANTS'] as const, { min: 1, max: 3 });
   addParts(faker, scene, figures, wholeIndex, groups, end);
 }
 
 function addParts(faker: Faker, scene: ArticleScene, figures: FigureDraft[], wholeIndex: number, groups: readonly Group[], end: number): void {
   const whole = figures[wholeIndex];
-  const sameClaim: Claim = { claimedBy: whole.claimedBy, claimantType: whole.claimantType, verification: whole.verification };
+  const sameClaim = claimOf(whole);
   let budget = whole.bounds.low ?? 0;
   for (const group of groups) {
     if (budget < 1 || figures.length >= end) return;
@@ -654,6 +712,83 @@ function addParts(faker: Faker, scene: ArticleScene, figures: FigureDraft[], who
   }
 }
 
+/**
+ * The lead toll given again later, mostly by another source, in wording that agrees with it (the
+ * largest low at most the smallest high). Agreeing, the set's low is at least the lead's, so parts
+ * that fit the lead fit the set.
+ */
+function addRestatedLead(faker: Faker, scene: ArticleScene, figures: FigureDraft[]): void {
+  const lead = figures[0];
+  const counts = restatingCounts(lead).filter((count) => agree([lead.bounds, boundsFor(count.qualifier, count.number, count.numberHigh)]));
+  figures.push(draftFigure(faker, scene, {
+    ...pick(faker, counts), group: lead.group, outcome: lead.outcome, place: lead.place, who: lead.who,
+    period: { periodStart: lead.periodStart, periodEnd: lead.periodEnd },
+    claim: chance(faker, 0.7) ? draftClaim(faker, scene.region, otherNamedClaimants(lead.claimantType)) : claimOf(lead),
+    restates: 0, role: 'restatement',
+  }));
+}
+
+/** Ways to say the lead's toll again: its own words, its number plainly, or a word of its size. */
+function restatingCounts(lead: Count & { bounds: Bounds }): Count[] {
+  const counts: Count[] = [{ qualifier: lead.qualifier, number: lead.number, numberHigh: lead.numberHigh }];
+  const { low, best } = lead.bounds;
+  if (best !== null && best > 1) counts.push({ qualifier: 'EXACT', number: best, numberHigh: null });
+  if (low !== null && low > 1) counts.push({ qualifier: 'AT_LEAST', number: low, numberHigh: null });
+  const size = best ?? low ?? 0;
+  const vague = size >= 2000 ? 'THOUSANDS' : size >= 200 ? 'HUNDREDS' : size >= 40 ? 'SCORES' : size >= 24 ? 'DOZENS' : size >= 3 && size < 10 ? 'SEVERAL' : null;
+  if (vague) counts.push({ qualifier: vague, number: null, numberHigh: null });
+  return counts;
+}
+
+/** Whether bounds agree as one set's: the largest low (null as 0) at most the smallest known high. */
+function agree(bounds: Bounds[]): boolean {
+  const highs = bounds.flatMap(({ high }) => (high === null ? [] : [high]));
+  return highs.length === 0 || Math.max(...bounds.map(({ low }) => low ?? 0)) <= Math.min(...highs);
+}
+
+/**
+ * Two named sources' counts of the same people that contradict ("the group said 12 were killed;
+ * officials said 4"): the second restates the first, and neither has parts, so the disputed set's
+ * span is never smaller than parts would need.
+ */
+function addRivalCounts(faker: Faker, scene: ArticleScene, figures: FigureDraft[]): void {
+  const first = figures.length;
+  const claim = draftClaim(faker, scene.region, otherNamedClaimants('UNKNOWN'));
+  const n = logNumber(faker, 2, 300);
+  const exact = chance(faker, 0.5);
+  const claimed = draftFigure(faker, scene, {
+    qualifier: exact ? 'EXACT' : 'AT_LEAST', number: n, numberHigh: null, group: weighted(faker, GROUP_WEIGHTS), claim,
+  });
+  figures.push(claimed);
+  // Below an "at least", either side of an exact count: never agreeing.
+  const m = !exact || chance(faker, 0.6) ? faker.number.int({ min: 1, max: n - 1 }) : faker.number.int({ min: n + 1, max: 2 * n });
+  figures.push(draftFigure(faker, scene, {
+    qualifier: 'EXACT', number: m, numberHigh: null, group: claimed.group, outcome: claimed.outcome, place: claimed.place,
+    who: claimed.who, period: { periodStart: claimed.periodStart, periodEnd: claimed.periodEnd },
+    claim: draftClaim(faker, scene.region, otherNamedClaimants(claim.claimantType)), restates: first, role: 'rival',
+  }));
+}
+
+/**
+ * A later, larger count of an earlier toll that stands alone (no parts, not part of anything, not in
+ * a set), which it supersedes: "the toll rose to 21". Nothing happens when there is no such toll.
+ */
+function addRevisedToll(faker: Faker, scene: ArticleScene, figures: FigureDraft[]): void {
+  const linked = new Set(figures.flatMap((figure) => [figure.partOf, figure.restates, figure.supersedes]));
+  const tolls = figures.flatMap((figure, i) =>
+    figure.role === 'count' && figure.partOf === null && !linked.has(i) && CODING[figure.qualifier].numbers > 0 ? [i] : []);
+  if (tolls.length === 0) return;
+  const index = pick(faker, tolls);
+  const earlier = figures[index];
+  const stated = largestStated(earlier.bounds);
+  figures.push(draftFigure(faker, scene, {
+    qualifier: chance(faker, 0.6) ? 'EXACT' : 'AT_LEAST', number: stated + faker.number.int({ min: 1, max: Math.max(1, stated) }),
+    numberHigh: null, group: earlier.group, outcome: earlier.outcome, place: earlier.place, who: earlier.who,
+    period: { periodStart: earlier.periodStart, periodEnd: earlier.periodEnd },
+    claim: chance(faker, 0.5) ? claimOf(earlier) : draftClaim(faker, scene.region), supersedes: index, role: 'revision',
+  }));
+}
+
 /** The largest number the bounds state (0 for none): what a part uses up of its whole. */
 function largestStated({ low, best, high }: Bounds): number {
   return Math.max(low ?? 0, best ?? 0, high ?? 0);
@@ -661,16 +796,29 @@ function largestStated({ low, best, high }: Bounds): number {
 
 function standaloneCount(faker: Faker): Count {
   const qualifier = weighted(faker, QUALIFIER_WEIGHTS);
-  if (!CODING[qualifier].needsNumber) return { qualifier, number: null };
-  return { qualifier, number: logNumber(faker, SINGULAR_QUALIFIERS.has(qualifier) ? 1 : 2, 300) };
+  return countSaying(faker, qualifier, SINGULAR_QUALIFIERS.has(qualifier) ? 1 : 2, 300);
+}
+
+/** `qualifier` with the numbers its wording says, the first in [min, max]. */
+function countSaying(faker: Faker, qualifier: Qualifier, min: number, max: number): Count {
+  const { numbers } = CODING[qualifier];
+  if (numbers === 0) return { qualifier, number: null, numberHigh: null };
+  const number = logNumber(faker, min, max);
+  if (numbers === 1) return { qualifier, number, numberHigh: null };
+  // A range is said in round numbers: "between 6 and 8", "between 40 and 60", "between 400 and 500".
+  const step = number >= 300 ? 100 : number >= 100 ? 50 : number >= 20 ? 10 : 1;
+  const low = Math.max(step, Math.round(number / step) * step);
+  return { qualifier, number: low, numberHigh: low + step * faker.number.int({ min: 1, max: step === 1 ? 4 : 2 }) };
 }
 
 /** A part's count that states nothing above `budget`; an exact count when the drawn wording would. */
 function partCount(faker: Faker, budget: number): Count {
   const qualifier = weighted(faker, PART_QUALIFIER_WEIGHTS);
-  const count: Count = { qualifier, number: CODING[qualifier].needsNumber ? faker.number.int({ min: 1, max: budget }) : null };
-  const fits = largestStated(boundsFor(count.qualifier, count.number)) <= budget;
-  return fits ? count : { qualifier: 'EXACT', number: faker.number.int({ min: 1, max: budget }) };
+  const { numbers } = CODING[qualifier];
+  const number = numbers > 0 ? faker.number.int({ min: 1, max: budget }) : null;
+  const count: Count = { qualifier, number, numberHigh: numbers === 2 ? faker.number.int({ min: number!, max: number! + budget }) : null };
+  const fits = count.numberHigh !== number && largestStated(boundsFor(count.qualifier, count.number, count.numberHigh)) <= budget;
+  return fits ? count : { qualifier: 'EXACT', number: faker.number.int({ min: 1, max: budget }), numberHigh: null };
 }
 
 /**
@@ -686,16 +834,38 @@ function figurePlace(faker: Faker, reported: Place[]): Place | null {
   return null;
 }
 
-const OFFICIAL_CLAIMANTS = ['officials', 'police', 'the provincial government', 'the health ministry', 'the army', 'a local administrator'];
-const OFFICIAL_TITLES = ['Governor', 'Police Chief', 'Interior Minister', 'District Commissioner'];
-const OTHER_CLAIMANTS: Record<'INDEPENDENT' | 'WITNESS' | 'MEDIA', readonly string[]> = {
-  INDEPENDENT: ['a local human rights group', 'UN monitors', 'an independent conflict monitor', 'hospital staff'],
-  WITNESS: ['witnesses', 'residents', 'a survivor', 'local elders'],
-  MEDIA: ['local media', 'state television', 'verified footage', 'a regional newspaper'],
+/** The text's own words for some of a group's people; the group stays the coarse coding (DOMAIN: "Who, exactly"). */
+const WHO_WORDS: Record<Group, readonly string[]> = {
+  CIVILIANS: ['children', 'women and children', 'aid workers', 'journalists', 'worshippers', 'students', 'farmers', 'inmates'],
+  SECURITY_FORCES: ['police officers', 'soldiers', 'border guards', 'paramilitary troops'],
+  MILITANTS: ['fighters', 'insurgents', 'suspected militants'],
+  UNSPECIFIED: ['passengers', 'villagers', 'shoppers'],
 };
 
-function draftClaim(faker: Faker, region: Region): Claim {
-  const claimantType = weighted(faker, CLAIMANT_WEIGHTS);
+function draftWho(faker: Faker, group: Group): string | null {
+  return chance(faker, WHO_SHARE) ? pick(faker, WHO_WORDS[group]) : null;
+}
+
+const OFFICIAL_CLAIMANTS = ['officials', 'police', 'the provincial government', 'the health ministry', 'the army', 'a local administrator'];
+const OFFICIAL_TITLES = ['Governor', 'Police Chief', 'Interior Minister', 'District Commissioner'];
+const OTHER_CLAIMANTS: Record<'INDEPENDENT' | 'WITNESS' | 'MEDIA' | 'MEDICAL', readonly string[]> = {
+  INDEPENDENT: ['a local human rights group', 'UN monitors', 'an independent conflict monitor'],
+  WITNESS: ['witnesses', 'residents', 'a survivor', 'local elders'],
+  MEDIA: ['local media', 'state television', 'verified footage', 'a regional newspaper'],
+  MEDICAL: ['hospital officials', 'doctors at the district hospital', 'rescue workers', 'the ambulance service', 'the Red Crescent', 'hospital staff'],
+};
+
+function claimOf({ claimedBy, claimantType, verification }: Claim): Claim {
+  return { claimedBy, claimantType, verification };
+}
+
+/** The claimant weights without UNKNOWN and `type`: a second, named source. */
+function otherNamedClaimants(type: ClaimantType): Weights<ClaimantType> {
+  return CLAIMANT_WEIGHTS.filter(({ value }) => value !== 'UNKNOWN' && value !== type);
+}
+
+function draftClaim(faker: Faker, region: Region, weights: Weights<ClaimantType> = CLAIMANT_WEIGHTS): Claim {
+  const claimantType = weighted(faker, weights);
   const verification = weighted(faker, claimantType === 'ARMED_GROUP' ? ARMED_GROUP_VERIFICATION_WEIGHTS : VERIFICATION_WEIGHTS);
   return { claimedBy: claimantOf(faker, claimantType, region), claimantType, verification };
 }
@@ -720,18 +890,20 @@ function draftPeriod(faker: Faker, publishedAt: Date | null): Period {
 
 // ---- figure wording -----------------------------------------------------------------------------------
 
-/** How each qualifier is said, for the number `n` when it takes one. */
-const COUNT_WORDING: Record<Qualifier, (n: number | null) => string> = {
+/** How each qualifier is said, for the numbers `n` (and `m`) when it takes them. */
+const COUNT_WORDING: Record<Qualifier, (n: number | null, m: number | null) => string> = {
   EXACT: (n) => `${n}`,
   AT_LEAST: (n) => `at least ${n}`,
   MORE_THAN: (n) => `more than ${n}`,
   NEARLY: (n) => `nearly ${n}`,
   ABOUT: (n) => `about ${n}`,
   UP_TO: (n) => `up to ${n}`,
+  BETWEEN: (n, m) => `between ${n} and ${m}`,
   SEVERAL: () => 'several',
   DOZENS: () => 'dozens of',
   SCORES: () => 'scores of',
   HUNDREDS: () => 'hundreds of',
+  THOUSANDS: () => 'thousands of',
   UNSPECIFIED: () => 'an unknown number of',
 };
 
@@ -745,6 +917,7 @@ const GROUP_NOUNS: Record<Group, { one: string; many: string }> = {
 const OUTCOME_WORDS: Record<Outcome, { headline: string; one: string; many: string }> = {
   KILLED: { headline: 'killed', one: 'was killed', many: 'were killed' },
   INJURED: { headline: 'wounded', one: 'was wounded', many: 'were wounded' },
+  KILLED_OR_INJURED: { headline: 'killed or wounded', one: 'was killed or wounded', many: 'were killed or wounded' },
   ABDUCTED: { headline: 'abducted', one: 'was abducted', many: 'were abducted' },
   DETAINED: { headline: 'detained', one: 'was detained', many: 'were detained' },
   MISSING: { headline: 'missing', one: 'went missing', many: 'went missing' },
@@ -764,26 +937,50 @@ function isSingular(count: Count): boolean {
   return count.number === 1 && SINGULAR_QUALIFIERS.has(count.qualifier);
 }
 
-/** "at least 31 civilians", "dozens of members of the security forces". */
-function countPhrase(figure: Count & { group: Group }): string {
+/** "at least 31 civilians", "dozens of members of the security forces", "between 4 and 6 police officers". */
+function countPhrase(figure: Count & { group: Group; who: string | null }): string {
   const nouns = GROUP_NOUNS[figure.group];
-  return `${COUNT_WORDING[figure.qualifier](figure.number)} ${isSingular(figure) ? nouns.one : nouns.many}`;
+  return `${countWords(figure)} ${figure.who ?? (isSingular(figure) ? nouns.one : nouns.many)}`;
 }
+
+function countWords({ qualifier, number, numberHigh }: Count): string {
+  return COUNT_WORDING[qualifier](number, numberHigh);
+}
+
+/** A count of KILLED_OR_INJURED said as casualties: "dozens of civilian casualties". */
+const CASUALTY_NOUNS: Record<Group, string> = {
+  CIVILIANS: 'civilian casualties',
+  SECURITY_FORCES: 'casualties among the security forces',
+  MILITANTS: 'casualties among the militants',
+  UNSPECIFIED: 'casualties',
+};
+
+/** How sentences open for each role, beyond the plain count's. */
+const ROLE_OPENINGS: Record<Exclude<FigureRole, 'count' | 'revision'>, readonly string[]> = {
+  restatement: ['In all, ', 'Altogether, ', 'Overall, '],
+  rival: ['By another count, ', 'By a different account, '],
+  background: ['In an earlier attack, ', 'In a previous attack, ', 'In a similar attack, '],
+};
 
 /**
  * The one sentence that states the figure, used both in the body and as its quote: count, outcome,
- * place, period, claimant and what the text says about verification. Parts open with "Among them".
- * No sentence opens with a numeral: sentence segmentation (Intl.Segmenter, as in `sentenceContaining`)
- * does not break before one, so "... said. 38 people ..." would read as one sentence.
+ * place, period, claimant and what the text says about verification. Parts open with "Among them",
+ * restatements, rival counts and counts of another event with words that say so, and a revision
+ * with "The toll rose to". No sentence opens with a numeral: sentence segmentation
+ * (Intl.Segmenter, as in `sentenceContaining`) does not break before one, so "... said. 38 people
+ * ..." would read as one sentence.
  */
-function figureSentence(figure: Omit<FigureDraft, 'quote'>): string {
+function figureSentence(faker: Faker, figure: Omit<FigureDraft, 'quote'>): string {
   const outcome = OUTCOME_WORDS[figure.outcome];
-  const opening = figure.partOf !== null ? 'Among them, ' : figure.qualifier === 'EXACT' ? 'A total of ' : '';
   const place = figure.place ? ` in ${figure.place.name}` : '';
-  const period = periodPhrase(figure);
-  const attribution = figure.claimedBy ? `, ${figure.claimedBy} said` : '';
-  return capitalize(`${opening}${countPhrase(figure)} ${isSingular(figure) ? outcome.one : outcome.many}`
-    + `${place}${period}${attribution}${VERIFICATION_CLAUSES[figure.verification]}.`);
+  const rest = `${place}${periodPhrase(figure)}${figure.claimedBy ? `, ${figure.claimedBy} said` : ''}${VERIFICATION_CLAUSES[figure.verification]}.`;
+  if (figure.role === 'revision') return `The toll rose to ${countPhrase(figure)} ${outcome.headline}${rest}`;
+  const opening = figure.role !== 'count' ? pick(faker, ROLE_OPENINGS[figure.role])
+    : figure.partOf !== null ? 'Among them, ' : figure.qualifier === 'EXACT' ? 'A total of ' : '';
+  const said = figure.saysCasualties
+    ? `${countWords(figure)} ${figure.who ? `casualties among ${figure.who}` : CASUALTY_NOUNS[figure.group]} were reported`
+    : `${countPhrase(figure)} ${isSingular(figure) ? outcome.one : outcome.many}`;
+  return capitalize(`${opening}${said}${rest}`);
 }
 
 function periodPhrase({ periodStart, periodEnd }: Period): string {
