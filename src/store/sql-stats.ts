@@ -145,6 +145,11 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
    * another member of its set read is in linked0; one read alone counts only if it does itself.
    */
   const inCountedSet = (w: string) => `${w}.id IN (SELECT id FROM linked0 WHERE set_counts)`;
+  /**
+   * The key a part of member `m` finds: the representative's. A member other than its restated set's
+   * representative carries that key (pk_*); every other member is its own representative.
+   */
+  const partKey = (m: string, k: string) => `CASE WHEN ${m}.rep THEN ${m}.${k} ELSE ${m}.pk_${k} END`;
   const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   return `WITH RECURSIVE
   ${region ? `rmap AS MATERIALIZED (
@@ -187,34 +192,39 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
             UNION ALL
             SELECT x.*, x.id FROM base x WHERE x.restates_id IS NULL AND x.set <= 2 AND x.id IN (SELECT root FROM rroot)) l
   ),
-  -- A left-out figure whose whole was not read, or was read and neither counts nor is a first
-  -- mention, climbs (by primary key, up to ${INSIDE_DEPTH} levels; deeper nesting is not found) with
-  -- each ancestor's set of people (its first mention).
-  wclimb (id, anc, depth) AS (
-    SELECT x.id, x.part_of_id, 1
-      FROM base x
+  -- Each part left out by verification with what its whole, as read, says: whether it counts (or its
+  -- set of people does) and whether it is a first-level whole. A whole the filter did not read says
+  -- neither. One hash join of the figures read, shared by the two uses below.
+  lparts AS MATERIALIZED (
+    SELECT x.id, x.part_of_id, coalesce(w.counted OR ${inCountedSet('w')}, false) AS w_counts, w.id IS NOT NULL AND w.part_of_id IS NULL AS w_root
+      FROM base x LEFT JOIN base w ON w.id = x.part_of_id
      WHERE x.set = 2 AND x.part_of_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')} OR w.part_of_id IS NULL))
+  ),
+  -- A left-out figure whose whole was not read, or was read and neither counts nor is a first
+  -- mention, climbs (by primary key, up to ${INSIDE_DEPTH} levels; deeper nesting is not found); each
+  -- ancestor comes with its set of people's first mention when that is another figure.
+  wclimb (id, anc, depth) AS (
+    SELECT id, part_of_id, 1 FROM lparts WHERE NOT (w_counts OR w_root)
     UNION ALL
     SELECT c.id, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
       FROM wclimb c WHERE c.anc IS NOT NULL AND c.depth < ${INSIDE_DEPTH}
+  ),
+  wkeys AS MATERIALIZED (
+    SELECT id, anc AS k FROM wclimb WHERE anc IS NOT NULL
+    UNION ALL
+    SELECT id, root FROM (SELECT id, anc, ${rootOf('anc')} AS root FROM wclimb WHERE anc IS NOT NULL OFFSET 0) r WHERE root <> anc
   ),
   -- Figures left out by verification inside a whole that counts in this answer (it was read and
   -- counts, or its set of people counts), or in a restated set that counts, already add nothing to
   -- the total: they are in no set. (A whole the filter did not read counts nowhere in this answer:
   -- its left-out parts would add to it, so they are reported.)
   inside0 AS MATERIALIZED (
-    SELECT x.id FROM base x
-     WHERE x.set = 2 AND x.part_of_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM base w WHERE w.id = x.part_of_id AND (w.counted OR ${inCountedSet('w')}))
+    SELECT id FROM lparts WHERE w_counts
     UNION ALL
     -- An ancestor that counts, or whose set of people does (its first mention counts, or heads a
-    -- counted set): one hashed list, built only when something climbed.
+    -- counted set).
     SELECT DISTINCT c.id
-      FROM (SELECT id, anc AS k FROM wclimb WHERE anc IS NOT NULL
-            UNION ALL
-            SELECT id, ${rootOf('anc')} FROM wclimb WHERE anc IS NOT NULL) c
-     WHERE c.k IN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts)
+      FROM wkeys c JOIN (SELECT id FROM base WHERE counted UNION ALL SELECT root FROM linked0 WHERE set_counts) k ON k.id = c.k
     UNION ALL
     SELECT id FROM linked0 WHERE set = 2 AND set_counts
   ),
@@ -249,13 +259,13 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
            CASE WHEN l.id IS NULL THEN x.low WHEN l.max_low > l.min_high THEN l.min_low ELSE l.max_low END AS low,
            CASE WHEN l.id IS NULL THEN x.best WHEN l.max_low > l.min_high THEN NULL ELSE l.same_best END AS best,
            CASE WHEN l.id IS NULL THEN x.high WHEN l.max_low > l.min_high THEN l.max_high ELSE l.min_high END AS high
-           ${keys.map((k) => `, CASE WHEN l.id IS NULL THEN x.${k} ELSE l.r_${k} END AS pk_${k}`).join('')}
+           ${keys.map((k) => `, CASE WHEN NOT l.is_rep THEN l.r_${k} END AS pk_${k}`).join('')}
       FROM base x LEFT JOIN inside i ON i.id = x.id LEFT JOIN linked l ON l.id = x.id
      WHERE i.id IS NULL
   ),
   -- Each part with its whole's representative's key, when the whole is in the same set.
   parts AS MATERIALIZED (
-    SELECT x.*, w.id AS w_id${keys.map((k) => `, w.pk_${k} AS w_${k}`).join('')}
+    SELECT x.*, w.id AS w_id${keys.map((k) => `, ${partKey('w', k)} AS w_${k}`).join('')}
       FROM members x LEFT JOIN members w ON w.id = x.part_of_id AND w.set = x.set
      WHERE x.part_of_id IS NOT NULL
   ),
@@ -268,26 +278,31 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
     SELECT c.id, c.set, (SELECT g.part_of_id FROM casualty_figures g WHERE g.id = c.anc), c.depth + 1
       FROM climb c WHERE c.anc IS NOT NULL AND c.depth < 64
   ),
+  -- The ancestors a climbing part meets (its whole at depth 0, then each step), each with its set
+  -- of people's first mention when that is another figure.
+  steps AS MATERIALIZED (
+    SELECT id, set, anc, depth, CASE WHEN root <> anc THEN root END AS root
+      FROM (SELECT a.*, ${rootOf('a.anc')} AS root
+              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+                    UNION ALL
+                    SELECT c.id, c.set, c.anc, c.depth FROM climb c WHERE c.anc IS NOT NULL) a
+            OFFSET 0) a
+  ),
   -- The nearest such ancestor; an ancestor that is a member of a restated set counted in the part's
   -- set (the member itself left out by verification while the set counts) stands for the set's
   -- representative, at the whole (depth 0) or at any step of the climb.
   nearest AS (
     SELECT DISTINCT ON (a.id) a.id${keys.map((k) => `, a.${k}`).join('')}
-      FROM (SELECT c.id, c.depth${keys.map((k) => `, a.pk_${k} AS ${k}`).join('')}
-              FROM climb c JOIN members a ON a.id = c.anc AND a.set = c.set
-            UNION ALL
-            SELECT a.id, a.depth${keys.map((k) => `, r.r_${k}`).join('')}
-              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
+      FROM (-- An ancestor above the whole that is in the part's set; or an ancestor whose set's first
+            -- mention, another figure, counts alone in it (the filter may have left the ancestor out).
+            SELECT s.id, s.depth${keys.map((k) => `, ${partKey('a', k)} AS ${k}`).join('')}
+              FROM (SELECT id, set, depth, anc AS figure, false AS first_mention FROM steps WHERE depth > 0
                     UNION ALL
-                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
-              JOIN linked r ON r.root = ${rootOf('a.anc')} AND r.set = a.set AND r.is_rep
+                    SELECT id, set, depth, root, true FROM steps WHERE root IS NOT NULL) s
+              JOIN members a ON a.id = s.figure AND a.set = s.set AND (a.rep OR NOT s.first_mention)
             UNION ALL
-            -- An ancestor not read (the filter left it out) whose set's first mention counts alone.
-            SELECT a.id, a.depth${keys.map((k) => `, w.pk_${k}`).join('')}
-              FROM (SELECT x.id, x.set, x.part_of_id AS anc, 0 AS depth FROM parts x WHERE x.w_id IS NULL
-                    UNION ALL
-                    SELECT c.id, c.set, c.anc, c.depth FROM climb c) a
-              JOIN members w ON w.id = ${rootOf('a.anc')} AND w.set = a.set AND w.rep AND w.id <> a.anc) a
+            SELECT s.id, s.depth${keys.map((k) => `, r.r_${k}`).join('')}
+              FROM steps s JOIN linked r ON r.root = coalesce(s.root, s.anc) AND r.set = s.set AND r.is_rep) a
      ORDER BY a.id, a.depth
   ),
   -- Each part with its effective parent's key (p_*), and whether that is its own bucket.
