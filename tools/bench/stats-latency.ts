@@ -18,7 +18,7 @@ import { largestCountry, openBenchStore } from './bench-store';
  *
  *   DATABASE_URL=… DATABASE_SCHEMA=… [REDIS_URL=…] npm run bench:stats
  */
-const COLD_RUNS = 15;
+const COLD_RUNS = 31;
 const WARM_RUNS = 500;
 
 /** Times `runs` sequential calls after `warmup` untimed ones; resolves to the sorted times (ms) and the last answer. */
