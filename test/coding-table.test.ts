@@ -5,6 +5,9 @@ import { sdlEnums } from './support/sdl';
 /** Where the documentation prints the coding table (README.md or a file of docs/). */
 const HEADING = 'The qualifier coding table';
 
+/** The README's own copy of the table, for readers of its first pages. */
+const README_HEADING = 'How the wording bounds a count';
+
 /** The documented table: qualifier → rule, as printed. */
 function documentedRules(): Map<string, string> {
   return new Map(tableUnder(documentWithHeading(HEADING), HEADING).map(([qualifier, rule]) => [qualifier.replace(/`/g, ''), rule]));
@@ -66,6 +69,11 @@ describe('the qualifier coding table', () => {
     expect(qualifiers).not.toEqual([]);
     expect([...documentedRules().keys()].sort()).toEqual(qualifiers);
     expect(Object.keys(CODING).sort()).toEqual(qualifiers);
+  });
+
+  it("prints the same rules in the README's table as the code states", () => {
+    const readme = Object.fromEntries(tableUnder('README.md', README_HEADING).map(([qualifier, rule]) => [qualifier.replace(/`/g, ''), rule]));
+    expect(readme).toEqual(Object.fromEntries(Object.entries(CODING).map(([qualifier, coding]) => [qualifier, coding.rule])));
   });
 
   it('prints each rule as the code states it', () => {
