@@ -242,7 +242,21 @@ export class CachedStore implements ContentStore {
     return this.inner.revokeApiKey(id);
   }
 
+  /** Aliases are written through `write` (one place's change) or this bulk load: both drop the place's entries. */
+  insertLocationAliases(aliases: Parameters<ContentStore['insertLocationAliases']>[0]) {
+    return this.writeThrough(() => this.inner.insertLocationAliases(aliases), () => ({ locations: aliases.map((a) => a.locationId) }));
+  }
+
   // ---- never cached ---------------------------------------------------------------------------
+
+  /** Read once per ingested article and as large as the gazetteer: not worth a cache entry. */
+  gazetteer() {
+    return this.inner.gazetteer();
+  }
+
+  aliasesOf(locationIds: readonly string[]) {
+    return this.inner.aliasesOf(locationIds);
+  }
 
   revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {
     return this.inner.revisionsOf<State>(entity, ids);

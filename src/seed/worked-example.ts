@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS, boundsFor,
 } from '../domain/casualty';
+import { ALIAS_KINDS, MAX_PLACE_NAME_LENGTH } from '../domain/place-names';
 import type { BulkLoader, ContentReader } from '../store/store';
 import { joinParagraphs, parseScrapedArticle, sentenceContaining, slugOf } from '../domain/article-text';
 
@@ -25,6 +26,7 @@ const Coding = z.object({
     latitude: z.number().optional(),
     longitude: z.number().optional(),
     parent: z.string().optional(),
+    aliases: z.array(z.object({ alias: z.string().min(1).max(MAX_PLACE_NAME_LENGTH), kind: z.enum(ALIAS_KINDS) })).optional(),
   })),
   figures: z.array(z.object({
     key: z.string(),
@@ -51,7 +53,7 @@ export function readCodedArticle(name = 'seed-article', dir = CONTENT_DIR) {
 }
 
 /**
- * Loads a coded article into the store: its places (found or created), authors, the article and
+ * Loads a coded article into the store: its places (found or created) and their aliases, authors, the article and
  * its figures with bounds from the coding table and quotes taken verbatim from the body.
  * Throws, before writing anything, when a figure's wording is not in the body or a reference
  * (place, part) names nothing. Resolves to the article's id.
@@ -79,6 +81,7 @@ export async function loadCodedArticle(store: BulkLoader & ContentReader, { codi
       latitude: place.latitude ?? null, longitude: place.longitude ?? null,
     }]);
     placeIds.set(place.name, id);
+    await store.insertLocationAliases((place.aliases ?? []).map(({ alias, kind }) => ({ locationId: id, alias, kind })));
   }
   const placeId = (name: string) => placeIds.get(name)!;
 

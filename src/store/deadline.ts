@@ -7,7 +7,7 @@ import type { ContentStore } from './store';
  * runs to its own statement timeout and commits or rolls back, so the caller always learns which.
  */
 const WRITES = new Set<keyof ContentStore>([
-  'write', 'insertAuthors', 'upsertLocations', 'insertArticles', 'insertFigures', 'allocateIds', 'insertApiKey',
+  'write', 'insertAuthors', 'upsertLocations', 'insertArticles', 'insertFigures', 'insertLocationAliases', 'allocateIds', 'insertApiKey',
   'revokeApiKey', 'close',
 ]);
 

@@ -2,6 +2,7 @@ import type {
   ClaimantType, Group, LocationKind, Outcome, Qualifier, Verification,
 } from '../domain/casualty';
 import { valuesOf } from '../domain/enum-values';
+import type { AliasKind } from '../domain/place-names';
 import type { ArticleStatus as ArticleStatusEnum, RevisionAction as RevisionActionEnum, Role } from '../generated/graphql';
 
 export const ARTICLE_STATUSES = valuesOf<ArticleStatusEnum>()('DRAFT', 'PUBLISHED', 'UNPUBLISHED');
@@ -16,6 +17,18 @@ export interface AuthorRecord {
   slug: string;
   name: string;
   bio: string | null;
+}
+
+/** Another name of a place (see src/domain/place-names.ts). */
+export interface LocationAliasRecord {
+  locationId: string;
+  alias: string;
+  kind: AliasKind;
+}
+
+/** A place with every other name it has: one entry of the gazetteer. */
+export interface GazetteerPlace extends LocationRecord {
+  aliases: Omit<LocationAliasRecord, 'locationId'>[];
 }
 
 export interface LocationRecord {

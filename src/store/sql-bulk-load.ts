@@ -1,7 +1,8 @@
 /** The SQL of bulk loads (`BulkLoader`): ids taken from sequences, and whole batches inserted. */
 import { countWords } from '../domain/article-text';
+import { normalizePlaceName } from '../domain/place-names';
 import type { Db, Queryable } from './db';
-import type { NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from './records';
+import type { LocationAliasRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation } from './records';
 import type { BulkLoader, IdKind } from './store';
 import { columns, linkAncestors } from './sql-common';
 
@@ -58,6 +59,17 @@ export class SqlBulkLoader implements BulkLoader {
       }
       return rows.map((row) => row.id!);
     });
+  }
+
+  async insertLocationAliases(aliases: readonly LocationAliasRecord[]) {
+    if (aliases.length === 0) return;
+    await this.db.query(
+      `INSERT INTO location_aliases (location_id, alias, normalized, kind)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
+       ON CONFLICT DO NOTHING`,
+      columns(aliases, {
+        id: (a) => Number(a.locationId), alias: (a) => a.alias, normalized: (a) => normalizePlaceName(a.alias), kind: (a) => a.kind,
+      }));
   }
 
   async insertArticles(articles: readonly NewArticle[]) {

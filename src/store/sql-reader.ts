@@ -1,8 +1,8 @@
-/** The SQL of reading (`ContentReader`): records by key, and lists and counts of them. */
+/** The SQL of reading (`ContentReader`, `GazetteerReader`): records by key, lists and counts of them, the gazetteer. */
 import type { Db, Lane } from './db';
 import type {
   ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
-  LocationFilter, LocationRecord, Page, PageRequest, ReadScope, SortKey,
+  GazetteerPlace, LocationAliasRecord, LocationFilter, LocationRecord, Page, PageRequest, ReadScope, SortKey,
 } from './records';
 import type { ContentReader } from './store';
 import {
@@ -113,6 +113,22 @@ export class SqlReader implements ContentReader {
     const { rows } = await this.db.reads('places').query<LocationRecord & { key: string }>(
       `SELECT lower(l.name) AS key, ${LOCATION_COLUMNS} FROM locations l WHERE lower(l.name) = ANY($1::text[]) ORDER BY l.id`, [lower]);
     return groupedInKeyOrder(lower, rows, (row) => row.key).map((list) => list.map(({ key, ...rest }) => rest));
+  }
+
+  async gazetteer() {
+    const { rows } = await this.db.reads('places').query<GazetteerPlace>(
+      `SELECT ${LOCATION_COLUMNS},
+              coalesce((SELECT json_agg(json_build_object('alias', a.alias, 'kind', a.kind) ORDER BY a.normalized)
+                          FROM location_aliases a WHERE a.location_id = l.id), '[]'::json) AS aliases
+         FROM locations l ORDER BY l.id`);
+    return rows;
+  }
+
+  async aliasesOf(locationIds: readonly string[]) {
+    const { rows } = await this.db.reads('places').query<LocationAliasRecord>(
+      `SELECT a.location_id::text AS "locationId", a.alias, a.kind FROM location_aliases a
+        WHERE a.location_id = ANY($1::int[]) ORDER BY a.location_id, a.normalized`, [toDbIds(locationIds)]);
+    return groupedInKeyOrder(locationIds, rows, (row) => row.locationId);
   }
 
   async figuresByIds(ids: readonly string[]) {

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import type {
-  ApiKeyRecord, ArticleFilter, ArticleOrder, CasualtyFilter, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ApiKeyRecord, ArticleFilter, ArticleOrder, CasualtyFilter, LocationAliasRecord, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from './records';
 import { SqlApiKeys } from './sql-api-keys';
@@ -52,6 +52,8 @@ export class SqlStore implements ContentStore {
   childrenOf(locationIds: readonly string[]) { return this.reader.childrenOf(locationIds); }
   ancestorsOf(locationIds: readonly string[]) { return this.reader.ancestorsOf(locationIds); }
   locationsByNames(names: readonly string[]) { return this.reader.locationsByNames(names); }
+  gazetteer() { return this.reader.gazetteer(); }
+  aliasesOf(locationIds: readonly string[]) { return this.reader.aliasesOf(locationIds); }
   figuresOfArticles(articleIds: readonly string[], filter?: CasualtyFilter) { return this.reader.figuresOfArticles(articleIds, filter); }
   partsOf(figureIds: readonly string[]) { return this.reader.partsOf(figureIds); }
 
@@ -79,6 +81,7 @@ export class SqlStore implements ContentStore {
   upsertLocations(locations: readonly NewLocation[]) { return this.bulk.upsertLocations(locations); }
   insertArticles(articles: readonly NewArticle[]) { return this.bulk.insertArticles(articles); }
   insertFigures(figures: readonly NewCasualtyFigure[]) { return this.bulk.insertFigures(figures); }
+  insertLocationAliases(aliases: readonly LocationAliasRecord[]) { return this.bulk.insertLocationAliases(aliases); }
 
   // ---- API keys and housekeeping --------------------------------------------------------------
 

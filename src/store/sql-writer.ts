@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { countWords } from '../domain/article-text';
+import { normalizePlaceName } from '../domain/place-names';
 import type { Db, Queryable } from './db';
 import {
   InUseError, MissingReferenceError, NotFoundError, RuleViolationError, UniqueViolationError, VersionConflictError,
@@ -13,7 +14,7 @@ import {
 } from './errors';
 import type {
   ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord, CasualtyFigureRecord, Changes, FigurePatch,
-  LocationPatch, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, RevisionAction,
+  LocationAliasRecord, LocationPatch, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, RevisionAction,
   RevisionEntity,
 } from './records';
 import {
@@ -29,6 +30,8 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   locations_iso_code_key: 'isoCode',
   locations_natural_key: 'name',
   locations_parent_id_fkey: 'parentId',
+  location_aliases_pkey: 'alias',
+  location_aliases_location_id_fkey: 'locationId',
   article_authors_author_id_fkey: 'authorIds',
   article_authors_pkey: 'authorIds',
   article_locations_location_id_fkey: 'locationIds',
@@ -217,6 +220,21 @@ export class SqlWriter implements Writer {
     if (Object.values(refs).some((n) => n > 0)) throw new InUseError('location', id, refs);
     await this.one('location', id, `DELETE FROM locations WHERE id = $1 RETURNING id`, [toDbId(id)]);
     this.changes.locations.add(id);
+  }
+
+  async addLocationAlias(alias: LocationAliasRecord): Promise<LocationAliasRecord> {
+    const [row] = await this.run<LocationAliasRecord>(
+      `INSERT INTO location_aliases (location_id, alias, normalized, kind) VALUES ($1, $2, $3, $4)
+       RETURNING location_id::text AS "locationId", alias, kind`,
+      [toDbId(alias.locationId), alias.alias, normalizePlaceName(alias.alias), alias.kind]);
+    this.changes.locations.add(row.locationId);
+    return row;
+  }
+
+  async removeLocationAlias(locationId: string, alias: string): Promise<void> {
+    await this.one('location', locationId, `DELETE FROM location_aliases WHERE location_id = $1 AND normalized = $2 RETURNING 1`,
+      [toDbId(locationId), normalizePlaceName(alias)]);
+    this.changes.locations.add(locationId);
   }
 
   // ---- articles -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import type {
   ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
-  CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, LocationFilter, LocationPatch, LocationRecord,
+  CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
@@ -50,6 +50,18 @@ export interface ContentReader {
   countLocations(filter: LocationFilter): Promise<number>;
   listFigures(filter: CasualtyFilter, page: PageRequest): Promise<Page<CasualtyFigureRecord>>;
   countFigures(filter: CasualtyFilter): Promise<number>;
+}
+
+/** Places' names for matching text against: the gazetteer and places' other names. */
+export interface GazetteerReader {
+  /**
+   * Every place with its aliases, by id: the whole gazetteer in one round-trip. Meant for matching
+   * an article's text, once per article; fine for gazetteers of tens of thousands of places (a few
+   * megabytes), not for millions.
+   */
+  gazetteer(): Promise<GazetteerPlace[]>;
+  /** Each place's aliases, by alias; `[]` for a place without any or an unknown id. */
+  aliasesOf(locationIds: readonly string[]): Promise<LocationAliasRecord[][]>;
 }
 
 /** Statistics over the figures a reader's scope sees. */
@@ -99,6 +111,8 @@ export interface BulkLoader {
   insertArticles(articles: readonly NewArticle[]): Promise<string[]>;
   /** Figures may be `partOf` figures of the same call when their ids were allocated beforehand. */
   insertFigures(figures: readonly NewCasualtyFigure[]): Promise<string[]>;
+  /** Adds places' aliases; an alias the place already has (in normal form) is left as it is. */
+  insertLocationAliases(aliases: readonly LocationAliasRecord[]): Promise<void>;
 }
 
 /** API keys: only their secrets' hashes are stored. */
@@ -128,7 +142,7 @@ export interface Housekeeping {
  * role takes that role's interface.
  */
 export interface ContentStore
-  extends ContentReader, StatisticsReader, HistoryReader, EditorialWrites, BulkLoader, ApiKeyStore, Housekeeping {
+  extends ContentReader, GazetteerReader, StatisticsReader, HistoryReader, EditorialWrites, BulkLoader, ApiKeyStore, Housekeeping {
   /** The same store, reading with another scope (editors see drafts). */
   scoped(scope: ReadScope): ContentStore;
 }
@@ -146,6 +160,10 @@ export interface Writer {
   createLocation(location: NewLocation): Promise<LocationRecord>;
   updateLocation(id: string, patch: LocationPatch): Promise<LocationRecord>;
   deleteLocation(id: string): Promise<void>;
+  /** Refused with UniqueViolationError ('alias') when the place has that alias in normal form already. */
+  addLocationAlias(alias: LocationAliasRecord): Promise<LocationAliasRecord>;
+  /** Removes the place's alias with `alias`'s normal form; NotFoundError when it has none such. */
+  removeLocationAlias(locationId: string, alias: string): Promise<void>;
 
   /** Any status; reads ignore the scope inside a transaction. */
   articleById(id: string, options?: { lock?: boolean }): Promise<ArticleRecord | null>;
