@@ -11,13 +11,14 @@ import { BadUserInputError, ConflictError, NotFoundError, StoreFaultError, type 
 import type { ImportOutcome } from '../generated/graphql';
 import * as StoreErrors from '../store/errors';
 import type {
-  ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationRecord,
+  ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationAliasRecord,
+  LocationRecord,
   NewCasualtyFigure,
 } from '../store/records';
 import type { ContentReader, EditorialWrites, Writer } from '../store/store';
 import { linkViolations, linksTo, periodViolations, resolveBounds, setViolations, type BoundsInput } from './figure-rules';
 import {
-  ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
+  ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationAliasInput, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
 } from './inputs';
 
 /** Who writes: recorded in every revision (an API key's name and id, or the import CLI). */
@@ -115,6 +116,32 @@ export async function updateLocation(store: EditorialWrites & ContentReader, act
 
 export function deleteLocation(store: EditorialWrites, actor: Actor, id: string): Promise<string> {
   return write(store, actor, async (w) => { await w.deleteLocation(id); return id; });
+}
+
+export interface LocationAliasFields { alias?: string | null; kind?: string | null }
+
+/**
+ * Gives place `locationId` another name (a spelling, a former name, a short form) that ingestion
+ * matches it by. BAD_USER_INPUT when the place has that alias already (compared lower-case, without
+ * accents) or does not exist.
+ */
+export function addLocationAlias(store: EditorialWrites, actor: Actor, locationId: string, input: LocationAliasFields): Promise<LocationAliasRecord> {
+  const { alias, kind } = check(LocationAliasInput, input, 'input');
+  return write(store, actor, (w) => w.addLocationAlias({ locationId, alias, kind }));
+}
+
+/** Takes `alias` (compared lower-case, without accents) from the place; NOT_FOUND when it has no such alias. */
+export function removeLocationAlias(store: EditorialWrites, actor: Actor, locationId: string, alias: string): Promise<string> {
+  return write(store, actor, async (w) => { await w.removeLocationAlias(locationId, alias); return locationId; });
+}
+
+/**
+ * Accepts a place ingestion proposed (src/ingest/places.ts `PlaceProposal`): creates it under its
+ * parent, by the same rules as `createLocation`. Ingestion never creates places itself.
+ */
+export function acceptPlaceProposal(store: EditorialWrites & ContentReader, actor: Actor,
+  proposal: { name: string; parentId: string; kind: string }): Promise<LocationRecord> {
+  return createLocation(store, actor, { name: proposal.name, kind: proposal.kind, parentId: proposal.parentId });
 }
 
 // ---- articles -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_SLUG_LENGTH, joinParagraphs, splitParagraphs } from '../domain/article-text';
 import { CLAIMANT_TYPES, GROUPS, OUTCOMES, QUALIFIERS, VERIFICATIONS } from '../domain/casualty';
+import { ALIAS_KINDS } from '../domain/place-names';
 import { BadUserInputError, type Violation } from '../errors';
 import { INSTANT_RULE, isStorableInstant, textProblems } from '../input-rules';
 import { ARTICLE_STATUSES } from '../store/records';
@@ -35,6 +36,11 @@ export const LocationInput = z.object({
   isoCode: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166-1 alpha-2 or 3166-2 code in upper case, like PK or PK-BA').nullish(),
   latitude: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90').nullish(),
   longitude: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180').nullish(),
+});
+
+export const LocationAliasInput = z.object({
+  alias: text(LIMITS.name),
+  kind: z.enum(ALIAS_KINDS),
 });
 
 export const ArticleInput = z.object({
