@@ -125,7 +125,7 @@ export interface LocationAliasFields { alias?: string | null; kind?: string | nu
  * matches it by. BAD_USER_INPUT when the place has that alias already (compared lower-case, without
  * accents) or does not exist.
  */
-export function addLocationAlias(store: EditorialWrites, actor: Actor, locationId: string, input: LocationAliasFields): Promise<LocationAliasRecord> {
+export async function addLocationAlias(store: EditorialWrites, actor: Actor, locationId: string, input: LocationAliasFields): Promise<LocationAliasRecord> {
   const { alias, kind } = check(LocationAliasInput, input, 'input');
   return write(store, actor, (w) => w.addLocationAlias({ locationId, alias, kind }));
 }

@@ -81,8 +81,9 @@ export async function loadCodedArticle(store: BulkLoader & ContentReader, { codi
       latitude: place.latitude ?? null, longitude: place.longitude ?? null,
     }]);
     placeIds.set(place.name, id);
-    await store.insertLocationAliases((place.aliases ?? []).map(({ alias, kind }) => ({ locationId: id, alias, kind })));
   }
+  await store.insertLocationAliases(coding.places.flatMap((place) =>
+    (place.aliases ?? []).map(({ alias, kind }) => ({ locationId: placeIds.get(place.name)!, alias, kind }))));
   const placeId = (name: string) => placeIds.get(name)!;
 
   const existing = await store.authorsBySlugs(page.bylines.map(slugOf));
