@@ -104,7 +104,7 @@ describeEachEngine('places in an article\'s text', (ctx) => {
       await expect(addLocationAlias(store(), EDITOR, noshki, { alias: 'Noshkee', kind: 'NICKNAME' }))
         .rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.kind' } });
       await expect(removeLocationAlias(store(), EDITOR, noshki, 'Noshkee'))
-        .rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+        .rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: expect.stringContaining(`place alias with id ${noshki}/Noshkee`) });
     });
 
     it('lists each place\'s aliases in key order, none for an unknown place', async () => {
@@ -123,6 +123,18 @@ describeEachEngine('places in an article\'s text', (ctx) => {
       expect(mentioned(found, gazetteer)).toEqual([['Quetta District', 'Quetta District']]);
       const lower = await places('Curfew was imposed across Quetta district after the attack.');
       expect(mentioned(lower.found, lower.gazetteer)).toEqual([['Quetta district', 'Quetta District']]);
+    });
+
+    it('reads a name a district and its town share as the town, unless the text says district', async () => {
+      const balochistan = await idOf('Balochistan');
+      const [district] = await store().upsertLocations([
+        { parentId: balochistan, name: 'Kalat', kind: 'ADMIN2', isoCode: null, latitude: null, longitude: null }]);
+      const [town] = await store().upsertLocations([
+        { parentId: district, name: 'Kalat', kind: 'LOCALITY', isoCode: null, latitude: null, longitude: null }]);
+      const { found } = await places('Shops shut in Kalat. Roads across Kalat district were blocked. In the city of Kalat, and in Kalat city, banks closed.');
+      expect(found.mentions.map((m) => [m.name, m.placeId])).toEqual([
+        ['Kalat', town], ['Kalat district', district], ['Kalat', town], ['Kalat city', town],
+      ]);
     });
 
     it('takes lower-case words for no place, and "the city" back to the city named before', async () => {

@@ -25,7 +25,7 @@ import {
 export type Actor = string;
 
 const ENTITY_NAMES: Record<StoreErrors.StoreEntity, string> = {
-  author: 'author', location: 'location', article: 'article', casualtyFigure: 'casualty figure',
+  author: 'author', location: 'location', locationAlias: 'place alias', article: 'article', casualtyFigure: 'casualty figure',
 };
 
 /** The store's refusals as the API's coded errors; other errors pass unchanged. */

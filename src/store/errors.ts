@@ -2,7 +2,7 @@
  * What a write can be refused for, in the store's own terms. The graph turns these into coded
  * GraphQL errors; the store knows nothing of GraphQL.
  */
-export type StoreEntity = 'author' | 'location' | 'article' | 'casualtyFigure';
+export type StoreEntity = 'author' | 'location' | 'locationAlias' | 'article' | 'casualtyFigure';
 
 /** The row to change does not exist (or is not visible). */
 export class NotFoundError extends Error {

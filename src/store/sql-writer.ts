@@ -232,7 +232,7 @@ export class SqlWriter implements Writer {
   }
 
   async removeLocationAlias(locationId: string, alias: string): Promise<void> {
-    await this.one('location', locationId, `DELETE FROM location_aliases WHERE location_id = $1 AND normalized = $2 RETURNING 1`,
+    await this.one('locationAlias', `${locationId}/${alias}`, `DELETE FROM location_aliases WHERE location_id = $1 AND normalized = $2 RETURNING 1`,
       [toDbId(locationId), normalizePlaceName(alias)]);
     this.changes.locations.add(locationId);
   }

@@ -162,7 +162,7 @@ export interface Writer {
   deleteLocation(id: string): Promise<void>;
   /** Refused with UniqueViolationError ('alias') when the place has that alias in normal form already. */
   addLocationAlias(alias: LocationAliasRecord): Promise<LocationAliasRecord>;
-  /** Removes the place's alias with `alias`'s normal form; NotFoundError when it has none such. */
+  /** Removes the place's alias with `alias`'s normal form; NotFoundError('locationAlias', 'id/alias') when it has none such. */
   removeLocationAlias(locationId: string, alias: string): Promise<void>;
 
   /** Any status; reads ignore the scope inside a transaction. */
