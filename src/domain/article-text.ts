@@ -72,6 +72,22 @@ export function sentenceContaining(text: string, wording: string): string | unde
   return undefined;
 }
 
+/**
+ * The sentences of `text` as offsets (`text.slice(start, end)` is one, trimmed), in order; a line
+ * break always ends a sentence. The same sentences `sentenceContaining` finds in a clean body.
+ */
+export function sentenceSpans(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const line of text.matchAll(/[^\n]+/g)) {
+    for (const { segment, index } of sentences.segment(line[0])) {
+      const start = line.index + index + (segment.length - segment.trimStart().length);
+      const end = line.index + index + segment.trimEnd().length;
+      if (end > start) spans.push({ start, end });
+    }
+  }
+  return spans;
+}
+
 /** Words in a clean body: runs of non-space characters. */
 export function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;

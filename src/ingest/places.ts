@@ -4,6 +4,7 @@
  * place each sentence ties its counts to, and unknown places proposed (never created) below a known
  * province. Pure over a `Gazetteer` loaded once per article (`loadGazetteer`).
  */
+import { sentenceSpans } from '../domain/article-text';
 import { LOCATION_KINDS, type LocationKind } from '../domain/casualty';
 import { normalizePlaceName } from '../domain/place-names';
 import type { GazetteerPlace } from '../store/records';
@@ -35,7 +36,7 @@ export interface PlaceProposal {
 export interface FoundPlaces {
   /** In text order; overlapping names never both (the longest wins). */
   mentions: PlaceMention[];
-  /** Sentence spans of the text, in order (paragraphs never share a sentence). */
+  /** The text's sentences (src/domain/article-text.ts `sentenceSpans`), which `sentenceIndex` counts in. */
   sentences: { start: number; end: number }[];
   /** The country the article is about: the one its mentions name most (directly or through places below it). */
   countryId: string | null;
@@ -143,19 +144,6 @@ export class Gazetteer {
 /** Reads the whole gazetteer from the store, once per article (one round-trip). */
 export async function loadGazetteer(store: GazetteerReader): Promise<Gazetteer> {
   return new Gazetteer(await store.gazetteer());
-}
-
-function sentencesOf(text: string): { start: number; end: number }[] {
-  const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-  const spans: { start: number; end: number }[] = [];
-  for (const paragraph of text.matchAll(/[^\n]+/g)) {
-    for (const { segment, index } of segmenter.segment(paragraph[0])) {
-      const start = paragraph.index + index + (segment.length - segment.trimStart().length);
-      const end = paragraph.index + index + segment.trimEnd().length;
-      if (end > start) spans.push({ start, end });
-    }
-  }
-  return spans;
 }
 
 interface Candidate { placeId: string; matched: 'name' | 'alias' }
@@ -291,7 +279,7 @@ function parentFor(near: string | null, kind: 'ADMIN2' | 'LOCALITY', gazetteer: 
  * possessive ("Pakistan’s") is read as the name. Unknown places are proposed, never created.
  */
 export function findPlaces(text: string, gazetteer: Gazetteer): FoundPlaces {
-  const sentences = sentencesOf(text);
+  const sentences = sentenceSpans(text);
   const sentenceOf = (offset: number) => {
     const index = sentences.findIndex((s) => offset < s.end);
     return index < 0 ? sentences.length - 1 : index;
