@@ -33,6 +33,8 @@ const SHARE_WORDS = new Set([
   'copied', 'url', 'pinterest', 'reddit', 'telegram', 'messenger', 'instagram', 'youtube', 'tiktok', 'threads',
   'bluesky', 'mastodon', 'flipboard', 'tweet', 'group', 'channel', 'join', 'now', 'follow', 'save', 'gift',
   'comment', 'comments', 'sms', 'more', 'options',
+  'partager', 'partagez', 'imprimer', 'envoyer', 'courriel', 'compartir', 'comparte', 'imprimir', 'enviar',
+  'correo', 'teilen', 'drucken', 'sur', 'en', 'el', 'le', 'cet', 'este', 'artículo', 'par',
 ]);
 
 /** Lines that are furniture wherever they stand, matched against the whole trimmed line. */
@@ -42,9 +44,9 @@ const FURNITURE: RegExp[] = [
   /^(?:photo|image|picture|photograph|file photo|credit|credits|image credit|photo credit|caption|pictured|illustration|video)s?\s*(?::|—|–|-|\/|\(|by\b)/i,
   /^\[?(?:photo|image)\s*:[^\]]*\]?$/i,
   // comments
-  /^(?:leave a (?:comment|reply)|post a comment|add a comment|\d+\s+comments?|comments?(?:\s*\(\d+\))?|view comments|show comments|join the (?:conversation|discussion)|be the first to comment.*|cancel reply|post comment|submit comment|log in to comment.*|your email address will not be published.*|required fields are marked.*|save my name, email.*)$/i,
+  /^(?:leave a (?:comment|reply)|post a comment|add a comment|\d+\s+comments?|comments?(?:\s*\(\d+\))?|view comments|show comments|join the (?:conversation|discussion)|be the first to comment.*|cancel reply|post comment|submit comment|commentaires?|comentarios?|réagir|log in to comment.*|your email address will not be published.*|required fields are marked.*|save my name, email.*)$/i,
   // advertising
-  /^(?:advertisement|advertisment|advertising|ad|ads|sponsored(?: content)?|paid content|promoted|story continues below(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|article continues below.*)$/i,
+  /^(?:advertisement|advertisment|advertising|ad|ads|publicité|publicidad|anzeige|sponsored(?: content)?|paid content|promoted|story continues below(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|article continues below.*)$/i,
   // subscription prompts
   /^(?:subscribe|sign up|get|join|never miss|enter your email|receive|stay informed|don'?t miss)\b.{0,160}\b(?:newsletter|inbox|subscribe|updates|alerts|email)\b.{0,40}$/i,
   /^.{0,120}\bnewsletters?\b.{0,120}$/i,
@@ -65,7 +67,7 @@ const FURNITURE: RegExp[] = [
 const LIST_HEADER = /^(?:related(?: articles| stories| posts| news| coverage| content| topics)?|read more|also read|read also|see also|more (?:from|on|stories|news)\b.*|recommended(?: for you)?|you (?:may|might) also like|trending(?: now)?|most read|most popular|latest(?: news| stories)?|top stories|popular(?: posts| stories)?|what to read next|further reading|tags?|topics?|lire aussi|à lire aussi|sur le même sujet|lea también|noticias relacionadas)\s*:?$/i;
 
 /** A heading after which everything is the comment section (posted comments and the form). */
-const COMMENTS_HEADER = /^(?:leave a (?:comment|reply)|\d+\s+comments?|comments?(?:\s*\(\d+\))?|join the (?:conversation|discussion)|post a comment|add a comment|reader comments)$/i;
+const COMMENTS_HEADER = /^(?:leave a (?:comment|reply)|\d+\s+comments?|comments?(?:\s*\(\d+\))?|join the (?:conversation|discussion)|post a comment|add a comment|reader comments|commentaires?(?:\s*\(\d+\))?|comentarios?(?:\s*\(\d+\))?|laisser un commentaire|deja un comentario)$/i;
 
 /** A heading before an author's biography. */
 const BIO_HEADER = /^(?:about the authors?|about the writer|author bio|à propos de l'auteur|sobre el autor)\s*:?$/i;
@@ -368,8 +370,13 @@ function htmlDate(document: Document, article: Record<string, Json> | undefined)
   return parseMetaDate(time?.getAttribute('datetime'));
 }
 
-/** Authors the page states, from the first source naming any: JSON-LD, meta author, rel=author, byline elements. */
-function htmlAuthors(document: Document, article: Record<string, Json> | undefined, readabilityByline: string | null): string[] {
+/**
+ * Authors the page states, from the first source naming any: JSON-LD, meta author, rel=author,
+ * byline elements, Readability's byline, then a "By ..." line anywhere on the page.
+ */
+function htmlAuthors(
+  document: Document, article: Record<string, Json> | undefined, readabilityByline: string | null, pageLines: string[],
+): string[] {
   const asNames = (values: string[]) => uniqueNames(values.flatMap((value) => {
     const names = authorsOfByline(value);
     return names.length ? names : [];
@@ -382,6 +389,7 @@ function htmlAuthors(document: Document, article: Record<string, Json> | undefin
     () => Array.from(document.querySelectorAll('[class*="byline"], [class*="author-name"], [itemprop="author"]'))
       .map((element) => element.textContent ?? ''),
     () => (readabilityByline ? [readabilityByline] : []),
+    () => pageLines.filter((line) => BYLINE.test(line) && wordCount(line) <= 20),
   ];
   for (const source of sources) {
     const names = asNames(source().map((value) => value.replace(/\s+/g, ' ').trim()).filter(Boolean));
@@ -449,7 +457,7 @@ export function cleanHtml(html: string, opts: { url?: string } = {}): CleanPage 
   if (headline && lines.length && normalised(lines[0]) === normalised(headline)) lines = lines.slice(1);
 
   const reading = readLines(lines, { headline });
-  const stated = htmlAuthors(document, article, parsed?.byline ?? null);
+  const stated = htmlAuthors(document, article, parsed?.byline ?? null, pageLines);
   reading.authors = stated.length ? stated : reading.authors;
   reading.publishedAt = htmlDate(document, article) ?? reading.publishedAt;
 

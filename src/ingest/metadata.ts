@@ -63,12 +63,16 @@ export function parseMetaDate(value: string | null | undefined): Date | null {
 
 /**
  * The first date in `text` that states its day, month and year ("Nov. 29, 2026", "12 March 2025
- * 14:30 GMT"), as a Date; null if none does. Weekdays and relative words ("Sunday", "yesterday")
+ * 14:30 GMT", "4 de marzo de 2026"; English, then French, Spanish, German, Portuguese and Italian
+ * wording), as a Date; null if none does. Weekdays and relative words ("Sunday", "yesterday")
  * are not dates: resolving them would need a guess at when the page was written. A date without a
  * time is midnight UTC; a time without a zone is read as UTC.
  */
 export function statedDate(text: string): Date | null {
-  for (const result of chrono.parse(text)) {
+  const results = [chrono, chrono.fr, chrono.es, chrono.de, chrono.pt, chrono.it]
+    .map((parser) => parser.parse(text))
+    .find((found) => found.some((result) => result.start.isCertain('year')));
+  for (const result of results ?? []) {
     const start = result.start;
     if (!start.isCertain('year') || !start.isCertain('month') || !start.isCertain('day')) continue;
     const [year, month, day] = [start.get('year')!, start.get('month')!, start.get('day')!];
