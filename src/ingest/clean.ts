@@ -22,7 +22,7 @@ export interface CleanPage {
   language: string | null;
   /** The story's paragraphs, plain text, separated by one blank line; no markup. */
   body: string;
-  /** Page furniture that was dropped (menus, share buttons, bylines, related links...), in page order. */
+  /** Page furniture that was dropped (menus, share buttons, bylines, related links...), each once. */
   removed: string[];
 }
 
@@ -34,7 +34,7 @@ const SHARE_WORDS = new Set([
   'bluesky', 'mastodon', 'flipboard', 'tweet', 'group', 'channel', 'join', 'now', 'follow', 'save', 'gift',
   'comment', 'comments', 'sms', 'more', 'options',
   'partager', 'partagez', 'imprimer', 'envoyer', 'courriel', 'compartir', 'comparte', 'imprimir', 'enviar',
-  'correo', 'teilen', 'drucken', 'sur', 'en', 'el', 'le', 'cet', 'este', 'artículo', 'par',
+  'correo', 'por', 'teilen', 'drucken', 'sur', 'en', 'el', 'le', 'cet', 'este', 'artículo', 'par',
 ]);
 
 /** Lines that are furniture wherever they stand, matched against the whole trimmed line. */
@@ -44,7 +44,7 @@ const FURNITURE: RegExp[] = [
   /^(?:photo|image|picture|photograph|file photo|credit|credits|image credit|photo credit|caption|pictured|illustration|video)s?\s*(?::|—|–|-|\/|\(|by\b)/i,
   /^\[?(?:photo|image)\s*:[^\]]*\]?$/i,
   // comments
-  /^(?:leave a (?:comment|reply)|post a comment|add a comment|\d+\s+comments?|comments?(?:\s*\(\d+\))?|view comments|show comments|join the (?:conversation|discussion)|be the first to comment.*|cancel reply|post comment|submit comment|commentaires?|comentarios?|réagir|log in to comment.*|your email address will not be published.*|required fields are marked.*|save my name, email.*)$/i,
+  /^(?:leave a (?:comment|reply)|post a comment|add a comment|\d+\s+comments?|comments?(?:\s*\(\d+\))?|view comments|show comments|join the (?:conversation|discussion)|be the first to comment.*|cancel reply|post comment|submit comment|reply|report abuse|commentaires?|comentarios?|réagir|log in to comment.*|your email address will not be published.*|required fields are marked.*|save my name, email.*)$/i,
   // advertising
   /^(?:advertisement|advertisment|advertising|ad|ads|publicité|publicidad|anzeige|sponsored(?: content)?|paid content|promoted|story continues below(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|article continues below.*)$/i,
   // subscription prompts
@@ -73,7 +73,7 @@ const COMMENTS_HEADER = /^(?:leave a (?:comment|reply)|\d+\s+comments?|comments?
 const BIO_HEADER = /^(?:about the authors?|about the writer|author bio|à propos de l'auteur|sobre el autor)\s*:?$/i;
 
 /** "By ..." and its kin opening a byline line; "Reporting by X; Editing by Y" trailers. */
-const BYLINE = /^(?:by|written by|words by|reporting by|reported by|story by|authors?\s*:|par|por)\s+\S/i;
+const BYLINE = /^(?:by|posted by|written by|words by|reporting by|reported by|story by|authors?\s*:|par|por)\s+\S/i;
 
 /** Whether `line` ends a sentence (paragraph text), rather than being a title, a label or a link. */
 function endsSentence(line: string): boolean {
@@ -92,7 +92,7 @@ function isShareBar(line: string): boolean {
 
 /** A breadcrumb or a menu printed on one line: three or more short items between separators. */
 function isMenuLine(line: string): boolean {
-  const items = line.split(/\s*(?:[|»›•·]|\s>\s|\s\/\s)\s*/).filter(Boolean);
+  const items = line.split(/\s*(?:[|»›•·]|\s>\s|\s\/\s|\s{2,}|\t)\s*/).filter(Boolean);
   return items.length >= 3 && items.every((item) => wordCount(item) <= 3 && !endsSentence(item));
 }
 
@@ -104,6 +104,11 @@ function isFurniture(line: string): boolean {
 function isListItem(line: string): boolean {
   const item = line.replace(/^[-•*·–]\s*/, '');
   return wordCount(item) <= 25 && !endsSentence(item);
+}
+
+/** A line of story text: eight words or more, ending a sentence. */
+function isParagraph(line: string): boolean {
+  return wordCount(line) >= 8 && endsSentence(line);
 }
 
 /** A short line that is no paragraph: up to three words and no sentence end (a menu item, a tag). */
@@ -121,7 +126,8 @@ interface Reading {
 
 /**
  * Reads page lines (blank lines separate paragraphs): drops furniture into `removed`, takes the
- * headline (the first kept line of three words or more, unless `headline` is given), bylines and
+ * headline (the longest kept line of three words or more above the first paragraph, unless
+ * `headline` is given), bylines and
  * their authors, "Published ..." stamps and the dateline's date. Lines of one paragraph are folded
  * into one line.
  */
@@ -139,18 +145,20 @@ function readLines(lines: string[], given: { headline?: string | null } = {}): R
     const line = raw.replace(/\s+/g, ' ').trim();
     if (!line) { kept.push(null); continue; }
     if (inComments) { removed.push(line); continue; }
+    if (COMMENTS_HEADER.test(line)) {
+      removed.push(line);
+      inList = false;
+      if (bodySeen) inComments = true;
+      continue;
+    }
+    if (LIST_HEADER.test(line)) { removed.push(line); inList = true; continue; }
+    if (BIO_HEADER.test(line)) { removed.push(line); inList = false; bioNext = true; continue; }
     if (inList) {
       if (isListItem(line)) { removed.push(line); continue; }
       inList = false;
     }
     if (bioNext) { bioNext = false; removed.push(line); continue; }
-    if (COMMENTS_HEADER.test(line)) {
-      removed.push(line);
-      if (bodySeen) inComments = true;
-      continue;
-    }
-    if (LIST_HEADER.test(line)) { removed.push(line); inList = true; continue; }
-    if (BIO_HEADER.test(line)) { removed.push(line); bioNext = true; continue; }
+    if (isMenuLine(raw.trim())) { removed.push(line); continue; }
     if (BYLINE.test(line) && wordCount(line) <= 20) {
       const names = authorsOfByline(line);
       if (names.length > 0) { authors.push(...names); removed.push(line); continue; }
@@ -163,17 +171,21 @@ function readLines(lines: string[], given: { headline?: string | null } = {}): R
     }
     if (isFurniture(line)) { removed.push(line); continue; }
     kept.push(line);
-    if (wordCount(line) >= 8 && endsSentence(line)) bodySeen = true;
+    if (isParagraph(line)) bodySeen = true;
   }
 
   dropStubRuns(kept, removed);
   let headline = given.headline ?? null;
   if (given.headline === undefined) {
-    const index = kept.findIndex((line) => line !== null && wordCount(line) >= 3);
-    if (index >= 0) {
-      headline = kept[index];
-      kept.slice(0, index).forEach((line) => line !== null && removed.push(line));
-      kept.splice(0, index + 1);
+    const firstBody = kept.findIndex((line) => line !== null && isParagraph(line));
+    const before = kept.slice(0, firstBody < 0 ? kept.length : firstBody);
+    const titles = before.filter((line): line is string => line !== null && wordCount(line) >= 3);
+    const chosen = firstBody < 0 ? titles[0] : titles.reduce<string | undefined>((best, line) => (best && best.length >= line.length ? best : line), undefined);
+    if (chosen !== undefined) {
+      headline = chosen;
+      const end = firstBody < 0 ? kept.indexOf(chosen) + 1 : firstBody;
+      kept.slice(0, end).forEach((line) => line !== null && line !== chosen && removed.push(line));
+      kept.splice(0, end);
     }
   }
   const paragraphs = foldParagraphs(kept)
@@ -245,7 +257,9 @@ function pageOf(reading: Reading, languageDeclared: string | null): CleanPage {
  * and author bios, comment sections (everything after their heading once the story has begun),
  * related-link and tag lists (the short lines after their heading), menus (runs of three or more
  * short lines, breadcrumbs), subscription and cookie prompts, copyright footers, advertisements.
- * The headline is the first remaining line of three words or more; the date is a "Published ..."
+ * The headline is the longest remaining line of three words or more before the first paragraph
+ * (a sentence of eight words or more); lines above the story that are not it (a masthead) are
+ * dropped. The date is a "Published ..."
  * line's or the opening dateline's, stated with day, month and year, else null; the language is
  * tinyld's. Throws BAD_USER_INPUT when the text is empty.
  */

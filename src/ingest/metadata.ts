@@ -19,23 +19,31 @@ const PERSON = /^(?:[\p{Lu}][\p{L}'’.-]*|(?:de|da|del|della|di|du|van|von|der|
 /**
  * The people a byline names, in order, without "By", "Written by", "Reporting by", roles ("Staff
  * writer"), desks and places ("in Quetta"). "By Jane Doe and John Roe, Staff Writers" gives both
- * names. A byline with a part that is neither a name nor a role ("By nightfall, calm returned")
- * is not a byline and gives [], as does one that names only a desk or a role.
+ * names; "Reporting by X; Writing by Y; Editing by Z" gives X and Y. A byline with a part that is
+ * neither a name nor a role ("By nightfall, calm returned") is not a byline and gives [], as does
+ * one that names only a desk or a role.
  */
 export function authorsOfByline(byline: string): string[] {
-  const text = byline
-    .replace(/^\s*(?:written\s+by|words\s+by|reporting\s+by|reported\s+by|story\s+by|by|par|por|von|author|authors|auteur|autor)\s*[:\s]\s*/i, '')
-    .replace(/\s*[;|]\s*(?:additional reporting|editing|edited|writing|compiled)\b.*$/i, '')
-    .replace(/\b(?:updated|published|posted)\b.*$/i, '');
   const names: string[] = [];
-  for (const part of text.split(/\s*(?:,|;|\||&|\band\b|\bet\b|\by\b|\bund\b|—|–|\s-\s)\s*/i)) {
-    const placed = part.replace(/\s+(?:in|from|at|à|en)\s+[\p{Lu}].*$/u, '').trim();
-    const name = /\s[\p{Lu}]\.$/u.test(placed) ? placed : placed.replace(/\.+$/, '');
-    if (!name || ROLE.test(name)) continue;
-    if (!PERSON.test(name) || /\d|@|https?:|www\./i.test(name) || NOT_A_NAME.test(name.split(/\s+/)[0])) return [];
-    names.push(name);
+  for (const segment of byline.split(/\s*[;|]\s*/)) {
+    if (/^(?:additional reporting|editing|edited|compiled|graphics|photos?|images?|translated|translation)\b/i.test(segment)) continue;
+    const text = segment
+      .replace(/^\s*(?:posted\s+by|written\s+by|words\s+by|reporting\s+by|reported\s+by|writing\s+by|story\s+by|by|par|por|von|author|authors|auteur|autor)\s*[:\s]\s*/i, '')
+      .replace(/\b(?:updated|published|posted|publié|publicado)\b.*$/i, '');
+    for (const part of text.split(/\s*(?:,|&|\band\b|\bet\b|\by\b|\bund\b|—|–|·|\s-\s)\s*/i)) {
+      const placed = part.replace(/\s+(?:in|from|at|à|en)\s+[\p{Lu}].*$/u, '').trim();
+      const name = /\s[\p{Lu}]\.$/u.test(placed) ? placed : placed.replace(/\.+$/, '');
+      if (!name || ROLE.test(name) || isDate(name)) continue;
+      if (!PERSON.test(name) || /\d|@|https?:|www\./i.test(name) || NOT_A_NAME.test(name.split(/\s+/)[0])) return [];
+      names.push(name);
+    }
   }
   return uniqueNames(names);
+}
+
+/** A date a byline carries along ("August 14, 2026"), which is not a name. */
+function isDate(text: string): boolean {
+  return /\d/.test(text) && statedDate(text) !== null;
 }
 
 /** Names without repeats (compared case-insensitively), in first-seen order. */
