@@ -82,6 +82,8 @@ export function statedDate(text: string): Date | null {
     .find((found) => found.some((result) => result.start.isCertain('year')));
   for (const result of results ?? []) {
     const start = result.start;
+    // chrono marks "yesterday" certain, from the clock; a stated date writes its year out.
+    if (!/\d{4}/.test(result.text)) continue;
     if (!start.isCertain('year') || !start.isCertain('month') || !start.isCertain('day')) continue;
     const [year, month, day] = [start.get('year')!, start.get('month')!, start.get('day')!];
     if (!start.isCertain('hour')) return new Date(Date.UTC(year, month - 1, day));
@@ -99,7 +101,7 @@ export function statedDate(text: string): Date | null {
 export function datelineDate(line: string): Date | null {
   const stamp = /^\s*(?:published|posted|first published|updated|last updated|date|publié le|publié|mis à jour le|publicado|actualizado)\b[\s:,-]*(.{6,80})$/i.exec(line);
   if (stamp) return statedDate(stamp[1]);
-  const dateline = /^\s*([\p{Lu}][\p{Lu}\p{L} .,'’-]{1,80}?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s/u.exec(line);
+  const dateline = /^\s*([\p{Lu}][\p{Lu}\p{L}\d .,'’-]{1,80}?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s/u.exec(line);
   if (dateline && /^[\p{Lu}]{2,}/u.test(dateline[1])) return statedDate(dateline[1]);
   return null;
 }
