@@ -88,6 +88,31 @@ describe.each(readdirSync(pagesDir).filter((file) => !file.endsWith('.json')))('
   });
 });
 
+describe('line rules', () => {
+  it('keeps one paragraph per line on a page that uses no blank lines, and a story sentence that names a newsletter', () => {
+    const page = cleanText([
+      'Gunmen kill five at checkpoint in northern district', 'By Omar Saleh',
+      'Gunmen killed five soldiers at a checkpoint in the northern district on Monday, the army said.',
+      'The group said in its weekly newsletter that 12 of its fighters were killed in the fighting.',
+      'Share', 'Comments',
+    ].join('\n'));
+    expect(splitParagraphs(page.body)).toEqual([
+      'Gunmen killed five soldiers at a checkpoint in the northern district on Monday, the army said.',
+      'The group said in its weekly newsletter that 12 of its fighters were killed in the fighting.',
+    ]);
+    expect(page.authors).toEqual(['Omar Saleh']);
+    expect(page.removed).toEqual(['By Omar Saleh', 'Share', 'Comments']);
+  });
+
+  it('folds the lines of one paragraph when blank lines separate paragraphs', () => {
+    const page = cleanText('Rains ease in the north\n\nRain fell for three days\nand rivers rose across the plain, officials said.\n\nSchools reopened on Friday after the water receded, the ministry said.');
+    expect(splitParagraphs(page.body)).toEqual([
+      'Rain fell for three days and rivers rose across the plain, officials said.',
+      'Schools reopened on Friday after the water receded, the ministry said.',
+    ]);
+  });
+});
+
 describe('metadata that is not stated is not guessed', () => {
   it('gives no date for weekdays, or for a date inside the story that is an event, not the publication', () => {
     const page = cleanText([

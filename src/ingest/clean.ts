@@ -49,7 +49,9 @@ const FURNITURE: RegExp[] = [
   /^(?:advertisement|advertisment|advertising|ad|ads|publicité|publicidad|anzeige|sponsored(?: content)?|paid content|promoted|story continues below(?: advertisement)?|continue reading below|scroll to continue(?: with content)?|article continues below.*)$/i,
   // subscription prompts
   /^(?:subscribe|sign up|get|join|never miss|enter your email|receive|stay informed|don'?t miss)\b.{0,160}\b(?:newsletter|inbox|subscribe|updates|alerts|email)\b.{0,40}$/i,
-  /^.{0,120}\bnewsletters?\b.{0,120}$/i,
+  /^(?:our |the |free )?(?:\w+ ){0,3}newsletters?$/i,
+  /^.{0,120}\bnewsletters?\b.{0,120}\b(?:sign up|subscribe|inbox|delivered|get the|receive)\b.{0,120}$/i,
+  /^.{0,120}\b(?:sign up|subscribe)\b.{0,120}\bnewsletters?\b.{0,120}$/i,
   /^(?:subscribe(?: now| today)?|sign up|sign in|log in|register|my account|menu|search|skip to (?:main )?content|listen to (?:this )?article.*|\d+\s+min(?:ute)?s? read|back to top|close|open menu)$/i,
   // cookie notices
   /^.{0,200}\bcookies?\b.{0,200}\b(?:accept|consent|policy|settings|preferences|experience|we use|this site uses)\b.{0,200}$/i,
@@ -218,8 +220,15 @@ function dropStubRuns(kept: (string | null)[], removed: string[]): void {
   }
 }
 
-/** Paragraphs from kept lines: lines between breaks are folded into one, with single spaces. */
+/**
+ * Paragraphs from kept lines: lines between breaks are folded into one, with single spaces. A page
+ * that separates none of its sentence lines by a blank line puts one paragraph on each line.
+ */
 function foldParagraphs(kept: (string | null)[]): string[] {
+  const lines = kept.filter((line): line is string => line !== null);
+  const onePerLine = lines.filter(isParagraph).length >= 2 && !kept.some((line, i) =>
+    line === null && kept.slice(0, i).some((before) => before !== null) && kept.slice(i).some((after) => after !== null));
+  if (onePerLine) return lines;
   const paragraphs: string[] = [];
   let current: string[] = [];
   for (const line of [...kept, null]) {
