@@ -179,9 +179,13 @@ function readLines(lines: string[], given: { headline?: string | null } = {}): R
   dropStubRuns(kept, removed);
   let headline = given.headline ?? null;
   if (given.headline === undefined) {
-    const firstBody = kept.findIndex((line) => line !== null && isParagraph(line));
-    const before = kept.slice(0, firstBody < 0 ? kept.length : firstBody);
-    const titles = before.filter((line): line is string => line !== null && wordCount(line) >= 3);
+    const firstLine = kept.findIndex((line) => line !== null && isParagraph(line));
+    let firstBody = firstLine;
+    while (firstBody > 0 && kept[firstBody - 1] !== null) firstBody--; // the paragraph starts above
+    const titlesBefore = (end: number) => kept.slice(0, end < 0 ? kept.length : end)
+      .filter((line): line is string => line !== null && wordCount(line) >= 3);
+    if (titlesBefore(firstBody).length === 0) firstBody = firstLine; // a page without blank lines
+    const titles = titlesBefore(firstBody);
     const chosen = firstBody < 0 ? titles[0] : titles.reduce<string | undefined>((best, line) => (best && best.length >= line.length ? best : line), undefined);
     if (chosen !== undefined) {
       headline = chosen;
