@@ -128,10 +128,8 @@ interface Reading {
 
 /**
  * Reads page lines (blank lines separate paragraphs): drops furniture into `removed`, takes the
- * headline (the longest kept line of three words or more above the first paragraph, unless
- * `headline` is given), bylines and
- * their authors, "Published ..." stamps and the dateline's date. Lines of one paragraph are folded
- * into one line.
+ * headline (`takeHeadline`, unless `given.headline` is set), bylines and their authors,
+ * "Published ..." stamps and the opening dateline's date, and folds the rest into paragraphs.
  */
 function readLines(lines: string[], given: { headline?: string | null } = {}): Reading {
   const removed: string[] = [];
@@ -177,23 +175,7 @@ function readLines(lines: string[], given: { headline?: string | null } = {}): R
   }
 
   dropStubRuns(kept, removed);
-  let headline = given.headline ?? null;
-  if (given.headline === undefined) {
-    const firstLine = kept.findIndex((line) => line !== null && isParagraph(line));
-    let firstBody = firstLine;
-    while (firstBody > 0 && kept[firstBody - 1] !== null) firstBody--; // the paragraph starts above
-    const titlesBefore = (end: number) => kept.slice(0, end < 0 ? kept.length : end)
-      .filter((line): line is string => line !== null && wordCount(line) >= 3);
-    if (titlesBefore(firstBody).length === 0) firstBody = firstLine; // a page without blank lines
-    const titles = titlesBefore(firstBody);
-    const chosen = firstBody < 0 ? titles[0] : titles.reduce<string | undefined>((best, line) => (best && best.length >= line.length ? best : line), undefined);
-    if (chosen !== undefined) {
-      headline = chosen;
-      const end = firstBody < 0 ? kept.indexOf(chosen) + 1 : firstBody;
-      kept.slice(0, end).forEach((line) => line !== null && line !== chosen && removed.push(line));
-      kept.splice(0, end);
-    }
-  }
+  const headline = given.headline === undefined ? takeHeadline(kept, removed) : given.headline;
   const paragraphs = foldParagraphs(kept)
     .filter((paragraph) => {
       const bio = isAuthorBio(paragraph, authors);
@@ -203,6 +185,34 @@ function readLines(lines: string[], given: { headline?: string | null } = {}): R
   const firstParagraph = paragraphs[0];
   if (!publishedAt && firstParagraph) publishedAt = datelineDate(firstParagraph);
   return { headline, authors: uniqueNames(authors), publishedAt, paragraphs, removed };
+}
+
+/**
+ * Takes the headline out of `kept`: the longest line of three words or more above the first
+ * paragraph (the first such line when there is no paragraph); the other lines above the story (a
+ * masthead, a kicker) go to `removed`. Null when no line can be a headline.
+ */
+function takeHeadline(kept: (string | null)[], removed: string[]): string | null {
+  const titlesAbove = (end: number) => kept.slice(0, end)
+    .filter((line): line is string => line !== null && wordCount(line) >= 3);
+  const firstLine = kept.findIndex((line) => line !== null && isParagraph(line));
+  if (firstLine < 0) {
+    const [first] = titlesAbove(kept.length);
+    if (first === undefined) return null;
+    const index = kept.indexOf(first);
+    kept.slice(0, index).forEach((line) => line !== null && removed.push(line));
+    kept.splice(0, index + 1);
+    return first;
+  }
+  let storyStart = firstLine;
+  while (storyStart > 0 && kept[storyStart - 1] !== null) storyStart--; // the paragraph's first line
+  if (titlesAbove(storyStart).length === 0) storyStart = firstLine; // a page without blank lines
+  const titles = titlesAbove(storyStart);
+  if (titles.length === 0) return null;
+  const headline = titles.reduce((best, line) => (line.length > best.length ? line : best));
+  kept.slice(0, storyStart).forEach((line) => line !== null && line !== headline && removed.push(line));
+  kept.splice(0, storyStart);
+  return headline;
 }
 
 /** Runs of three or more stubs in a row (menus, tag clouds) are furniture, blank lines or not. */
@@ -260,7 +270,7 @@ function pageOf(reading: Reading, languageDeclared: string | null): CleanPage {
     publishedAt: reading.publishedAt,
     language: languageOf(languageDeclared, `${reading.headline ?? ''}\n${body}`),
     body,
-    removed: reading.removed,
+    removed: uniqueNames(reading.removed),
   };
 }
 
