@@ -152,6 +152,17 @@ describe('metadata that is not stated is not guessed', () => {
   });
 });
 
+describe('headlines of HTML pages', () => {
+  const story = '<article><p>' + 'Troops and rebels exchanged fire overnight near the border, residents said on Monday. '.repeat(4) + '</p></article>';
+
+  it('keeps an og:title whole when no site name is stated, and drops the suffix of a bare title', () => {
+    expect(cleanHtml(`<html><head><meta property="og:title" content="Clashes erupt near border - residents"><title>x</title></head><body>${story}</body></html>`).headline)
+      .toBe('Clashes erupt near border - residents');
+    expect(cleanHtml(`<html><head><title>Clashes erupt near the northern border | Border Times</title></head><body>${story}</body></html>`).headline)
+      .toBe('Clashes erupt near the northern border');
+  });
+});
+
 describe('bylines', () => {
   it('names the people and drops "By", roles, places and editors', () => {
     expect(authorsOfByline('By Jane Doe and John Roe, Staff Writers')).toEqual(['Jane Doe', 'John Roe']);
@@ -175,6 +186,7 @@ describe('headlines', () => {
     expect(withoutSiteName('Daily Wire - Attacks kill 48 in Balochistan', 'Daily Wire')).toBe('Attacks kill 48 in Balochistan');
     expect(withoutSiteName('Attacks kill 48 in Balochistan – The Wire')).toBe('Attacks kill 48 in Balochistan');
     expect(withoutSiteName('Rain stops play')).toBe('Rain stops play');
+    expect(withoutSiteName('Attacks kill 48 in Balochistan - officials', null, false)).toBe('Attacks kill 48 in Balochistan - officials');
   });
 });
 

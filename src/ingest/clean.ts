@@ -435,17 +435,21 @@ function htmlAuthors(
   return [];
 }
 
-/** The headline: og:title, JSON-LD headline, the first h1, the title; without the site's name. */
+/**
+ * The headline: og:title, JSON-LD headline, the first h1, else the title; without the site's name
+ * (og:site_name wherever it stands; a short suffix is taken for the site's name only in a title).
+ */
 function htmlHeadline(document: Document, article: Record<string, Json> | undefined): string | null {
   const siteName = metaContent(document, ['meta[property="og:site_name"]', 'meta[name="application-name"]']);
-  const candidates = [
+  const tidy = (text: string | null | undefined) => text?.replace(/\s+/g, ' ').trim() || null;
+  const stated = [
     metaContent(document, ['meta[property="og:title"]', 'meta[name="twitter:title"]']),
     typeof article?.headline === 'string' ? article.headline : null,
-    document.querySelector('h1')?.textContent ?? null,
-    document.querySelector('title')?.textContent ?? null,
-  ];
-  const found = candidates.map((candidate) => candidate?.replace(/\s+/g, ' ').trim()).find(Boolean);
-  return found ? withoutSiteName(found, siteName) : null;
+    document.querySelector('h1')?.textContent,
+  ].map(tidy).find(Boolean);
+  if (stated) return withoutSiteName(stated, siteName, false);
+  const title = tidy(document.querySelector('title')?.textContent);
+  return title ? withoutSiteName(title, siteName) : null;
 }
 
 /** The language the page declares: html lang, Content-Language, og:locale, JSON-LD inLanguage. */

@@ -124,10 +124,10 @@ const TITLE_SEPARATOR = /\s+(?:[|·•»:]|[-–—]|::)\s+/;
 /**
  * A headline without the site's name a page title appends or prepends ("Attacks kill 48 | Daily
  * Wire" → "Attacks kill 48"). `siteName` (og:site_name) is removed wherever it stands; without
- * it, a short last part (up to four words) after a separator is taken for the site's name when the
- * rest is longer.
+ * it, and unless `guess` is false, a short last part (up to four words) after a separator is taken
+ * for the site's name when the rest is longer.
  */
-export function withoutSiteName(title: string, siteName?: string | null): string {
+export function withoutSiteName(title: string, siteName?: string | null, guess = true): string {
   const text = title.replace(/\s+/g, ' ').trim();
   const parts = text.split(TITLE_SEPARATOR);
   if (parts.length < 2) return text;
@@ -136,6 +136,7 @@ export function withoutSiteName(title: string, siteName?: string | null): string
     const kept = parts.filter((part) => part.trim().toLowerCase() !== site);
     if (kept.length < parts.length) return joinTitle(text, kept);
   }
+  if (!guess) return text;
   const last = parts[parts.length - 1];
   const rest = parts.slice(0, -1);
   const words = (s: string) => s.split(' ').length;
