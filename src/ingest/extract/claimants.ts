@@ -14,18 +14,19 @@ export interface Claim {
   at: number;
 }
 
-const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|put the (?:death )?toll at|according to)\b/gi;
+const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put the (?:death )?toll at|according to)\b/gi;
+const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
 
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
-  [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders)\b/i, 'INDEPENDENT'],
+  [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|Dr)\b/i, 'MEDICAL'],
+  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
-  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|a local|passers-by|eyewitness(?:es)?)\b/i, 'WITNESS'],
+  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|interior|state|council|prime minister|district|provincial|forces)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -43,14 +44,18 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
   for (const match of sentence.matchAll(VERB)) {
     const at = match.index!;
     const verb = match[1].toLowerCase();
+    if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
     let speaker: string | null;
+    let typeText: string | null = null;
     if (verb === 'according to') speaker = after(sentence.slice(at + match[0].length));
+    else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
       const before = sentence.slice(0, at);
       const following = after(sentence.slice(at + match[0].length));
       const postposed = /["”]\s*$/.test(before) || (/,\s*$/.test(before) && following !== null
         && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|he|she|they|we)\b/i.test(following));
-      speaker = postposed ? following : subject(before);
+      if (postposed) speaker = following;
+      else ({ speaker, typeText } = subjectAndType(before));
     }
     if (!speaker) continue;
     if (verb === 'showed' || verb === 'show') {
@@ -62,7 +67,9 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
     }
     const claimedBy = tidy(speaker);
     if (!claimedBy || claimedBy.split(/\s+/).length > 9) continue;
-    claims.push({ claimedBy, claimantType: claimantTypeOf(claimedBy), at });
+    const claimantType = ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
+      : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
+    claims.push({ claimedBy, claimantType, at });
   }
   return claims;
 }
@@ -72,6 +79,26 @@ export function claimFor(claims: Claim[], position: number): Claim | null {
   const before = claims.filter((claim) => claim.at < position);
   if (before.length) return before[before.length - 1];
   return claims.find((claim) => claim.at > position) ?? null;
+}
+
+/** The subject that opens a sentence: its words up to the first verb ("The Black Banner group dismissed ..."). */
+function sentenceSubject(sentence: string): string | null {
+  const end = sentence.search(/\s(?:[a-z]+ed|said|says|told|denied|rejected|has|have|had|is|are|was|were)\b/);
+  return end > 0 ? sentence.slice(0, end).replace(/^.*[—–]\s*/, '').trim() : null;
+}
+
+/**
+ * The speaker before a reporting verb and the words that tell its type: the speaker with its
+ * appositive ("The Sons of the Valley, a militant group ..., said"; "A coast guard spokesman,
+ * Lieutenant Mara Ives, said").
+ */
+function subjectAndType(before: string): { speaker: string | null; typeText: string | null } {
+  const speaker = subject(before);
+  const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
+  const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  const typeText = pieces.length > 1 && speaker && (/,\s*$/.test(clause) || /^(an?|the)\s+[a-z]/.test(pieces[pieces.length - 2]))
+    ? pieces.slice(-2).join(', ') : null;
+  return { speaker, typeText };
 }
 
 /** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
@@ -109,6 +136,8 @@ function tidy(speaker: string): string {
     && words.slice(firstProper).every((word) => /^[A-Z]/.test(word) || /^(of|al|for|the|and)$/.test(word))) {
     text = words.slice(firstProper).join(' ');
   }
+  const described = /^(.*\b[a-z][\w'’-]*)\s+((?:[A-Z][\w'’.-]*\s*){2,4})$/.exec(text);
+  if (described && !/\b(at|of|from|in|for|with|to)\b/.test(described[1]) && !TITLES.test(described[2])) text = described[2].trim();
   const rest = text.split(/\s+/);
   if (rest.length > 2 && /^[A-Z]/.test(rest[0]) && TITLES.test(rest.slice(1).join(' '))) text = rest.slice(1).join(' ');
   return text;

@@ -76,6 +76,16 @@ export function placeOfFromNames(places: { name: string; parent?: string }[]): (
   };
 }
 
+/** A placeWithin from a coding's place list: follows `parent` links upwards. */
+export function placeWithinFromNames(places: { name: string; parent?: string }[]): (inner: string, outer: string) => boolean {
+  return (inner, outer) => {
+    for (let at = places.find((p) => p.name === inner)?.parent; at; at = places.find((p) => p.name === at)?.parent) {
+      if (at === outer) return true;
+    }
+    return false;
+  };
+}
+
 /** The sentence of `body` that holds a coded figure's wording (the coding's quote rule). */
 function sentenceOf(body: string, wording: string): string | undefined {
   return body.split(/\n\s*\n/).flatMap((paragraph) => sentencesOf(paragraph.trim())).find((sentence) => sentence.includes(wording));
@@ -168,7 +178,8 @@ export function evaluateDirectory(dir: string): { results: ArticleResult[]; summ
   const results = codings.map((file) => {
     const coding = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CodingFile;
     const body = bodyOfPage(readFileSync(join(dir, coding.source), 'utf8'));
-    const extracted = extractFigures(body, { placeOf: coding.places ? placeOfFromNames(coding.places) : undefined });
+    const extracted = extractFigures(body, coding.places
+      ? { placeOf: placeOfFromNames(coding.places), placeWithin: placeWithinFromNames(coding.places) } : {});
     return evaluateArticle(file.replace(/\.coding\.json$/, ''), body, coding, extracted);
   });
   return { results, summary: summarise(results) };

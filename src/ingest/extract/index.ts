@@ -6,7 +6,7 @@ import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
-import { verificationCue } from './verification';
+import { disputeAt, verificationCue } from './verification';
 
 export type { ExtractedFigure, ExtractOptions } from './types';
 
@@ -19,7 +19,7 @@ export type { ExtractedFigure, ExtractOptions } from './types';
  */
 export function extractFigures(body: string, opts: ExtractOptions = {}): ExtractedFigure[] {
   const paragraphs = splitParagraphs(body).map((paragraph) => sentencesOf(paragraph));
-  const placeOf = opts.placeOf ?? (() => null);
+  const placeOf = opts.placeOf ? (sentence: string) => opts.placeOf!(withoutDateline(sentence)) : () => null;
   const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
   const drafts: Draft[] = [];
   let lastNamed: Claim | null = null;
@@ -35,8 +35,10 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
         { paragraph, sentenceIndex, place });
       const cue = verificationCue(sentence);
+      const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
-        for (const figure of found) figure.verification = cue ?? 'REPORTED';
+        for (const figure of found) figure.verification = cue && !denialFirst ? cue : 'REPORTED';
+        if (denialFirst) for (const figure of lastWithFigures) figure.verification = 'DISPUTED';
         lastWithFigures = found;
       } else if (cue) {
         for (const figure of lastWithFigures) if (figure.verification === 'REPORTED') figure.verification = cue;
@@ -48,14 +50,19 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       sentenceIndex += 1;
     }
   }
-  linkFigures(drafts);
-  return drafts.map(({ paragraph, sentenceIndex: _s, includedIn, amongPrevious, revision, earlierCount, ...figure }) => {
-    void paragraph; void _s; void includedIn; void amongPrevious; void revision; void earlierCount;
+  linkFigures(drafts, opts.placeWithin);
+  return drafts.map(({ paragraph, sentenceIndex: _s, includedIn, amongPrevious, revision, earlierCount, separate, ...figure }) => {
+    void paragraph; void _s; void includedIn; void amongPrevious; void revision; void earlierCount; void separate;
     return dropUndefined(figure);
   });
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** A wire story's dateline ("SARVEN, Dalsk — ") names where it was filed, not where people were hurt. */
+function withoutDateline(sentence: string): string {
+  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*[—–-]\s+/, '');
+}
 
 /** A paragraph's sentences, as src/domain/article-text.ts's sentenceContaining cuts them. */
 export function sentencesOf(paragraph: string): string[] {
@@ -66,7 +73,10 @@ const COORDINATION = /^\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*$/i;
 const INCLUDING = /\b(including|among them|among whom|of whom|of them|among those|among the dead were|among the victims were)\b/i;
 const AMONG_PREVIOUS = /^\s*(among (the|those) (dead|killed|victims|wounded|injured|missing)|among them|the (dead|victims) (included|were|are))\b/i;
 const TOLL = /\b(toll|number of (?:the )?(dead|deaths|wounded|injured|casualties|missing))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
-const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised(?:\s+(?:up|down)(?:wards?)?)?|now stands|has reached|had reached|reached)\s+(?:to\s+|at\s+)?$/i;
+const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
+const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
+const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
+const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+the\s+(dead|killed|victims|wounded|injured|missing)\b/i;
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b/i;
 
 interface Where { paragraph: number; sentenceIndex: number; place: string | null }
@@ -84,31 +94,39 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const coordinated = previous !== null && previous.end <= count.start && COORDINATION.test(sentence.slice(previous.end, count.start));
     const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
     if (previous && count.start < previous.end) continue;
-    if (count.singular && !people?.singular) continue;
+    if (SPEAKER.test(sentence.slice(nounEnd))) { skip(); continue; }
     const cue = outcomeBefore(before);
     if (cue && cue.outcome === null) { skip(); continue; }
     if (coordinated && previous && !previous.figure && !cue) { skip(); continue; }
 
     const toll = !people && TOLL.test(before);
-    const after = outcomeAfter(sentence.slice(nounEnd, limitAfter(sentence, counts, index, nounEnd)));
+    const afterText = sentence.slice(nounEnd, limitAfter(sentence, counts, index, nounEnd));
+    const after = outcomeAfter(afterText);
+    const among = AMONG_AFTER.test(afterText);
+    const nearAfter = after !== null && after.through <= 40;
     const parent = coordinated && previous?.figure ? previous.figure : null;
+    if (count.singular && !(people?.singular && (cue || nearAfter || parent))) continue;
     const included = INCLUDING.test(sentence.slice(found.length ? lastEnd(found, sentence) : 0, count.start))
       ? found.filter((f) => !f.includedIn).pop() : undefined;
     const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
+    const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
 
     let outcome: Outcome | null = null;
     let fallback = false;
     if (cue) outcome = cue.outcome;
     else if (people?.impliedOutcome && !after) outcome = people.impliedOutcome;
-    else if (after && (people || /^\s*(killed|dead|wounded|injured|hurt|missing)/i.test(sentence.slice(nounEnd)))) outcome = after.outcome;
+    else if (after && (people || nearAfter)) outcome = after.outcome;
     else if (parent) { outcome = parent.outcome; fallback = true; }
     else if (includedIn) { outcome = includedIn.outcome; fallback = true; }
     else if (toll) { outcome = outcomeInClause(before.slice(-80)) ?? 'KILLED'; fallback = true; }
-    else if (people) {
+    else if (people && amongPrevious) {
       outcome = outcomeInClause(before.slice(-60).split(/[;—]/).pop() ?? '');
       fallback = true;
     }
-    if (!outcome || (!people && !cue && !toll && !after)) { skip(); continue; }
+    if (!outcome) { skip(); continue; }
+    const earlierFigure = found[found.length - 1];
+    const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
+    const group = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
     const wordingStart = cueStart(before, cue) ?? (tollAt >= 0 ? tollAt : count.start);
@@ -122,7 +140,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       key: nextKey(),
       wording: sentence.slice(wordingStart, wordingEnd).trim(),
       outcome,
-      group: people?.group ?? 'UNSPECIFIED',
+      group,
       ...(people && !people.impliedOutcome ? { who: people.who } : {}),
       qualifier,
       ...(count.number !== undefined ? { number: count.number } : {}),
@@ -136,7 +154,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       paragraph: where.paragraph,
       sentenceIndex: where.sentenceIndex,
       ...(includedIn ? { includedIn: includedIn.key } : {}),
-      ...(!found.length && AMONG_PREVIOUS.test(before) ? { amongPrevious: true } : {}),
+      ...(amongPrevious ? { amongPrevious: true } : {}),
+      ...(SEPARATE.test(sentence) ? { separate: true } : {}),
       ...(toll && REVISION.test(before) ? { revision: true } : {}),
       ...(EARLIER_COUNT.test(sentence) ? { earlierCount: true } : {}),
     };

@@ -13,13 +13,13 @@ export type OutcomeCue = { outcome: Outcome; wording: string } | { outcome: null
 const BEFORE: [RegExp, Outcome | null][] = [
   [/\b(killing or (?:wounding|injuring)|killed or (?:wounded|injured)|killed and (?:wounded|injured)|killing and (?:wounding|injuring))\s+$/i, 'KILLED_OR_INJURED'],
   [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of)\s+$/i, 'KILLED'],
-  [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to)\s+$/i, 'INJURED'],
+  [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to|treated|treating)\s+$/i, 'INJURED'],
   [/\b(abducting|abducted|kidnapping|kidnapped|seizing|seized|taking|took|taken|holding|abduction of|kidnapping of)\s+$/i, 'ABDUCTED'],
-  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|arrest of|detention of)\s+$/i, 'DETAINED'],
+  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of)\s+$/i, 'DETAINED'],
   [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+$/i, null],
 ];
 
-const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now)\s+)?(?<verb>killed or (?:wounded|injured)|killed|wounded|injured|hurt|abducted|kidnapped|taken hostage|detained|arrested|missing|dead|unaccounted for)\b/i;
+const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|among the)\s+)*(?<verb>killed or (?:wounded|injured)|killed|wounded|injured|hurt|treated|abducted|kidnapped|seized|taken hostage|detained|arrested|captured|missing|dead|victims|unaccounted for)\b/i;
 const INTRANSITIVE = /^(?:[^.;]{0,60}?\s)?(?<verb>died|perished|lost their lives|were killed|drowned|succumbed)\b/i;
 const RIGHT_AFTER = /^\s*(?<verb>killed or (?:wounded|injured)|killed|dead|wounded|injured|hurt|missing|abducted|kidnapped|detained|arrested)\b/i;
 
@@ -66,10 +66,11 @@ export function outcomeInClause(clauseBefore: string): Outcome | null {
 function outcomeOfWord(word: string): Outcome {
   const lower = word.toLowerCase();
   if (lower.startsWith('killed or')) return 'KILLED_OR_INJURED';
-  if (/killed|dead|died|perished|lost their lives|drowned|succumbed/.test(lower)) return 'KILLED';
+  if (/killed|dead|died|perished|lost their lives|drowned|succumbed|victims/.test(lower)) return 'KILLED';
   if (/wounded|injured|hurt/.test(lower)) return 'INJURED';
-  if (/abducted|kidnapped|hostage/.test(lower)) return 'ABDUCTED';
-  if (/detained|arrested/.test(lower)) return 'DETAINED';
+  if (/treated/.test(lower)) return 'INJURED';
+  if (/abducted|kidnapped|hostage|seized/.test(lower)) return 'ABDUCTED';
+  if (/detained|arrested|captured/.test(lower)) return 'DETAINED';
   return 'MISSING';
 }
 

@@ -22,9 +22,11 @@ export interface Draft extends ExtractedFigure {
   revision?: boolean;
   /** "initially said", "earlier put the toll at": a count a newer one replaces. */
   earlierCount?: boolean;
+  /** Said of a separate incident ("In a separate incident, ..."): linked to nothing else. */
+  separate?: boolean;
 }
 
-const BACKGROUND = /\b(last (year|month|week|spring|summer|autumn|winter)|a year (ago|earlier)|(two|three|four|five|several|\d+) (years|months) (ago|earlier)|years ago|months ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar (attack|bombing|raid|assault)|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since)\b/i;
+const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since)\b/i;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"). */
 export function recallsAnotherEvent(sentence: string): boolean {
@@ -42,6 +44,16 @@ function sameClaimant(a: ExtractedFigure, b: ExtractedFigure): boolean {
   return a.claimedBy !== null && norm(a.claimedBy) === norm(b.claimedBy);
 }
 
+/**
+ * Whether two counts of one group can be of the same people: civilians named differently
+ * ("journalists", "opposition supporters") are different people; fighters on one side go by many names.
+ */
+function samePeople(a: Draft, b: Draft): boolean {
+  if (a.group !== 'CIVILIANS' || !a.who || !b.who) return true;
+  const stem = (who: string) => who.toLowerCase().split(/\s+/).pop()!.replace(/(es|s)$/, '');
+  return stem(a.who) === stem(b.who);
+}
+
 /** The first mention a figure restates, following restates links back to the root. */
 function rootOf(figures: Draft[], figure: Draft): Draft {
   let current = figure;
@@ -50,10 +62,10 @@ function rootOf(figures: Draft[], figure: Draft): Draft {
 }
 
 /** Sets background, supersedes, partOf and restates on `figures` (in text order), in place. */
-export function linkFigures(figures: Draft[]): void {
+export function linkFigures(figures: Draft[], placeWithin?: (inner: string, outer: string) => boolean): void {
   for (const [index, figure] of figures.entries()) {
-    const earlier = figures.slice(0, index).filter((f) => !f.background);
-    if (figure.background) continue;
+    const earlier = figures.slice(0, index).filter((f) => !f.background && !f.separate);
+    if (figure.background || figure.separate) continue;
 
     if (figure.revision) {
       const replaced = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
@@ -75,17 +87,18 @@ export function linkFigures(figures: Draft[]): void {
       }
     }
 
-    const whole = wholeOf(figures, earlier, figure);
+    const whole = wholeOf(figures, earlier, figure, placeWithin);
     if (whole) {
       figure.partOf = whole.key;
       continue;
     }
 
-    const first = earlier.find((f) => f.outcome === figure.outcome && f.group === figure.group && !f.partOf
+    const sameGroup = (f: Draft) => f.group === figure.group || f.group === 'UNSPECIFIED' || figure.group === 'UNSPECIFIED';
+    const first = earlier.find((f) => f.outcome === figure.outcome && sameGroup(f) && !f.partOf
       && f.sentenceIndex !== figure.sentenceIndex && figure.number !== undefined && f.number === figure.number
       && f.qualifier !== 'BETWEEN');
-    const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group && !f.partOf
-      && f.paragraph === figure.paragraph && f.sentenceIndex !== figure.sentenceIndex && !sameClaimant(f, figure)
+    const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
+      && figure.paragraph - f.paragraph <= 1 && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
       && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
     const restated = first ?? rival;
     if (restated) figure.restates = rootOf(figures, restated).key;
@@ -93,30 +106,36 @@ export function linkFigures(figures: Draft[]): void {
 }
 
 /** The whole a figure is counted inside, or undefined. */
-function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft): Draft | undefined {
+function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?: (inner: string, outer: string) => boolean): Draft | undefined {
   if (figure.includedIn) return figures.find((f) => f.key === figure.includedIn);
   if (figure.amongPrevious) {
     return [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex);
   }
   const low = lowOf(figure);
   if (low === null) return undefined;
+  // A part is at most its whole; the parts together exceed no upper bound the whole's wording sets.
   const partsFit = (whole: Draft) => {
-    const wholeLow = lowOf(whole);
+    const bounds = boundsFor(whole.qualifier, whole.number ?? 0, whole.numberHigh ?? whole.number ?? 0);
+    const wholeLow = bounds.high ?? bounds.low ?? bounds.best;
     if (wholeLow === null || low > wholeLow) return false;
     const siblings = figures.filter((f) => f.partOf === whole.key);
-    return siblings.reduce((sum, f) => sum + (lowOf(f) ?? 0), low) <= wholeLow;
+    return bounds.high === null || siblings.reduce((sum, f) => sum + (lowOf(f) ?? 0), low) <= bounds.high;
   };
+  const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
+    || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
   // A group's count of an unspecified total said just before or by the same claimant.
-  if (figure.group !== 'UNSPECIFIED') {
-    const total = [...earlier].reverse().find((f) => f.group === 'UNSPECIFIED' && f.outcome === figure.outcome && !f.partOf
+  {
+    const total = [...earlier].reverse().find((f) => f.group === 'UNSPECIFIED' && outcomeFits(f) && !f.partOf
+      && (figure.group !== 'UNSPECIFIED' || f.outcome !== figure.outcome)
       && f.sentenceIndex !== figure.sentenceIndex && (figure.sentenceIndex - f.sentenceIndex === 1 || sameClaimant(f, figure))
       && partsFit(f));
     if (total) return total;
   }
   // A place's count inside the same group's count at a wider place, reported or confirmed first.
-  if (figure.group !== 'UNSPECIFIED' && figure.place) {
+  const inside = (inner: string, outer: string | null) => outer !== null && outer !== inner && (placeWithin ? placeWithin(inner, outer) : true);
+  if ((figure.group !== 'UNSPECIFIED' || placeWithin) && figure.place) {
     const candidates = earlier.filter((f) => f.group === figure.group && f.outcome === figure.outcome
-      && f.place !== null && f.place !== figure.place && f.paragraph !== figure.paragraph && partsFit(f));
+      && inside(figure.place!, f.place) && f.paragraph !== figure.paragraph && partsFit(f));
     return candidates.find((f) => f.verification !== 'UNVERIFIED' && f.verification !== 'DISPUTED') ?? candidates[0];
   }
   return undefined;

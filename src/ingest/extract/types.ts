@@ -36,4 +36,9 @@ export interface ExtractOptions {
    * figure's place is null.
    */
   placeOf?: (sentence: string) => string | null;
+  /**
+   * Whether place `inner` lies inside place `outer` (from the gazetteer). With it, a place's count
+   * is a part of a wider place's count only when it lies inside; without it, any other place will do.
+   */
+  placeWithin?: (inner: string, outer: string) => boolean;
 }

@@ -12,12 +12,19 @@ const UNVERIFIED = [
   /\bverification\b[^.]*\bnot\b[^.]*\bpossible\b/i,
   /\b(unverified|unconfirmed|impossible to verify|no independent (confirmation|verification)|unable to (independently )?(verify|confirm)|no way to verify)\b/i,
   /\bnot\s+(been\s+)?(independently\s+)?(verified|confirmed)\b/i,
+  /\b(no|without|little) (evidence|proof)\b/i,
 ];
 const DISPUTED = [
   /\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b[^.]*\b(claims?|figures?|toll|reports?|account|numbers?|count)\b/i,
   /\b(claims?|figures?|toll|reports?|account|numbers?|count)\b[^.]*\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b/i,
 ];
 const CONFIRMED = /\b(independently\s+(verified|confirmed)|(verified|confirmed)\s+by\s+(an?\s+)?(independent|the united nations|the un|monitors))\b/i;
+
+/** Where a sentence's denial begins ("dismissed the figure"), or Infinity when it has none. */
+export function disputeAt(sentence: string): number {
+  const at = sentence.search(/\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b/i);
+  return at < 0 ? Infinity : at;
+}
 
 /** The verification a sentence's own words give, or null when it says nothing about checking. */
 export function verificationCue(sentence: string): Verification | null {
