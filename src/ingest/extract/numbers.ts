@@ -25,7 +25,7 @@ const QUALIFIER_WORDS: [string, Qualifier][] = [
 const VAGUE: Record<string, Qualifier> = { several: 'SEVERAL', dozens: 'DOZENS', scores: 'SCORES', hundreds: 'HUNDREDS', thousands: 'THOUSANDS' };
 
 const COUNT = new RegExp(
-  String.raw`\b(?:(?<qual>${QUALIFIER_WORDS.map(([w]) => w).join('|')})\s+)?` +
+  String.raw`(?<![\d][.,]?)\b(?:(?<qual>${QUALIFIER_WORDS.map(([w]) => w).join('|')})\s+)?` +
   String.raw`(?:between\s+(?<from>${NUMBER})\s+and\s+(?<to>${NUMBER})|(?<from2>${NUMBER})\s+to\s+(?<to2>${NUMBER})` +
   String.raw`|(?<vague>several|dozens|scores|hundreds|thousands)|(?<dozen>a dozen|two dozen)|(?<n>${NUMBER})|(?<article>an?))` +
   String.raw`(?![\w-]|[.,]\d|\s*%)`,

@@ -19,7 +19,7 @@ const BEFORE: [RegExp, Outcome | null][] = [
   [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+$/i, null],
 ];
 
-const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|among the)\s+)*(?<verb>killed or (?:wounded|injured)|killed|wounded|injured|hurt|treated|abducted|kidnapped|seized|taken hostage|detained|arrested|captured|missing|dead|victims|unaccounted for)\b/i;
+const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the)\s+)*(?<verb>killed or (?:wounded|injured)|killed|wounded|injured|hurt|treated|abducted|kidnapped|seized|taken hostage|detained|arrested|captured|missing|dead|victims|unaccounted for)\b/i;
 const INTRANSITIVE = /^(?:[^.;]{0,60}?\s)?(?<verb>died|perished|lost their lives|were killed|drowned|succumbed)\b/i;
 const RIGHT_AFTER = /^\s*(?<verb>killed or (?:wounded|injured)|killed|dead|wounded|injured|hurt|missing|abducted|kidnapped|detained|arrested)\b/i;
 
