@@ -53,7 +53,8 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
       const before = sentence.slice(0, at);
       const following = after(sentence.slice(at + match[0].length));
       const postposed = /["”]\s*$/.test(before) || (/,\s*$/.test(before) && following !== null
-        && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|he|she|they|we)\b/i.test(following));
+        && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
+        && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
       if (postposed) speaker = following;
       else ({ speaker, typeText } = subjectAndType(before));
     }
@@ -137,7 +138,7 @@ function tidy(speaker: string): string {
     text = words.slice(firstProper).join(' ');
   }
   const described = /^(.*\b[a-z][\w'’-]*)\s+((?:[A-Z][\w'’.-]*\s*){2,4})$/.exec(text);
-  if (described && !/\b(at|of|from|in|for|with|to)\b/.test(described[1]) && !TITLES.test(described[2])) text = described[2].trim();
+  if (described && !/\b(at|of|from|in|for|with|to)\b/.test(described[1])) text = described[2].trim();
   const rest = text.split(/\s+/);
   if (rest.length > 2 && /^[A-Z]/.test(rest[0]) && TITLES.test(rest.slice(1).join(' '))) text = rest.slice(1).join(' ');
   return text;

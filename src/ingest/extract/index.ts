@@ -23,6 +23,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
   const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
   const drafts: Draft[] = [];
   let lastNamed: Claim | null = null;
+  let lastFound: Draft[] = [];
   let sentenceIndex = 0;
 
   for (const [paragraph, sentences] of paragraphs.entries()) {
@@ -38,8 +39,10 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
         for (const figure of found) figure.verification = cue && !denialFirst ? cue : 'REPORTED';
-        if (denialFirst) for (const figure of lastWithFigures) figure.verification = 'DISPUTED';
+        // A denial that opens a sentence answers the figures said before it, if need be in the paragraph before.
+        if (denialFirst) for (const figure of lastWithFigures.length ? lastWithFigures : lastFound) figure.verification = 'DISPUTED';
         lastWithFigures = found;
+        lastFound = found;
       } else if (cue) {
         for (const figure of lastWithFigures) if (figure.verification === 'REPORTED') figure.verification = cue;
         lastWithFigures = [];
