@@ -8,7 +8,8 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * The development set (test/fixtures/extract-dev: 21 invented wire stories, hand-coded) measured
  * against extraction, with floors at the values reached. Raise a floor when the rules get better;
  * never lower one. The hold-out set (test/fixtures/extract-holdout) was coded after the rules were
- * tuned; it is printed for the record, not enforced.
+ * tuned on the development set and first scored recall 87.5 %, exactly right 58.3 %; some generic
+ * rules were mended from its misses since, so it is printed for the record, not enforced.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');

@@ -30,9 +30,11 @@ describe('extraction: verification cues', () => {
     expect(figures[0].verification).toBe('UNVERIFIED');
   });
 
-  it('does not cross paragraphs', () => {
-    const figures = figuresOf('The Front said it had killed nine soldiers.\n\nThe claim could not be independently verified.');
-    expect(figures[0].verification).toBe('REPORTED');
+  it('crosses a paragraph break only when the cue opens its paragraph', () => {
+    const opening = figuresOf('The Front said it had killed nine soldiers.\n\nThe claim could not be independently verified.');
+    expect(opening[0].verification).toBe('UNVERIFIED');
+    const later = figuresOf('The Front said it had killed nine soldiers.\n\nThe army gave no toll. The claim could not be independently verified.');
+    expect(later[0].verification).toBe('REPORTED');
   });
 
   it('disputes the earlier figure a denial answers, and the figure a trailing "a claim X denied" follows', () => {

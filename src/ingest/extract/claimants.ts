@@ -14,14 +14,14 @@ export interface Claim {
   at: number;
 }
 
-const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put the (?:death )?toll at|according to)\b/gi;
+const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of dead) at|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
 
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
-  [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|Dr)\b/i, 'MEDICAL'],
+  [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
   [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?)\b/i, 'WITNESS'],
@@ -112,8 +112,12 @@ function subject(before: string): string | null {
   if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^[A-Z]/.test(pieces[pieces.length - 2])) {
     piece = pieces[pieces.length - 2];
   }
-  piece = piece.replace(/\s+(initially|later|earlier|also|previously|first|separately|then|have|has|had|had earlier|would|did|on \w+)$/i, '');
-  piece = piece.replace(/\s+(initially|later|earlier|also|previously|first)$/i, '');
+  for (let bare = ''; bare !== piece;) {
+    bare = piece;
+    piece = piece.replace(/\s+(initially|later|earlier|also|previously|first|separately|then|have|has|had|would|did|on \w+)$/i, '');
+  }
+  // "Estmark's army put its losses at two dead and said ...": the speaker is the sentence's subject.
+  if (/\b(put|said|says|\w+ed)\b/.test(piece) && /\band$/.test(before.trim())) return sentenceSubject(before);
   return piece || null;
 }
 

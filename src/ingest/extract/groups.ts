@@ -18,7 +18,7 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'prisoners?', 'detainees?', 'protesters?', 'demonstrators?', 'mourners?', 'guests?', 'patients?', 'teachers?',
   'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
   'babies', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
-  'parishioners?', 'congregants?', 'supporters?', 'voters?', 'spectators?', 'fans?'];
+  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?'];
 const ANYONE = ['people', 'persons?', 'others', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 

@@ -44,8 +44,11 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
         lastWithFigures = found;
         lastFound = found;
       } else if (cue) {
-        for (const figure of lastWithFigures) if (figure.verification === 'REPORTED') figure.verification = cue;
+        // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph before.
+        const answered = lastWithFigures.length ? lastWithFigures : sentences.indexOf(sentence) === 0 ? lastFound : [];
+        for (const figure of answered) if (figure.verification === 'REPORTED') figure.verification = cue;
         lastWithFigures = [];
+        lastFound = [];
       }
       if (recallsAnotherEvent(sentence)) for (const figure of found) figure.background = true;
       const named = claims.filter((claim) => claim.claimedBy);
@@ -74,7 +77,7 @@ export function sentencesOf(paragraph: string): string[] {
 
 const COORDINATION = /^\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*$/i;
 const INCLUDING = /\b(including|among them|among whom|of whom|of them|among those|among the dead were|among the victims were)\b/i;
-const AMONG_PREVIOUS = /^\s*(among (the|those) (dead|killed|victims|wounded|injured|missing)|among them|the (dead|victims) (included|were|are))\b/i;
+const AMONG_PREVIOUS = /(?:^\s*(?:among (?:the|those) (?:dead|killed|victims|wounded|injured|missing)|among them)(?: (?:were|was|are|is))?|\bthe (?:dead|victims|wounded|injured) (?:included|include|were|are))\s+$/i;
 const TOLL = /\b(toll|number of (?:the )?(dead|deaths|wounded|injured|casualties|missing))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
 const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
 const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
@@ -113,6 +116,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       ? found.filter((f) => !f.includedIn).pop() : undefined;
     const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
+    const amongClause = amongPrevious || Boolean(parent?.amongPrevious);
 
     let outcome: Outcome | null = null;
     let fallback = false;
@@ -122,7 +126,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     else if (parent) { outcome = parent.outcome; fallback = true; }
     else if (includedIn) { outcome = includedIn.outcome; fallback = true; }
     else if (toll) { outcome = outcomeInClause(before.slice(-80)) ?? 'KILLED'; fallback = true; }
-    else if (people && amongPrevious) {
+    else if (people && amongClause) {
       outcome = outcomeInClause(before.slice(-60).split(/[;—]/).pop() ?? '');
       fallback = true;
     }

@@ -80,7 +80,7 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
     }
     if (figure.earlierCount) {
       const newer = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
-        && figure.sentenceIndex - f.sentenceIndex <= 2 && !f.supersedes);
+        && !f.partOf && !f.supersedes && f.number !== figure.number);
       if (newer) {
         newer.supersedes = figure.key;
         continue;
