@@ -27,6 +27,11 @@ describe('extraction: outcomes', () => {
     expect(figureWith(figures, 'between 40 and 60').outcome).toBe('INJURED');
   });
 
+  it('gives no figures for an empty body or a story without casualties', () => {
+    expect(figuresOf('')).toEqual([]);
+    expect(figuresOf('The council approved the budget on Monday, officials said.')).toEqual([]);
+  });
+
   it('codes "took hostages" as an abduction with no number', () => {
     const [figure] = figuresOf('The group said it stormed the hotel and took hostages.');
     expect(figure).toMatchObject({ outcome: 'ABDUCTED', qualifier: 'UNSPECIFIED', wording: 'took hostages' });

@@ -13,7 +13,14 @@ function main(argv: string[]): void {
     console.error('usage: npm run eval:extract -- <dir with NAME.txt and NAME.coding.json> [--json] [--verbose]');
     process.exit(2);
   }
-  const { results, summary } = evaluateDirectory(dir);
+  let evaluation: ReturnType<typeof evaluateDirectory>;
+  try {
+    evaluation = evaluateDirectory(dir);
+  } catch (error) {
+    console.error(`eval:extract: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const { results, summary } = evaluation;
   if (flags.has('--json')) {
     console.log(JSON.stringify({ summary, articles: results.map((r) => ({ name: r.name, coded: r.coded, extracted: r.extracted,
       found: r.pairs.length, exactlyRight: r.pairs.filter((p) => p.exact).length,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinParagraphs, parseScrapedArticle } from '../../domain/article-text';
 import { boundsFor, type ClaimantType, type Group, type Outcome, type Qualifier, type Verification } from '../../domain/casualty';
@@ -173,6 +173,7 @@ export function summarise(results: ArticleResult[]): Summary {
  * naming the directory when it holds no codings.
  */
 export function evaluateDirectory(dir: string): { results: ArticleResult[]; summary: Summary } {
+  if (!existsSync(dir)) throw new Error(`no such directory: ${dir}`);
   const codings = readdirSync(dir).filter((file) => file.endsWith('.coding.json')).sort();
   if (!codings.length) throw new Error(`no *.coding.json files in ${dir}: expected NAME.txt with NAME.coding.json beside it`);
   const results = codings.map((file) => {

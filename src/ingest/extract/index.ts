@@ -57,10 +57,13 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
     }
   }
   linkFigures(drafts, opts.placeWithin);
-  return drafts.map(({ paragraph, sentenceIndex: _s, includedIn, amongPrevious, revision, earlierCount, separate, ...figure }) => {
-    void paragraph; void _s; void includedIn; void amongPrevious; void revision; void earlierCount; void separate;
-    return dropUndefined(figure);
-  });
+  return drafts.map(published);
+}
+
+/** A draft as the caller sees it: the coding's fields, confidence and sentence, none undefined. */
+function published(draft: Draft): ExtractedFigure {
+  const { paragraph, sentenceIndex, includedIn, amongPrevious, revision, earlierCount, separate, ...figure } = draft;
+  return dropUndefined(figure);
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
