@@ -10,6 +10,9 @@ describe('extraction: claimant and claimant type', () => {
     ['witnesses', 'WITNESS'], ['residents', 'WITNESS'],
     ['the United Nations', 'INDEPENDENT'], ['Human Rights Watch', 'INDEPENDENT'],
     ['verified footage', 'MEDIA'], ['state television', 'MEDIA'],
+    ['witnesses and a hospital official', 'WITNESS'],
+    ['the World Food Agency', 'INDEPENDENT'],
+    ['the national disaster management authority', 'OFFICIAL'],
     ['Mr Smith', 'UNKNOWN'],
   ])('types "%s" as %s', (claimant, type) => {
     expect(claimantTypeOf(claimant)).toBe(type);

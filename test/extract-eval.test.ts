@@ -9,10 +9,12 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * against extraction, with floors at the values reached. Raise a floor when the rules get better;
  * never lower one. The hold-out set (test/fixtures/extract-holdout) was coded after the rules were
  * tuned on the development set and first scored recall 87.5 %, exactly right 58.3 %; some generic
- * rules were mended from its misses since, so it is printed for the record, not enforced.
+ * rules were mended from its misses since, so it is printed for the record, not enforced; so is the
+ * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
+const BLIND = join(__dirname, 'fixtures', 'extract-blind');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.898 };
 
 function report(name: string, dir: string) {
@@ -33,9 +35,9 @@ describe('extraction accuracy', () => {
     expect(summary.exactRate).toBeGreaterThanOrEqual(FLOOR.exactRate);
   });
 
-  it('prints the hold-out set\'s scores', () => {
-    const summary = report('extract-holdout', HOLDOUT);
-    expect(summary.coded).toBeGreaterThan(0);
+  it('prints the hold-out and blind sets\' scores', () => {
+    expect(report('extract-holdout', HOLDOUT).coded).toBeGreaterThan(0);
+    expect(report('extract-blind', BLIND).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {

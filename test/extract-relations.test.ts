@@ -11,6 +11,17 @@ describe('extraction: relations between figures', () => {
     expect(figureWith(figures, 'eight children').partOf).toBe(figureWith(figures, '25 people').key);
   });
 
+  it('makes "among those killed" a part of the largest toll still standing', () => {
+    const figures = figuresOf('The blast killed at least 21 people, officials said. Rescuers pulled 16 bodies from the wreckage. Seven soldiers were among those killed, the army said.');
+    expect(figureWith(figures, 'Seven soldiers').partOf).toBe(figureWith(figures, '21 people').key);
+  });
+
+  it('keeps the outcome said after a part named inside the count ("12 people, including several guards, had been killed")', () => {
+    const figures = figuresOf('Elders said as many as 12 people, including several guards, had been killed.');
+    expect(figureWith(figures, '12 people')).toMatchObject({ outcome: 'KILLED', qualifier: 'UP_TO' });
+    expect(figureWith(figures, 'several guards').partOf).toBe(figureWith(figures, '12 people').key);
+  });
+
   it('makes group counts of a total said by the same claimant its parts', () => {
     const figures = figuresOf([
       'Attacks killed at least 48 people, officials said.',
@@ -67,6 +78,11 @@ describe('extraction: relations between figures', () => {
     expect(recalled.background).toBe(true);
     expect(figures[0].background).toBeUndefined();
     expect(recalled.restates).toBeUndefined();
+  });
+
+  it('marks a running total ("bring to 11 the number killed") as background', () => {
+    const figures = figuresOf('Police shot dead two protesters. The deaths bring to 11 the number of people killed in the protests.');
+    expect(figureWith(figures, '11').background).toBe(true);
   });
 
   it('links nothing to a separate incident', () => {

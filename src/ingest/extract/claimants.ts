@@ -22,11 +22,11 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
+  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -34,6 +34,12 @@ export function claimantTypeOf(claimedBy: string | null): ClaimantType {
   if (!claimedBy) return 'UNKNOWN';
   const text = claimedBy.replace(/\bthe army\b/i, 'army');
   if (/^the army$|^army$|\bthe military\b/i.test(text)) return 'OFFICIAL';
+  // Several claimants together: the type of the first named (DOMAIN.md, second edition).
+  const [first, ...others] = text.split(/\s+and\s+/);
+  if (others.length && first.split(/\s+/).length <= 4) {
+    const type = claimantTypeOf(first);
+    if (type !== 'UNKNOWN') return type;
+  }
   for (const [pattern, type] of TYPES) if (pattern.test(text)) return type;
   return 'UNKNOWN';
 }

@@ -85,7 +85,7 @@ const TOLL = /\b(toll|number of (?:the )?(dead|deaths|wounded|injured|casualties
 const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
 const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
-const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+the\s+(dead|killed|victims|wounded|injured|missing)\b/i;
+const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b/i;
 
 interface Where { paragraph: number; sentenceIndex: number; place: string | null }
@@ -202,7 +202,9 @@ function limitAfter(sentence: string, counts: CountMention[], index: number, nou
   let end = nounEnd;
   for (const next of counts.slice(index + 1)) {
     if (next.start < end) continue;
-    if (!COORDINATION.test(sentence.slice(end, next.start))) return next.start;
+    // A part named inside the count's own phrase ("12 people, including several guards, had been killed") does not end it.
+    const between = sentence.slice(end, next.start);
+    if (!COORDINATION.test(between) && !/^\s*,?\s*(including|among them)\s*$/i.test(between)) return next.start;
     end = next.end + (peopleAfter(sentence.slice(next.end))?.length ?? 0);
   }
   return sentence.length;

@@ -26,7 +26,7 @@ export interface Draft extends ExtractedFigure {
   separate?: boolean;
 }
 
-const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since)\b/i;
+const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"). */
 export function recallsAnotherEvent(sentence: string): boolean {
@@ -109,7 +109,10 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
 function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?: (inner: string, outer: string) => boolean): Draft | undefined {
   if (figure.includedIn) return figures.find((f) => f.key === figure.includedIn);
   if (figure.amongPrevious) {
-    return [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex);
+    // "Among the dead": the largest toll said before that is neither a part nor replaced.
+    const tolls = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex && !f.partOf
+      && !figures.some((g) => g.supersedes === f.key));
+    return tolls.sort((a, b) => (lowOf(b) ?? 0) - (lowOf(a) ?? 0))[0];
   }
   const low = lowOf(figure);
   if (low === null) return undefined;
