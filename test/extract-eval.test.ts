@@ -10,11 +10,14 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * never lower one. The hold-out set (test/fixtures/extract-holdout) was coded after the rules were
  * tuned on the development set and first scored recall 87.5 %, exactly right 58.3 %; some generic
  * rules were mended from its misses since, so it is printed for the record, not enforced; so is the
- * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %.
+ * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %,
+ * and the second blind set (test/fixtures/extract-blind2), coded once the rules were frozen: recall
+ * 90.0 %, precision 94.7 %, exactly right 35.0 % on its first run.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
 const BLIND = join(__dirname, 'fixtures', 'extract-blind');
+const BLIND2 = join(__dirname, 'fixtures', 'extract-blind2');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.898 };
 
 function report(name: string, dir: string) {
@@ -38,6 +41,7 @@ describe('extraction accuracy', () => {
   it('prints the hold-out and blind sets\' scores', () => {
     expect(report('extract-holdout', HOLDOUT).coded).toBeGreaterThan(0);
     expect(report('extract-blind', BLIND).coded).toBeGreaterThan(0);
+    expect(report('extract-blind2', BLIND2).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {
