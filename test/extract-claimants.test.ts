@@ -33,6 +33,11 @@ describe('extraction: claimant and claimant type', () => {
     expect({ claimedBy: figure.claimedBy, claimantType: figure.claimantType }).toEqual({ claimedBy, claimantType });
   });
 
+  it('gives a new clause the source named at its end ("..., and a hospital received 35 wounded, according to MSF")', () => {
+    const figures = figuresOf('Aid groups said residents had fled, and a hospital had received 35 wounded civilians, according to Doctors Without Borders.');
+    expect(figures[0]).toMatchObject({ claimedBy: 'Doctors Without Borders', claimantType: 'MEDICAL' });
+  });
+
   it('never carries a claimant over from an earlier sentence', () => {
     const figures = figuresOf('Police said the attackers fled. A suicide bomber detonated at the gate, killing at least one guard.');
     expect(figures[0]).toMatchObject({ claimedBy: null, claimantType: 'UNKNOWN' });

@@ -24,6 +24,11 @@ describe('extraction: group and who', () => {
     expect(figuresOf('As many as 35 wounded soldiers were brought to hospital.')[0]).toMatchObject({ group: 'SECURITY_FORCES', outcome: 'INJURED' });
   });
 
+  it('gives "others" in a later sentence the people of the last whole count', () => {
+    const figures = figuresOf('Nine villagers, including a pregnant woman, were killed, a community leader said. Several others were abducted, he said.');
+    expect(figureWith(figures, 'Several others')).toMatchObject({ group: 'CIVILIANS', outcome: 'ABDUCTED' });
+  });
+
   it('gives "others" and a bare count the people of the count before them in the sentence', () => {
     const figures = figuresOf('Twenty-three migrants drowned and nine others remain missing. Six soldiers were killed and 14 wounded.');
     expect(figureWith(figures, 'nine others')).toMatchObject({ group: 'CIVILIANS', outcome: 'MISSING' });

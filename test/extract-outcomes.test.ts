@@ -51,6 +51,12 @@ describe('extraction: outcomes', () => {
     expect(figuresOf(text)).toEqual([]);
   });
 
+  it('reads a count in quotation marks and leaves out "one of them" details', () => {
+    expect(figuresOf("The army said it had killed 'several terrorists'.")[0]).toMatchObject({ outcome: 'KILLED', qualifier: 'SEVERAL', group: 'MILITANTS' });
+    const figures = figuresOf('Among the wounded were four children, one of them in a serious condition.');
+    expect(figures.map((f) => f.number)).toEqual([4]);
+  });
+
   it('does not count the people who speak ("two security officials said")', () => {
     const figures = figuresOf('A bomb killed nearly 20 soldiers, two security officials said.');
     expect(figures.map((f) => f.wording)).toEqual(['killing nearly 20 soldiers'.replace('killing', 'killed')]);

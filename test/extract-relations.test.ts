@@ -72,6 +72,11 @@ describe('extraction: relations between figures', () => {
     expect(figureWith(figures, 'rose to 31').supersedes).toBe(figureWith(figures, '19 people').key);
   });
 
+  it('makes a toll supersede "an earlier toll" said with it', () => {
+    const figures = figuresOf('The bus plunged into a gorge, killing 27 people, police said, revising an earlier toll of 22.');
+    expect(figureWith(figures, '27 people').supersedes).toBe(figureWith(figures, '22').key);
+  });
+
   it('marks counts of another event as background and links nothing to them', () => {
     const figures = figuresOf('Gunmen killed 30 people at the market, police said. A similar attack on the same market killed 30 people last year.');
     const recalled = figures[1];

@@ -10,6 +10,7 @@ describe('extraction: verification cues', () => {
     ['The ministry dismissed the figure as propaganda.', 'DISPUTED'],
     ['It was a claim the government rejected.', 'DISPUTED'],
     ['The United Nations said it had independently verified the deaths.', 'CONFIRMED'],
+    ['A spokesman called the claims lies.', 'DISPUTED'],
     ['Verified footage showed the blast.', null],
     ['The Front has in the past denied attacking civilians.', null],
   ])('reads "%s" as %s', (sentence, verification) => {

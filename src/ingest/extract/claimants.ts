@@ -24,7 +24,7 @@ const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
   [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
-  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?)\b/i, 'WITNESS'],
+  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
   [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
 ];
@@ -82,10 +82,13 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
 }
 
 /** The attribution a count at `position` takes: the nearest before it, else the nearest after. */
-export function claimFor(claims: Claim[], position: number): Claim | null {
+export function claimFor(claims: Claim[], position: number, sentence = ''): Claim | null {
   const before = claims.filter((claim) => claim.at < position);
-  if (before.length) return before[before.length - 1];
-  return claims.find((claim) => claim.at > position) ?? null;
+  const after = claims.find((claim) => claim.at > position) ?? null;
+  const nearest = before[before.length - 1];
+  // "Aid groups said X, and a hospital had received 35 wounded, according to MSF": a new clause has its own source.
+  if (nearest && after && /,\s+and\b/.test(sentence.slice(nearest.at, position))) return after;
+  return nearest ?? after;
 }
 
 /** The subject that opens a sentence: its words up to the first verb ("The Black Banner group dismissed ..."). */

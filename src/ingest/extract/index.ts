@@ -34,7 +34,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed);
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
-        { paragraph, sentenceIndex, place });
+        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop() });
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
@@ -86,9 +86,16 @@ const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|
 const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
 const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
-const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b/i;
+const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
+const SUB_COUNT = /^\s+of (them|whom)\b/i;
 
-interface Where { paragraph: number; sentenceIndex: number; place: string | null }
+interface Where {
+  paragraph: number;
+  sentenceIndex: number;
+  place: string | null;
+  /** The last figure of the paragraph or the one before: whom "others" are like. */
+  lastFigure?: Draft;
+}
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
 function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add: (draft: Draft) => void, where: Where): Draft[] {
@@ -104,6 +111,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
     if (previous && count.start < previous.end) continue;
     if (SPEAKER.test(sentence.slice(nounEnd))) { skip(); continue; }
+    // "four children, one of them in a serious condition": a detail of a count, not a count.
+    if (SUB_COUNT.test(sentence.slice(count.end)) && !outcomeBefore(before) && !outcomeAfter(sentence.slice(count.end).replace(SUB_COUNT, ''))) { skip(); continue; }
     const cue = outcomeBefore(before);
     if (cue && cue.outcome === null) { skip(); continue; }
     if (coordinated && previous && !previous.figure && !cue) { skip(); continue; }
@@ -134,7 +143,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       fallback = true;
     }
     if (!outcome) { skip(); continue; }
-    const earlierFigure = found[found.length - 1];
+    const earlierFigure = found[found.length - 1] ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
     const group = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
 
@@ -143,7 +152,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const extension = after ? sentence.slice(nounEnd, nounEnd + after.through) : '';
     const usedAfter = !cue && after && !people?.impliedOutcome && !findCounts(extension).some((c) => !c.singular);
     const wordingEnd = usedAfter ? nounEnd + after!.through : nounEnd;
-    const claim = claimFor(claims, count.start);
+    const claim = claimFor(claims, count.start, sentence);
     const qualifier = !count.qualified && parent && parent.qualifier !== 'BETWEEN' && parent.number !== undefined
       ? parent.qualifier : count.qualifier;
     const figure: Draft = {

@@ -11,12 +11,12 @@ import type { Outcome } from '../../domain/casualty';
 export type OutcomeCue = { outcome: Outcome; wording: string } | { outcome: null; notCasualty: true } | null;
 
 const BEFORE: [RegExp, Outcome | null][] = [
-  [/\b(killing or (?:wounding|injuring)|killed or (?:wounded|injured)|killed and (?:wounded|injured)|killing and (?:wounding|injuring))\s+$/i, 'KILLED_OR_INJURED'],
-  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing)\s+$/i, 'KILLED'],
-  [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to|treated|treating)\s+$/i, 'INJURED'],
-  [/\b(abducting|abducted|kidnapping|kidnapped|seizing|seized|taking|took|taken|holding|abduction of|kidnapping of)\s+$/i, 'ABDUCTED'],
-  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of)\s+$/i, 'DETAINED'],
-  [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+$/i, null],
+  [/\b(killing or (?:wounding|injuring)|killed or (?:wounded|injured)|killed and (?:wounded|injured)|killing and (?:wounding|injuring))\s+['‘"“]?$/i, 'KILLED_OR_INJURED'],
+  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing)\s+['‘"“]?$/i, 'KILLED'],
+  [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to|treated|treating)\s+['‘"“]?$/i, 'INJURED'],
+  [/\b(abducting|abducted|kidnapping|kidnapped|seizing|seized|taking|took|taken|holding|abduction of|kidnapping of)\s+['‘"“]?$/i, 'ABDUCTED'],
+  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of)\s+['‘"“]?$/i, 'DETAINED'],
+  [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+['‘"“]?$/i, null],
 ];
 
 const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|missing|dead|victims|unaccounted for)\b/i;

@@ -78,6 +78,11 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       }
       continue;
     }
+    if (figure.group === 'UNSPECIFIED' && !figure.who && /\b(toll|number of)\b/i.test(figure.wording)) {
+      // "put the number of dead at seven": the people of the last count of that outcome.
+      const last = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
+      if (last) figure.group = last.group;
+    }
     if (figure.earlierCount) {
       const newer = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
         && !f.partOf && !f.supersedes && f.number !== figure.number);

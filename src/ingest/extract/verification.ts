@@ -15,6 +15,7 @@ const UNVERIFIED = [
   /\b(no|without|little) (evidence|proof)\b/i,
 ];
 const DISPUTED = [
+  /\b(called|described|branded)\s+(the|these|those|its|their)\s+(claims?|figures?|reports?|accounts?)\s+(lies|false|untrue|baseless|propaganda|fabricated|exaggerated)\b/i,
   /\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b[^.]*\b(claims?|figures?|toll|reports?|account|numbers?|count)\b/i,
   /\b(claims?|figures?|toll|reports?|account|numbers?|count)\b[^.]*\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b/i,
 ];
@@ -22,7 +23,7 @@ const CONFIRMED = /\b(independently\s+(verified|confirmed)|(verified|confirmed)\
 
 /** Where a sentence's denial begins ("dismissed the figure"), or Infinity when it has none. */
 export function disputeAt(sentence: string): number {
-  const at = sentence.search(/\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b/i);
+  const at = sentence.search(/\b(denied|rejected|disputed|dismissed|contradicted|refuted|called (?:the|these|those|its|their) (?:claims?|figures?|reports?|accounts?) (?:lies|false|untrue|baseless|propaganda|fabricated|exaggerated))\b/i);
   return at < 0 ? Infinity : at;
 }
 
