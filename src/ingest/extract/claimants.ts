@@ -1,0 +1,158 @@
+import type { ClaimantType } from '../../domain/casualty';
+
+/**
+ * Claimant and claimant type, within the sentence only (DOMAIN.md: a claimant named in an earlier
+ * sentence does not carry over; a pronoun names the last claimant of the paragraph). A figure takes
+ * the nearest attribution before it ("the army said four soldiers ..."), else the nearest after it
+ * ("..., officials said").
+ */
+
+export interface Claim {
+  claimedBy: string;
+  claimantType: ClaimantType;
+  /** Where the attribution's verb sits in the sentence. */
+  at: number;
+}
+
+const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of dead) at|according to)\b/gi;
+const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
+const PRONOUN = /^(he|she|they|it|we)$/i;
+const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
+
+/** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
+const TYPES: [RegExp, ClaimantType][] = [
+  [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
+  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
+  [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
+  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?)\b/i, 'WITNESS'],
+  [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
+];
+
+/** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
+export function claimantTypeOf(claimedBy: string | null): ClaimantType {
+  if (!claimedBy) return 'UNKNOWN';
+  const text = claimedBy.replace(/\bthe army\b/i, 'army');
+  if (/^the army$|^army$|\bthe military\b/i.test(text)) return 'OFFICIAL';
+  // Several claimants together: the type of the first named (DOMAIN.md, second edition).
+  const [first, ...others] = text.split(/\s+and\s+/);
+  if (others.length && first.split(/\s+/).length <= 4) {
+    const type = claimantTypeOf(first);
+    if (type !== 'UNKNOWN') return type;
+  }
+  for (const [pattern, type] of TYPES) if (pattern.test(text)) return type;
+  return 'UNKNOWN';
+}
+
+/** Every attribution in a sentence, in order. A pronoun is resolved by `lastNamed`. */
+export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
+  const claims: Claim[] = [];
+  for (const match of sentence.matchAll(VERB)) {
+    const at = match.index!;
+    const verb = match[1].toLowerCase();
+    if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
+    let speaker: string | null;
+    let typeText: string | null = null;
+    if (verb === 'according to') speaker = after(sentence.slice(at + match[0].length));
+    else if (verb === 'saying') speaker = sentenceSubject(sentence);
+    else {
+      const before = sentence.slice(0, at);
+      const following = after(sentence.slice(at + match[0].length));
+      const postposed = /["”]\s*$/.test(before) || (/,\s*$/.test(before) && following !== null
+        && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
+        && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
+      if (postposed) speaker = following;
+      else ({ speaker, typeText } = subjectAndType(before));
+    }
+    if (!speaker) continue;
+    if (verb === 'showed' || verb === 'show') {
+      if (!/footage|video|images|photos|photographs|pictures/i.test(speaker)) continue;
+    }
+    if (PRONOUN.test(speaker)) {
+      if (lastNamed) claims.push({ ...lastNamed, at });
+      continue;
+    }
+    const claimedBy = tidy(speaker);
+    if (!claimedBy || claimedBy.split(/\s+/).length > 9) continue;
+    const claimantType = ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
+      : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
+    claims.push({ claimedBy, claimantType, at });
+  }
+  return claims;
+}
+
+/** The attribution a count at `position` takes: the nearest before it, else the nearest after. */
+export function claimFor(claims: Claim[], position: number, sentence = ''): Claim | null {
+  const before = claims.filter((claim) => claim.at < position);
+  const after = claims.find((claim) => claim.at > position) ?? null;
+  const nearest = before[before.length - 1];
+  // "Aid groups said X, and a hospital had received 35 wounded, according to MSF": a new clause has its own source.
+  if (nearest && after && /,\s+and\b/.test(sentence.slice(nearest.at, position))) return after;
+  return nearest ?? after;
+}
+
+/** The subject that opens a sentence: its words up to the first verb ("The Black Banner group dismissed ..."). */
+function sentenceSubject(sentence: string): string | null {
+  const end = sentence.search(/\s(?:[a-z]+ed|said|says|told|denied|rejected|has|have|had|is|are|was|were)\b/);
+  return end > 0 ? sentence.slice(0, end).replace(/^.*[—–]\s*/, '').trim() : null;
+}
+
+/**
+ * The speaker before a reporting verb and the words that tell its type: the speaker with its
+ * appositive ("The Sons of the Valley, a militant group ..., said"; "A coast guard spokesman,
+ * Lieutenant Mara Ives, said").
+ */
+function subjectAndType(before: string): { speaker: string | null; typeText: string | null } {
+  const speaker = subject(before);
+  const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
+  const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  const typeText = pieces.length > 1 && speaker && (/,\s*$/.test(clause) || /^(an?|the)\s+[a-z]/.test(pieces[pieces.length - 2]))
+    ? pieces.slice(-2).join(', ') : null;
+  return { speaker, typeText };
+}
+
+/** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
+function subject(before: string): string | null {
+  const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
+  const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  if (!pieces.length) return null;
+  let piece = pieces[pieces.length - 1];
+  const appositive = /,\s*$/.test(clause);
+  if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^[A-Z]/.test(pieces[pieces.length - 2])) {
+    piece = pieces[pieces.length - 2];
+  }
+  for (let bare = ''; bare !== piece;) {
+    bare = piece;
+    piece = piece.replace(/\s+(initially|later|earlier|also|previously|first|separately|then|have|has|had|would|did|on \w+)$/i, '');
+  }
+  // "Estmark's army put its losses at two dead and said ...": the speaker is the sentence's subject.
+  if (/\b(put|said|says|\w+ed)\b/.test(piece) && /\band$/.test(before.trim())) return sentenceSubject(before);
+  return piece || null;
+}
+
+/** The speaker after a reporting verb or "according to": up to the clause's end. */
+function after(rest: string): string | null {
+  const words = rest.trim().split(/[,.;:—–"“”]/)[0].trim();
+  return words.replace(/\s+(on|in|at) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$/i, '') || null;
+}
+
+/**
+ * The claimant as the coding writes it: no parenthesised acronym, no leading determiner or
+ * adjective before a proper name ("The banned Balochistan Liberation Army (BLA)" → "Balochistan
+ * Liberation Army"), no place before a title ("Balochistan Chief Minister ..." → "Chief Minister ...").
+ */
+function tidy(speaker: string): string {
+  let text = speaker.replace(/\s*\([^)]*\)/g, '').replace(/\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|on \w+)$/, '').trim();
+  const words = text.split(/\s+/);
+  const skip = /^(the|a|an)$/i.test(words[0] ?? '') ? 1 : 0;
+  const firstProper = words.findIndex((word, at) => at >= skip && /^[A-Z]/.test(word));
+  if (firstProper > skip && words.slice(0, firstProper).every((word) => !/^(at|of|from|in|for|with)$/i.test(word))
+    && words.slice(firstProper).every((word) => /^[A-Z]/.test(word) || /^(of|al|for|the|and)$/.test(word))) {
+    text = words.slice(firstProper).join(' ');
+  }
+  const described = /^(.*\b[a-z][\w'’-]*)\s+((?:[A-Z][\w'’.-]*\s*){2,4})$/.exec(text);
+  if (described && !/\b(at|of|from|in|for|with|to)\b/.test(described[1])) text = described[2].trim();
+  const rest = text.split(/\s+/);
+  if (rest.length > 2 && /^[A-Z]/.test(rest[0]) && TITLES.test(rest.slice(1).join(' '))) text = rest.slice(1).join(' ');
+  return text;
+}

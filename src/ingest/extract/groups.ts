@@ -1,0 +1,82 @@
+import type { Group } from '../../domain/casualty';
+
+/**
+ * Group and who: the people a count is about. A count is a casualty figure only when it counts
+ * people, so the nouns below also decide what is left out (houses, vehicles, cities, hours).
+ * Prisoners, children, women, journalists and clergy are civilians (DOMAIN.md, second edition).
+ */
+
+const SECURITY = ['members of the security forces', 'members of the armed forces', 'security forces', 'security personnel',
+  'service members', 'servicemen', 'soldiers?', 'troops?', 'police officers?', 'policem[ae]n', 'policewom[ae]n', 'police',
+  'officers?', 'border guards?', 'guards?', 'coastguards?', 'paramilitar(?:y|ies)', 'personnel', 'marines?', 'commandos?',
+  'peacekeepers?', 'recruits?', 'cadets?', 'sailors?', 'airmen', 'officials?'];
+const MILITANTS = ['militants?', 'insurgents?', 'attackers?', 'assailants?', 'gunm[ae]n', 'fighters?', 'rebels?', 'jihadists?',
+  'terrorists?', 'bombers?', 'extremists?', 'separatists?', 'kidnappers?', 'raiders?'];
+const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'woman', 'girls?', 'boys?', 'students?', 'pupils?',
+  'schoolchildren', 'schoolgirls?', 'schoolboys?', 'worshipp?ers?', 'pilgrims?', 'villagers?', 'residents?', 'shoppers?', 'traders?', 'aid workers?',
+  'workers?', 'journalists?', 'reporters?', 'farmers?', 'fishermen', 'miners?', 'migrants?', 'refugees?', 'inmates?',
+  'prisoners?', 'detainees?', 'protesters?', 'demonstrators?', 'mourners?', 'guests?', 'patients?', 'teachers?',
+  'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
+  'babies', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
+  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?'];
+const ANYONE = ['people', 'persons?', 'others', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
+  'bodies', 'dead', 'wounded', 'injured'];
+
+const HEAD = [...SECURITY, ...MILITANTS, ...CIVILIANS, ...ANYONE].join('|');
+const GLUE = /^(?:were|was|had|have|has|been|and|or|in|at|on|who|that|said|to|from|by|with|after|before|during|for|as|are|is|it|killed|died)$/i;
+const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b/i;
+
+/** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
+const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest)$/i;
+
+export interface PeopleNoun {
+  /** The noun phrase in the text's own words, modifiers included ("maritime security official"). */
+  who: string;
+  group: Group;
+  /** Characters from the end of the count to the end of the noun. */
+  length: number;
+  /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded". */
+  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED';
+  singular: boolean;
+}
+
+/** The people counted by the words after a count, or null when the count is not of people. */
+export function peopleAfter(rest: string): PeopleNoun | null {
+  let match = NOUN.exec(rest);
+  if (!match) return null;
+  if (/^(wounded|injured|dead)$/i.test(match.groups!.head) && !match.groups!.mods.trim()) {
+    // "35 wounded soldiers": the outcome word is a modifier of the people that follow.
+    const people = NOUN.exec(rest.slice(match[0].length));
+    if (people && !people.groups!.mods.trim() && !/^(wounded|injured|dead)$/i.test(people.groups!.head)) {
+      const joined = new RegExp(`^(${escapeRegExp(match[0])}\\s+${escapeRegExp(people.groups!.head)})`).exec(rest);
+      if (joined) match = Object.assign(joined, { groups: { mods: `${match.groups!.head} `, head: people.groups!.head } }) as RegExpExecArray;
+    }
+  }
+  const mods = match.groups!.mods.trim();
+  if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || /\d/.test(word))) return null;
+  const head = match.groups!.head;
+  const who = `${mods ? `${mods} ` : ''}${head}`;
+  const lowerHead = head.toLowerCase();
+  const adjective = OUTCOME_ADJECTIVE.exec(mods)?.[1].toLowerCase();
+  const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
+    : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
+      : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
+  return { who, group: groupOf(who), length: match[0].length, impliedOutcome, singular: SINGULAR.test(head) };
+}
+
+const SECURITY_WORDS = /\b(security|police|policem[ae]n|soldiers?|troops?|army|military|guards?|coastguards?|paramilitar\w*|servicem[ae]n|service members|armed forces|marines?|commandos?|peacekeepers?|recruits?|cadets?|sailors?|airmen|officers?)\b/i;
+const MILITANT_WORDS = new RegExp(String.raw`\b(${MILITANTS.join('|')})\b`, 'i');
+const CIVILIAN_WORDS = new RegExp(String.raw`\b(${CIVILIANS.join('|')})\b`, 'i');
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */
+export function groupOf(who: string): Group {
+  if (MILITANT_WORDS.test(who)) return 'MILITANTS';
+  if (CIVILIAN_WORDS.test(who)) return 'CIVILIANS';
+  if (SECURITY_WORDS.test(who)) return 'SECURITY_FORCES';
+  return 'UNSPECIFIED';
+}

@@ -1,0 +1,238 @@
+import { splitParagraphs } from '../../domain/article-text';
+import type { Outcome } from '../../domain/casualty';
+import { claimFor, claimsIn, type Claim } from './claimants';
+import { peopleAfter } from './groups';
+import { findCounts, type CountMention } from './numbers';
+import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
+import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
+import type { ExtractedFigure, ExtractOptions } from './types';
+import { disputeAt, verificationCue } from './verification';
+
+export type { ExtractedFigure, ExtractOptions } from './types';
+
+/**
+ * Extracts every casualty count of people in a clean article body (paragraphs separated by blank
+ * lines), coded by DOMAIN.md's rules, in text order, keys E1, E2, ... Each figure is a proposal for
+ * an editor: `confidence` is lower where a rule fell back (no people named, outcome inherited, no
+ * claimant). Counts of things (houses, cities, hours) and of people freed or moved are left out.
+ * Never throws on text; an empty body gives no figures.
+ */
+export function extractFigures(body: string, opts: ExtractOptions = {}): ExtractedFigure[] {
+  const paragraphs = splitParagraphs(body).map((paragraph) => sentencesOf(paragraph));
+  const placeOf = opts.placeOf ? (sentence: string) => opts.placeOf!(withoutDateline(sentence)) : () => null;
+  const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
+  const drafts: Draft[] = [];
+  let lastNamed: Claim | null = null;
+  let lastFound: Draft[] = [];
+  let sentenceIndex = 0;
+
+  for (const [paragraph, sentences] of paragraphs.entries()) {
+    let paragraphPlace: string | null = null;
+    let lastWithFigures: Draft[] = [];
+    for (const sentence of sentences) {
+      const place = placeOf(sentence) ?? paragraphPlace ?? leadPlace;
+      paragraphPlace = placeOf(sentence) ?? paragraphPlace;
+      const claims = claimsIn(sentence, lastNamed);
+      const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
+        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop() });
+      const cue = verificationCue(sentence);
+      const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
+      if (found.length) {
+        for (const figure of found) figure.verification = cue && !denialFirst ? cue : 'REPORTED';
+        // A denial that opens a sentence answers the figures said before it, if need be in the paragraph before.
+        if (denialFirst) for (const figure of lastWithFigures.length ? lastWithFigures : lastFound) figure.verification = 'DISPUTED';
+        lastWithFigures = found;
+        lastFound = found;
+      } else if (cue) {
+        // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph before.
+        const answered = lastWithFigures.length ? lastWithFigures : sentences.indexOf(sentence) === 0 ? lastFound : [];
+        for (const figure of answered) if (figure.verification === 'REPORTED') figure.verification = cue;
+        lastWithFigures = [];
+        lastFound = [];
+      }
+      if (recallsAnotherEvent(sentence)) for (const figure of found) figure.background = true;
+      const named = claims.filter((claim) => claim.claimedBy);
+      if (named.length) lastNamed = named[named.length - 1];
+      sentenceIndex += 1;
+    }
+  }
+  linkFigures(drafts, opts.placeWithin);
+  return drafts.map(published);
+}
+
+/** A draft as the caller sees it: the coding's fields, confidence and sentence, none undefined. */
+function published(draft: Draft): ExtractedFigure {
+  const { paragraph, sentenceIndex, includedIn, amongPrevious, revision, earlierCount, separate, ...figure } = draft;
+  return dropUndefined(figure);
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** A wire story's dateline ("SARVEN, Dalsk — ") names where it was filed, not where people were hurt. */
+function withoutDateline(sentence: string): string {
+  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*[—–-]\s+/, '');
+}
+
+/** A paragraph's sentences, as src/domain/article-text.ts's sentenceContaining cuts them. */
+export function sentencesOf(paragraph: string): string[] {
+  return [...segmenter.segment(paragraph)].map(({ segment }) => segment.trim()).filter(Boolean);
+}
+
+const COORDINATION = /^\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*$/i;
+const INCLUDING = /\b(including|among them|among whom|of whom|of them|among those|among the dead were|among the victims were)\b/i;
+const AMONG_PREVIOUS = /(?:^\s*(?:among (?:the|those) (?:dead|killed|victims|wounded|injured|missing)|among them)(?: (?:were|was|are|is))?|\bthe (?:dead|victims|wounded|injured) (?:included|include|were|are))\s+$/i;
+const TOLL = /\b(toll|number of (?:the )?(dead|deaths|wounded|injured|casualties|missing))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
+const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
+const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
+const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
+const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
+const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
+const SUB_COUNT = /^\s+of (them|whom)\b/i;
+
+interface Where {
+  paragraph: number;
+  sentenceIndex: number;
+  place: string | null;
+  /** The last figure of the paragraph or the one before: whom "others" are like. */
+  lastFigure?: Draft;
+}
+
+/** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
+function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add: (draft: Draft) => void, where: Where): Draft[] {
+  const counts = findCounts(sentence);
+  const found: Draft[] = [];
+  let previous = null as { count: CountMention; end: number; figure: Draft | null } | null;
+
+  for (const [index, count] of counts.entries()) {
+    const people = peopleAfter(sentence.slice(count.end));
+    const nounEnd = count.end + (people?.length ?? 0);
+    const before = sentence.slice(0, count.start);
+    const coordinated = previous !== null && previous.end <= count.start && COORDINATION.test(sentence.slice(previous.end, count.start));
+    const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
+    if (previous && count.start < previous.end) continue;
+    if (SPEAKER.test(sentence.slice(nounEnd))) { skip(); continue; }
+    // "four children, one of them in a serious condition": a detail of a count, not a count.
+    if (SUB_COUNT.test(sentence.slice(count.end)) && !outcomeBefore(before) && !outcomeAfter(sentence.slice(count.end).replace(SUB_COUNT, ''))) { skip(); continue; }
+    const cue = outcomeBefore(before);
+    if (cue && cue.outcome === null) { skip(); continue; }
+    if (coordinated && previous && !previous.figure && !cue) { skip(); continue; }
+
+    const toll = !people && TOLL.test(before);
+    const afterText = sentence.slice(nounEnd, limitAfter(sentence, counts, index, nounEnd));
+    const after = outcomeAfter(afterText);
+    const among = AMONG_AFTER.test(afterText);
+    const nearAfter = after !== null && after.through <= 40;
+    const parent = coordinated && previous?.figure ? previous.figure : null;
+    if (count.singular && !(people?.singular && (cue || nearAfter || parent))) continue;
+    const included = INCLUDING.test(sentence.slice(found.length ? lastEnd(found, sentence) : 0, count.start))
+      ? found.filter((f) => !f.includedIn).pop() : undefined;
+    const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
+    const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
+    const amongClause = amongPrevious || Boolean(parent?.amongPrevious);
+
+    let outcome: Outcome | null = null;
+    let fallback = false;
+    if (cue) outcome = cue.outcome;
+    else if (people?.impliedOutcome && !after) outcome = people.impliedOutcome;
+    else if (after && (people || nearAfter)) outcome = after.outcome;
+    else if (parent) { outcome = parent.outcome; fallback = true; }
+    else if (includedIn) { outcome = includedIn.outcome; fallback = true; }
+    else if (toll) { outcome = outcomeInClause(before.slice(-80)) ?? 'KILLED'; fallback = true; }
+    else if (people && amongClause) {
+      outcome = outcomeInClause(before.slice(-60).split(/[;—]/).pop() ?? '');
+      fallback = true;
+    }
+    if (!outcome) { skip(); continue; }
+    const earlierFigure = found[found.length - 1] ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
+    const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
+    const group = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
+
+    const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
+    const wordingStart = cueStart(before, cue) ?? (tollAt >= 0 ? tollAt : count.start);
+    const extension = after ? sentence.slice(nounEnd, nounEnd + after.through) : '';
+    const usedAfter = !cue && after && !people?.impliedOutcome && !findCounts(extension).some((c) => !c.singular);
+    const wordingEnd = usedAfter ? nounEnd + after!.through : nounEnd;
+    const claim = claimFor(claims, count.start, sentence);
+    const qualifier = !count.qualified && parent && parent.qualifier !== 'BETWEEN' && parent.number !== undefined
+      ? parent.qualifier : count.qualifier;
+    const figure: Draft = {
+      key: nextKey(),
+      wording: sentence.slice(wordingStart, wordingEnd).trim(),
+      outcome,
+      group,
+      ...(people && !people.impliedOutcome ? { who: people.who } : {}),
+      qualifier,
+      ...(count.number !== undefined ? { number: count.number } : {}),
+      ...(count.numberHigh !== undefined ? { numberHigh: count.numberHigh } : {}),
+      claimedBy: claim?.claimedBy ?? null,
+      claimantType: claim?.claimantType ?? 'UNKNOWN',
+      verification: 'REPORTED',
+      place: where.place,
+      confidence: confidenceOf({ people: Boolean(people), fallback, claim: Boolean(claim), singular: count.singular }),
+      sentence,
+      paragraph: where.paragraph,
+      sentenceIndex: where.sentenceIndex,
+      ...(includedIn ? { includedIn: includedIn.key } : {}),
+      ...(amongPrevious ? { amongPrevious: true } : {}),
+      ...(SEPARATE.test(sentence) ? { separate: true } : {}),
+      ...(toll && REVISION.test(before) ? { revision: true } : {}),
+      ...(EARLIER_COUNT.test(sentence) ? { earlierCount: true } : {}),
+    };
+    add(figure);
+    found.push(figure);
+    skip(figure);
+  }
+
+  for (const match of sentence.matchAll(HOSTAGES_WITHOUT_NUMBER)) {
+    if (found.some((f) => f.outcome === 'ABDUCTED' && sentence.indexOf(f.wording) <= match.index! + match[0].length
+      && sentence.indexOf(f.wording) + f.wording.length >= match.index!)) continue;
+    const claim = claimFor(claims, match.index!);
+    const figure: Draft = {
+      key: nextKey(), wording: match[0], outcome: 'ABDUCTED', group: 'UNSPECIFIED', qualifier: 'UNSPECIFIED',
+      claimedBy: claim?.claimedBy ?? null, claimantType: claim?.claimantType ?? 'UNKNOWN', verification: 'REPORTED',
+      place: where.place, confidence: confidenceOf({ people: false, fallback: false, claim: Boolean(claim), singular: false }),
+      sentence, paragraph: where.paragraph, sentenceIndex: where.sentenceIndex,
+    };
+    add(figure);
+    found.push(figure);
+  }
+  return found;
+}
+
+/** Where the verb that gave the outcome starts ("killing at least 12 people"), or undefined. */
+function cueStart(before: string, cue: ReturnType<typeof outcomeBefore>): number | undefined {
+  if (!cue || cue.outcome === null) return undefined;
+  const at = before.toLowerCase().lastIndexOf(cue.wording.toLowerCase());
+  return at >= 0 ? at : undefined;
+}
+
+/** The end of the text where a verb after the people may tell their outcome: the next count not joined by "and". */
+function limitAfter(sentence: string, counts: CountMention[], index: number, nounEnd: number): number {
+  let end = nounEnd;
+  for (const next of counts.slice(index + 1)) {
+    if (next.start < end) continue;
+    // A part named inside the count's own phrase ("12 people, including several guards, had been killed") does not end it.
+    const between = sentence.slice(end, next.start);
+    if (!COORDINATION.test(between) && !/^\s*,?\s*(including|among them)\s*$/i.test(between)) return next.start;
+    end = next.end + (peopleAfter(sentence.slice(next.end))?.length ?? 0);
+  }
+  return sentence.length;
+}
+
+function lastEnd(found: Draft[], sentence: string): number {
+  const last = found[found.length - 1];
+  return sentence.indexOf(last.wording) + last.wording.length;
+}
+
+function confidenceOf(signals: { people: boolean; fallback: boolean; claim: boolean; singular: boolean }): number {
+  let confidence = 0.9;
+  if (!signals.people) confidence -= 0.15;
+  if (signals.fallback) confidence -= 0.15;
+  if (!signals.claim) confidence -= 0.1;
+  if (signals.singular) confidence -= 0.1;
+  return Math.round(confidence * 100) / 100;
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,150 @@
+import { boundsFor } from '../../domain/casualty';
+import type { ExtractedFigure } from './types';
+
+/**
+ * Relations between the figures of one article (DOMAIN.md, both editions), decided in this order:
+ * `background` (an earlier or other event recalled), `supersedes` (a revised toll), `partOf`
+ * ("including", a group count of a total, a place's count inside a wider one), `restates` (a
+ * later mention of the same people: the same number again, or another source's count in the same
+ * paragraph). Background figures are never wholes or first mentions of this event's counts.
+ */
+
+/** A figure while it is being extracted: where it stands and what its sentence said around it. */
+export interface Draft extends ExtractedFigure {
+  paragraph: number;
+  /** Index of the sentence in the whole body. */
+  sentenceIndex: number;
+  /** Key of the figure this one follows after "including"/"among them" in the same sentence. */
+  includedIn?: string;
+  /** Said after "among the dead"/"among them" at the start of a sentence: a part of the last total. */
+  amongPrevious?: boolean;
+  /** "rose to 15": a revision of the last count of the same outcome. */
+  revision?: boolean;
+  /** "initially said", "earlier put the toll at": a count a newer one replaces. */
+  earlierCount?: boolean;
+  /** Said of a separate incident ("In a separate incident, ..."): linked to nothing else. */
+  separate?: boolean;
+}
+
+const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+
+/** Whether a sentence recalls another event ("last year's attack killed 70"). */
+export function recallsAnotherEvent(sentence: string): boolean {
+  return BACKGROUND.test(sentence);
+}
+
+/** The smallest number a figure's wording allows, else the number said. */
+function lowOf(figure: ExtractedFigure): number | null {
+  const bounds = boundsFor(figure.qualifier, figure.number ?? 0, figure.numberHigh ?? figure.number ?? 0);
+  return bounds.low ?? bounds.best ?? figure.number ?? null;
+}
+
+function sameClaimant(a: ExtractedFigure, b: ExtractedFigure): boolean {
+  const norm = (text: string | null) => (text ?? '').toLowerCase().replace(/^(the|a|an)\s+/, '').trim();
+  return a.claimedBy !== null && norm(a.claimedBy) === norm(b.claimedBy);
+}
+
+/**
+ * Whether two counts of one group can be of the same people: civilians named differently
+ * ("journalists", "opposition supporters") are different people; fighters on one side go by many names.
+ */
+function samePeople(a: Draft, b: Draft): boolean {
+  if (a.group !== 'CIVILIANS' || !a.who || !b.who) return true;
+  const stem = (who: string) => who.toLowerCase().split(/\s+/).pop()!.replace(/(es|s)$/, '');
+  return stem(a.who) === stem(b.who);
+}
+
+/** The first mention a figure restates, following restates links back to the root. */
+function rootOf(figures: Draft[], figure: Draft): Draft {
+  let current = figure;
+  while (current.restates) current = figures.find((f) => f.key === current.restates) ?? current;
+  return current;
+}
+
+/** Sets background, supersedes, partOf and restates on `figures` (in text order), in place. */
+export function linkFigures(figures: Draft[], placeWithin?: (inner: string, outer: string) => boolean): void {
+  for (const [index, figure] of figures.entries()) {
+    const earlier = figures.slice(0, index).filter((f) => !f.background && !f.separate);
+    if (figure.background || figure.separate) continue;
+
+    if (figure.revision) {
+      const replaced = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
+      if (replaced) {
+        figure.supersedes = replaced.key;
+        if (figure.group === 'UNSPECIFIED' && !figure.who) {
+          figure.group = replaced.group;
+          if (replaced.who) figure.who = replaced.who;
+        }
+      }
+      continue;
+    }
+    if (figure.group === 'UNSPECIFIED' && !figure.who && /\b(toll|number of)\b/i.test(figure.wording)) {
+      // "put the number of dead at seven": the people of the last count of that outcome.
+      const last = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
+      if (last) figure.group = last.group;
+    }
+    if (figure.earlierCount) {
+      const newer = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
+        && !f.partOf && !f.supersedes && f.number !== figure.number);
+      if (newer) {
+        newer.supersedes = figure.key;
+        continue;
+      }
+    }
+
+    const whole = wholeOf(figures, earlier, figure, placeWithin);
+    if (whole) {
+      figure.partOf = whole.key;
+      continue;
+    }
+
+    const sameGroup = (f: Draft) => f.group === figure.group || f.group === 'UNSPECIFIED' || figure.group === 'UNSPECIFIED';
+    const first = earlier.find((f) => f.outcome === figure.outcome && sameGroup(f) && !f.partOf
+      && f.sentenceIndex !== figure.sentenceIndex && figure.number !== undefined && f.number === figure.number
+      && f.qualifier !== 'BETWEEN');
+    const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
+      && figure.paragraph - f.paragraph <= 1 && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
+      && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
+    const restated = first ?? rival;
+    if (restated) figure.restates = rootOf(figures, restated).key;
+  }
+}
+
+/** The whole a figure is counted inside, or undefined. */
+function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?: (inner: string, outer: string) => boolean): Draft | undefined {
+  if (figure.includedIn) return figures.find((f) => f.key === figure.includedIn);
+  if (figure.amongPrevious) {
+    // "Among the dead": the largest toll said before that is neither a part nor replaced.
+    const tolls = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex && !f.partOf
+      && !figures.some((g) => g.supersedes === f.key));
+    return tolls.sort((a, b) => (lowOf(b) ?? 0) - (lowOf(a) ?? 0))[0];
+  }
+  const low = lowOf(figure);
+  if (low === null) return undefined;
+  // A part is at most its whole; the parts together exceed no upper bound the whole's wording sets.
+  const partsFit = (whole: Draft) => {
+    const bounds = boundsFor(whole.qualifier, whole.number ?? 0, whole.numberHigh ?? whole.number ?? 0);
+    const wholeLow = bounds.high ?? bounds.low ?? bounds.best;
+    if (wholeLow === null || low > wholeLow) return false;
+    const siblings = figures.filter((f) => f.partOf === whole.key);
+    return bounds.high === null || siblings.reduce((sum, f) => sum + (lowOf(f) ?? 0), low) <= bounds.high;
+  };
+  const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
+    || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
+  // A group's count of an unspecified total said just before or by the same claimant.
+  {
+    const total = [...earlier].reverse().find((f) => f.group === 'UNSPECIFIED' && outcomeFits(f) && !f.partOf
+      && (figure.group !== 'UNSPECIFIED' || f.outcome !== figure.outcome)
+      && f.sentenceIndex !== figure.sentenceIndex && (figure.sentenceIndex - f.sentenceIndex === 1 || sameClaimant(f, figure))
+      && partsFit(f));
+    if (total) return total;
+  }
+  // A place's count inside the same group's count at a wider place, reported or confirmed first.
+  const inside = (inner: string, outer: string | null) => outer !== null && outer !== inner && (placeWithin ? placeWithin(inner, outer) : true);
+  if ((figure.group !== 'UNSPECIFIED' || placeWithin) && figure.place) {
+    const candidates = earlier.filter((f) => f.group === figure.group && f.outcome === figure.outcome
+      && inside(figure.place!, f.place) && f.paragraph !== figure.paragraph && partsFit(f));
+    return candidates.find((f) => f.verification !== 'UNVERIFIED' && f.verification !== 'DISPUTED') ?? candidates[0];
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import type { Verification } from '../../domain/casualty';
+
+/**
+ * Verification cues, per DOMAIN.md: what the text says about checking a claim, never who makes it.
+ * A cue in a figure's own sentence applies to it; a cue in a sentence without figures ("The claim
+ * could not be independently verified.") applies to the nearest earlier sentence of the same
+ * paragraph that has figures. Without a cue a figure is REPORTED.
+ */
+
+const UNVERIFIED = [
+  /\b(could|can|did|does|has|have|had|was|were|is|are)\s*(not|n['’]t)\s+(be\s+|been\s+)?(independently\s+|immediately\s+)?(verif|confirm)/i,
+  /\bverification\b[^.]*\bnot\b[^.]*\bpossible\b/i,
+  /\b(unverified|unconfirmed|impossible to verify|no independent (confirmation|verification)|unable to (independently )?(verify|confirm)|no way to verify)\b/i,
+  /\bnot\s+(been\s+)?(independently\s+)?(verified|confirmed)\b/i,
+  /\b(no|without|little) (evidence|proof)\b/i,
+];
+const DISPUTED = [
+  /\b(called|described|branded)\s+(the|these|those|its|their)\s+(claims?|figures?|reports?|accounts?)\s+(lies|false|untrue|baseless|propaganda|fabricated|exaggerated)\b/i,
+  /\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b[^.]*\b(claims?|figures?|toll|reports?|account|numbers?|count)\b/i,
+  /\b(claims?|figures?|toll|reports?|account|numbers?|count)\b[^.]*\b(denied|rejected|disputed|dismissed|contradicted|refuted)\b/i,
+];
+const CONFIRMED = /\b(independently\s+(verified|confirmed)|(verified|confirmed)\s+by\s+(an?\s+)?(independent|the united nations|the un|monitors))\b/i;
+
+/** Where a sentence's denial begins ("dismissed the figure"), or Infinity when it has none. */
+export function disputeAt(sentence: string): number {
+  const at = sentence.search(/\b(denied|rejected|disputed|dismissed|contradicted|refuted|called (?:the|these|those|its|their) (?:claims?|figures?|reports?|accounts?) (?:lies|false|untrue|baseless|propaganda|fabricated|exaggerated))\b/i);
+  return at < 0 ? Infinity : at;
+}
+
+/** The verification a sentence's own words give, or null when it says nothing about checking. */
+export function verificationCue(sentence: string): Verification | null {
+  if (UNVERIFIED.some((pattern) => pattern.test(sentence))) return 'UNVERIFIED';
+  if (DISPUTED.some((pattern) => pattern.test(sentence))) return 'DISPUTED';
+  if (CONFIRMED.test(sentence)) return 'CONFIRMED';
+  return null;
+}

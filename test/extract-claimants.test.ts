@@ -1,0 +1,55 @@
+import { claimantTypeOf } from '../src/ingest/extract/claimants';
+import { figuresOf } from './support/extract';
+
+describe('extraction: claimant and claimant type', () => {
+  it.each([
+    ['officials', 'OFFICIAL'], ['police', 'OFFICIAL'], ['the army', 'OFFICIAL'], ['the interior ministry', 'OFFICIAL'],
+    ['Chief Minister Sarfraz Bugti', 'OFFICIAL'], ['the coast guard', 'OFFICIAL'],
+    ['hospital officials', 'MEDICAL'], ['a doctor at Tarvosa General Hospital', 'MEDICAL'], ['The Red Crescent', 'MEDICAL'],
+    ['Balochistan Liberation Army', 'ARMED_GROUP'], ['The Free Velmora Front', 'ARMED_GROUP'], ['the group', 'ARMED_GROUP'],
+    ['witnesses', 'WITNESS'], ['residents', 'WITNESS'],
+    ['the United Nations', 'INDEPENDENT'], ['Human Rights Watch', 'INDEPENDENT'],
+    ['verified footage', 'MEDIA'], ['state television', 'MEDIA'],
+    ['witnesses and a hospital official', 'WITNESS'],
+    ['the World Food Agency', 'INDEPENDENT'],
+    ['the national disaster management authority', 'OFFICIAL'],
+    ['Mr Smith', 'UNKNOWN'],
+  ])('types "%s" as %s', (claimant, type) => {
+    expect(claimantTypeOf(claimant)).toBe(type);
+  });
+
+  it.each([
+    ['Gunmen killed 12 people, officials said.', 'officials', 'OFFICIAL'],
+    ['The army said four soldiers had been killed.', 'The army', 'OFFICIAL'],
+    ['Twelve people were killed, according to hospital officials.', 'hospital officials', 'MEDICAL'],
+    ['The Free Velmora Front, an armed group, said its fighters had killed nine soldiers.', 'The Free Velmora Front', 'ARMED_GROUP'],
+    ['The banned Balochistan Liberation Army (BLA) claimed responsibility, alleging it killed dozens of soldiers.', 'Balochistan Liberation Army', 'ARMED_GROUP'],
+    ['Balochistan Chief Minister Sarfraz Bugti said security forces killed 145 militants.', 'Chief Minister Sarfraz Bugti', 'OFFICIAL'],
+    ['Two civilians were wounded by stray bullets, a local official said.', 'a local official', 'OFFICIAL'],
+    ['The toll later rose to 15, a doctor at Tarvosa General Hospital said.', 'a doctor at Tarvosa General Hospital', 'MEDICAL'],
+    ['Verified footage showed a car bomb killing several police officers.', 'Verified footage', 'MEDIA'],
+  ])('attributes "%s" to %s (%s)', (text, claimedBy, claimantType) => {
+    const [figure] = figuresOf(text);
+    expect({ claimedBy: figure.claimedBy, claimantType: figure.claimantType }).toEqual({ claimedBy, claimantType });
+  });
+
+  it('gives a new clause the source named at its end ("..., and a hospital received 35 wounded, according to MSF")', () => {
+    const figures = figuresOf('Aid groups said residents had fled, and a hospital had received 35 wounded civilians, according to Doctors Without Borders.');
+    expect(figures[0]).toMatchObject({ claimedBy: 'Doctors Without Borders', claimantType: 'MEDICAL' });
+  });
+
+  it('never carries a claimant over from an earlier sentence', () => {
+    const figures = figuresOf('Police said the attackers fled. A suicide bomber detonated at the gate, killing at least one guard.');
+    expect(figures[0]).toMatchObject({ claimedBy: null, claimantType: 'UNKNOWN' });
+  });
+
+  it('names the last claimant for a pronoun ("He said ...")', () => {
+    const figures = figuresOf('Army spokesman Colonel Ruben Oso said the attackers fled. He said troops had killed four of the attackers.');
+    expect(figures[0]).toMatchObject({ claimedBy: 'Colonel Ruben Oso', claimantType: 'OFFICIAL' });
+  });
+
+  it('gives each of two claimants in one sentence the count they said', () => {
+    const figures = figuresOf('Officials said five soldiers died, while the rebels said they killed 20 soldiers.');
+    expect(figures.map((f) => [f.number, f.claimantType])).toEqual([[5, 'OFFICIAL'], [20, 'ARMED_GROUP']]);
+  });
+});

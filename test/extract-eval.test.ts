@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { extractFigures } from '../src/ingest/extract';
+import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile } from '../src/ingest/extract/evaluate';
+
+/**
+ * The development set (test/fixtures/extract-dev: 21 invented wire stories, hand-coded) measured
+ * against extraction, with floors at the values reached. Raise a floor when the rules get better;
+ * never lower one. The hold-out set (test/fixtures/extract-holdout) was coded after the rules were
+ * tuned on the development set and first scored recall 87.5 %, exactly right 58.3 %; some generic
+ * rules were mended from its misses since, so it is printed for the record, not enforced; so is the
+ * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %,
+ * and the second blind set (test/fixtures/extract-blind2), coded once the rules were frozen: recall
+ * 90.0 %, precision 94.7 %, exactly right 35.0 % on its first run (rules were mended from its misses
+ * since, so none of the three is blind any more).
+ */
+const DEV = join(__dirname, 'fixtures', 'extract-dev');
+const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
+const BLIND = join(__dirname, 'fixtures', 'extract-blind');
+const BLIND2 = join(__dirname, 'fixtures', 'extract-blind2');
+const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.898 };
+
+function report(name: string, dir: string) {
+  const { summary } = evaluateDirectory(dir);
+  const pct = (value: number) => `${(value * 100).toFixed(1)} %`;
+  console.log(`${name}: ${summary.articles} articles, ${summary.coded} coded, ${summary.extracted} extracted; `
+    + `found ${pct(summary.recall)}, correct among extracted ${pct(summary.precision)}, exactly right ${pct(summary.exactRate)}; `
+    + FIELDS.map((field) => `${field} ${pct(summary.fieldAccuracy[field])}`).join(', '));
+  return summary;
+}
+
+describe('extraction accuracy', () => {
+  it('reaches its floors on the development set (at least 20 articles)', () => {
+    const summary = report('extract-dev', DEV);
+    expect(summary.articles).toBeGreaterThanOrEqual(20);
+    expect(summary.recall).toBeGreaterThanOrEqual(FLOOR.recall);
+    expect(summary.precision).toBeGreaterThanOrEqual(FLOOR.precision);
+    expect(summary.exactRate).toBeGreaterThanOrEqual(FLOOR.exactRate);
+  });
+
+  it('prints the hold-out and blind sets\' scores', () => {
+    expect(report('extract-holdout', HOLDOUT).coded).toBeGreaterThan(0);
+    expect(report('extract-blind', BLIND).coded).toBeGreaterThan(0);
+    expect(report('extract-blind2', BLIND2).coded).toBeGreaterThan(0);
+  });
+
+  describe('the evaluation itself', () => {
+    const body = 'Gunmen killed at least 12 people, including three police officers, officials said.';
+    const coding: CodingFile = { source: 'x.txt', figures: [
+      { key: 'A', wording: 'killed at least 12 people', outcome: 'KILLED', group: 'UNSPECIFIED', qualifier: 'AT_LEAST', number: 12,
+        claimedBy: 'officials', claimantType: 'OFFICIAL', verification: 'REPORTED' },
+      { key: 'B', wording: 'three police officers', outcome: 'KILLED', group: 'SECURITY_FORCES', qualifier: 'EXACT', number: 3,
+        claimedBy: 'officials', claimantType: 'OFFICIAL', verification: 'REPORTED', partOf: 'A' },
+    ] };
+    const extracted = extractFigures(body);
+
+    it('scores a right extraction as found and exactly right', () => {
+      expect(summarise([evaluateArticle('x', body, coding, extracted)])).toMatchObject({ recall: 1, precision: 1, exactRate: 1 });
+    });
+
+    it('counts a missing figure against recall and a figure nobody coded against precision', () => {
+      const missing = summarise([evaluateArticle('x', body, coding, extracted.slice(0, 1))]);
+      expect(missing).toMatchObject({ recall: 0.5, precision: 1 });
+      const extra = summarise([evaluateArticle('x', body, { ...coding, figures: coding.figures.slice(0, 1) }, extracted)]);
+      expect(extra).toMatchObject({ recall: 1, precision: 0.5 });
+    });
+
+    it('counts a wrong bound, claimant type or relation against exactly right and that field', () => {
+      const wrong = extracted.map((figure) => (figure.number === 3 ? { ...figure, partOf: undefined, qualifier: 'AT_LEAST' as const } : figure));
+      const summary = summarise([evaluateArticle('x', body, coding, wrong)]);
+      expect(summary).toMatchObject({ recall: 1, exactRate: 0.5 });
+      expect(summary.fieldAccuracy).toMatchObject({ relations: 0.5, bounds: 0.5, qualifier: 0.5, outcome: 1 });
+    });
+
+    it('fails clearly when a coded wording is not in the body', () => {
+      const broken = { ...coding, figures: [{ ...coding.figures[0], wording: 'killed 99 people' }] };
+      expect(() => evaluateArticle('x', body, broken, extracted)).toThrow(/wording "killed 99 people" is not in the body/);
+    });
+  });
+
+  it('runs as `npm run eval:extract -- <dir> --json`', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', 'tools', 'eval-extract.ts'), DEV, '--json'], { cwd: join(__dirname, '..') });
+    const { summary } = JSON.parse(stdout);
+    expect(summary).toMatchObject({ articles: evaluateDirectory(DEV).summary.articles, recall: expect.any(Number), exactRate: expect.any(Number) });
+  });
+});

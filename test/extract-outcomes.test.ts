@@ -1,0 +1,64 @@
+import { figureWith, figuresOf } from './support/extract';
+
+describe('extraction: outcomes', () => {
+  it.each([
+    ['Gunmen killed 12 villagers.', 'KILLED'],
+    ['Twelve villagers died in the attack.', 'KILLED'],
+    ['Twelve villagers lost their lives.', 'KILLED'],
+    ['Twelve villagers were found dead.', 'KILLED'],
+    ['Two protesters were shot dead.', 'KILLED'],
+    ['More than 90 passengers had been taken to hospitals.', 'INJURED'],
+    ['The army lost four men.', 'KILLED'],
+    ['The blast wounded 12 villagers.', 'INJURED'],
+    ['Twelve villagers were hurt.', 'INJURED'],
+    ['Hospitals treated 12 people for burns.', 'INJURED'],
+    ['The shelling killed or wounded 12 villagers.', 'KILLED_OR_INJURED'],
+    ['Medics counted 12 casualties.', 'KILLED_OR_INJURED'],
+    ['Gunmen kidnapped 12 villagers.', 'ABDUCTED'],
+    ['Twelve villagers were abducted.', 'ABDUCTED'],
+    ['Police arrested 12 protesters.', 'DETAINED'],
+    ['Twelve fishermen are missing.', 'MISSING'],
+  ])('reads "%s" as %s', (text, outcome) => {
+    const figures = figuresOf(text);
+    expect(figures).toHaveLength(1);
+    expect(figures[0].outcome).toBe(outcome);
+  });
+
+  it('gives each count the verb next to it ("killing 12 people and wounding between 40 and 60")', () => {
+    const figures = figuresOf('Gunmen opened fire, killing at least 12 people and wounding between 40 and 60, officials said.');
+    expect(figureWith(figures, '12 people').outcome).toBe('KILLED');
+    expect(figureWith(figures, 'between 40 and 60').outcome).toBe('INJURED');
+  });
+
+  it('gives no figures for an empty body or a story without casualties', () => {
+    expect(figuresOf('')).toEqual([]);
+    expect(figuresOf('The council approved the budget on Monday, officials said.')).toEqual([]);
+  });
+
+  it('codes "took hostages" as an abduction with no number', () => {
+    const [figure] = figuresOf('The group said it stormed the hotel and took hostages.');
+    expect(figure).toMatchObject({ outcome: 'ABDUCTED', qualifier: 'UNSPECIFIED', wording: 'took hostages' });
+    expect(figure.number).toBeUndefined();
+  });
+
+  it('leaves out freed, rescued and displaced people, houses, vehicles and cities', () => {
+    const text = [
+      'Insurgents stormed a prison and freed nearly 30 inmates, police said.',
+      'Rescuers pulled 41 survivors from the water. Soldiers rescued 17 pupils.',
+      'More than 15,000 houses were destroyed and some 80,000 people were displaced. At least a dozen vehicles burned.',
+      'Protests spread to 12 cities. Two officials said the talks had failed.',
+    ].join('\n\n');
+    expect(figuresOf(text)).toEqual([]);
+  });
+
+  it('reads a count in quotation marks and leaves out "one of them" details', () => {
+    expect(figuresOf("The army said it had killed 'several terrorists'.")[0]).toMatchObject({ outcome: 'KILLED', qualifier: 'SEVERAL', group: 'MILITANTS' });
+    const figures = figuresOf('Among the wounded were four children, one of them in a serious condition.');
+    expect(figures.map((f) => f.number)).toEqual([4]);
+  });
+
+  it('does not count the people who speak ("two security officials said")', () => {
+    const figures = figuresOf('A bomb killed nearly 20 soldiers, two security officials said.');
+    expect(figures.map((f) => f.wording)).toEqual(['killing nearly 20 soldiers'.replace('killing', 'killed')]);
+  });
+});

@@ -1,0 +1,98 @@
+import { figureWith, figuresOf } from './support/extract';
+
+describe('extraction: relations between figures', () => {
+  it('makes a count after "including" part of the count before it', () => {
+    const figures = figuresOf('Officials said 12 people had been killed in the market, including three police officers.');
+    expect(figureWith(figures, 'three police officers').partOf).toBe(figureWith(figures, '12 people').key);
+  });
+
+  it('makes "among the dead" counts parts of the last total', () => {
+    const figures = figuresOf('The blast killed at least 25 people, police said. Doctors said eight children were among the dead.');
+    expect(figureWith(figures, 'eight children').partOf).toBe(figureWith(figures, '25 people').key);
+  });
+
+  it('makes "among those killed" a part of the largest toll still standing', () => {
+    const figures = figuresOf('The blast killed at least 21 people, officials said. Rescuers pulled 16 bodies from the wreckage. Seven soldiers were among those killed, the army said.');
+    expect(figureWith(figures, 'Seven soldiers').partOf).toBe(figureWith(figures, '21 people').key);
+  });
+
+  it('keeps the outcome said after a part named inside the count ("12 people, including several guards, had been killed")', () => {
+    const figures = figuresOf('Elders said as many as 12 people, including several guards, had been killed.');
+    expect(figureWith(figures, '12 people')).toMatchObject({ outcome: 'KILLED', qualifier: 'UP_TO' });
+    expect(figureWith(figures, 'several guards').partOf).toBe(figureWith(figures, '12 people').key);
+  });
+
+  it('makes group counts of a total said by the same claimant its parts', () => {
+    const figures = figuresOf([
+      'Attacks killed at least 48 people, officials said.',
+      'Troops were deployed across the province.',
+      'At least 31 civilians and 17 soldiers were killed, according to officials.',
+    ].join('\n\n'));
+    const total = figureWith(figures, '48 people').key;
+    expect([figureWith(figures, '31 civilians').partOf, figureWith(figures, '17 soldiers').partOf]).toEqual([total, total]);
+  });
+
+  it('never makes a part larger than its whole, nor a rival claimant\'s count a part', () => {
+    const figures = figuresOf('Attacks killed at least 48 people, officials said.\n\nThe minister said troops killed 145 militants.');
+    expect(figureWith(figures, '145 militants').partOf).toBeUndefined();
+  });
+
+  it('makes a town\'s count part of the same group\'s count for the province it lies in', () => {
+    const placeOf = (sentence: string) => (/Quetta/.test(sentence) ? 'Quetta' : /Balochistan/.test(sentence) ? 'Balochistan' : null);
+    const text = 'Seventeen soldiers were killed across Balochistan, officials said.\n\nIn Quetta, a car bomb killed several police officers.';
+    const inside = figuresOf(text, { placeOf, placeWithin: (inner, outer) => inner === 'Quetta' && outer === 'Balochistan' });
+    expect(figureWith(inside, 'several police officers').partOf).toBe(figureWith(inside, 'Seventeen soldiers').key);
+    const outside = figuresOf(text, { placeOf, placeWithin: () => false });
+    expect(figureWith(outside, 'several police officers').partOf).toBeUndefined();
+  });
+
+  it('makes a later mention of the same toll restate the first', () => {
+    const figures = figuresOf('Gunmen killed at least 12 people, officials said.\n\nThe police chief said 12 people had been killed in the market.');
+    expect(figureWith(figures, '12 people had been killed').restates).toBe(figureWith(figures, 'at least 12').key);
+  });
+
+  it('makes another source\'s count of the same people nearby restate the first', () => {
+    const figures = figuresOf('The Front said its fighters had killed nine soldiers. The army said four soldiers had been killed.');
+    expect(figureWith(figures, 'four soldiers').restates).toBe(figureWith(figures, 'nine soldiers').key);
+  });
+
+  it('keeps different civilians apart ("14 journalists" and "120 supporters" are not one set)', () => {
+    const figures = figuresOf('Police detained 14 journalists, the committee said. Police also arrested 120 opposition supporters, activists said.');
+    expect(figureWith(figures, '120').restates).toBeUndefined();
+  });
+
+  it('makes a risen toll supersede the earlier count and take its people', () => {
+    const figures = figuresOf('Local officials initially said 11 passengers had died. The toll later rose to 15, a doctor said.');
+    const revised = figureWith(figures, 'rose to 15');
+    expect(revised).toMatchObject({ supersedes: figureWith(figures, '11 passengers').key, group: 'CIVILIANS', number: 15 });
+  });
+
+  it('makes the newer toll supersede an "earlier said" count told after it', () => {
+    const figures = figuresOf('The death toll from the fire rose to 31, the coast guard said.\n\nOfficials had earlier said 19 people died.');
+    expect(figureWith(figures, 'rose to 31').supersedes).toBe(figureWith(figures, '19 people').key);
+  });
+
+  it('makes a toll supersede "an earlier toll" said with it', () => {
+    const figures = figuresOf('The bus plunged into a gorge, killing 27 people, police said, revising an earlier toll of 22.');
+    expect(figureWith(figures, '27 people').supersedes).toBe(figureWith(figures, '22').key);
+  });
+
+  it('marks counts of another event as background and links nothing to them', () => {
+    const figures = figuresOf('Gunmen killed 30 people at the market, police said. A similar attack on the same market killed 30 people last year.');
+    const recalled = figures[1];
+    expect(recalled.background).toBe(true);
+    expect(figures[0].background).toBeUndefined();
+    expect(recalled.restates).toBeUndefined();
+  });
+
+  it('marks a running total ("bring to 11 the number killed") as background', () => {
+    const figures = figuresOf('Police shot dead two protesters. The deaths bring to 11 the number of people killed in the protests.');
+    expect(figureWith(figures, '11').background).toBe(true);
+  });
+
+  it('links nothing to a separate incident', () => {
+    const figures = figuresOf('Militants killed 12 soldiers near Farrow, the army said.\n\nIn a separate incident, a bomb killed three soldiers near Lisk.');
+    expect(figureWith(figures, 'three soldiers')).not.toHaveProperty('partOf');
+    expect(figureWith(figures, 'three soldiers')).not.toHaveProperty('restates');
+  });
+});

@@ -1,0 +1,47 @@
+import { verificationCue } from '../src/ingest/extract/verification';
+import { figuresOf } from './support/extract';
+
+describe('extraction: verification cues', () => {
+  it.each([
+    ['The claim could not be independently verified.', 'UNVERIFIED'],
+    ['Independent verification of the figures was not immediately possible.', 'UNVERIFIED'],
+    ['Pakistani authorities have not confirmed those claims.', 'UNVERIFIED'],
+    ['The group posted no evidence for the claim.', 'UNVERIFIED'],
+    ['The ministry dismissed the figure as propaganda.', 'DISPUTED'],
+    ['It was a claim the government rejected.', 'DISPUTED'],
+    ['The United Nations said it had independently verified the deaths.', 'CONFIRMED'],
+    ['A spokesman called the claims lies.', 'DISPUTED'],
+    ['Verified footage showed the blast.', null],
+    ['The Front has in the past denied attacking civilians.', null],
+  ])('reads "%s" as %s', (sentence, verification) => {
+    expect(verificationCue(sentence)).toBe(verification);
+  });
+
+  it('is REPORTED without a cue', () => {
+    expect(figuresOf('Gunmen killed 12 people, police said.')[0].verification).toBe('REPORTED');
+  });
+
+  it('applies a cue sentence to the figures of the nearest earlier sentence of its paragraph, and to no later one', () => {
+    const figures = figuresOf('The Front said it had killed nine soldiers. The claim could not be independently verified. The army said four soldiers had been killed.');
+    expect(figures.map((f) => [f.number, f.verification])).toEqual([[9, 'UNVERIFIED'], [4, 'REPORTED']]);
+  });
+
+  it('reaches back over a sentence without figures ("He said the bodies ...")', () => {
+    const figures = figuresOf('The minister said troops killed 145 militants. He said the bodies were in custody. Independent verification was not immediately possible.');
+    expect(figures[0].verification).toBe('UNVERIFIED');
+  });
+
+  it('crosses a paragraph break only when the cue opens its paragraph', () => {
+    const opening = figuresOf('The Front said it had killed nine soldiers.\n\nThe claim could not be independently verified.');
+    expect(opening[0].verification).toBe('UNVERIFIED');
+    const later = figuresOf('The Front said it had killed nine soldiers.\n\nThe army gave no toll. The claim could not be independently verified.');
+    expect(later[0].verification).toBe('REPORTED');
+  });
+
+  it('disputes the earlier figure a denial answers, and the figure a trailing "a claim X denied" follows', () => {
+    const answered = figuresOf('The military said it had killed 62 militants.\n\nThe group dismissed the figure as propaganda, saying only five of its fighters had died.');
+    expect(answered.map((f) => [f.number, f.verification])).toEqual([[62, 'DISPUTED'], [5, 'REPORTED']]);
+    const trailing = figuresOf('Activists said security forces had killed three protesters, a claim the government rejected.');
+    expect(trailing[0].verification).toBe('DISPUTED');
+  });
+});
