@@ -44,3 +44,8 @@ CREATE INDEX IF NOT EXISTS casualty_figures_live_revisions_idx
 -- An article's figures awaiting review, found when it is published.
 CREATE INDEX IF NOT EXISTS casualty_figures_pending_idx
   ON casualty_figures (article_id) WHERE review_status = 'PENDING';
+
+-- A review is recorded like any change to a figure: ACCEPT (as proposed, or edited) or REJECT.
+ALTER TABLE revisions DROP CONSTRAINT IF EXISTS revisions_action_check;
+ALTER TABLE revisions ADD CONSTRAINT revisions_action_check
+  CHECK (action IN ('CREATE', 'UPDATE', 'PUBLISH', 'UNPUBLISH', 'RETRACT', 'ACCEPT', 'REJECT'));
