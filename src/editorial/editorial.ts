@@ -278,7 +278,7 @@ export interface ProposedFigureFields extends ImportFigureFields {
  * after the article's figures in text order, in the order given. One transaction: a proposal that
  * breaks a rule refuses them all (BAD_USER_INPUT, fields named `figures.<index>.<field>`).
  */
-export function proposeFigures(store: EditorialWrites, actor: Actor, articleId: string,
+export async function proposeFigures(store: EditorialWrites, actor: Actor, articleId: string,
   proposals: readonly ProposedFigureFields[]): Promise<CasualtyFigureRecord[]> {
   const { figures, violations } = importFigures(proposals.map(({ confidence, ...fields }) => fields));
   proposals.forEach(({ confidence }, i) => {
