@@ -101,6 +101,33 @@ describeEachEngine('figure review', (ctx) => {
       }
     });
 
+    it('stay hidden from the public in an article read `asOf` a moment, even once accepted later', async () => {
+      const { id } = await story();
+      const [wounded] = await propose(id);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const before = new Date().toISOString();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'ACCEPT' });
+      const asOf = `query($a: ID!, $at: DateTime) { article(id: $a, asOf: $at) { casualtyFigures { id reviewStatus } } }`;
+      const then = await api.gql(asOf, { a: id, at: before });
+      expect(then.data.article.casualtyFigures.map((f: Figure) => f.reviewStatus)).toEqual(['ACCEPTED']);
+      const thenForEditors = await asEditor(asOf, { a: id, at: before });
+      expect(thenForEditors.data.article.casualtyFigures.map((f: Figure) => f.reviewStatus)).toEqual(['ACCEPTED', 'PENDING', 'PENDING']);
+      const now = await api.gql(asOf, { a: id, at: new Date().toISOString() });
+      expect(now.data.article.casualtyFigures.map((f: Figure) => f.id)).toContain(wounded.id);
+    });
+
+    it('keep their review fields through the bulk loader', async () => {
+      const { id } = await story();
+      const [bulk] = await ctx().store.insertFigures([{
+        articleId: id, position: 5, outcome: 'KILLED', group: 'CIVILIANS', low: 2, best: 2, high: 2, qualifier: 'EXACT',
+        claimedBy: null, claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'Two died.', locationId: null,
+        periodStart: null, periodEnd: null, partOfId: null, origin: 'EXTRACTED', confidence: 0.25, reviewStatus: 'PENDING',
+      }]);
+      expect((await editorFigures(id)).find((f: Figure) => f.id === bulk)).toMatchObject({ origin: 'EXTRACTED', confidence: 0.25, reviewStatus: 'PENDING' });
+      expect(await publicFigures(id)).toHaveLength(1);
+    });
+
     it('are refused whole when one breaks a rule, naming it', async () => {
       const { id } = await story();
       const bad = proposals();
