@@ -257,6 +257,22 @@ describeEachEngine('figure review', (ctx) => {
     });
   });
 
+  describe('imported figures', () => {
+    it('are IMPORTED and accepted as written, counted at once', async () => {
+      const imported = await asEditor(`mutation($articles: [ImportArticleInput!]!) { importArticles(articles: $articles) {
+        records { article { id casualtyFigures { origin confidence reviewStatus } } problems { field message } } } }`, {
+        articles: [{
+          headline: 'Imported review story', body: 'Seven were killed.', status: 'PUBLISHED', publishedAt: '2025-03-02T00:00:00Z',
+          figures: [{ ...figure({ number: 7, quote: 'Seven were killed.' }), key: 'seven' }],
+        }],
+      });
+      const [record] = imported.data.importArticles.records;
+      expect(record.problems).toEqual([]);
+      expect(record.article.casualtyFigures).toEqual([{ origin: 'IMPORTED', confidence: null, reviewStatus: 'ACCEPTED' }]);
+      expect((await publicStats(record.article.id)).total).toEqual({ low: 7, figures: 1 });
+    });
+  });
+
   describe('publishing', () => {
     it('is refused while figures await review, naming them; allowed once each is reviewed', async () => {
       const draft = await story('DRAFT');
