@@ -23,6 +23,8 @@ export const Mutation: MutationResolvers = {
   addCasualtyFigure: (_, { articleId, input }, ctx) => editorial.addFigure(ctx.store, actor(ctx), articleId, input),
   updateCasualtyFigure: (_, { id, version, input }, ctx) => editorial.updateFigure(ctx.store, actor(ctx), id, version, input),
   retractCasualtyFigure: (_, { id, version, reason }, ctx) => editorial.retractFigure(ctx.store, actor(ctx), id, version, reason),
+  reviewCasualtyFigure: (_, { id, version, decision, edit }, ctx) =>
+    editorial.reviewFigure(ctx.store, actor(ctx), id, version, decision, edit),
 
   importArticles(_, { articles }, ctx) {
     if (articles.length > LIMITS.importBatch) {

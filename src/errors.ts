@@ -10,6 +10,7 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  FIGURES_PENDING_REVIEW = 'FIGURES_PENDING_REVIEW',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
   STORE_TIMEOUT = 'STORE_TIMEOUT',
@@ -56,6 +57,10 @@ export const ERRORS = {
   [ErrorCode.BAD_USER_INPUT]: { status: 400, whileResolving: 200, retryable: false, message: '{argument}: {rule}' },
   [ErrorCode.NOT_FOUND]: { status: 200, retryable: false, message: 'no {what} with id {id}' },
   [ErrorCode.CONFLICT]: { status: 200, retryable: false, message: '{reason}' },
+  [ErrorCode.FIGURES_PENDING_REVIEW]: {
+    status: 200, retryable: false,
+    message: 'article {articleId} has casualty figures awaiting review ({figureIds}): accept, edit or reject each with reviewCasualtyFigure before publishing',
+  },
   [ErrorCode.UNAUTHENTICATED]: { status: 401, retryable: false, message: '{reason}' },
   [ErrorCode.FORBIDDEN]: { status: 200, retryable: false, message: '{reason}' },
   [ErrorCode.STORE_TIMEOUT]: { status: 503, retryable: true, retryAfterSeconds: 1, message: '{fault}: {advice}' },
@@ -193,6 +198,13 @@ export class NotFoundError extends GatewayError<ErrorCode.NOT_FOUND> {
 export class ConflictError extends GatewayError<ErrorCode.CONFLICT> {
   constructor(message: string, currentVersion: number) {
     super(ErrorCode.CONFLICT, { reason: message }, { extensions: { currentVersion } });
+  }
+}
+
+/** An article cannot be published while figures proposed for it await an editor's review. */
+export class FiguresPendingReviewError extends GatewayError<ErrorCode.FIGURES_PENDING_REVIEW> {
+  constructor(articleId: string, figureIds: string[]) {
+    super(ErrorCode.FIGURES_PENDING_REVIEW, { articleId, figureIds: figureIds.join(', ') }, { extensions: { articleId, figureIds } });
   }
 }
 

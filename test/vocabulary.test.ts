@@ -1,6 +1,6 @@
 import { CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS } from '../src/domain/casualty';
 import { migrate } from '../src/store/migrate';
-import { ARTICLE_STATUSES } from '../src/store/records';
+import { ARTICLE_STATUSES, FIGURE_ORIGINS, REVIEW_STATUSES } from '../src/store/records';
 import { sdlEnums } from './support/sdl';
 import { openTestDb, type TestDb } from './support/stores';
 
@@ -13,6 +13,8 @@ const LISTS: Record<string, readonly string[]> = {
   Verification: VERIFICATIONS,
   LocationKind: LOCATION_KINDS,
   ArticleStatus: ARTICLE_STATUSES,
+  FigureOrigin: FIGURE_ORIGINS,
+  ReviewStatus: REVIEW_STATUSES,
 };
 
 /**
@@ -27,6 +29,8 @@ const CHECKED_COLUMNS: Record<string, { enum: string; stored?: (value: string) =
   'casualty_figures.qualifier': { enum: 'Qualifier' },
   'casualty_figures.claimant_type': { enum: 'ClaimantType' },
   'casualty_figures.verification': { enum: 'Verification' },
+  'casualty_figures.origin': { enum: 'FigureOrigin' },
+  'casualty_figures.review_status': { enum: 'ReviewStatus' },
   'articles.status': { enum: 'ArticleStatus' },
   'revisions.action': { enum: 'RevisionAction' },
   'api_keys.role': { enum: 'Role', stored: (value) => value.toLowerCase() },

@@ -7,8 +7,10 @@
 import { GraphQLError } from 'graphql';
 import { slugOf } from '../domain/article-text';
 import { LOCATION_KINDS, type Qualifier } from '../domain/casualty';
-import { BadUserInputError, ConflictError, NotFoundError, StoreFaultError, type Violation } from '../errors';
-import type { ImportOutcome } from '../generated/graphql';
+import {
+  BadUserInputError, ConflictError, FiguresPendingReviewError, NotFoundError, StoreFaultError, type Violation,
+} from '../errors';
+import type { ImportOutcome, ReviewDecision } from '../generated/graphql';
 import * as StoreErrors from '../store/errors';
 import type {
   ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationAliasRecord,
@@ -16,7 +18,9 @@ import type {
   NewCasualtyFigure,
 } from '../store/records';
 import type { ContentReader, EditorialWrites, Writer } from '../store/store';
-import { linkViolations, linksTo, periodViolations, resolveBounds, setViolations, type BoundsInput } from './figure-rules';
+import {
+  linkViolations, linksTo, periodViolations, resolveBounds, reviewLinkViolations, setViolations, unrejectedLinksTo, type BoundsInput,
+} from './figure-rules';
 import {
   ArticleInput, AuthorInput, FigureInput, ImportRecord, LocationAliasInput, LocationInput, RetractionReason, canonicalBody, check, textViolations, violationsOf,
 } from './inputs';
@@ -192,11 +196,16 @@ export function updateArticle(store: EditorialWrites, actor: Actor, id: string, 
 
 /**
  * Publishes or unpublishes. Publishing an article without a date stamps it with the moment of
- * publication.
+ * publication; publishing one with figures awaiting review is refused, naming them.
  */
 export function setArticleStatus(store: EditorialWrites, actor: Actor, id: string, version: number, status: 'PUBLISHED' | 'UNPUBLISHED'): Promise<ArticleRecord> {
   return write(store, actor, async (w) => {
     const current = await w.articleById(id, { lock: true });
+    if (status === 'PUBLISHED' && current) {
+      // Locks the article's figures too: none can be proposed between this check and the publication.
+      const pending = (await w.figuresOfArticle(id)).filter((f) => f.reviewStatus === 'PENDING' && !f.retractedAt);
+      if (pending.length > 0) throw new FiguresPendingReviewError(id, pending.map((f) => f.id));
+    }
     const patch: ArticlePatch = { status };
     if (status === 'PUBLISHED' && current && current.publishedAt === null) patch.publishedAt = new Date();
     return w.updateArticle(id, version, patch, status === 'PUBLISHED' ? 'PUBLISH' : 'UNPUBLISH');
@@ -238,7 +247,7 @@ export function addFigure(store: EditorialWrites, actor: Actor, articleId: strin
     if (!(await w.articleById(articleId))) throw new StoreErrors.NotFoundError('article', articleId);
     const figures = await w.figuresOfArticle(articleId);
     const candidate = { ...figure, id: 'the new one', restatesId: figure.restatesId ?? null, supersedesId: figure.supersedesId ?? null, retractedAt: null };
-    refuse(linkViolations(candidate, [...figures, candidate], 'input', figures));
+    refuse([...linkViolations(candidate, [...figures, candidate], 'input', figures), ...reviewLinkViolations(candidate, figures, 'input')]);
     return w.createFigure(figure);
   });
 }
@@ -250,26 +259,122 @@ export function updateFigure(store: EditorialWrites, actor: Actor, id: string, v
     const current = await w.figureById(id, { lock: true });
     if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
     if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
-    refuse(clearedRequired(input, ['outcome', 'group', 'qualifier', 'claimantType', 'verification', 'quote', 'background']));
-    const { number, numberHigh, low, best, high, ...fields } = definedFields(input);
-    const patch = fields as FigurePatch;
-    if (patch.who !== undefined) patch.who = patch.who?.trim() || null;
-    const qualifier = (patch.qualifier ?? current.qualifier) as Qualifier;
-    const boundsGiven = number !== undefined || numberHigh !== undefined || low !== undefined || best !== undefined || high !== undefined;
-    if (boundsGiven || patch.qualifier !== undefined) {
-      const { bounds, violations } = resolveBounds(qualifier, number !== undefined || numberHigh !== undefined ? { number, numberHigh }
-        : { low: low !== undefined ? low : current.low, best: best !== undefined ? best : current.best, high: high !== undefined ? high : current.high },
-        'input');
-      refuse(violations);
-      Object.assign(patch, bounds);
-    }
+    const patch = figurePatch(current, input, 'input');
     const figures = await w.figuresOfArticle(current.articleId);
     const next = { ...current, ...patch };
     refuse([
       ...periodViolations(next.periodStart, next.periodEnd, 'input'),
       ...linkViolations(next, figures.map((f) => (f.id === id ? next : f)), 'input', figures),
+      ...reviewLinkViolations(next, figures, 'input'),
     ]);
     return w.updateFigure(id, version, patch);
+  });
+}
+
+/** The changes `input` (fields of `updateCasualtyFigure`, named under `prefix`) makes to `current`, checked. */
+function figurePatch(current: CasualtyFigureRecord, input: FigureFields, prefix: string): FigurePatch {
+  refuse(clearedRequired(input, ['outcome', 'group', 'qualifier', 'claimantType', 'verification', 'quote', 'background'], prefix));
+  const { number, numberHigh, low, best, high, ...fields } = definedFields(input);
+  const patch = fields as FigurePatch;
+  if (patch.who !== undefined) patch.who = patch.who?.trim() || null;
+  const qualifier = (patch.qualifier ?? current.qualifier) as Qualifier;
+  const boundsGiven = number !== undefined || numberHigh !== undefined || low !== undefined || best !== undefined || high !== undefined;
+  if (boundsGiven || patch.qualifier !== undefined) {
+    const { bounds, violations } = resolveBounds(qualifier, number !== undefined || numberHigh !== undefined ? { number, numberHigh }
+      : { low: low !== undefined ? low : current.low, best: best !== undefined ? best : current.best, high: high !== undefined ? high : current.high },
+      prefix);
+    refuse(violations);
+    Object.assign(patch, bounds);
+  }
+  return patch;
+}
+
+// ---- review -------------------------------------------------------------------------------------
+
+/** A figure ingestion proposes: fields and links by key as in an import, and the extractor's confidence. */
+export interface ProposedFigureFields extends ImportFigureFields {
+  /** How sure the extractor is, from 0 to 1. */
+  confidence: number;
+}
+
+/**
+ * Adds figures extracted from an article's text as proposals: origin EXTRACTED, with the
+ * extractor's confidence, PENDING until an editor reviews each (`reviewFigure`). Until then they
+ * are seen by editors only and counted nowhere, and the article cannot be published. Proposals
+ * name each other by `key` (`partOf`, `restates`, `supersedes`), as an import does; they come
+ * after the article's figures in text order, in the order given. One transaction: a proposal that
+ * breaks a rule refuses them all (BAD_USER_INPUT, fields named `figures.<index>.<field>`).
+ */
+export async function proposeFigures(store: EditorialWrites, actor: Actor, articleId: string,
+  proposals: readonly ProposedFigureFields[]): Promise<CasualtyFigureRecord[]> {
+  const { figures, violations } = importFigures(proposals.map(({ confidence, ...fields }) => fields));
+  proposals.forEach(({ confidence }, i) => {
+    if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) {
+      violations.push({ field: `figures.${i}.confidence`, message: 'must be a number from 0 to 1' });
+    }
+  });
+  refuse(violations);
+  return write(store, actor, async (w) => {
+    if (!(await w.articleById(articleId, { lock: true }))) throw new StoreErrors.NotFoundError('article', articleId);
+    const before = await w.figuresOfArticle(articleId);
+    const idOfKey = new Map<string, string>();
+    const created = new Map<number, CasualtyFigureRecord>();
+    for (const { key, links, figure, index } of figures) {
+      const ids = Object.fromEntries(IMPORT_LINKS.map(([name, field]) => [field, links[name] === null ? null : idOfKey.get(links[name]!)!]));
+      const stored = await w.createFigure({
+        ...figure, ...ids, articleId, position: before.length + index,
+        origin: 'EXTRACTED', confidence: proposals[index].confidence, reviewStatus: 'PENDING',
+      });
+      idOfKey.set(key, stored.id);
+      created.set(index, stored);
+    }
+    const after = await w.figuresOfArticle(articleId);
+    refuse([...created].flatMap(([index, figure]) => linkViolations(after.find((f) => f.id === figure.id)!, after, `figures.${index}`, before)));
+    return proposals.map((_, index) => created.get(index)!);
+  }, '');
+}
+
+/**
+ * An editor's review of a proposed figure (PENDING, or REJECTED to reconsider): ACCEPT it as it
+ * is, EDIT it with `edit` (the fields of `updateFigure`) and accept it, or REJECT it; one revision
+ * (ACCEPT or REJECT) records it. An accepted figure links only to accepted ones, and a figure other
+ * figures still link to (unless they are rejected) cannot be rejected: the coding stays whole.
+ */
+export function reviewFigure(store: EditorialWrites, actor: Actor, id: string, version: number, decision: ReviewDecision,
+  edit?: FigureFields | null): Promise<CasualtyFigureRecord> {
+  if (decision === 'EDIT' && !edit) refuse([{ field: 'edit', message: 'EDIT needs the fields to change in `edit`' }]);
+  if (decision !== 'EDIT' && edit) refuse([{ field: 'edit', message: `only EDIT takes \`edit\`; send ${decision} without it` }]);
+  if (edit) {
+    const shape = FigureInput.partial().safeParse(edit);
+    if (!shape.success) refuse(violationsOf(shape.error, 'edit'));
+  }
+  return write(store, actor, async (w) => {
+    const current = await w.figureById(id, { lock: true });
+    if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
+    if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
+    if (current.reviewStatus === 'ACCEPTED') {
+      throw new BadUserInputError('id', `figure ${id} is already accepted (${current.origin.toLowerCase()}): change it with updateCasualtyFigure, or retract it`);
+    }
+    const figures = await w.figuresOfArticle(current.articleId);
+    if (decision === 'REJECT') {
+      const linking = unrejectedLinksTo(id, figures);
+      if (linking.length > 0) {
+        throw new BadUserInputError('id', `figures ${linking.map((f) => f.id).join(', ')} link to this one (partOf, restates or supersedes): ` +
+          'reject them or change their links first');
+      }
+      return w.updateFigure(id, version, { reviewStatus: 'REJECTED' }, 'REJECT');
+    }
+    const patch: FigurePatch = { ...(edit ? figurePatch(current, edit, 'edit') : {}), reviewStatus: 'ACCEPTED' };
+    const next = { ...current, ...patch };
+    const prefix = edit ? 'edit' : 'id';
+    const violations = [
+      ...periodViolations(next.periodStart, next.periodEnd, prefix),
+      ...linkViolations(next, figures.map((f) => (f.id === id ? next : f)), prefix, figures),
+      ...reviewLinkViolations(next, figures, prefix),
+    ];
+    // Accepted as proposed, a figure's own fields are not the caller's: the rule names the figure.
+    refuse(edit ? violations : violations.map((v) => ({ field: 'id', message: `${v.field.replace(/^id\./, '')} ${v.message}` })));
+    return w.updateFigure(id, version, patch, 'ACCEPT');
   });
 }
 
@@ -421,7 +526,7 @@ async function syncFigures(w: Writer, articleId: string, figures: ReturnType<typ
     const { articleId: _, position, ...patch } = wanted;
     const stored = current
       ? await w.updateFigure(current.id, current.version, { ...patch, retractedAt: null, retractionReason: null })
-      : await w.createFigure({ ...wanted, importKey: key });
+      : await w.createFigure({ ...wanted, importKey: key, origin: 'IMPORTED' });
     idOfKey.set(key, stored.id);
   }
   const dropped = [...existing].filter(([key, figure]) => !idOfKey.has(key) && !figure.retractedAt).map(([, figure]) => figure);
@@ -455,9 +560,9 @@ function problemsOf(error: unknown): Violation[] {
 }
 
 /** An update may not clear (set to null) a field every record must have. */
-function clearedRequired(input: object, required: string[]): Violation[] {
+function clearedRequired(input: object, required: string[], prefix = 'input'): Violation[] {
   return required.filter((field) => (input as Record<string, unknown>)[field] === null)
-    .map((field) => ({ field: `input.${field}`, message: 'cannot be cleared; leave it out to keep it' }));
+    .map((field) => ({ field: `${prefix}.${field}`, message: 'cannot be cleared; leave it out to keep it' }));
 }
 
 /** The fields of `input` that were given (undefined ones dropped; null kept, meaning "clear"). */

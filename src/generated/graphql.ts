@@ -168,6 +168,8 @@ export type CasualtyFigure = {
   best?: Maybe<Scalars['Int']['output']>;
   claimantType: ClaimantType;
   claimedBy?: Maybe<Scalars['String']['output']>;
+  /** For an EXTRACTED figure, how sure the extractor was, from 0 to 1; null for every other origin. */
+  confidence?: Maybe<Scalars['Float']['output']>;
   group: PopulationGroup;
   /** The largest number the wording allows; null when unbounded. */
   high?: Maybe<Scalars['Int']['output']>;
@@ -175,6 +177,8 @@ export type CasualtyFigure = {
   location?: Maybe<Location>;
   /** The smallest number the wording allows; null when it allows no lower bound beyond zero. */
   low?: Maybe<Scalars['Int']['output']>;
+  /** Who coded the figure: an editor (MANUAL), an import (IMPORTED), or ingestion (EXTRACTED, to be reviewed). */
+  origin: FigureOrigin;
   outcome: CasualtyOutcome;
   /** The broader figure this one is counted inside, if any. */
   partOf?: Maybe<CasualtyFigure>;
@@ -195,6 +199,11 @@ export type CasualtyFigure = {
   /** When the figure was retracted; a retracted figure stays on record but leaves lists and totals. */
   retractedAt?: Maybe<Scalars['DateTime']['output']>;
   retractionReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * Whether an editor has accepted the figure. Only ACCEPTED figures are listed to the public and
+   * counted in statistics; PENDING and REJECTED ones are seen by editors only.
+   */
+  reviewStatus: ReviewStatus;
   /** Every change, oldest first (editors only). */
   revisions: Array<CasualtyFigureRevision>;
   /** The later count that revises this one; while there is one, this figure is left out of totals (`SUPERSEDED`). */
@@ -397,6 +406,15 @@ export type ExternalArticle = NewsItem & {
   url: Scalars['String']['output'];
 };
 
+/** Where a figure's coding came from. */
+export type FigureOrigin =
+  /** Proposed by ingestion from an article's text: PENDING until an editor reviews it. */
+  | 'EXTRACTED'
+  /** Written by `importArticles` or the import CLI, which carry an editor's coding: accepted as written. */
+  | 'IMPORTED'
+  /** Entered by an editor (`addCasualtyFigure`): accepted as written. */
+  | 'MANUAL';
+
 /** An article to import with its figures; fields as in CreateArticleInput. */
 export type ImportArticleInput = {
   authorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -582,9 +600,18 @@ export type Mutation = {
    * among its latest, SOURCE_UNAVAILABLE when the source cannot be asked.
    */
   importExternalArticle: Article;
+  /** Refused with FIGURES_PENDING_REVIEW while any of the article's figures awaits review. */
   publishArticle: Article;
   /** Keeps the figure on record but leaves it out of lists and totals. Refused while live figures are part of it. */
   retractCasualtyFigure: CasualtyFigure;
+  /**
+   * Reviews a figure that ingestion proposed (`origin: EXTRACTED`, `reviewStatus` PENDING, or REJECTED
+   * to reconsider it): ACCEPT it as proposed, EDIT it with `edit` and accept it, or REJECT it. Written
+   * with a revision (action REVIEW). Refused with CONFLICT unless the figure is still at `version`, and
+   * with BAD_USER_INPUT for a figure already accepted, an accepted figure that would link to one not
+   * accepted, or a rejection while other figures that are not rejected link to it.
+   */
+  reviewCasualtyFigure: CasualtyFigure;
   unpublishArticle: Article;
   /** Refused with CONFLICT unless the article is still at `version`. */
   updateArticle: Article;
@@ -696,6 +723,19 @@ export type MutationPublishArticleArgs = {
 export type MutationRetractCasualtyFigureArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  version: Scalars['Int']['input'];
+};
+
+
+/**
+ * Editorial writes. Each mutation is one transaction: it returns the changed object, or fails with a
+ * coded error (BAD_USER_INPUT naming the field and rule, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
+ * FORBIDDEN) and writes nothing.
+ */
+export type MutationReviewCasualtyFigureArgs = {
+  decision: ReviewDecision;
+  edit?: InputMaybe<UpdateCasualtyFigureInput>;
+  id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
 };
 
@@ -988,9 +1028,31 @@ export type RegionSummaryLatestArticlesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** An editor's decision on a proposed figure. */
+export type ReviewDecision =
+  /** Accept the figure as proposed. */
+  | 'ACCEPT'
+  /** Apply `edit` (fields as in `updateCasualtyFigure`) and accept the result. */
+  | 'EDIT'
+  /** Turn the figure down: kept for editors, never listed to the public or counted. */
+  | 'REJECT';
+
+/** Where a figure stands in editorial review. */
+export type ReviewStatus =
+  /** Part of the article's coding: listed and counted like any figure. */
+  | 'ACCEPTED'
+  /** Proposed and not yet reviewed: not listed to the public, not counted; its article cannot be published. */
+  | 'PENDING'
+  /** Turned down by an editor: kept on record for editors, never listed to the public or counted. */
+  | 'REJECTED';
+
 export type RevisionAction =
+  /** A proposed figure accepted by an editor, as proposed or edited (`changedFields` lists the edits and `reviewStatus`). */
+  | 'ACCEPT'
   | 'CREATE'
   | 'PUBLISH'
+  /** A proposed figure rejected by an editor. */
+  | 'REJECT'
   | 'RETRACT'
   | 'UNPUBLISH'
   | 'UPDATE';
@@ -1285,6 +1347,7 @@ export type ResolversTypes = ResolversObject<{
   CreateLocationInput: CreateLocationInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ExternalArticle: ResolverTypeWrapper<ExternalArticleModel>;
+  FigureOrigin: FigureOrigin;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportArticleInput: ImportArticleInput;
@@ -1312,6 +1375,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegionLevel: RegionLevel;
   RegionSummary: ResolverTypeWrapper<RegionSummaryModel>;
+  ReviewDecision: ReviewDecision;
+  ReviewStatus: ReviewStatus;
   RevisionAction: RevisionAction;
   Role: Role;
   Source: ResolverTypeWrapper<SourceModel>;
@@ -1472,11 +1537,13 @@ export type CasualtyFigureResolvers<ContextType = Context, ParentType extends Re
   best?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   claimantType?: Resolver<ResolversTypes['ClaimantType'], ParentType, ContextType>;
   claimedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   group?: Resolver<ResolversTypes['PopulationGroup'], ParentType, ContextType>;
   high?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
   low?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['FigureOrigin'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['CasualtyOutcome'], ParentType, ContextType>;
   partOf?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
   parts?: Resolver<Array<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
@@ -1488,6 +1555,7 @@ export type CasualtyFigureResolvers<ContextType = Context, ParentType extends Re
   restates?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
   retractedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   retractionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reviewStatus?: Resolver<ResolversTypes['ReviewStatus'], ParentType, ContextType>;
   revisions?: Resolver<Array<ResolversTypes['CasualtyFigureRevision']>, ParentType, ContextType>;
   supersededBy?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
   supersedes?: Resolver<Maybe<ResolversTypes['CasualtyFigure']>, ParentType, ContextType>;
@@ -1606,6 +1674,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   importExternalArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationImportExternalArticleArgs, 'id'>>;
   publishArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationPublishArticleArgs, 'id' | 'version'>>;
   retractCasualtyFigure?: Resolver<ResolversTypes['CasualtyFigure'], ParentType, ContextType, RequireFields<MutationRetractCasualtyFigureArgs, 'id' | 'reason' | 'version'>>;
+  reviewCasualtyFigure?: Resolver<ResolversTypes['CasualtyFigure'], ParentType, ContextType, RequireFields<MutationReviewCasualtyFigureArgs, 'decision' | 'id' | 'version'>>;
   unpublishArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationUnpublishArticleArgs, 'id' | 'version'>>;
   updateArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationUpdateArticleArgs, 'id' | 'input' | 'version'>>;
   updateAuthor?: Resolver<ResolversTypes['Author'], ParentType, ContextType, RequireFields<MutationUpdateAuthorArgs, 'id' | 'input'>>;

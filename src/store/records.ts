@@ -3,10 +3,20 @@ import type {
 } from '../domain/casualty';
 import { valuesOf } from '../domain/enum-values';
 import type { AliasKind } from '../domain/place-names';
-import type { ArticleStatus as ArticleStatusEnum, RevisionAction as RevisionActionEnum, Role } from '../generated/graphql';
+import type {
+  ArticleStatus as ArticleStatusEnum, FigureOrigin as FigureOriginEnum, ReviewStatus as ReviewStatusEnum,
+  RevisionAction as RevisionActionEnum, Role,
+} from '../generated/graphql';
 
 export const ARTICLE_STATUSES = valuesOf<ArticleStatusEnum>()('DRAFT', 'PUBLISHED', 'UNPUBLISHED');
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+/** Who coded a figure: an editor, an import (an editor's coding), or ingestion (to be reviewed). */
+export const FIGURE_ORIGINS = valuesOf<FigureOriginEnum>()('MANUAL', 'EXTRACTED', 'IMPORTED');
+export type FigureOrigin = (typeof FIGURE_ORIGINS)[number];
+/** Only ACCEPTED figures are listed to the public and counted (migration 0009). */
+export const REVIEW_STATUSES = valuesOf<ReviewStatusEnum>()('PENDING', 'ACCEPTED', 'REJECTED');
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /**
  * The store's flat records. Ids are decimal strings (GraphQL `ID`); relations are carried as ids
@@ -87,6 +97,11 @@ export interface CasualtyFigureRecord {
   who: string | null;
   /** A count about another, undated event: kept and listed, never totalled. */
   background: boolean;
+  /** Who coded it; EXTRACTED figures carry the extractor's `confidence` (0..1), the others null. */
+  origin: FigureOrigin;
+  confidence: number | null;
+  /** Only ACCEPTED figures are listed to the public and counted; editors see every status. */
+  reviewStatus: ReviewStatus;
   version: number;
   /** Set when the figure was retracted: kept in the record, left out of lists and totals. */
   retractedAt: Date | null;
@@ -156,20 +171,24 @@ export type NewAuthor = Omit<AuthorRecord, 'id'> & { id?: string };
 export type NewLocation = Omit<LocationRecord, 'id'> & { id?: string };
 export type NewArticle = Omit<ArticleRecord, 'id' | 'updatedAt' | 'wordCount' | 'status' | 'version'> &
   { id?: string; updatedAt?: Date; status?: ArticleStatus };
-/** A figure to store; the second edition's fields (restatesId … background) default to empty and false. */
+/**
+ * A figure to store; the second edition's fields (restatesId … background) default to empty and
+ * false, and its review fields to an editor's figure (MANUAL, no confidence, ACCEPTED).
+ */
 export type NewCasualtyFigure =
-  Omit<CasualtyFigureRecord, 'id' | 'version' | 'retractedAt' | 'retractionReason' | SecondEditionField> &
-  Partial<Pick<CasualtyFigureRecord, SecondEditionField>> & { id?: string; position?: number; importKey?: string | null };
+  Omit<CasualtyFigureRecord, 'id' | 'version' | 'retractedAt' | 'retractionReason' | SecondEditionField | ReviewField> &
+  Partial<Pick<CasualtyFigureRecord, SecondEditionField | ReviewField>> & { id?: string; position?: number; importKey?: string | null };
 
 type SecondEditionField = 'restatesId' | 'supersedesId' | 'who' | 'background';
+type ReviewField = 'origin' | 'confidence' | 'reviewStatus';
 
 /** Changes to an article's own fields and links; absent fields stay as they are. */
 export type ArticlePatch = Partial<Pick<ArticleRecord,
   'slug' | 'headline' | 'standfirst' | 'body' | 'publishedAt' | 'sourceUrl' | 'language' | 'tags' |
   'authorIds' | 'locationIds' | 'status'>>;
 
-/** Changes to a figure; absent fields stay as they are. */
-export type FigurePatch = Partial<Omit<CasualtyFigureRecord, 'id' | 'articleId' | 'version' | 'retractedAt'>> &
+/** Changes to a figure; absent fields stay as they are. Origin and confidence never change. */
+export type FigurePatch = Partial<Omit<CasualtyFigureRecord, 'id' | 'articleId' | 'version' | 'retractedAt' | 'origin' | 'confidence'>> &
   { retractedAt?: Date | null };
 
 export type AuthorPatch = Partial<Omit<AuthorRecord, 'id'>>;

@@ -112,11 +112,12 @@ export class SqlBulkLoader implements BulkLoader {
     await this.db.query(
       `INSERT INTO casualty_figures (id, article_id, position, outcome, population, low, best, high, qualifier,
                                      claimed_by, claimant_type, verification, quote, location_id, period_start,
-                                     period_end, part_of_id, restates_id, supersedes_id, who, background)
+                                     period_end, part_of_id, restates_id, supersedes_id, who, background,
+                                     origin, confidence, review_status)
        SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[],
                             $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[],
                             $15::timestamptz[], $16::timestamptz[], $17::int[], $18::int[], $19::int[], $20::text[],
-                            $21::boolean[])`,
+                            $21::boolean[], $22::text[], $23::real[], $24::text[])`,
       [ids, ...columns(figures, {
         article: (f) => f.articleId, position: (f) => f.position ?? 0,
         outcome: (f) => f.outcome, group: (f) => f.group, low: (f) => f.low, best: (f) => f.best, high: (f) => f.high,
@@ -125,6 +126,7 @@ export class SqlBulkLoader implements BulkLoader {
         periodStart: (f) => f.periodStart, periodEnd: (f) => f.periodEnd, partOf: (f) => f.partOfId,
         restates: (f) => f.restatesId ?? null, supersedes: (f) => f.supersedesId ?? null, who: (f) => f.who ?? null,
         background: (f) => f.background ?? false,
+        origin: (f) => f.origin ?? 'MANUAL', confidence: (f) => f.confidence ?? null, reviewStatus: (f) => f.reviewStatus ?? 'ACCEPTED',
       })]);
     return ids;
   }

@@ -47,7 +47,9 @@ export const FIGURE_COLUMNS = `f.id::text AS id, f.article_id::text AS "articleI
   f.low, f.best, f.high, f.qualifier, f.claimed_by AS "claimedBy", f.claimant_type AS "claimantType",
   f.verification, f.quote, f.location_id::text AS "locationId", f.period_start AS "periodStart",
   f.period_end AS "periodEnd", f.part_of_id::text AS "partOfId", f.restates_id::text AS "restatesId",
-  f.supersedes_id::text AS "supersedesId", f.who, f.background, f.version,
+  f.supersedes_id::text AS "supersedesId", f.who, f.background, f.origin,
+  f.confidence::numeric::float8 AS confidence,
+  f.review_status AS "reviewStatus", f.version,
   f.retracted_at AS "retractedAt", f.retraction_reason AS "retractionReason"`;
 
 /**
@@ -78,10 +80,11 @@ export function articleVisible(scope: ReadScope, alias = 'a'): string[] {
 
 /**
  * Figures a reader in `scope` may see: those of articles they may see, by the copy of the article's
- * status each figure carries (kept by triggers, see 0006_figure_article_columns.sql).
+ * status each figure carries (kept by triggers, see 0006_figure_article_columns.sql), and of those
+ * only the accepted ones; editors also see figures awaiting review and rejected ones (0009).
  */
 export function figureVisible(scope: ReadScope): string[] {
-  return scope.unpublished ? [] : [`f.article_status = 'PUBLISHED'`];
+  return scope.unpublished ? [] : [`f.article_status = 'PUBLISHED'`, `f.review_status = 'ACCEPTED'`];
 }
 
 /** `WHERE` with `conditions` joined by AND; nothing for none. */

@@ -35,7 +35,10 @@ export class SqlHistory implements HistoryReader {
           ORDER BY f.position, f.id`, id, at),
     ]);
     if (!article || article.status !== 'PUBLISHED') return null;
-    return { article, figures: figures.filter((figure) => !figure.retractedAt || figure.retractedAt > at) };
+    // The public never sees a figure that was awaiting review or rejected at the time.
+    const visible = (figure: CasualtyFigureRecord) =>
+      (!figure.retractedAt || figure.retractedAt > at) && (this.scope.unpublished || figure.reviewStatus === 'ACCEPTED');
+    return { article, figures: figures.filter(visible) };
   }
 
   /**
@@ -61,8 +64,11 @@ export class SqlHistory implements HistoryReader {
 
 /**
  * A state as a revision recorded it. A figure's revisions written before the second edition
- * (migration 0007) lack its fields: they were empty and false then.
+ * (migration 0007) lack its fields: they were empty and false then; those written before review
+ * (0009) lack origin, confidence and review status: every figure was an accepted editor's one.
  */
 function stateOf(entity: RevisionEntity, state: object): object {
-  return entity === 'CASUALTY_FIGURE' ? { restatesId: null, supersedesId: null, who: null, background: false, ...state } : state;
+  return entity === 'CASUALTY_FIGURE'
+    ? { restatesId: null, supersedesId: null, who: null, background: false, origin: 'MANUAL', confidence: null, reviewStatus: 'ACCEPTED', ...state }
+    : state;
 }

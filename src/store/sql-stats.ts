@@ -44,10 +44,13 @@ const FIGURE_DATE = 'coalesce(f.period_start, f.article_published_at)';
 
 /**
  * Conditions every figure (alias `f`) must meet to be read at all, whatever its verification. A
- * part and its whole share their article, so they share its status and date.
+ * part and its whole share their article, so they share its status and date. Only accepted figures
+ * are read, in every scope: one awaiting review or rejected is not part of its article's coding yet,
+ * so it is neither counted nor reported left out (and an accepted figure links only to accepted
+ * ones, see `reviewFigure` in src/editorial/editorial.ts).
  */
 function figureConditions(p: Params, filter: StatsFilter, scope: ReadScope): string[] {
-  const where = ['f.retracted_at IS NULL'];
+  const where = ['f.retracted_at IS NULL', `f.review_status = 'ACCEPTED'`];
   if (!scope.unpublished) where.push(`f.article_status = 'PUBLISHED'`);
   if (filter.locationId != null) {
     where.push(`f.location_id = ANY(ARRAY(SELECT descendant_id FROM location_paths WHERE ancestor_id = ${p.add(toDbId(filter.locationId))}))`);
@@ -131,7 +134,8 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   const list = (names: string[], prefix = '') => names.map((name) => `${prefix}${name}`).join(', ');
   const counted = (f: string) => `${f}.verification = ANY(${verifications}::text[])`;
   // Revised by a live figure: whatever the filter says of the revision, the revised never counts.
-  const liveRevisions = 'SELECT r.supersedes_id FROM casualty_figures r WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL';
+  const liveRevisions = `SELECT r.supersedes_id FROM casualty_figures r
+    WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL AND r.review_status = 'ACCEPTED'`;
   /**
    * The first mention of the set of people that figure `id` belongs to, climbed by primary key
    * (restatements name the first mention; up to three levels are followed here).

@@ -43,12 +43,19 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   casualty_figures_import_key_idx: 'key',
 };
 
+/** The review rules (migration 0009) the database enforces, as the field and rule a refusal names. */
+const CHECK_RULES: Record<string, [field: string, rule: string]> = {
+  casualty_figures_confidence_check: ['confidence', 'must be given, from 0 to 1, for an extracted figure, and only for one'],
+  casualty_figures_reviewed_check: ['reviewStatus', 'only an extracted figure can await review or be rejected'],
+};
+
 /** Turns the database's refusals into the store's own errors; anything else passes unchanged. */
 function translate(error: unknown): unknown {
   const { code, constraint, routine } = (error ?? {}) as { code?: string; constraint?: string; routine?: string };
   const field = constraint ? CONSTRAINT_FIELDS[constraint] ?? constraint : 'value';
   if (code === '23505') return new UniqueViolationError(field, undefined);
   if (code === '23503') return new MissingReferenceError(field);
+  if (code === '23514' && constraint && CHECK_RULES[constraint]) return new RuleViolationError(...CHECK_RULES[constraint]);
   // An article's search vector (its distinct words with their positions) is limited to 1 MB; a
   // body within the length limit can still pass it (many distinct short words).
   if (code === '54000' && /tsvector/i.test(routine ?? '')) {
@@ -68,7 +75,7 @@ const FIGURE_FIELDS: Record<keyof FigurePatch, string> = {
   claimedBy: 'claimed_by', claimantType: 'claimant_type', verification: 'verification', quote: 'quote',
   locationId: 'location_id', periodStart: 'period_start', periodEnd: 'period_end', partOfId: 'part_of_id',
   restatesId: 'restates_id', supersedesId: 'supersedes_id', who: 'who', background: 'background',
-  retractedAt: 'retracted_at', retractionReason: 'retraction_reason',
+  reviewStatus: 'review_status', retractedAt: 'retracted_at', retractionReason: 'retraction_reason',
 };
 
 const AUTHOR_FIELDS: Record<keyof AuthorPatch, string> = { slug: 'slug', name: 'name', bio: 'bio' };
@@ -314,16 +321,18 @@ export class SqlWriter implements Writer {
     const [{ id }] = await this.run<{ id: string }>(
       `INSERT INTO casualty_figures (article_id, position, outcome, population, low, best, high, qualifier, claimed_by,
                                      claimant_type, verification, quote, location_id, period_start, period_end,
-                                     part_of_id, import_key, restates_id, supersedes_id, who, background)
+                                     part_of_id, import_key, restates_id, supersedes_id, who, background,
+                                     origin, confidence, review_status)
        VALUES ($1, coalesce($2, (SELECT count(*) FROM casualty_figures WHERE article_id = $1)), $3, $4, $5, $6, $7,
-               $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+               $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
        RETURNING id::text AS id`,
       [toDbId(figure.articleId), figure.position ?? null, figure.outcome, figure.group, figure.low, figure.best,
         figure.high, figure.qualifier, figure.claimedBy, figure.claimantType, figure.verification, figure.quote,
         figure.locationId == null ? null : toDbId(figure.locationId), figure.periodStart, figure.periodEnd,
         figure.partOfId == null ? null : toDbId(figure.partOfId), figure.importKey ?? null,
         figure.restatesId == null ? null : toDbId(figure.restatesId), figure.supersedesId == null ? null : toDbId(figure.supersedesId),
-        figure.who ?? null, figure.background ?? false]);
+        figure.who ?? null, figure.background ?? false, figure.origin ?? 'MANUAL', figure.confidence ?? null,
+        figure.reviewStatus ?? 'ACCEPTED']);
     await this.revision('CASUALTY_FIGURE', id, 1, 'CREATE', [], null);
     this.changes.figures.add(id);
     this.changes.articles.add(figure.articleId);
