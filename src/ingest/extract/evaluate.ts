@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { joinParagraphs, parseScrapedArticle } from '../../domain/article-text';
 import { boundsFor, type ClaimantType, type Group, type Outcome, type Qualifier, type Verification } from '../../domain/casualty';
 import { extractFigures, sentencesOf } from './index';
-import type { ExtractedFigure } from './types';
+import type { CodedFigure, ExtractedFigure } from './types';
+
+export type { CodedFigure } from './types';
 
 /**
  * Measures extraction against hand codings in the worked example's format (NAME.txt, a scraped
@@ -13,25 +15,6 @@ import type { ExtractedFigure } from './types';
  * fix: outcome, group, qualifier, low/best/high, claimant type, verification and relations
  * (partOf, restates, supersedes through the pairing, and background).
  */
-
-export interface CodedFigure {
-  key: string;
-  wording: string;
-  outcome: Outcome;
-  group: Group;
-  who?: string;
-  qualifier: Qualifier;
-  number?: number;
-  numberHigh?: number;
-  claimedBy: string | null;
-  claimantType: ClaimantType;
-  verification: Verification;
-  place?: string;
-  partOf?: string;
-  restates?: string;
-  supersedes?: string;
-  background?: boolean;
-}
 
 export interface CodingFile {
   source: string;

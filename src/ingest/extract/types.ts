@@ -1,13 +1,11 @@
 import type { ClaimantType, Group, Outcome, Qualifier, Verification } from '../../domain/casualty';
 
 /**
- * One casualty figure proposed by extraction, in the worked example's coding format
- * (src/seed/content/seed-article.coding.json): `wording` is a verbatim span of `sentence`, bounds
- * come from `qualifier` with `number` (and `numberHigh` for BETWEEN) through the coding table, and
- * relations name other figures of the same extraction by `key`. `confidence` (0..1) says how much
- * of the figure rests on a direct cue rather than a fallback.
+ * A figure in the worked example's coding format (src/seed/content/seed-article.coding.json), as
+ * editors code it: bounds come from `qualifier` with `number` (and `numberHigh` for BETWEEN) through
+ * the coding table, and relations name other figures of the same article by `key`.
  */
-export interface ExtractedFigure {
+export interface CodedFigure {
   key: string;
   wording: string;
   outcome: Outcome;
@@ -19,11 +17,20 @@ export interface ExtractedFigure {
   claimedBy: string | null;
   claimantType: ClaimantType;
   verification: Verification;
-  place: string | null;
+  place?: string | null;
   partOf?: string;
   restates?: string;
   supersedes?: string;
   background?: boolean;
+}
+
+/**
+ * One casualty figure proposed by extraction, coded like an editor's (`wording` is a verbatim span
+ * of `sentence`). `confidence` (0..1) says how much of the figure rests on a direct cue rather than
+ * a fallback.
+ */
+export interface ExtractedFigure extends CodedFigure {
+  place: string | null;
   confidence: number;
   /** The sentence of the body the figure comes from, verbatim and trimmed. */
   sentence: string;
