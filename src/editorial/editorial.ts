@@ -256,9 +256,7 @@ export function updateFigure(store: EditorialWrites, actor: Actor, id: string, v
   const shape = FigureInput.partial().safeParse(input);
   if (!shape.success) refuse(violationsOf(shape.error, 'input'));
   return write(store, actor, async (w) => {
-    const current = await w.figureById(id, { lock: true });
-    if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
-    if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
+    const current = await figureAtVersion(w, id, version);
     const patch = figurePatch(current, input, 'input');
     const figures = await w.figuresOfArticle(current.articleId);
     const next = { ...current, ...patch };
@@ -269,6 +267,14 @@ export function updateFigure(store: EditorialWrites, actor: Actor, id: string, v
     ]);
     return w.updateFigure(id, version, patch);
   });
+}
+
+/** Figure `id`, locked for this write, when it is still at `version`; NOT_FOUND or CONFLICT otherwise. */
+async function figureAtVersion(w: Writer, id: string, version: number): Promise<CasualtyFigureRecord> {
+  const current = await w.figureById(id, { lock: true });
+  if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
+  if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
+  return current;
 }
 
 /** The changes `input` (fields of `updateCasualtyFigure`, named under `prefix`) makes to `current`, checked. */
@@ -349,9 +355,7 @@ export function reviewFigure(store: EditorialWrites, actor: Actor, id: string, v
     if (!shape.success) refuse(violationsOf(shape.error, 'edit'));
   }
   return write(store, actor, async (w) => {
-    const current = await w.figureById(id, { lock: true });
-    if (!current) throw new StoreErrors.NotFoundError('casualtyFigure', id);
-    if (current.version !== version) throw new StoreErrors.VersionConflictError('casualtyFigure', id, version, current.version);
+    const current = await figureAtVersion(w, id, version);
     if (current.reviewStatus === 'ACCEPTED') {
       throw new BadUserInputError('id', `figure ${id} is already accepted (${current.origin.toLowerCase()}): change it with updateCasualtyFigure, or retract it`);
     }
