@@ -7,13 +7,17 @@ import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
+import { GazetteerMutation } from './Gazetteer';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
 import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './News';
 
-/** Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their Query and Mutation fields). */
+/**
+ * Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their
+ * Query and Mutation fields; Gazetteer.ts the gazetteer's Mutation fields).
+ */
 export const resolvers: Resolvers = {
   Query: { ...Query, ...StatsQuery, ...NewsQuery },
-  Mutation: { ...Mutation, ...NewsMutation },
+  Mutation: { ...Mutation, ...NewsMutation, ...GazetteerMutation },
   NewsItem, ExternalArticle, Source,
   Article, Author, Location, CasualtyFigure,
   ArticleRevision, CasualtyFigureRevision,
