@@ -2,12 +2,12 @@ import type { Resolvers } from '../src/generated/graphql';
 import { Article } from './Article';
 import { Author } from './Author';
 import { CasualtyFigure } from './CasualtyFigure';
+import { GazetteerMutation } from './Gazetteer';
 import { Location } from './Location';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
-import { GazetteerMutation } from './Gazetteer';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
 import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './News';
 

@@ -2,6 +2,7 @@ import { createApiKey } from '../src/auth/api-keys';
 import { CachedStore } from '../src/cache/cached-store';
 import { MemoryCache } from '../src/cache/memory';
 import { invalidatingResponses } from '../src/cache/responses';
+import { normalizePlaceName } from '../src/domain/place-names';
 import { findPlaces, loadGazetteer } from '../src/ingest/places';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import type { ContentStore } from '../src/store/store';
@@ -23,8 +24,7 @@ const ACCEPT = `mutation($input: PlaceProposalInput!) { acceptPlaceProposal(inpu
 const PLACES_WITH_ALIASES = `query($first: Int!) { locations(first: $first) { edges { node { id aliases { alias } } } } }`;
 
 /** Aliases in the order the graph lists them: compared in lower case, without accents. */
-const byAlias = (aliases: Alias[]) => [...aliases].sort((a, b) => fold(a.alias).localeCompare(fold(b.alias)));
-const fold = (name: string) => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+const byAlias = (aliases: Alias[]) => [...aliases].sort((a, b) => normalizePlaceName(a.alias).localeCompare(normalizePlaceName(b.alias)));
 
 describeEachEngine('the gazetteer through the API', (ctx) => {
   let api: TestGateway;
