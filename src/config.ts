@@ -40,6 +40,7 @@ const Environment = z.object({
   PLAYGROUND: z.enum(['true', 'false']).optional(),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1).optional(),
+  MAX_EDITOR_BODY_BYTES: z.coerce.number().int().min(1).optional(),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(1).optional(),
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).optional(),
   MAX_ALIASES: z.coerce.number().int().min(1).optional(),
@@ -113,7 +114,7 @@ export interface Config {
     playground?: boolean;
     introspection?: boolean;
     limits: {
-      maxBodyBytes?: number; maxTokens?: number; maxDepth?: number; maxAliases?: number;
+      maxBodyBytes?: number; maxEditorBodyBytes?: number; maxTokens?: number; maxDepth?: number; maxAliases?: number;
       maxDirectives?: number; maxCost?: number; assumedListSize?: number;
     };
     /** Path of the trusted-documents manifest; unset: any operation may run. */
@@ -180,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       playground: e.PLAYGROUND === undefined ? undefined : e.PLAYGROUND === 'true',
       introspection: e.INTROSPECTION === undefined ? undefined : e.INTROSPECTION === 'true',
       limits: {
-        maxBodyBytes: e.MAX_BODY_BYTES, maxTokens: e.MAX_QUERY_TOKENS, maxDepth: e.MAX_QUERY_DEPTH,
+        maxBodyBytes: e.MAX_BODY_BYTES, maxEditorBodyBytes: e.MAX_EDITOR_BODY_BYTES, maxTokens: e.MAX_QUERY_TOKENS, maxDepth: e.MAX_QUERY_DEPTH,
         maxAliases: e.MAX_ALIASES, maxDirectives: e.MAX_DIRECTIVES, maxCost: e.MAX_QUERY_COST,
         assumedListSize: e.COST_LIST_SIZE,
       },

@@ -6,11 +6,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { PUBLIC_VIEWER, viewerOf } from './auth/api-keys';
+import { PUBLIC_VIEWER, hasRole, viewerOf, type Viewer } from './auth/api-keys';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { ErrorCode, MASKED_MESSAGE, StoreFaultError, UnauthenticatedError, isExpected } from './errors';
-import { jsonBody } from './http/body';
+import { jsonBodyByRole } from './http/body';
 import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { errorStatusPlugin, lastResortErrorHandler } from './http/error-response';
@@ -154,14 +154,22 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   });
   await apollo.start();
 
+  // The request's key is checked once, before its body is read (editors may send larger bodies).
+  const viewers = new WeakMap<express.Request, Promise<Viewer>>();
+  const viewerFor = (req: express.Request) => {
+    let viewer = viewers.get(req);
+    if (!viewer) viewers.set(req, viewer = viewerOf(store, req.headers.authorization));
+    return viewer;
+  };
   app.use(
     GRAPHQL_PATH,
     cors<cors.CorsRequest>(),
-    ...jsonBody(edge.limits.maxBodyBytes, edge.metrics.countError),
+    ...jsonBodyByRole({ publicBytes: edge.limits.maxBodyBytes, editorBytes: edge.limits.maxEditorBodyBytes },
+      async (req) => hasRole(await viewerFor(req), 'editor'), edge.metrics.countError),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const clientAddress = req.ip ?? null;
-        const viewer = await viewerOf(store, req.headers.authorization).catch(async (error: unknown) => {
+        const viewer = await viewerFor(req).catch(async (error: unknown) => {
           if (isStoreFault(error)) {
             req.log.warn({ err: error }, 'content store fault while checking an API key');
             throw new StoreFaultError(error);

@@ -215,6 +215,21 @@ describeEachEngine('ingesting pages through the API', (ctx) => {
     }
   });
 
+  it('reads a page larger than a query may be for an editor\'s key only', async () => {
+    // A real page's HTML is often hundreds of kilobytes: scripts and styles the cleaning drops.
+    const html = readFileSync(join(PAGES, 'wordpress-news.html'), 'utf8')
+      .replace('</head>', `<script>var tracking = "${'x'.repeat(400_000)}";</script></head>`);
+    const input = { html, sourceUrl: 'https://pages.example/large' };
+    const result = await api.gql(INGEST, { input }, editor);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.ingestPage.article.body).not.toContain('tracking');
+    for (const headers of [{}, { authorization: 'Bearer ng_not-a-key' }]) {
+      const refused = await api.gql(INGEST, { input: { ...input, sourceUrl: 'https://pages.example/large-2' } }, headers);
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0].extensions?.code).toBe('BODY_SIZE_LIMIT_EXCEEDED');
+    }
+  });
+
   describe('refusals', () => {
     it.each([
       [{ html: '<p>x</p>', text: 'x', sourceUrl: 'https://a.example/1' }, /exactly one of `html`/],

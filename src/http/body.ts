@@ -1,9 +1,12 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ErrorCode, messageOf } from '../errors';
 import { sendGraphQLError } from './error-response';
 
 /** How large a request body may be, in bytes, after any content encoding is undone. */
 export const DEFAULT_BODY_LIMIT_BYTES = 102_400;
+
+/** The same for a request with an editor's or admin's key: room for a raw page sent to `ingestPage`. */
+export const DEFAULT_EDITOR_BODY_LIMIT_BYTES = 8 * 2 ** 20;
 
 /** What a client is told when its body is not a JSON object (or array). */
 export const NOT_JSON_MESSAGE = 'the request body is not a JSON object: send {"query": "...", "variables": {...}}';
@@ -54,4 +57,23 @@ export function jsonBody(
     }
   };
   return [express.json({ limit: limitBytes }), refuseUnreadableBody];
+}
+
+/**
+ * `jsonBody` with two limits: `editorBytes` for a request whose key `isEditor` says holds an editor's
+ * (or admin's) role, `publicBytes` for any other (no key, or a key that fails: its error comes later,
+ * from the context). The key is checked before the body is read, so a larger body is only ever read
+ * for a valid key.
+ */
+export function jsonBodyByRole(
+  limits: { publicBytes: number; editorBytes: number }, isEditor: (req: Request) => Promise<boolean>,
+  onRefuse: (code: ErrorCode) => void = () => undefined,
+): [RequestHandler, ErrorRequestHandler] {
+  const [publicBody, refuseUnreadableBody] = jsonBody(limits.publicBytes, onRefuse);
+  const [editorBody] = jsonBody(limits.editorBytes, onRefuse);
+  const byRole: RequestHandler = (req, res, next) => {
+    if (!req.headers.authorization) return publicBody(req, res, next);
+    isEditor(req).catch(() => false).then((editor) => (editor ? editorBody : publicBody)(req, res, next), next);
+  };
+  return [byRole, refuseUnreadableBody];
 }

@@ -6,7 +6,7 @@ import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type Valid
 import type { Context } from '../context';
 import { ErrorCode, GatewayError, type MessageValues, messageOf } from '../errors';
 import type { PageLimits } from '../pagination';
-import { DEFAULT_BODY_LIMIT_BYTES } from './body';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_EDITOR_BODY_LIMIT_BYTES } from './body';
 import { DEFAULT_ASSUMED_LIST_SIZE, operationCost } from './query-cost';
 import { type SubgraphAccess, fromRouter, subgraphRefusal } from './subgraph';
 import { type TrustedDocuments, untrustedDocumentError } from './trusted-documents';
@@ -18,6 +18,8 @@ import { type TrustedDocuments, untrustedDocumentError } from './trusted-documen
 export interface Limits {
   /** Request body, in bytes (BODY_SIZE_LIMIT_EXCEEDED, HTTP 400). */
   maxBodyBytes: number;
+  /** Request body with an editor's or admin's key, in bytes: raw pages sent to `ingestPage` are larger than any query. */
+  maxEditorBodyBytes: number;
   /** Lexical tokens in the document, counted while parsing (TOKEN_LIMIT_EXCEEDED). */
   maxTokens: number;
   /** Levels of nested fields: `{ a { b } }` is 2; `__schema` is not counted (DEPTH_LIMIT_EXCEEDED). */
@@ -40,6 +42,7 @@ export interface Limits {
  */
 export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: DEFAULT_BODY_LIMIT_BYTES,
+  maxEditorBodyBytes: DEFAULT_EDITOR_BODY_LIMIT_BYTES,
   maxTokens: 2_000,
   maxDepth: 10,
   maxAliases: 15,
