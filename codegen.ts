@@ -24,6 +24,8 @@ const config: CodegenConfig = {
           ArticleRevision: '../graph-models#ArticleRevisionModel',
           CasualtyFigureRevision: '../graph-models#CasualtyFigureRevisionModel',
           ImportReport: '../graph-models#ImportReportModel',
+          IngestPageResult: '../graph-models#IngestPageResultModel',
+          PlaceProposal: '../graph-models#PlaceProposalModel',
           CasualtyStats: '../graph-models#CasualtyStatsModel',
           StatsBucket: '../graph-models#StatsBucketModel',
           RegionSummary: '../graph-models#RegionSummaryModel',

@@ -8,12 +8,14 @@ import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
+import { IngestMutation, IngestPageResult, PlaceProposal } from './Ingest';
 import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './News';
 
 /** Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their Query and Mutation fields). */
 export const resolvers: Resolvers = {
   Query: { ...Query, ...StatsQuery, ...NewsQuery },
-  Mutation: { ...Mutation, ...NewsMutation },
+  Mutation: { ...Mutation, ...NewsMutation, ...IngestMutation },
+  IngestPageResult, PlaceProposal,
   NewsItem, ExternalArticle, Source,
   Article, Author, Location, CasualtyFigure,
   ArticleRevision, CasualtyFigureRevision,

@@ -5,6 +5,7 @@
 import type { Connection } from './pagination';
 import type { ExternalArticleModel, NewsConnectionModel, SourceModel } from './news/models';
 import type { ImportRecordResult, ImportReport } from './editorial/editorial';
+import type { IngestedPlaceProposal, IngestResult } from './ingest/ingest';
 import type {
   ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord, StatsBucket, StatsResult,
 } from './store/records';
@@ -23,6 +24,8 @@ export type ArticleRevisionModel = RevisionRecord<ArticleRecord>;
 export type CasualtyFigureRevisionModel = RevisionRecord<CasualtyFigureRecord>;
 export type ImportReportModel = ImportReport;
 export type ImportRecordResultModel = ImportRecordResult;
+export type IngestPageResultModel = IngestResult;
+export type PlaceProposalModel = IngestedPlaceProposal;
 export type ArticleConnectionModel = Connection<ArticleRecord>;
 export type AuthorConnectionModel = Connection<AuthorRecord>;
 export type LocationConnectionModel = Connection<LocationRecord>;

@@ -172,21 +172,6 @@ export function createArticle(store: EditorialWrites, actor: Actor, input: Artic
   return write(store, actor, (w) => w.createArticle(article));
 }
 
-/**
- * A DRAFT of `input` (which must give its `sourceUrl`), unless an article with that `sourceUrl` is
- * already stored: then that one, unchanged, whatever its status. Two calls at once leave one article.
- */
-export async function createDraftOnce(store: EditorialWrites, actor: Actor, input: ArticleFields & { sourceUrl: string }): Promise<ArticleRecord> {
-  const article = newArticle({ ...input, status: 'DRAFT' }, 'input');
-  const attempt = () => write(store, actor, async (w) => {
-    const existing = await w.articleBySourceUrlOrSlug(article.sourceUrl, article.slug);
-    if (existing?.sourceUrl === article.sourceUrl) return existing;
-    return w.createArticle(article);
-  });
-  // A concurrent import of the same URL wins the unique index: the second attempt finds its article.
-  return attempt().catch((error: unknown) => (error instanceof BadUserInputError ? attempt() : Promise.reject(error)));
-}
-
 export function updateArticle(store: EditorialWrites, actor: Actor, id: string, version: number, input: ArticleFields): Promise<ArticleRecord> {
   refuse(clearedRequired(input, ['headline', 'slug', 'body', 'language', 'tags', 'authorIds', 'locationIds']));
   const patch = definedFields(check(ArticleInput, input, 'input', true)) as ArticlePatch;
@@ -313,31 +298,53 @@ export interface ProposedFigureFields extends ImportFigureFields {
  */
 export async function proposeFigures(store: EditorialWrites, actor: Actor, articleId: string,
   proposals: readonly ProposedFigureFields[]): Promise<CasualtyFigureRecord[]> {
-  const { figures, violations } = importFigures(proposals.map(({ confidence, ...fields }) => fields));
-  proposals.forEach(({ confidence }, i) => {
-    if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) {
-      violations.push({ field: `figures.${i}.confidence`, message: 'must be a number from 0 to 1' });
-    }
-  });
-  refuse(violations);
+  const checked = checkProposals(proposals);
   return write(store, actor, async (w) => {
     if (!(await w.articleById(articleId, { lock: true }))) throw new StoreErrors.NotFoundError('article', articleId);
-    const before = await w.figuresOfArticle(articleId);
-    const idOfKey = new Map<string, string>();
-    const created = new Map<number, CasualtyFigureRecord>();
-    for (const { key, links, figure, index } of figures) {
-      const ids = Object.fromEntries(IMPORT_LINKS.map(([name, field]) => [field, links[name] === null ? null : idOfKey.get(links[name]!)!]));
-      const stored = await w.createFigure({
-        ...figure, ...ids, articleId, position: before.length + index,
-        origin: 'EXTRACTED', confidence: proposals[index].confidence, reviewStatus: 'PENDING',
-      });
-      idOfKey.set(key, stored.id);
-      created.set(index, stored);
-    }
-    const after = await w.figuresOfArticle(articleId);
-    refuse([...created].flatMap(([index, figure]) => linkViolations(after.find((f) => f.id === figure.id)!, after, `figures.${index}`, before)));
-    return proposals.map((_, index) => created.get(index)!);
+    return storeProposals(w, articleId, checked, new Map());
   }, '');
+}
+
+/** Proposals checked before any transaction (`storeProposals` writes them). */
+export type CheckedProposals = ReturnType<typeof importFigures> & { confidences: number[] };
+
+/**
+ * Checks proposals as `proposeFigures` does; links may also name `known` keys (figures the article
+ * already has). BAD_USER_INPUT, with every problem, when one breaks a rule.
+ */
+export function checkProposals(proposals: readonly ProposedFigureFields[], known: ReadonlySet<string> = new Set()): CheckedProposals {
+  const checked = importFigures(proposals.map(({ confidence, ...fields }) => fields), known);
+  proposals.forEach(({ confidence }, i) => {
+    if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) {
+      checked.violations.push({ field: `figures.${i}.confidence`, message: 'must be a number from 0 to 1' });
+    }
+  });
+  refuse(checked.violations);
+  return { ...checked, confidences: proposals.map((p) => p.confidence) };
+}
+
+/**
+ * Inside a write on a locked article: stores checked proposals after its figures, PENDING, with
+ * their keys as import keys; links name the new proposals' keys or `existing` ones (key → id).
+ * Refuses them all when one breaks a link rule. Resolves to the stored figures in input order.
+ */
+export async function storeProposals(w: Writer, articleId: string, { figures, confidences }: CheckedProposals,
+  existing: ReadonlyMap<string, string>): Promise<CasualtyFigureRecord[]> {
+  const before = await w.figuresOfArticle(articleId);
+  const idOfKey = new Map(existing);
+  const created = new Map<number, CasualtyFigureRecord>();
+  for (const { key, links, figure, index } of figures) {
+    const ids = Object.fromEntries(IMPORT_LINKS.map(([name, field]) => [field, links[name] === null ? null : idOfKey.get(links[name]!)!]));
+    const stored = await w.createFigure({
+      ...figure, ...ids, articleId, position: before.length + index, importKey: key,
+      origin: 'EXTRACTED', confidence: confidences[index], reviewStatus: 'PENDING',
+    });
+    idOfKey.set(key, stored.id);
+    created.set(index, stored);
+  }
+  const after = await w.figuresOfArticle(articleId);
+  refuse([...created].flatMap(([index, figure]) => linkViolations(after.find((f) => f.id === figure.id)!, after, `figures.${index}`, before)));
+  return figures.map((_, index) => created.get(index)!);
 }
 
 /**
@@ -487,7 +494,7 @@ async function importOne(store: EditorialWrites, actor: Actor, record: ImportArt
 }
 
 /** An import record's figures, checked, in an order where every figure comes after those it links to. */
-function importFigures(inputs: ImportFigureFields[]) {
+function importFigures(inputs: ImportFigureFields[], known: ReadonlySet<string> = new Set()) {
   const violations: Violation[] = [];
   const keys = new Map<string, number>();
   inputs.forEach((input, i) => {
@@ -498,14 +505,14 @@ function importFigures(inputs: ImportFigureFields[]) {
     const links = { partOf: partOf ?? null, restates: restates ?? null, supersedes: supersedes ?? null };
     for (const [name] of IMPORT_LINKS) {
       const named = links[name];
-      if (named != null && !keys.has(named)) violations.push({ field: `figures.${i}.${name}`, message: `names no figure key "${named}"` });
+      if (named != null && !keys.has(named) && !known.has(named)) violations.push({ field: `figures.${i}.${name}`, message: `names no figure key "${named}"` });
     }
     const { figure, violations: own } = newFigure('', fields, `figures.${i}`);
     violations.push(...own);
     return { key, links, figure, index: i };
   });
   const ordered: typeof checked = [];
-  const placed = new Set<string>();
+  const placed = new Set<string>(known);
   while (ordered.length < checked.length && violations.length === 0) {
     const ready = checked.filter((f) => !placed.has(f.key) && Object.values(f.links).every((named) => named === null || placed.has(named)));
     if (ready.length === 0) {

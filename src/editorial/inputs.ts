@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SLUG_LENGTH, joinParagraphs, splitParagraphs } from '../domain/article-text';
+import { MAX_SLUG_LENGTH, joinParagraphs, slugOf, splitParagraphs } from '../domain/article-text';
 import { CLAIMANT_TYPES, GROUPS, OUTCOMES, QUALIFIERS, VERIFICATIONS } from '../domain/casualty';
 import { ALIAS_KINDS } from '../domain/place-names';
 import { BadUserInputError, type Violation } from '../errors';
@@ -131,4 +131,10 @@ export function violationsOf(error: z.ZodError, argument: string): Violation[] {
 /** A body in canonical form: trimmed paragraphs separated by exactly one blank line. */
 export function canonicalBody(body: string): string {
   return joinParagraphs(splitParagraphs(body.replace(/\r\n?/g, '\n')));
+}
+
+/** Tags from a feed or remote source as the store keeps them (lower-case words joined by hyphens), each once, at most as many as it allows. */
+export function storableTags(tags: readonly string[]): string[] {
+  const slugs = tags.map((tag) => slugOf(tag).slice(0, LIMITS.tag).replace(/-+$/, '')).filter((tag) => tag !== '');
+  return [...new Set(slugs)].slice(0, LIMITS.tags);
 }

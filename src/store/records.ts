@@ -223,6 +223,16 @@ export interface ApiKeyRecord {
 }
 
 /** What one write transaction touched, for caches to drop. */
+/** What ingestion last read for an article: see migration 0011_ingested_pages.sql. */
+export interface IngestedPageRecord {
+  articleId: string;
+  sourceId: string | null;
+  /** sha-256 of the page as cleaned, with what its feed said (src/ingest/ingest.ts `pageDigest`). */
+  digest: string;
+  firstIngested: Date;
+  lastIngested: Date;
+}
+
 export interface Changes {
   authors: Set<string>;
   locations: Set<string>;

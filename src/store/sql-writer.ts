@@ -13,7 +13,7 @@ import {
   type StoreEntity,
 } from './errors';
 import type {
-  ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord, CasualtyFigureRecord, Changes, FigurePatch,
+  ArticlePatch, ArticleRecord, IngestedPageRecord, AuthorPatch, AuthorRecord, CasualtyFigureRecord, Changes, FigurePatch,
   LocationAliasRecord, LocationPatch, LocationRecord, NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, RevisionAction,
   RevisionEntity,
 } from './records';
@@ -301,6 +301,22 @@ export class SqlWriter implements Writer {
     };
     if (authorIds) await replace('article_authors', 'author_id', authorIds);
     if (locationIds) await replace('article_locations', 'location_id', locationIds);
+  }
+
+  // ---- ingestion ------------------------------------------------------------------------------
+
+  async ingestedPage(articleId: string): Promise<IngestedPageRecord | null> {
+    const [row] = await this.run<IngestedPageRecord>(
+      `SELECT article_id::text AS "articleId", source_id AS "sourceId", digest, first_ingested AS "firstIngested",
+              last_ingested AS "lastIngested" FROM ingested_pages WHERE article_id = $1 FOR UPDATE`, [toDbId(articleId)]);
+    return row ?? null;
+  }
+
+  async recordIngestedPage({ articleId, sourceId, digest }: Omit<IngestedPageRecord, 'firstIngested' | 'lastIngested'>): Promise<void> {
+    await this.run(
+      `INSERT INTO ingested_pages (article_id, source_id, digest) VALUES ($1, $2, $3)
+       ON CONFLICT (article_id) DO UPDATE SET source_id = excluded.source_id, digest = excluded.digest, last_ingested = now()`,
+      [toDbId(articleId), sourceId, digest]);
   }
 
   // ---- figures --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import type {
   ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
-  CasualtyFigureRecord, CasualtyFilter, Changes, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
+  CasualtyFigureRecord, CasualtyFilter, Changes, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
@@ -177,4 +177,9 @@ export interface Writer {
   figuresOfArticle(articleId: string): Promise<(CasualtyFigureRecord & { importKey: string | null })[]>;
   createFigure(figure: NewCasualtyFigure): Promise<CasualtyFigureRecord>;
   updateFigure(id: string, expectedVersion: number, patch: FigurePatch, action?: RevisionAction): Promise<CasualtyFigureRecord>;
+
+  /** What ingestion last read for the article (its page's digest), locked for this write; null if it was never ingested. */
+  ingestedPage(articleId: string): Promise<IngestedPageRecord | null>;
+  /** Remembers the digest of the page just ingested for the article (and the source it came from). */
+  recordIngestedPage(page: Omit<IngestedPageRecord, 'firstIngested' | 'lastIngested'>): Promise<void>;
 }

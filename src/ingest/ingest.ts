@@ -1,0 +1,278 @@
+/**
+ * Ingestion of one page (issue 18): a raw page or feed item in, a DRAFT article out, with the
+ * places it reports on and every casualty figure it states proposed for review. The steps are the
+ * modules beside this one: cleaning (./clean), places (./places), figures (./extract). A page is
+ * known by its `sourceUrl`: the same page again changes nothing (UNCHANGED); a changed page updates
+ * the article, proposes the figures it newly states and withdraws the proposals it no longer makes.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { slugOf } from '../domain/article-text';
+import { BadUserInputError } from '../errors';
+import { checkProposals, storeProposals, toApiError, type Actor, type ProposedFigureFields } from '../editorial/editorial';
+import { LIMITS, canonicalBody, check, storableTags } from '../editorial/inputs';
+import { unrejectedLinksTo } from '../editorial/figure-rules';
+import type { ArticlePatch, ArticleRecord, CasualtyFigureRecord, NewArticle } from '../store/records';
+import type { ContentReader, EditorialWrites, GazetteerReader, Writer } from '../store/store';
+import { UniqueViolationError } from '../store/errors';
+import { cleanHtml, cleanText, type CleanPage } from './clean';
+import { languageOf } from './metadata';
+import { extractFigures, type ExtractedFigure } from './extract';
+import { findPlaces, loadGazetteer, type FoundPlaces } from './places';
+
+/** The largest page accepted, in characters: far above any story, low enough to bound a request's memory. */
+export const MAX_PAGE_CHARACTERS = 5_000_000;
+
+/**
+ * One page to ingest: exactly one of `html` (as fetched), `text` (a plain-text scrape, furniture and
+ * all) and `story` (a story's text without furniture, such as a remote item's summary).
+ */
+export interface PageInput {
+  html?: string | null;
+  text?: string | null;
+  story?: string | null;
+  /** The page's address: its identity, so ingesting it again updates its article. */
+  sourceUrl: string;
+  /** Which source or feed it came from, as the caller names it. */
+  sourceId?: string | null;
+  /** What a feed or remote source says of the item: fills in what the page itself does not say. */
+  hints?: PageHints;
+}
+
+export interface PageHints {
+  headline?: string | null;
+  publishedAt?: Date | null;
+  authors?: readonly string[];
+  language?: string | null;
+  tags?: readonly string[];
+  /** The places the source says the item is about, by id: the article's when its text names none. */
+  locationIds?: readonly string[];
+}
+
+export type IngestOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
+
+/** A place the page names that the gazetteer lacks, below a known one: for an editor to accept or not. */
+export interface IngestedPlaceProposal {
+  name: string;
+  parentId: string;
+  kind: 'ADMIN2' | 'LOCALITY';
+  /** The sentence of the body that names it. */
+  sentence: string;
+}
+
+export interface IngestResult {
+  outcome: IngestOutcome;
+  article: ArticleRecord;
+  /** Figures this ingestion proposed (PENDING), in text order. */
+  proposed: CasualtyFigureRecord[];
+  /** Pending proposals rejected because the changed page no longer states them. */
+  withdrawn: CasualtyFigureRecord[];
+  placeProposals: IngestedPlaceProposal[];
+  /** Page furniture dropped by cleaning. */
+  removed: string[];
+}
+
+const PageShape = z.object({
+  html: z.string().max(MAX_PAGE_CHARACTERS, `must be at most ${MAX_PAGE_CHARACTERS} characters`).nullish(),
+  text: z.string().max(MAX_PAGE_CHARACTERS, `must be at most ${MAX_PAGE_CHARACTERS} characters`).nullish(),
+  story: z.string().max(LIMITS.body, `must be at most ${LIMITS.body} characters`).nullish(),
+  sourceUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  sourceId: z.string().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters').nullish(),
+});
+
+/** The article a page makes, before it is stored: its fields, and the digest that tells a changed page from the same one. */
+interface ReadPage {
+  clean: CleanPage;
+  fields: Omit<NewArticle, 'slug' | 'sourceUrl' | 'authorIds' | 'standfirst'> & { authors: string[] };
+  digest: string;
+}
+
+/**
+ * Ingests one page for `actor` (see the module's comment). BAD_USER_INPUT when the input is
+ * malformed or the page holds no story; nothing is stored then, and a failure mid-way stores
+ * nothing either (one transaction).
+ */
+export async function ingestPage(store: EditorialWrites & ContentReader & GazetteerReader, actor: Actor, input: PageInput): Promise<IngestResult> {
+  const { html, text, story, sourceUrl, sourceId } = check(PageShape, input, 'input');
+  if ([html, text, story].filter((given) => given != null).length !== 1) {
+    throw new BadUserInputError('input', 'give the page as exactly one of `html` (as fetched) and `text` (a plain-text scrape)');
+  }
+  const clean = html != null ? cleanHtml(html, { url: sourceUrl }) : text != null ? cleanText(text) : storyPage(story!);
+  const page = readPage(clean, input.hints ?? {});
+  const gazetteer = await loadGazetteer(store);
+  const places = findPlaces(page.fields.body, gazetteer);
+  const figures = extractFigures(page.fields.body, {
+    placeOf: placeOfSentence(page.fields.body, places),
+    placeWithin: (inner, outer) => inner !== outer && gazetteer.lineage(inner).includes(outer),
+  });
+  const known = await store.authorsBySlugs(page.fields.authors.map(slugOf));
+  const attempt = () => store.write(actor, (w) => storePage(w, { page, places, figures, sourceUrl, sourceId: sourceId ?? null, known }));
+  try {
+    // Two ingestions creating the same author or article at once: the second finds what the first stored.
+    const { value } = await attempt().catch((error: unknown) => (error instanceof UniqueViolationError ? attempt() : Promise.reject(error)));
+    return { ...value, placeProposals: placeProposalsOf(page.fields.body, places), removed: page.clean.removed };
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+/** A story's text as it came, already without furniture: nothing is dropped, and its language is detected. */
+function storyPage(story: string): CleanPage {
+  const body = canonicalBody(story);
+  return { headline: null, authors: [], publishedAt: null, language: languageOf(null, body), body, removed: [] };
+}
+
+/** The page as an article's fields; what the page does not say comes from the hints. */
+function readPage(clean: CleanPage, hints: PageHints): ReadPage {
+  const body = canonicalBody(clean.body).slice(0, LIMITS.body);
+  if (!body.trim()) throw new BadUserInputError('input', 'the page holds no story text once its furniture is removed; check that it is an article');
+  const headline = (clean.headline ?? hints.headline?.trim() ?? firstSentence(body)).slice(0, LIMITS.headline);
+  const authors = (clean.authors.length > 0 ? clean.authors : [...(hints.authors ?? [])])
+    .map((name) => name.trim().slice(0, LIMITS.name)).filter((name) => slugOf(name) !== '').slice(0, LIMITS.authors);
+  const language = clean.language ?? (hints.language && LANGUAGE.test(hints.language) ? hints.language : null) ?? 'und';
+  const fields = {
+    headline, body, publishedAt: clean.publishedAt ?? hints.publishedAt ?? null, language, authors,
+    tags: storableTags(hints.tags ?? []), locationIds: [...(hints.locationIds ?? [])],
+  };
+  const digest = createHash('sha256').update(JSON.stringify({ ...fields, publishedAt: fields.publishedAt?.toISOString() ?? null })).digest('hex');
+  return { clean, fields, digest };
+}
+
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/** A headline for a page that states none: its first sentence, cut at a word. The editor will want a better one. */
+function firstSentence(body: string): string {
+  const sentence = body.split(/(?<=[.!?])\s/)[0];
+  return sentence.length <= 120 ? sentence : `${sentence.slice(0, 120).replace(/\s+\S*$/, '')}…`;
+}
+
+/** The place of the sentence the extractor quotes: the places module's reading of that sentence of the body. */
+function placeOfSentence(body: string, places: FoundPlaces): (sentence: string) => string | null {
+  const spans = places.sentences.map(({ start, end }, index) => ({ text: body.slice(start, end), place: places.sentencePlaces[index] }));
+  // The extractor leaves out a dateline ("QUETTA, Pakistan — ") before it asks, so the sentence may be a span's end.
+  return (sentence) => (spans.find((span) => span.text === sentence) ?? spans.find((span) => span.text.endsWith(sentence)))?.place ?? null;
+}
+
+function placeProposalsOf(body: string, places: FoundPlaces): IngestedPlaceProposal[] {
+  return places.proposals.map(({ name, parentId, kind, sentenceIndex }) => {
+    const { start, end } = places.sentences[sentenceIndex];
+    return { name, parentId, kind, sentence: body.slice(start, end) };
+  });
+}
+
+interface StoreRequest {
+  page: ReadPage;
+  places: FoundPlaces;
+  figures: ExtractedFigure[];
+  sourceUrl: string;
+  sourceId: string | null;
+  known: readonly ({ id: string } | null)[];
+}
+
+/** The write of one ingestion, in one transaction. */
+async function storePage(w: Writer, { page, places, figures, sourceUrl, sourceId, known }: StoreRequest) {
+  const { fields } = page;
+  const slug = slugOf(fields.headline).slice(0, LIMITS.slug).replace(/-+$/, '') || 'article';
+  const found = await w.articleBySourceUrlOrSlug(sourceUrl, slug);
+  const existing = found?.sourceUrl === sourceUrl ? found : null;
+  const last = existing && await w.ingestedPage(existing.id);
+  if (existing && last?.digest === page.digest) {
+    return { outcome: 'UNCHANGED' as const, article: existing, proposed: [], withdrawn: [] };
+  }
+  const authorIds = await Promise.all(fields.authors.map(async (name, i) =>
+    known[i]?.id ?? (await w.createAuthor({ name, slug: slugOf(name), bio: null })).id));
+  const locationIds = (places.reportsOn.length > 0 ? places.reportsOn : fields.locationIds).slice(0, LIMITS.locations);
+  let article: ArticleRecord;
+  if (existing) {
+    // What the page no longer says (a date, its authors, its places) is left as the editor has it.
+    const patch: ArticlePatch = { headline: fields.headline, body: fields.body, language: fields.language };
+    if (fields.publishedAt) patch.publishedAt = fields.publishedAt;
+    if (authorIds.length > 0) patch.authorIds = authorIds;
+    if (locationIds.length > 0) patch.locationIds = locationIds;
+    article = await w.updateArticle(existing.id, existing.version, patch);
+  } else {
+    const free = !found;
+    article = await w.createArticle({
+      ...fields, slug: free ? slug : slugForUrl(slug, sourceUrl), standfirst: null, sourceUrl, authorIds, locationIds, status: 'DRAFT',
+    });
+  }
+  const { proposed, withdrawn } = await syncProposals(w, article.id, figures);
+  await w.recordIngestedPage({ articleId: article.id, sourceId, digest: page.digest });
+  return { outcome: existing ? 'UPDATED' as const : 'CREATED' as const, article: (await w.articleById(article.id))!, proposed, withdrawn };
+}
+
+/** A slug taken by another article, made unique to the page's URL. */
+function slugForUrl(slug: string, sourceUrl: string): string {
+  const suffix = createHash('sha256').update(sourceUrl).digest('hex').slice(0, 8);
+  return `${slug.slice(0, LIMITS.slug - 9).replace(/-+$/, '')}-${suffix}`;
+}
+
+/**
+ * The article's proposals brought in line with what the page states now. A figure is known by an
+ * import key made of its sentence and wording: one already there (proposed, accepted, edited or
+ * rejected) is left to the editor; one an editor coded by hand with the same sentence, outcome and
+ * bounds is not proposed again; the rest are proposed. Proposals still pending that the page no
+ * longer states are rejected, parts before wholes.
+ */
+async function syncProposals(w: Writer, articleId: string, figures: ExtractedFigure[]) {
+  const keyOf = figureKeys(figures);
+  const current = await w.figuresOfArticle(articleId);
+  const live = current.filter((f) => !f.retractedAt && f.reviewStatus !== 'REJECTED');
+  const idOfKey = new Map<string, string>();
+  for (const figure of current) if (figure.importKey && live.includes(figure)) idOfKey.set(figure.importKey, figure.id);
+  const fresh = figures.filter((figure) => {
+    if (current.some((f) => f.importKey === keyOf.get(figure.key))) return false;
+    const coded = live.find((f) => f.origin !== 'EXTRACTED' && sameCount(f, figure));
+    if (coded) idOfKey.set(keyOf.get(figure.key)!, coded.id);
+    return !coded;
+  });
+  const freshKeys = new Set(fresh.map((figure) => keyOf.get(figure.key)!));
+  const link = (key: string | undefined) => {
+    const stable = key === undefined ? undefined : keyOf.get(key)!;
+    return stable && (freshKeys.has(stable) || idOfKey.has(stable)) ? stable : null;
+  };
+  const proposals: ProposedFigureFields[] = fresh.map((figure) => ({
+    key: keyOf.get(figure.key)!, outcome: figure.outcome, group: figure.group, who: figure.who ?? null,
+    qualifier: figure.qualifier, number: figure.number, numberHigh: figure.numberHigh,
+    claimedBy: figure.claimedBy, claimantType: figure.claimantType, verification: figure.verification,
+    quote: figure.sentence.slice(0, LIMITS.quote), locationId: figure.place, background: figure.background ?? false,
+    partOf: link(figure.partOf), restates: link(figure.restates), supersedes: link(figure.supersedes), confidence: figure.confidence,
+  }));
+  const proposed = await storeProposals(w, articleId, checkProposals(proposals, new Set(idOfKey.keys())), idOfKey);
+  const stated = new Set(keyOf.values());
+  const gone = current.filter((f) => f.origin === 'EXTRACTED' && f.reviewStatus === 'PENDING' && !f.retractedAt
+    && f.importKey !== null && !stated.has(f.importKey));
+  return { proposed, withdrawn: await withdraw(w, articleId, gone) };
+}
+
+/** Rejects the proposals `gone`, each once nothing still standing links to it; those something else needs stay pending. */
+async function withdraw(w: Writer, articleId: string, gone: CasualtyFigureRecord[]): Promise<CasualtyFigureRecord[]> {
+  const withdrawn: CasualtyFigureRecord[] = [];
+  let waiting = gone;
+  for (let progress = true; progress && waiting.length > 0;) {
+    const figures = await w.figuresOfArticle(articleId);
+    const ready = waiting.filter((f) => unrejectedLinksTo(f.id, figures).length === 0);
+    for (const figure of ready) withdrawn.push(await w.updateFigure(figure.id, figure.version, { reviewStatus: 'REJECTED' }, 'REJECT'));
+    waiting = waiting.filter((f) => !ready.includes(f));
+    progress = ready.length > 0;
+  }
+  return withdrawn;
+}
+
+/** A figure's import key: a digest of its sentence and wording (and which such occurrence it is), stable while the page says the same. */
+function figureKeys(figures: ExtractedFigure[]): Map<string, string> {
+  const seen = new Map<string, number>();
+  return new Map(figures.map((figure) => {
+    const text = `${figure.sentence}\n${figure.wording}`;
+    const occurrence = seen.get(text) ?? 0;
+    seen.set(text, occurrence + 1);
+    return [figure.key, `x:${createHash('sha256').update(`${text}\n${occurrence}`).digest('base64url').slice(0, 32)}`];
+  }));
+}
+
+/** Whether an editor's figure counts what the extractor found: the same sentence, outcome and number. */
+function sameCount(coded: CasualtyFigureRecord, figure: ExtractedFigure): boolean {
+  return coded.quote.trim() === figure.sentence && coded.outcome === figure.outcome
+    && (coded.best ?? coded.low) === (figure.number ?? null);
+}
+
