@@ -8,6 +8,9 @@
  * - a directory: its `.html`, `.htm`, `.txt`, `.xml`, `.rss` and `.atom` files, recursively, sorted by
  *   path; hidden files and folders (a leading dot) are skipped.
  *
+ * A page file is known (its `sourceUrl`) by the address its HTML states (`canonicalUrlOf`), else by
+ * its `file:` URL; a feed entry by its link.
+ *
  * A path that cannot be read, a file that is neither page nor feed, a broken feed and an entry that
  * cannot become a page are items with an `error`, so one bad file never stops the others.
  */
@@ -17,16 +20,8 @@ import { pathToFileURL } from 'node:url';
 import { parseFeed, type AtomFeed, type DcNs, type RssFeed } from 'feedsmith';
 import { namesIso3166 } from '../sources/feed';
 import { ITEM_LIMITS, dateOf, httpUrl, languageTag, plainText, textList } from '../sources/sanitize';
+import type { PageInput } from './ingest';
 import { canonicalUrlOf } from './metadata';
-
-/** What `ingestPage` is given for one page (exactly one of html / text). */
-export interface PageInput {
-  html?: string | null;
-  text?: string | null;
-  sourceUrl: string;
-  sourceId?: string | null;
-  hints?: { headline?: string | null; publishedAt?: Date | null; authors?: string[]; language?: string | null; tags?: string[] };
-}
 
 /**
  * One page to ingest, or why a path or a feed entry could not become one. `origin` says where it
@@ -163,7 +158,7 @@ function pageOf(found: {
   if (found.html === null && !found.text) return new Error(`has no content (${found.url})`);
   const tags = found.categories.filter((category) => !namesIso3166(category.scheme)).map((category) => category.label);
   return {
-    ...(found.html !== null ? { html: found.html } : { text: found.text }),
+    ...(found.html !== null ? { html: documentOf(found.html) } : { text: found.text }),
     sourceUrl: found.url,
     hints: {
       headline: plainText(found.headline, ITEM_LIMITS.headline),
@@ -173,6 +168,14 @@ function pageOf(found: {
       tags: textList([...tags, ...(dc?.subjects ?? [])], ITEM_LIMITS.tag),
     },
   };
+}
+
+/**
+ * A feed's HTML, which is a fragment of a story, as a document: the cleaner reads a document's body,
+ * and a fragment has none. HTML that is a whole page already is left as it is.
+ */
+function documentOf(html: string): string {
+  return /<body[\s>]/i.test(html) ? html : `<!doctype html><html><body><article>${html}</article></body></html>`;
 }
 
 /** How an Atom text construct is read: `html` and `xhtml` as HTML, `text` (the default) as text; null for media types. */
