@@ -530,7 +530,7 @@ export type IngestPageResult = {
   proposedFigures: Array<CasualtyFigure>;
   /** Lines of page furniture cleaning dropped (menus, share bars, bylines, related links), for an editor to check. */
   removedLines: Array<Scalars['String']['output']>;
-  /** Proposals still pending that the changed page no longer states: rejected (with a revision), kept on record for editors. */
+  /** Proposals still pending that the changed page no longer states as proposed: retracted with a reason (a revision), kept on record for editors. */
   withdrawnFigures: Array<CasualtyFigure>;
 };
 
@@ -645,7 +645,7 @@ export type Mutation = {
    * places it reports on and proposes every casualty figure it states for review. A new page makes a
    * DRAFT article; the same page again changes nothing (UNCHANGED); a changed page updates the article
    * with revisions, proposes the figures it newly states and withdraws pending proposals it no longer
-   * makes (figures an editor reviewed stay as reviewed). Refused with BAD_USER_INPUT when both or
+   * makes, retracting them (figures an editor reviewed stay as reviewed). Refused with BAD_USER_INPUT when both or
    * neither of `html` and `text` are given, the URL is not http(s), or the page holds no story.
    */
   ingestPage: IngestPageResult;

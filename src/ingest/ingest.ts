@@ -11,7 +11,7 @@ import { slugOf } from '../domain/article-text';
 import { BadUserInputError } from '../errors';
 import { checkProposals, storeProposals, toApiError, type Actor, type ProposedFigureFields } from '../editorial/editorial';
 import { LIMITS, canonicalBody, check, storableTags } from '../editorial/inputs';
-import { unrejectedLinksTo } from '../editorial/figure-rules';
+import { linksTo } from '../editorial/figure-rules';
 import type { ArticlePatch, ArticleRecord, CasualtyFigureRecord, NewArticle } from '../store/records';
 import type { ContentReader, EditorialWrites, GazetteerReader, Writer } from '../store/store';
 import { UniqueViolationError } from '../store/errors';
@@ -65,7 +65,7 @@ export interface IngestResult {
   article: ArticleRecord;
   /** Figures this ingestion proposed (PENDING), in text order. */
   proposed: CasualtyFigureRecord[];
-  /** Pending proposals rejected because the changed page no longer states them. */
+  /** Pending proposals retracted because the changed page no longer states them (as proposed). */
   withdrawn: CasualtyFigureRecord[];
   placeProposals: IngestedPlaceProposal[];
   /** Page furniture dropped by cleaning. */
@@ -113,6 +113,8 @@ export async function ingestPage(store: EditorialWrites & ContentReader & Gazett
   if ([html, text, story].filter((given) => given != null).length !== 1) {
     throw new BadUserInputError('input', 'give the page as exactly one of `html` (as fetched) and `text` (a plain-text scrape)');
   }
+  const [field, given] = html != null ? ['html', html] : text != null ? ['text', text] : ['story', story!];
+  if (!given.trim()) throw new BadUserInputError(`input.${field}`, 'is empty: give the page\'s content');
   const clean = html != null ? cleanHtml(html, { url: sourceUrl }) : text != null ? cleanText(text) : storyPage(story!);
   const page = readPage(clean, input.hints ?? {});
   const gazetteer = await loadGazetteer(store);
@@ -223,67 +225,137 @@ function slugForUrl(slug: string, sourceUrl: string): string {
   return `${slug.slice(0, LIMITS.slug - 9).replace(/-+$/, '')}-${suffix}`;
 }
 
+/** Figures of the article ingestion proposed, with the import key that says which sentence, wording and coding each was. */
+type StoredFigure = CasualtyFigureRecord & { importKey: string | null };
+
+const LINKS = [['partOf', 'partOfId'], ['restates', 'restatesId'], ['supersedes', 'supersedesId']] as const;
+
 /**
- * The article's proposals brought in line with what the page states now. A figure is known by an
- * import key made of its sentence and wording: one already there (proposed, accepted, edited or
- * rejected) is left to the editor; one an editor coded by hand with the same sentence, outcome and
- * bounds is not proposed again; the rest are proposed. Proposals still pending that the page no
- * longer states are rejected, parts before wholes.
+ * The article's proposals brought in line with what the page states now. Each figure found is
+ * known by a key made of its sentence and wording (`textKey`) and of its coding:
+ * - one an editor has reviewed (accepted, edited or rejected) with the same text key is settled:
+ *   not proposed again; so is one an editor coded by hand with the same sentence, outcome and number;
+ * - a pending proposal with the same key and the same links stays as it is;
+ * - the rest are proposed, and pending proposals that are not kept are withdrawn (rejected), so
+ *   that the editor's queue always says what the page says now.
  */
 async function syncProposals(w: Writer, articleId: string, figures: ExtractedFigure[]) {
-  const keyOf = figureKeys(figures);
+  const keys = figureKeys(figures);
   const current = await w.figuresOfArticle(articleId);
-  const live = current.filter((f) => !f.retractedAt && f.reviewStatus !== 'REJECTED');
-  const idOfKey = new Map<string, string>();
-  for (const figure of current) if (figure.importKey && live.includes(figure)) idOfKey.set(figure.importKey, figure.id);
-  const fresh = figures.filter((figure) => {
-    if (current.some((f) => f.importKey === keyOf.get(figure.key))) return false;
-    const coded = live.find((f) => f.origin !== 'EXTRACTED' && sameCount(f, figure));
-    if (coded) idOfKey.set(keyOf.get(figure.key)!, coded.id);
-    return !coded;
-  });
-  const freshKeys = new Set(fresh.map((figure) => keyOf.get(figure.key)!));
+  const live = current.filter((f) => !f.retractedAt);
+  const reviewed = live.filter((f) => f.origin === 'EXTRACTED' && f.reviewStatus !== 'PENDING');
+  const pending = live.filter((f) => f.origin === 'EXTRACTED' && f.reviewStatus === 'PENDING');
+
+  // What each figure found is now: settled (and, when accepted, the id links may name), kept, or to propose.
+  const settled = new Map<string, string | null>();
+  const kept = new Map<string, StoredFigure>();
+  for (const figure of figures) {
+    const { text, key } = keys.get(figure.key)!;
+    const review = reviewed.find((f) => f.importKey !== null && textKeyOf(f.importKey) === text);
+    const coded = review ? undefined : live.find((f) => f.origin !== 'EXTRACTED' && f.reviewStatus === 'ACCEPTED' && sameCount(f, figure));
+    const same = pending.find((f) => f.importKey !== null && baseKeyOf(f.importKey) === key);
+    if (review) settled.set(figure.key, review.reviewStatus === 'ACCEPTED' ? review.id : null);
+    else if (coded) settled.set(figure.key, coded.id);
+    else if (same) kept.set(figure.key, same);
+  }
+  // A kept proposal must link where the page now says: a proposal whose whole (or restated or revised figure) is re-proposed goes too.
+  const idFor = (key: string | undefined) => (key === undefined ? null : settled.has(key) ? settled.get(key)! : kept.get(key)?.id);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [key, stored] of kept) {
+      const figure = figures.find((f) => f.key === key)!;
+      if (LINKS.some(([link, field]) => idFor(figure[link]) !== stored[field])) {
+        kept.delete(key);
+        changed = true;
+      }
+    }
+  }
+  const keptIds = new Set([...kept.values()].map((f) => f.id));
+  const withdrawn = await withdraw(w, articleId, pending.filter((f) => !keptIds.has(f.id)));
+
+  const fresh = figures.filter((figure) => !settled.has(figure.key) && !kept.has(figure.key));
+  const existing = new Map<string, string>();
+  for (const figure of figures) {
+    const id = idFor(figure.key);
+    if (id) existing.set(keys.get(figure.key)!.key, id);
+  }
+  // A figure withdrawn earlier keeps its key: a new proposal of the same takes the next free generation (`key~2`).
+  const taken = new Set(current.map((f) => f.importKey));
+  for (const figure of fresh) {
+    const entry = keys.get(figure.key)!;
+    for (let generation = 2; taken.has(entry.key); generation += 1) entry.key = `${baseKeyOf(entry.key)}~${generation}`;
+    taken.add(entry.key);
+  }
+  const freshKeys = new Set(fresh.map((figure) => keys.get(figure.key)!.key));
   const link = (key: string | undefined) => {
-    const stable = key === undefined ? undefined : keyOf.get(key)!;
-    return stable && (freshKeys.has(stable) || idOfKey.has(stable)) ? stable : null;
+    const stable = key === undefined ? undefined : keys.get(key)!.key;
+    return stable !== undefined && (freshKeys.has(stable) || existing.has(stable)) ? stable : null;
   };
   const proposals: ProposedFigureFields[] = fresh.map((figure) => ({
-    key: keyOf.get(figure.key)!, outcome: figure.outcome, group: figure.group, who: figure.who ?? null,
-    qualifier: figure.qualifier, number: figure.number, numberHigh: figure.numberHigh,
-    claimedBy: figure.claimedBy, claimantType: figure.claimantType, verification: figure.verification,
-    quote: figure.sentence.slice(0, LIMITS.quote), locationId: figure.place, background: figure.background ?? false,
+    ...codingOf(figure), key: keys.get(figure.key)!.key,
     partOf: link(figure.partOf), restates: link(figure.restates), supersedes: link(figure.supersedes), confidence: figure.confidence,
   }));
-  const proposed = await storeProposals(w, articleId, checkProposals(proposals, new Set(idOfKey.keys())), idOfKey);
-  const stated = new Set(keyOf.values());
-  const gone = current.filter((f) => f.origin === 'EXTRACTED' && f.reviewStatus === 'PENDING' && !f.retractedAt
-    && f.importKey !== null && !stated.has(f.importKey));
-  return { proposed, withdrawn: await withdraw(w, articleId, gone) };
+  const proposed = await storeProposals(w, articleId, checkProposals(proposals, new Set(existing.keys())), existing);
+  return { proposed, withdrawn };
 }
 
-/** Rejects the proposals `gone`, each once nothing still standing links to it; those something else needs stay pending. */
+/** A figure's fields as a proposal, links aside. */
+function codingOf(figure: ExtractedFigure) {
+  return {
+    outcome: figure.outcome, group: figure.group, who: figure.who ?? null, qualifier: figure.qualifier,
+    number: figure.number, numberHigh: figure.numberHigh, claimedBy: figure.claimedBy, claimantType: figure.claimantType,
+    verification: figure.verification, quote: figure.sentence.slice(0, LIMITS.quote), locationId: figure.place,
+    background: figure.background ?? false,
+  };
+}
+
+/**
+ * Retracts the proposals `gone` (pending ones the page no longer states), parts before the wholes
+ * they link to, with a reason that says so; one a figure still standing links to stays pending.
+ * Retracted, not rejected: a rejection is an editor's review, which a later ingestion respects.
+ */
 async function withdraw(w: Writer, articleId: string, gone: CasualtyFigureRecord[]): Promise<CasualtyFigureRecord[]> {
   const withdrawn: CasualtyFigureRecord[] = [];
   let waiting = gone;
   for (let progress = true; progress && waiting.length > 0;) {
     const figures = await w.figuresOfArticle(articleId);
-    const ready = waiting.filter((f) => unrejectedLinksTo(f.id, figures).length === 0);
-    for (const figure of ready) withdrawn.push(await w.updateFigure(figure.id, figure.version, { reviewStatus: 'REJECTED' }, 'REJECT'));
+    const ready = waiting.filter((f) => Object.values(linksTo(f.id, figures)).every((linking) => linking.length === 0));
+    for (const figure of ready) {
+      withdrawn.push(await w.updateFigure(figure.id, figure.version, { retractedAt: new Date(), retractionReason: WITHDRAWN }, 'RETRACT'));
+    }
     waiting = waiting.filter((f) => !ready.includes(f));
     progress = ready.length > 0;
   }
   return withdrawn;
 }
 
-/** A figure's import key: a digest of its sentence and wording (and which such occurrence it is), stable while the page says the same. */
-function figureKeys(figures: ExtractedFigure[]): Map<string, string> {
+const WITHDRAWN = 'withdrawn by ingestion: the page no longer states this figure as proposed';
+
+/**
+ * Each figure's keys: `text`, a digest of its sentence and wording (and which such occurrence it
+ * is), stable while the page says the same; `key`, the import key stored with it: `text` and a
+ * digest of its coding, so a proposal is kept only while the extractor still codes it the same.
+ */
+function figureKeys(figures: ExtractedFigure[]): Map<string, { text: string; key: string }> {
   const seen = new Map<string, number>();
+  const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
   return new Map(figures.map((figure) => {
-    const text = `${figure.sentence}\n${figure.wording}`;
-    const occurrence = seen.get(text) ?? 0;
-    seen.set(text, occurrence + 1);
-    return [figure.key, `x:${createHash('sha256').update(`${text}\n${occurrence}`).digest('base64url').slice(0, 32)}`];
+    const said = `${figure.sentence}\n${figure.wording}`;
+    const occurrence = seen.get(said) ?? 0;
+    seen.set(said, occurrence + 1);
+    const text = `x:${digest(`${said}\n${occurrence}`)}`;
+    return [figure.key, { text, key: `${text}.${digest(JSON.stringify(codingOf(figure)))}` }];
   }));
+}
+
+/** The text key part of an import key ingestion stored (see `figureKeys`). */
+function textKeyOf(importKey: string): string {
+  return importKey.split('.')[0];
+}
+
+/** An import key without its generation (`~2`). */
+function baseKeyOf(importKey: string): string {
+  return importKey.split('~')[0];
 }
 
 /** Whether an editor's figure counts what the extractor found: the same sentence, outcome and number. */
@@ -291,4 +363,3 @@ function sameCount(coded: CasualtyFigureRecord, figure: ExtractedFigure): boolea
   return coded.quote.trim() === figure.sentence && coded.outcome === figure.outcome
     && (coded.best ?? coded.low) === (figure.number ?? null);
 }
-
