@@ -40,13 +40,13 @@ function countsIn(line: string): { proposed: number; withdrawn: number } {
   return { proposed: Number(proposed), withdrawn: Number(withdrawn) };
 }
 
-/** Every article in the store (drafts included) with its figures, by sourceUrl. */
+/** Every article in the store (drafts included) with its figures (retracted ones too), by sourceUrl. */
 async function storedArticles(dir: string): Promise<Map<string, { article: ArticleRecord; figures: CasualtyFigureRecord[] }>> {
   const store = await openStore({ pgliteDataDir: dir });
   try {
     const editor = store.scoped({ unpublished: true });
     const { rows } = await editor.listArticles({}, 'UPDATED_AT_DESC', { first: 100 });
-    const figures = await editor.figuresOfArticles(rows.map((article) => article.id));
+    const figures = await editor.figuresOfArticles(rows.map((article) => article.id), { includeRetracted: true });
     return new Map(rows.map((article, i) => [article.sourceUrl!, { article, figures: figures[i] }]));
   } finally {
     await store.close();
@@ -147,10 +147,11 @@ describe('npm run ingest', () => {
     const after = (await storedArticles(pglite.PGLITE_DATA_DIR)).get(url)!;
     expect(after.article.id).toBe(before.article.id);
     const fresh = after.figures.filter((figure) => !before.figures.some((old) => old.id === figure.id));
-    const withdrawn = after.figures.filter((figure) => figure.reviewStatus === 'REJECTED');
+    const withdrawn = after.figures.filter((figure) => figure.retractedAt !== null);
     expect(fresh.some((figure) => figure.quote.includes('rose to six'))).toBe(true);
     expect(withdrawn.map((figure) => figure.quote)).toEqual(['A landslide in the same valley killed 19 people in 2019.']);
     expect(countsIn(line)).toEqual({ proposed: fresh.length, withdrawn: withdrawn.length });
+    for (const figure of after.figures.filter((f) => f.retractedAt === null)) expect(figure.reviewStatus).toBe('PENDING');
   });
 
   it('fails an item it cannot ingest with exit 1, names it with the error\'s message and code, and stores the others', async () => {
