@@ -176,13 +176,16 @@ describe('npm run ingest', () => {
     expect(stored.size).toBe(8);
   });
 
-  it('explains its usage and exits 2 without paths, without a store, or with an unknown option', async () => {
+  it('explains its usage and exits 2 without paths, without a store, with a blank source or an unknown option', async () => {
     const none = await ingest([], pglite);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/name at least one file, feed or directory[\s\S]*usage: npm run ingest/);
     const storeless = await ingest([join(FIXTURES, 'pages')], {});
     expect(storeless.code).toBe(2);
     expect(storeless.stderr).toMatch(/no store configured[\s\S]*usage: npm run ingest/);
+    const blank = await ingest([join(FIXTURES, 'pages'), '--source', ' '], pglite);
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/--source needs an id[\s\S]*usage: npm run ingest/);
     const unknown = await ingest([join(FIXTURES, 'pages'), '--sauce', 'x'], pglite);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--sauce[\s\S]*usage: npm run ingest/);

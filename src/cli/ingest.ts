@@ -38,6 +38,7 @@ function failureLine(origin: string, error: Error): string {
 async function main(argv: string[]): Promise<number> {
   const { positionals: paths, values } = parseArgs({ args: argv, allowPositionals: true, options: { source: { type: 'string' } } });
   if (paths.length === 0) throw new UsageError('name at least one file, feed or directory');
+  if (values.source !== undefined && !values.source.trim()) throw new UsageError('--source needs an id');
   const config = loadConfig();
   if (!config.store.databaseUrl && !config.store.pgliteDataDir) {
     throw new UsageError('no store configured: set DATABASE_URL or PGLITE_DATA_DIR (drafts in an in-memory store would vanish at exit)');
