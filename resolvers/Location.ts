@@ -10,6 +10,7 @@ export const Location: LocationResolvers = {
   parent: (location, _, { loaders }) => (location.parentId ? loaders.locationById.load(location.parentId) : null),
   ancestors: (location, _, { loaders }) => loaders.ancestorsOfLocation.load(location.id),
   children: (location, _, { loaders }) => loaders.childrenOfLocation.load(location.id),
+  aliases: (location, _, { loaders }) => loaders.aliasesOfLocation.load(location.id),
   articles: (location, args, context) =>
     articleConnection({ locationId: location.id }, 'PUBLISHED_AT_DESC', args, context),
 };

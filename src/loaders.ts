@@ -35,6 +35,7 @@ export function createLoaders(store: ContentStore) {
     figureById,
     childrenOfLocation: new DataLoader((ids: readonly string[]) => store.childrenOf(ids)),
     ancestorsOfLocation: new DataLoader((ids: readonly string[]) => store.ancestorsOf(ids)),
+    aliasesOfLocation: new DataLoader((ids: readonly string[]) => store.aliasesOf(ids)),
     revisionsOfArticle: new DataLoader((ids: readonly string[]) => store.revisionsOf<ArticleRecord>('ARTICLE', ids)),
     revisionsOfFigure: new DataLoader((ids: readonly string[]) => store.revisionsOf<CasualtyFigureRecord>('CASUALTY_FIGURE', ids)),
     partsOfFigure: new DataLoader(async (ids: readonly string[]) => {

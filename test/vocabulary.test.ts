@@ -1,4 +1,5 @@
 import { CLAIMANT_TYPES, GROUPS, LOCATION_KINDS, OUTCOMES, QUALIFIERS, VERIFICATIONS } from '../src/domain/casualty';
+import { ALIAS_KINDS } from '../src/domain/place-names';
 import { migrate } from '../src/store/migrate';
 import { ARTICLE_STATUSES, FIGURE_ORIGINS, REVIEW_STATUSES } from '../src/store/records';
 import { sdlEnums } from './support/sdl';
@@ -12,6 +13,7 @@ const LISTS: Record<string, readonly string[]> = {
   ClaimantType: CLAIMANT_TYPES,
   Verification: VERIFICATIONS,
   LocationKind: LOCATION_KINDS,
+  LocationAliasKind: ALIAS_KINDS,
   ArticleStatus: ARTICLE_STATUSES,
   FigureOrigin: FIGURE_ORIGINS,
   ReviewStatus: REVIEW_STATUSES,
@@ -35,8 +37,7 @@ const CHECKED_COLUMNS: Record<string, { enum: string; stored?: (value: string) =
   'revisions.action': { enum: 'RevisionAction' },
   'api_keys.role': { enum: 'Role', stored: (value) => value.toLowerCase() },
   'revisions.entity': null,
-  // No enum of the graph yet: test/ingest-places.test.ts checks it against ALIAS_KINDS.
-  'location_aliases.kind': null,
+  'location_aliases.kind': { enum: 'LocationAliasKind' },
 };
 
 const sorted = (values: Iterable<string>) => [...values].sort();

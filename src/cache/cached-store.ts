@@ -132,6 +132,11 @@ export class CachedStore implements ContentStore {
     return this.batch('ancestors', locationIds, () => [TAGS.locations], (missing) => this.inner.ancestorsOf(missing));
   }
 
+  /** Every alias write touches its place (`Changes.locations`, `insertLocationAliases`), bumping the place's tag. */
+  aliasesOf(locationIds: readonly string[]) {
+    return this.batch('aliases', locationIds, (id) => [TAGS.location(id)], (missing) => this.inner.aliasesOf(missing));
+  }
+
   figuresOfArticles(articleIds: readonly string[], filter: CasualtyFilter = {}) {
     const normal = normalFigureFilter(filter);
     return this.batch(`figures-of:${argumentsKey(normal)}`, articleIds,
@@ -252,10 +257,6 @@ export class CachedStore implements ContentStore {
   /** Read once per ingested article and as large as the gazetteer: not worth a cache entry. */
   gazetteer() {
     return this.inner.gazetteer();
-  }
-
-  aliasesOf(locationIds: readonly string[]) {
-    return this.inner.aliasesOf(locationIds);
   }
 
   revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {

@@ -1,12 +1,14 @@
 /** The vocabulary of places' other names, and the one normal form names are compared in. */
+import type { LocationAliasKind } from '../generated/graphql';
+import { valuesOf } from './enum-values';
 
 /**
  * What an alias is: another spelling or transliteration (`SPELLING`: "Nushki" for Noshki), a name
  * the place bore before (`FORMER`), a short form (`SHORT`: "Quetta" for Quetta District) or any
- * other name (`OTHER`). The same list is the CHECK of migration 0010 (test/ingest-places.test.ts
- * checks the copy).
+ * other name (`OTHER`): the values of the SDL's `LocationAliasKind`. The same list is the CHECK of
+ * migration 0010 (test/ingest-places.test.ts and test/vocabulary.test.ts check the copy).
  */
-export const ALIAS_KINDS = ['SPELLING', 'FORMER', 'SHORT', 'OTHER'] as const;
+export const ALIAS_KINDS = valuesOf<LocationAliasKind>()('SPELLING', 'FORMER', 'SHORT', 'OTHER');
 export type AliasKind = (typeof ALIAS_KINDS)[number];
 
 /** The longest alias (and place name) the store keeps. */

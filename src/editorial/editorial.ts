@@ -11,6 +11,7 @@ import {
   BadUserInputError, ConflictError, FiguresPendingReviewError, NotFoundError, StoreFaultError, type Violation,
 } from '../errors';
 import type { ImportOutcome, ReviewDecision } from '../generated/graphql';
+import type { PlaceProposal } from '../ingest/places';
 import * as StoreErrors from '../store/errors';
 import type {
   ArticlePatch, ArticleRecord, ArticleStatus, AuthorPatch, AuthorRecord, CasualtyFigureRecord, FigurePatch, LocationAliasRecord,
@@ -127,11 +128,15 @@ export interface LocationAliasFields { alias?: string | null; kind?: string | nu
 /**
  * Gives place `locationId` another name (a spelling, a former name, a short form) that ingestion
  * matches it by. BAD_USER_INPUT when the place has that alias already (compared lower-case, without
- * accents) or does not exist.
+ * accents); NOT_FOUND when there is no such place (`locationId` is an argument of its own, not a
+ * field of the input).
  */
 export async function addLocationAlias(store: EditorialWrites, actor: Actor, locationId: string, input: LocationAliasFields): Promise<LocationAliasRecord> {
   const { alias, kind } = check(LocationAliasInput, input, 'input');
-  return write(store, actor, (w) => w.addLocationAlias({ locationId, alias, kind }));
+  return write(store, actor, (w) => w.addLocationAlias({ locationId, alias, kind }).catch((error: unknown) => {
+    throw error instanceof StoreErrors.MissingReferenceError && error.field === 'locationId'
+      ? new StoreErrors.NotFoundError('location', locationId) : error;
+  }));
 }
 
 /** Takes `alias` (compared lower-case, without accents) from the place; NOT_FOUND when it has no such alias. */
@@ -144,7 +149,7 @@ export function removeLocationAlias(store: EditorialWrites, actor: Actor, locati
  * parent, by the same rules as `createLocation`. Ingestion never creates places itself.
  */
 export function acceptPlaceProposal(store: EditorialWrites & ContentReader, actor: Actor,
-  proposal: { name: string; parentId: string; kind: string }): Promise<LocationRecord> {
+  proposal: Pick<PlaceProposal, 'name' | 'parentId' | 'kind'>): Promise<LocationRecord> {
   return createLocation(store, actor, { name: proposal.name, kind: proposal.kind, parentId: proposal.parentId });
 }
 

@@ -555,6 +555,8 @@ export type LeftOutReason =
 
 export type Location = {
   __typename?: 'Location';
+  /** The place's other names, in alphabetical order (compared in lower case, without accents); public. */
+  aliases: Array<LocationAlias>;
   /** From the parent up to the country: nearest first. */
   ancestors: Array<Location>;
   /** Articles reporting on this place or anywhere below it, newest first. */
@@ -575,6 +577,37 @@ export type LocationArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/**
+ * Another name of a place, which ingestion finds the place by. Aliases are compared in lower case
+ * without accents, so a place has each alias once, in the spelling it was first given.
+ */
+export type LocationAlias = {
+  __typename?: 'LocationAlias';
+  /** The other name, as the editor wrote it. */
+  alias: Scalars['String']['output'];
+  /** What kind of name it is. */
+  kind: LocationAliasKind;
+};
+
+/** An alias to give a place. */
+export type LocationAliasInput = {
+  /** 1-200 characters; refused when the place has it already, in any case or accents. */
+  alias: Scalars['String']['input'];
+  /** What kind of name it is. */
+  kind: LocationAliasKind;
+};
+
+/** What kind of other name an alias is. */
+export type LocationAliasKind =
+  /** A name the place bore before. */
+  | 'FORMER'
+  /** Any other name the place goes by. */
+  | 'OTHER'
+  /** A short form: Quetta for Quetta District. */
+  | 'SHORT'
+  /** Another spelling or transliteration: Nushki for Noshki. */
+  | 'SPELLING';
 
 export type LocationConnection = {
   __typename?: 'LocationConnection';
@@ -618,7 +651,20 @@ export type LocationKind =
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Creates a place ingestion proposed under its parent, by the rules of `createLocation`, and returns
+   * it; ingestion never creates places itself. BAD_USER_INPUT on `input.parentId` when the parent does
+   * not exist or is not of a higher kind, and on `input.name` when the parent has a place of that name
+   * and kind already (a proposal accepted twice).
+   */
+  acceptPlaceProposal: Location;
   addCasualtyFigure: CasualtyFigure;
+  /**
+   * Gives place `locationId` another name that ingestion will find it by, and returns the place (with
+   * `aliases`, so a client's cache can replace the place's list). NOT_FOUND when there is no such place;
+   * BAD_USER_INPUT on `input.alias` when the place has that alias already in any case or accents.
+   */
+  addLocationAlias: Location;
   /** Creates a DRAFT unless `status` says otherwise. */
   createArticle: Article;
   createAuthor: Author;
@@ -651,6 +697,11 @@ export type Mutation = {
   ingestPage: IngestPageResult;
   /** Refused with FIGURES_PENDING_REVIEW while any of the article's figures awaits review. */
   publishArticle: Article;
+  /**
+   * Takes an alias from place `locationId` and returns the place. NOT_FOUND when the place has no such
+   * alias (compared in lower case, without accents).
+   */
+  removeLocationAlias: Location;
   /** Keeps the figure on record but leaves it out of lists and totals. Refused while live figures are part of it. */
   retractCasualtyFigure: CasualtyFigure;
   /**
@@ -677,9 +728,30 @@ export type Mutation = {
  * coded error (BAD_USER_INPUT naming the field and rule, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
  * FORBIDDEN) and writes nothing.
  */
+export type MutationAcceptPlaceProposalArgs = {
+  input: PlaceProposalInput;
+};
+
+
+/**
+ * Editorial writes. Each mutation is one transaction: it returns the changed object, or fails with a
+ * coded error (BAD_USER_INPUT naming the field and rule, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
+ * FORBIDDEN) and writes nothing.
+ */
 export type MutationAddCasualtyFigureArgs = {
   articleId: Scalars['ID']['input'];
   input: CasualtyFigureInput;
+};
+
+
+/**
+ * Editorial writes. Each mutation is one transaction: it returns the changed object, or fails with a
+ * coded error (BAD_USER_INPUT naming the field and rule, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
+ * FORBIDDEN) and writes nothing.
+ */
+export type MutationAddLocationAliasArgs = {
+  input: LocationAliasInput;
+  locationId: Scalars['ID']['input'];
 };
 
 
@@ -771,6 +843,17 @@ export type MutationIngestPageArgs = {
 export type MutationPublishArticleArgs = {
   id: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+/**
+ * Editorial writes. Each mutation is one transaction: it returns the changed object, or fails with a
+ * coded error (BAD_USER_INPUT naming the field and rule, NOT_FOUND, CONFLICT, UNAUTHENTICATED,
+ * FORBIDDEN) and writes nothing.
+ */
+export type MutationRemoveLocationAliasArgs = {
+  alias: Scalars['String']['input'];
+  locationId: Scalars['ID']['input'];
 };
 
 
@@ -920,11 +1003,11 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** A place the page names that the gazetteer lacks, below a place it has. Nothing is created until an editor accepts it. */
+/** A place the page names that the gazetteer lacks, below a place it has. Nothing is created until an editor accepts it with `acceptPlaceProposal` (its `name`, `kind` and parent's id). */
 export type PlaceProposal = {
   __typename?: 'PlaceProposal';
   /** ADMIN2 for a district, LOCALITY for a town or village. */
-  kind: LocationKind;
+  kind: PlaceProposalKind;
   /** The place's name as the page writes it (a district's with "District" after it). */
   name: Scalars['String']['output'];
   /** The known place it lies in. */
@@ -932,6 +1015,23 @@ export type PlaceProposal = {
   /** The sentence of the article's body that names it. */
   sentence: Scalars['String']['output'];
 };
+
+/** A place ingestion proposed, below a known place, as the editor accepts it. */
+export type PlaceProposalInput = {
+  /** What kind of place it is. */
+  kind: PlaceProposalKind;
+  /** The place's name, 1-200 characters (`Kech District`). */
+  name: Scalars['String']['input'];
+  /** The known place it lies in, of a higher kind (the province the proposal names). */
+  parentId: Scalars['ID']['input'];
+};
+
+/** The kinds of place ingestion proposes. */
+export type PlaceProposalKind =
+  /** A district ("in Kech district"). */
+  | 'ADMIN2'
+  /** A city, town or village ("in the village of Kili Kamal"). */
+  | 'LOCALITY';
 
 export type PopulationGroup =
   | 'CIVILIANS'
@@ -1435,6 +1535,9 @@ export type ResolversTypes = ResolversObject<{
   LeftOutFigures: ResolverTypeWrapper<LeftOutFigures>;
   LeftOutReason: LeftOutReason;
   Location: ResolverTypeWrapper<LocationRecord>;
+  LocationAlias: ResolverTypeWrapper<LocationAlias>;
+  LocationAliasInput: LocationAliasInput;
+  LocationAliasKind: LocationAliasKind;
   LocationConnection: ResolverTypeWrapper<LocationConnectionModel>;
   LocationEdge: ResolverTypeWrapper<Omit<LocationEdge, 'node'> & { node: ResolversTypes['Location'] }>;
   LocationFilter: LocationFilter;
@@ -1446,6 +1549,8 @@ export type ResolversTypes = ResolversObject<{
   NewsItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['NewsItem']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceProposal: ResolverTypeWrapper<PlaceProposalModel>;
+  PlaceProposalInput: PlaceProposalInput;
+  PlaceProposalKind: PlaceProposalKind;
   PopulationGroup: PopulationGroup;
   Qualifier: Qualifier;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1507,6 +1612,8 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   LeftOutFigures: LeftOutFigures;
   Location: LocationRecord;
+  LocationAlias: LocationAlias;
+  LocationAliasInput: LocationAliasInput;
   LocationConnection: LocationConnectionModel;
   LocationEdge: Omit<LocationEdge, 'node'> & { node: ResolversParentTypes['Location'] };
   LocationFilter: LocationFilter;
@@ -1517,6 +1624,7 @@ export type ResolversParentTypes = ResolversObject<{
   NewsItem: ResolversInterfaceTypes<ResolversParentTypes>['NewsItem'];
   PageInfo: PageInfo;
   PlaceProposal: PlaceProposalModel;
+  PlaceProposalInput: PlaceProposalInput;
   Query: Record<PropertyKey, never>;
   RegionSummary: RegionSummaryModel;
   Source: SourceModel;
@@ -1728,6 +1836,7 @@ export type LeftOutFiguresResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type LocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Location'] = ResolversParentTypes['Location']> = ResolversObject<{
+  aliases?: Resolver<Array<ResolversTypes['LocationAlias']>, ParentType, ContextType>;
   ancestors?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
   articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, Partial<LocationArticlesArgs>>;
   children?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
@@ -1738,6 +1847,11 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   longitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
+}>;
+
+export type LocationAliasResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationAlias'] = ResolversParentTypes['LocationAlias']> = ResolversObject<{
+  alias?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LocationAliasKind'], ParentType, ContextType>;
 }>;
 
 export type LocationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationConnection'] = ResolversParentTypes['LocationConnection']> = ResolversObject<{
@@ -1752,7 +1866,9 @@ export type LocationEdgeResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  acceptPlaceProposal?: Resolver<ResolversTypes['Location'], ParentType, ContextType, RequireFields<MutationAcceptPlaceProposalArgs, 'input'>>;
   addCasualtyFigure?: Resolver<ResolversTypes['CasualtyFigure'], ParentType, ContextType, RequireFields<MutationAddCasualtyFigureArgs, 'articleId' | 'input'>>;
+  addLocationAlias?: Resolver<ResolversTypes['Location'], ParentType, ContextType, RequireFields<MutationAddLocationAliasArgs, 'input' | 'locationId'>>;
   createArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationCreateArticleArgs, 'input'>>;
   createAuthor?: Resolver<ResolversTypes['Author'], ParentType, ContextType, RequireFields<MutationCreateAuthorArgs, 'input'>>;
   createLocation?: Resolver<ResolversTypes['Location'], ParentType, ContextType, RequireFields<MutationCreateLocationArgs, 'input'>>;
@@ -1762,6 +1878,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   importExternalArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationImportExternalArticleArgs, 'id'>>;
   ingestPage?: Resolver<ResolversTypes['IngestPageResult'], ParentType, ContextType, RequireFields<MutationIngestPageArgs, 'input'>>;
   publishArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationPublishArticleArgs, 'id' | 'version'>>;
+  removeLocationAlias?: Resolver<ResolversTypes['Location'], ParentType, ContextType, RequireFields<MutationRemoveLocationAliasArgs, 'alias' | 'locationId'>>;
   retractCasualtyFigure?: Resolver<ResolversTypes['CasualtyFigure'], ParentType, ContextType, RequireFields<MutationRetractCasualtyFigureArgs, 'id' | 'reason' | 'version'>>;
   reviewCasualtyFigure?: Resolver<ResolversTypes['CasualtyFigure'], ParentType, ContextType, RequireFields<MutationReviewCasualtyFigureArgs, 'decision' | 'id' | 'version'>>;
   unpublishArticle?: Resolver<ResolversTypes['Article'], ParentType, ContextType, RequireFields<MutationUnpublishArticleArgs, 'id' | 'version'>>;
@@ -1793,7 +1910,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type PlaceProposalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceProposal'] = ResolversParentTypes['PlaceProposal']> = ResolversObject<{
-  kind?: Resolver<ResolversTypes['LocationKind'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PlaceProposalKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<ResolversTypes['Location'], ParentType, ContextType>;
   sentence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1883,6 +2000,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IngestPageResult?: IngestPageResultResolvers<ContextType>;
   LeftOutFigures?: LeftOutFiguresResolvers<ContextType>;
   Location?: LocationResolvers<ContextType>;
+  LocationAlias?: LocationAliasResolvers<ContextType>;
   LocationConnection?: LocationConnectionResolvers<ContextType>;
   LocationEdge?: LocationEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -7,6 +7,7 @@
 import { sentenceSpans } from '../domain/article-text';
 import { LOCATION_KINDS, type LocationKind } from '../domain/casualty';
 import { normalizePlaceName } from '../domain/place-names';
+import type { PlaceProposalKind } from '../generated/graphql';
 import type { GazetteerPlace } from '../store/records';
 import type { GazetteerReader } from '../store/store';
 
@@ -26,7 +27,8 @@ export interface PlaceMention {
 export interface PlaceProposal {
   name: string;
   parentId: string;
-  kind: Extract<LocationKind, 'ADMIN2' | 'LOCALITY'>;
+  /** The SDL's `PlaceProposalKind`: what `acceptPlaceProposal` takes. */
+  kind: Extract<LocationKind, PlaceProposalKind>;
   /** Where the text names it. */
   start: number;
   end: number;
