@@ -235,6 +235,8 @@ describeEachEngine('ingesting pages through the API', (ctx) => {
       [{ html: '<p>x</p>', text: 'x', sourceUrl: 'https://a.example/1' }, /exactly one of `html`/],
       [{ sourceUrl: 'https://a.example/2' }, /exactly one of `html`/],
       [{ text: 'Two killed.', sourceUrl: 'ftp://a.example/3' }, /input.sourceUrl.*http or https/],
+      // A file: URL is for `npm run ingest` (IngestOptions.fileUrls), never a client's.
+      [{ text: 'Two killed.', sourceUrl: 'file:///srv/pages/a.txt' }, /input.sourceUrl.*http or https/],
       [{ text: '   \n\n  ', sourceUrl: 'https://a.example/4' }, /input.text.*is empty/],
       [{ text: 'Share on Facebook\nShare on X\nLeave a Comment', sourceUrl: 'https://a.example/5' }, /input.*no story text/],
     ])('%j is BAD_USER_INPUT and stores nothing', async (input, message) => {

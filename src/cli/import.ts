@@ -3,11 +3,8 @@ import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadConfig } from '../config';
 import { importArticles, type ImportArticleFields } from '../editorial/editorial';
-import { createCache, redisConfigured } from '../cache';
-import { invalidatingResponses } from '../cache/responses';
-import { CachedStore } from '../cache/cached-store';
-import { openStore } from '../store/open';
 import { reviveDates } from '../store/records';
+import { openCliStore } from './store';
 
 const USAGE = `usage: npm run import -- FILE.json | FILE.ndjson
 
@@ -52,18 +49,14 @@ async function main([file]: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const { store: options, cache: cacheSettings } = loadConfig();
-  if (!options.databaseUrl && !options.pgliteDataDir) {
+  const config = loadConfig();
+  if (!config.store.databaseUrl && !config.store.pgliteDataDir) {
     console.error(`import: no store configured (an in-memory store would vanish at exit)\n\n${USAGE}`);
     return 2;
   }
   const { records, unreadable } = readRecords(file);
   for (const { line, message } of unreadable) console.error(`line ${line}: not JSON (${message}); skipped`);
-  const sqlStore = await openStore(options);
-  // With Redis configured, write through the cache as a gateway does, so that every running gateway
-  // drops what the import changes (records, lists, counts, statistics and answers) at once.
-  const cache = cacheSettings.mode !== 'off' && redisConfigured(cacheSettings) ? createCache({ ...cacheSettings, mode: 'redis' }).cache : null;
-  const store = cache ? new CachedStore(sqlStore, invalidatingResponses(cache, () => undefined)) : sqlStore;
+  const { store, close } = await openCliStore(config);
   const bar = process.stdout.isTTY
     ? new SingleBar({ format: 'import {bar} {value}/{total} articles | {duration_formatted}' }, Presets.shades_classic) : null;
   bar?.start(records.length, 0);
@@ -79,8 +72,7 @@ async function main([file]: string[]): Promise<number> {
     return report.rejected + unreadable.length > 0 ? 1 : 0;
   } finally {
     bar?.stop();
-    await store.close();
-    await cache?.close();
+    await close();
   }
 }
 

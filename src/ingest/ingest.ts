@@ -80,6 +80,21 @@ const PageShape = z.object({
   sourceId: z.string().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters').nullish(),
 });
 
+/** The same, with a `file:` sourceUrl allowed (`IngestOptions.fileUrls`). */
+const LocalPageShape = PageShape.extend({
+  sourceUrl: z.url({ protocol: /^(?:https?|file)$/, error: 'must be an http, https or file URL' })
+    .max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+});
+
+/** What a trusted local caller may ask beyond what the graph's clients may. */
+export interface IngestOptions {
+  /**
+   * Accept a `file:` sourceUrl: a page read from disk that states no address of its own
+   * (`npm run ingest`). Off for the graph's clients, whose pages have an http(s) address.
+   */
+  fileUrls?: boolean;
+}
+
 /** The article a page makes, before it is stored: its fields, and the digest that tells a changed page from the same one. */
 interface ReadPage {
   clean: CleanPage;
@@ -89,11 +104,12 @@ interface ReadPage {
 
 /**
  * Ingests one page for `actor` (see the module's comment). BAD_USER_INPUT when the input is
- * malformed or the page holds no story; nothing is stored then, and a failure mid-way stores
- * nothing either (one transaction).
+ * malformed (a sourceUrl not on http(s), unless `options.fileUrls` allows `file:`) or the page holds
+ * no story; nothing is stored then, and a failure mid-way stores nothing either (one transaction).
  */
-export async function ingestPage(store: EditorialWrites & ContentReader & GazetteerReader, actor: Actor, input: PageInput): Promise<IngestResult> {
-  const { html, text, story, sourceUrl, sourceId } = check(PageShape, input, 'input');
+export async function ingestPage(store: EditorialWrites & ContentReader & GazetteerReader, actor: Actor, input: PageInput,
+  options: IngestOptions = {}): Promise<IngestResult> {
+  const { html, text, story, sourceUrl, sourceId } = check(options.fileUrls ? LocalPageShape : PageShape, input, 'input');
   if ([html, text, story].filter((given) => given != null).length !== 1) {
     throw new BadUserInputError('input', 'give the page as exactly one of `html` (as fetched) and `text` (a plain-text scrape)');
   }

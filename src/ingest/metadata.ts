@@ -1,5 +1,7 @@
 import * as chrono from 'chrono-node';
+import { parseHTML } from 'linkedom';
 import { detect } from 'tinyld';
+import { httpUrl } from '../sources/sanitize';
 
 /**
  * Metadata of a news page: who wrote it, when it was published, in which language, under which
@@ -149,4 +151,17 @@ function joinTitle(title: string, kept: string[]): string {
   const first = title.indexOf(kept[0]);
   const last = kept[kept.length - 1];
   return title.slice(first, title.lastIndexOf(last) + last.length).trim();
+}
+
+/**
+ * The URL a page says it lives at: `<link rel="canonical">`, else `og:url`, as an absolute http(s)
+ * URL (a relative canonical is resolved against og:url); null when the page states neither, or
+ * states something that is not an http(s) URL. Ingestion keys a page by it, so a page saved to disk
+ * is the same article as the page fetched from the web.
+ */
+export function canonicalUrlOf(html: string): string | null {
+  const { document } = parseHTML(html);
+  const stated = (selector: string, attribute: string) => document.querySelector(selector)?.getAttribute(attribute)?.trim() || null;
+  const ogUrl = httpUrl(stated('meta[property="og:url"]', 'content'));
+  return httpUrl(stated('link[rel~="canonical" i]', 'href'), ogUrl ?? undefined) ?? ogUrl;
 }

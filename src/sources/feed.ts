@@ -215,7 +215,7 @@ function matches(item: ExternalItem, query: RemoteQuery): boolean {
 }
 
 /** A category domain or scheme that says its terms are ISO 3166 codes (`iso3166`, `ISO 3166-1`, `urn:iso:std:iso:3166`, a URL naming it). */
-function namesIso3166(scheme: string | undefined): boolean {
+export function namesIso3166(scheme: string | undefined): boolean {
   return scheme !== undefined && /iso[\s_:-]?3166/i.test(scheme);
 }
 
