@@ -223,11 +223,20 @@ describeEachEngine('ingesting pages through the API', (ctx) => {
     const result = await api.gql(INGEST, { input }, editor);
     expect(result.errors).toBeUndefined();
     expect(result.data.ingestPage.article.body).not.toContain('tracking');
-    for (const headers of [{}, { authorization: 'Bearer ng_not-a-key' }]) {
+    for (const headers of [{}, { authorization: 'Bearer ng_not-a-key' }] as Record<string, string>[]) {
       const refused = await api.gql(INGEST, { input: { ...input, sourceUrl: 'https://pages.example/large-2' } }, headers);
       expect(refused.status).toBe(400);
       expect(refused.errors?.[0].extensions?.code).toBe('BODY_SIZE_LIMIT_EXCEEDED');
     }
+  });
+
+  it('reads an HTML fragment, such as a feed item\'s content, as a story', async () => {
+    const result = await ingest({
+      html: '<p>A landslide killed three people in Pasni on Monday, officials said.</p><p>Rescuers were still searching.</p>',
+      sourceUrl: 'https://pages.example/fragment',
+    });
+    expect(result.article.body).toBe('A landslide killed three people in Pasni on Monday, officials said.\n\nRescuers were still searching.');
+    expect(result.proposedFigures).toEqual([expect.objectContaining({ low: 3, best: 3, location: { name: 'Pasni' } })]);
   });
 
   describe('refusals', () => {

@@ -474,8 +474,9 @@ function normalised(text: string): string {
  * `removed` lists the page's text blocks that are not in the body. `opts.url` lets Readability
  * resolve relative links; it is not used for metadata. Throws BAD_USER_INPUT on an empty page.
  */
-export function cleanHtml(html: string, opts: { url?: string } = {}): CleanPage {
-  if (!html.trim()) throw new BadUserInputError('html', 'the page has no HTML');
+export function cleanHtml(page: string, opts: { url?: string } = {}): CleanPage {
+  if (!page.trim()) throw new BadUserInputError('html', 'the page has no HTML');
+  const html = documentOf(page);
   const { document } = parseHTML(html);
   const objects = jsonLdObjects(document);
   const article = jsonLdArticle(objects);
@@ -509,4 +510,12 @@ export function cleanHtml(html: string, opts: { url?: string } = {}): CleanPage 
     ...pageLines.filter((line) => line && !body.includes(normalised(line)) && normalised(line) !== normalised(headline ?? '')),
   ]);
   return { ...pageOf(reading, htmlLanguage(document, article)), removed };
+}
+
+/**
+ * HTML that is a fragment of a story (a feed item's content, `<p>…</p>`) as a document: the DOM
+ * gives a fragment no body to read. HTML that is a whole page already is left as it is.
+ */
+function documentOf(html: string): string {
+  return /<body[\s>]/i.test(html) ? html : `<!doctype html><html><body><article>${html}</article></body></html>`;
 }

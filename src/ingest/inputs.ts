@@ -158,7 +158,7 @@ function pageOf(found: {
   if (found.html === null && !found.text) return new Error(`has no content (${found.url})`);
   const tags = found.categories.filter((category) => !namesIso3166(category.scheme)).map((category) => category.label);
   return {
-    ...(found.html !== null ? { html: documentOf(found.html) } : { text: found.text }),
+    ...(found.html !== null ? { html: found.html } : { text: found.text }),
     sourceUrl: found.url,
     hints: {
       headline: plainText(found.headline, ITEM_LIMITS.headline),
@@ -168,14 +168,6 @@ function pageOf(found: {
       tags: textList([...tags, ...(dc?.subjects ?? [])], ITEM_LIMITS.tag),
     },
   };
-}
-
-/**
- * A feed's HTML, which is a fragment of a story, as a document: the cleaner reads a document's body,
- * and a fragment has none. HTML that is a whole page already is left as it is.
- */
-function documentOf(html: string): string {
-  return /<body[\s>]/i.test(html) ? html : `<!doctype html><html><body><article>${html}</article></body></html>`;
 }
 
 /** How an Atom text construct is read: `html` and `xhtml` as HTML, `text` (the default) as text; null for media types. */
