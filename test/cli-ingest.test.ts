@@ -176,7 +176,7 @@ describe('npm run ingest', () => {
     expect(stored.size).toBe(8);
   });
 
-  it('explains its usage and exits 2 without paths, without a store, with a blank source or an unknown option', async () => {
+  it('explains its usage and exits 2 without paths, without a store, with a blank source, a base URL not on the web or an unknown option', async () => {
     const none = await ingest([], pglite);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/name at least one file, feed or directory[\s\S]*usage: npm run ingest/);
@@ -189,6 +189,9 @@ describe('npm run ingest', () => {
     const unknown = await ingest([join(FIXTURES, 'pages'), '--sauce', 'x'], pglite);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--sauce[\s\S]*usage: npm run ingest/);
+    const local = await ingest([join(FIXTURES, 'pages'), '--base-url', 'file:///srv/pages/'], pglite);
+    expect(local.code).toBe(2);
+    expect(local.stderr).toMatch(/--base-url must be an http or https URL[\s\S]*usage: npm run ingest/);
     expect((await storedArticles(pglite.PGLITE_DATA_DIR)).size).toBe(8);
   });
 });

@@ -59,8 +59,18 @@ describe('ingest inputs', () => {
     expect(pageFrom(items, bare).sourceUrl).toMatch(/^file:\/\/.*\/bare%20page\.html$/);
   });
 
+  it('names pages that state no URL below --base-url, by their path under the directory named', () => {
+    const items = readInputs([fixture('pages'), fixture('pages/ostrel-landslide.txt')], { baseUrl: 'https://archive.example/scrapes/' });
+    const urls = items.map((item) => item.input?.sourceUrl);
+    expect(urls).toContain('https://archive.example/scrapes/ostrel-landslide.txt');
+    expect(urls.filter((url) => url === 'https://archive.example/scrapes/ostrel-landslide.txt')).toHaveLength(2);
+    // A page that states its canonical URL keeps it.
+    expect(pageFrom(items, fixture('pages/dorvan-bus-blast.html')).sourceUrl).toMatch(/^https:\/\/meridianwire\.example\//);
+    expect(urls.every((url) => !url?.startsWith('file:'))).toBe(true);
+  });
+
   it('gives every page the source named on the command line', () => {
-    const items = readInputs([fixture('pages'), fixture('feeds/agency.xml')], 'regional-desk');
+    const items = readInputs([fixture('pages'), fixture('feeds/agency.xml')], { sourceId: 'regional-desk' });
     const pages = items.filter((item) => !item.error);
     expect(pages).toHaveLength(5);
     for (const item of pages) expect(item.input!.sourceId).toBe('regional-desk');

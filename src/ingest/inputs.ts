@@ -15,7 +15,7 @@
  * cannot become a page are items with an `error`, so one bad file never stops the others.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseFeed, type AtomFeed, type DcNs, type RssFeed } from 'feedsmith';
 import { namesIso3166 } from '../sources/feed';
@@ -40,22 +40,39 @@ const INGESTED_EXTENSIONS = new Set(['.html', '.htm', '.txt', '.xml', '.rss', '.
  */
 const FEED_ROOT = /^\uFEFF?\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)\s*)*<(?:[\w.-]+:)?(?:rss|feed)[\s>/]/i;
 
+/** How `readInputs` names pages: the source to record, and the address of pages that state none. */
+export interface InputOptions {
+  sourceId?: string | null;
+  /**
+   * The public address of the files: a page file that states no canonical URL is known as its path
+   * (relative to the directory named, or its file name) below this URL. Without it, as its `file:` URL.
+   */
+  baseUrl?: string | null;
+}
+
 /**
  * The items of `paths`, each path expanded in the order given (a directory into its files, a feed
  * into its entries). `sourceId` is set on every page. Never throws: what cannot be read is an item
  * with an `error`.
  */
-export function readInputs(paths: string[], sourceId: string | null = null): IngestItem[] {
+export function readInputs(paths: string[], { sourceId = null, baseUrl = null }: InputOptions = {}): IngestItem[] {
   const items: IngestItem[] = [];
   for (const path of paths) {
     let files: string[];
+    let root: string;
     try {
-      files = statSync(path).isDirectory() ? filesIn(path) : [path];
+      const isDirectory = statSync(path).isDirectory();
+      files = isDirectory ? filesIn(path) : [path];
+      root = isDirectory ? path : dirname(path);
     } catch (error) {
       items.push({ origin: path, error: error as Error });
       continue;
     }
-    for (const file of files) items.push(...itemsOfFile(file, sourceId));
+    for (const file of files) {
+      const address = baseUrl ? new URL(relative(root, file).split(sep).map(encodeURIComponent).join('/'), baseUrl).href
+        : pathToFileURL(resolve(file)).href;
+      items.push(...itemsOfFile(file, address, sourceId));
+    }
   }
   return items;
 }
@@ -73,7 +90,7 @@ function filesIn(dir: string): string[] {
 }
 
 /** The items of one file: a feed's entries, or the page the file holds. */
-function itemsOfFile(file: string, sourceId: string | null): IngestItem[] {
+function itemsOfFile(file: string, fileUrl: string, sourceId: string | null): IngestItem[] {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
@@ -82,7 +99,6 @@ function itemsOfFile(file: string, sourceId: string | null): IngestItem[] {
   }
   if (FEED_ROOT.test(content)) return feedItems(file, content, sourceId);
   const extension = extname(file).toLowerCase();
-  const fileUrl = pathToFileURL(resolve(file)).href;
   if (extension === '.html' || extension === '.htm') {
     return [{ origin: file, input: { html: content, sourceUrl: canonicalUrlOf(content) ?? fileUrl, sourceId } }];
   }
