@@ -149,6 +149,25 @@ describeEachEngine('ingesting pages through the API', (ctx) => {
     });
   });
 
+  it('lists the editors\' review queue: pending proposals across articles, never to the public', async () => {
+    const QUEUE = `query($after: String) { casualtyFigures(filter: { reviewStatus: [PENDING] }, first: 100, after: $after) {
+      totalCount edges { node { id reviewStatus article { id } } } } }`;
+    const first = await ingest({ text: 'Storm kills two\n\nA storm killed two fishermen off Pasni on Friday, officials said.', sourceUrl: 'https://news.example/queue-1' });
+    const second = await ingest({ text: 'Blast wounds five\n\nA blast wounded five people in Gwadar, police said.', sourceUrl: 'https://news.example/queue-2' });
+    const queue = (await api.gql(QUEUE, {}, editor)).data.casualtyFigures;
+    const ids = queue.edges.map((e: Figure) => e.node.id);
+    for (const figure of [...first.proposedFigures, ...second.proposedFigures]) expect(ids).toContain(figure.id);
+    expect(queue.edges.every((e: Figure) => e.node.reviewStatus === 'PENDING')).toBe(true);
+    expect(queue.totalCount).toBe(queue.edges.length);
+
+    const [fishermen] = first.proposedFigures;
+    await api.gql(REVIEW, { id: fishermen.id, v: fishermen.version, d: 'ACCEPT' }, editor);
+    const after = (await api.gql(QUEUE, {}, editor)).data.casualtyFigures;
+    expect(after.totalCount).toBe(queue.totalCount - 1);
+    expect(after.edges.map((e: Figure) => e.node.id)).not.toContain(fishermen.id);
+    expect((await api.gql(QUEUE, {})).data.casualtyFigures).toEqual({ totalCount: 0, edges: [] });
+  });
+
   describe('HTML pages of three layouts', () => {
     it.each([
       ['wire-jsonld', "Nepal's Sindhupalchok", ['Bikash Thapa', 'Sita Gurung'], 'at least nine people'],

@@ -354,5 +354,5 @@ export class CachedStore implements ContentStore {
 
 /** A figure filter with its set-like lists sorted and `includeRetracted: false` as absent. */
 function normalFigureFilter(filter: CasualtyFilter): CasualtyFilter {
-  return { ...filter, ...sortedLists(filter, ['verification', 'claimantType']), includeRetracted: filter.includeRetracted || null };
+  return { ...filter, ...sortedLists(filter, ['verification', 'claimantType', 'reviewStatus']), includeRetracted: filter.includeRetracted || null };
 }

@@ -289,6 +289,11 @@ export type CasualtyFilter = {
   /** A place and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
   outcome?: InputMaybe<CasualtyOutcome>;
+  /**
+   * Any of these review states; all the reader may see when omitted. Editors list the review queue
+   * with `[PENDING]`; the public sees accepted figures only, whatever this says.
+   */
+  reviewStatus?: InputMaybe<Array<ReviewStatus>>;
   /** Any of these; all when omitted. */
   verification?: InputMaybe<Array<Verification>>;
 };

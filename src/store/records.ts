@@ -136,6 +136,8 @@ export interface CasualtyFilter {
   verification?: Verification[] | null;
   claimantType?: ClaimantType[] | null;
   articleId?: string | null;
+  /** Any of these review states (editors' review queue: PENDING); the public's scope sees ACCEPTED only whatever this says. */
+  reviewStatus?: ReviewStatus[] | null;
   /** Retracted figures are left out unless this is true. */
   includeRetracted?: boolean | null;
 }

@@ -1,8 +1,10 @@
 /** The SQL of reading (`ContentReader`, `GazetteerReader`): records by key, lists and counts of them, the gazetteer. */
 import type { Db, Lane } from './db';
-import type {
-  ArticleFilter, ArticleOrder, ArticleRecord, AuthorRecord, CasualtyFigureRecord, CasualtyFilter,
-  GazetteerPlace, LocationAliasRecord, LocationFilter, LocationRecord, Page, PageRequest, ReadScope, SortKey,
+import {
+  REVIEW_STATUSES,
+  type ArticleFilter, type ArticleOrder, type ArticleRecord, type AuthorRecord, type CasualtyFigureRecord, type CasualtyFilter,
+  type GazetteerPlace, type LocationAliasRecord, type LocationFilter, type LocationRecord, type Page, type PageRequest,
+  type ReadScope, type SortKey,
 } from './records';
 import type { ContentReader } from './store';
 import {
@@ -47,6 +49,11 @@ function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): 
   if (filter.verification != null) where.push(`f.verification = ANY(${p.add(filter.verification)}::text[])`);
   if (filter.claimantType != null) where.push(`f.claimant_type = ANY(${p.add(filter.claimantType)}::text[])`);
   if (filter.articleId != null) where.push(`f.article_id = ${p.add(toDbId(filter.articleId))}`);
+  // Literals (from the closed list of states), so the review queue's partial index applies to PENDING.
+  if (filter.reviewStatus != null) {
+    const states = REVIEW_STATUSES.filter((state) => filter.reviewStatus!.includes(state));
+    where.push(states.length > 0 ? `f.review_status IN (${states.map((state) => `'${state}'`).join(', ')})` : 'false');
+  }
   return where;
 }
 
