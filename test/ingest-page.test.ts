@@ -168,6 +168,23 @@ describeEachEngine('ingesting pages through the API', (ctx) => {
     expect((await api.gql(QUEUE, {})).data.casualtyFigures).toEqual({ totalCount: 0, edges: [] });
   });
 
+  it('codes a dated count of another event with its period, and leaves an undated one background', async () => {
+    const html = `<html><head><meta property="article:published_time" content="2026-11-29T08:00:00Z"><title>Market blast kills six in Gwadar</title></head>
+      <body><article><h1>Market blast kills six in Gwadar</h1>
+      <p>A bomb killed six people at a market in Gwadar on Sunday, police said.</p>
+      <p>Last year's attack on the same market killed 70 people, officials said. A similar bombing in the port killed 30 people.</p>
+      </article></body></html>`;
+    const result = await ingest({ html, sourceUrl: 'https://news.example/gwadar-market' });
+    const period = `periodStart periodEnd`;
+    const figures = (await api.gql(`query($id: ID!) { article(id: $id) { casualtyFigures { low background ${period} } } }`,
+      { id: result.article.id }, editor)).data.article.casualtyFigures;
+    expect(figures).toEqual([
+      { low: 6, background: false, periodStart: null, periodEnd: null },
+      { low: 70, background: false, periodStart: '2025-01-01T00:00:00.000Z', periodEnd: '2025-12-31T23:59:59.999Z' },
+      { low: 30, background: true, periodStart: null, periodEnd: null },
+    ]);
+  });
+
   describe('HTML pages of three layouts', () => {
     it.each([
       ['wire-jsonld', "Nepal's Sindhupalchok", ['Bikash Thapa', 'Sita Gurung'], 'at least nine people'],

@@ -18,6 +18,7 @@ import { UniqueViolationError } from '../store/errors';
 import { cleanHtml, cleanText, type CleanPage } from './clean';
 import { languageOf } from './metadata';
 import { extractFigures, type ExtractedFigure } from './extract';
+import { withPeriod } from './periods';
 import { findPlaces, loadGazetteer, type FoundPlaces } from './places';
 
 /** The largest page accepted, in characters: far above any story, low enough to bound a request's memory. */
@@ -122,7 +123,7 @@ export async function ingestPage(store: EditorialWrites & ContentReader & Gazett
   const figures = extractFigures(page.fields.body, {
     placeOf: placeOfSentence(page.fields.body, places),
     placeWithin: (inner, outer) => inner !== outer && gazetteer.lineage(inner).includes(outer),
-  });
+  }).map((figure) => withPeriod(figure, page.fields.publishedAt));
   const known = await store.authorsBySlugs(page.fields.authors.map(slugOf));
   const attempt = () => store.write(actor, (w) => storePage(w, { page, places, figures, sourceUrl, sourceId: sourceId ?? null, known }));
   try {
@@ -178,10 +179,13 @@ function placeProposalsOf(body: string, places: FoundPlaces): IngestedPlacePropo
   });
 }
 
+/** A figure extraction proposes, with the period its sentence gives (./periods). */
+type DatedFigure = ExtractedFigure & { periodStart: Date | null; periodEnd: Date | null };
+
 interface StoreRequest {
   page: ReadPage;
   places: FoundPlaces;
-  figures: ExtractedFigure[];
+  figures: DatedFigure[];
   sourceUrl: string;
   sourceId: string | null;
   known: readonly ({ id: string } | null)[];
@@ -239,7 +243,7 @@ const LINKS = [['partOf', 'partOfId'], ['restates', 'restatesId'], ['supersedes'
  * - the rest are proposed, and pending proposals that are not kept are withdrawn (rejected), so
  *   that the editor's queue always says what the page says now.
  */
-async function syncProposals(w: Writer, articleId: string, figures: ExtractedFigure[]) {
+async function syncProposals(w: Writer, articleId: string, figures: DatedFigure[]) {
   const keys = figureKeys(figures);
   const current = await w.figuresOfArticle(articleId);
   const live = current.filter((f) => !f.retractedAt);
@@ -300,12 +304,12 @@ async function syncProposals(w: Writer, articleId: string, figures: ExtractedFig
 }
 
 /** A figure's fields as a proposal, links aside. */
-function codingOf(figure: ExtractedFigure) {
+function codingOf(figure: DatedFigure) {
   return {
     outcome: figure.outcome, group: figure.group, who: figure.who ?? null, qualifier: figure.qualifier,
     number: figure.number, numberHigh: figure.numberHigh, claimedBy: figure.claimedBy, claimantType: figure.claimantType,
     verification: figure.verification, quote: figure.sentence.slice(0, LIMITS.quote), locationId: figure.place,
-    background: figure.background ?? false,
+    background: figure.background ?? false, periodStart: figure.periodStart, periodEnd: figure.periodEnd,
   };
 }
 
@@ -336,7 +340,7 @@ const WITHDRAWN = 'withdrawn by ingestion: the page no longer states this figure
  * is), stable while the page says the same; `key`, the import key stored with it: `text` and a
  * digest of its coding, so a proposal is kept only while the extractor still codes it the same.
  */
-function figureKeys(figures: ExtractedFigure[]): Map<string, { text: string; key: string }> {
+function figureKeys(figures: DatedFigure[]): Map<string, { text: string; key: string }> {
   const seen = new Map<string, number>();
   const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
   return new Map(figures.map((figure) => {
@@ -359,7 +363,7 @@ function baseKeyOf(importKey: string): string {
 }
 
 /** Whether an editor's figure counts what the extractor found: the same sentence, outcome and number. */
-function sameCount(coded: CasualtyFigureRecord, figure: ExtractedFigure): boolean {
+function sameCount(coded: CasualtyFigureRecord, figure: DatedFigure): boolean {
   return coded.quote.trim() === figure.sentence && coded.outcome === figure.outcome
     && (coded.best ?? coded.low) === (figure.number ?? null);
 }
