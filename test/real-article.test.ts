@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { boundsFor, type ClaimantType, type Group, type Outcome, type Qualifier, type Verification } from '../src/domain/casualty';
-import { joinParagraphs, parseScrapedArticle, sentenceContaining } from '../src/domain/article-text';
+import { sentenceContaining } from '../src/domain/article-text';
+import { cleanText } from '../src/ingest/clean';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { describeEachEngine } from './support/stores';
 
@@ -81,14 +82,14 @@ describeEachEngine('a real-style article, counted by the second edition', (ctx) 
 
   beforeAll(async () => {
     const { store } = ctx();
-    const page = parseScrapedArticle(readFileSync(join(__dirname, 'fixtures', 'real-article.txt'), 'utf8'));
-    const body = joinParagraphs(page.paragraphs);
+    const page = cleanText(readFileSync(join(__dirname, 'fixtures', 'real-article.txt'), 'utf8'));
+    const { body } = page;
     const [arvandia] = await store.upsertLocations([{ parentId: null, name: 'Arvandia', kind: 'COUNTRY', isoCode: null, latitude: null, longitude: null }]);
     [velmora] = await store.upsertLocations([{ parentId: arvandia, name: 'Velmora', kind: 'ADMIN1', isoCode: null, latitude: null, longitude: null }]);
     const towns = await store.upsertLocations(['Kesh', 'Orun'].map((name) =>
       ({ parentId: velmora, name, kind: 'LOCALITY' as const, isoCode: null, latitude: null, longitude: null })));
     const places = { Velmora: velmora, Kesh: towns[0], Orun: towns[1] };
-    [articleId] = await store.insertArticles([{ slug: 'kesh-market-attack', headline: page.headline, standfirst: null, body,
+    [articleId] = await store.insertArticles([{ slug: 'kesh-market-attack', headline: page.headline!, standfirst: null, body,
       publishedAt: new Date('2026-03-10T14:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [velmora] }]);
     const ids = await store.allocateIds('casualty_figures', FIGURES.length);
     const idOf = (key: string | undefined) => (key === undefined ? null : ids[FIGURES.findIndex((f) => f.key === key)]);

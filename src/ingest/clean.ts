@@ -32,7 +32,7 @@ const SHARE_WORDS = new Set([
   'facebook', 'twitter', 'x', 'whatsapp', 'linkedin', 'email', 'e-mail', 'mail', 'print', 'copy', 'link',
   'copied', 'url', 'pinterest', 'reddit', 'telegram', 'messenger', 'instagram', 'youtube', 'tiktok', 'threads',
   'bluesky', 'mastodon', 'flipboard', 'tweet', 'group', 'channel', 'join', 'now', 'follow', 'save', 'gift',
-  'comment', 'comments', 'sms', 'more', 'options',
+  'comment', 'comments', 'sms', 'more', 'options', 'page',
   'partager', 'partagez', 'imprimer', 'envoyer', 'courriel', 'compartir', 'comparte', 'imprimir', 'enviar',
   'correo', 'por', 'teilen', 'drucken', 'sur', 'en', 'el', 'le', 'cet', 'este', 'artículo', 'par',
 ]);

@@ -6,7 +6,8 @@ import {
 } from '../domain/casualty';
 import { ALIAS_KINDS, MAX_PLACE_NAME_LENGTH } from '../domain/place-names';
 import type { BulkLoader, ContentReader } from '../store/store';
-import { joinParagraphs, parseScrapedArticle, sentenceContaining, slugOf } from '../domain/article-text';
+import { joinParagraphs, sentenceContaining, slugOf, splitParagraphs } from '../domain/article-text';
+import { cleanText } from '../ingest/clean';
 
 const CONTENT_DIR = join(__dirname, 'content');
 
@@ -45,10 +46,15 @@ const Coding = z.object({
 
 export type ArticleCoding = z.infer<typeof Coding>;
 
-/** Reads a scraped page and its editorial coding (`NAME.txt` and `NAME.coding.json`). */
+/**
+ * Reads a scraped page and its editorial coding (`NAME.txt` and `NAME.coding.json`); the page is
+ * cleaned as ingestion cleans it (src/ingest/clean.ts).
+ */
 export function readCodedArticle(name = 'seed-article', dir = CONTENT_DIR) {
   const coding = Coding.parse(JSON.parse(readFileSync(join(dir, `${name}.coding.json`), 'utf8')));
-  const page = parseScrapedArticle(readFileSync(join(dir, coding.source), 'utf8'));
+  const clean = cleanText(readFileSync(join(dir, coding.source), 'utf8'));
+  if (!clean.headline) throw new Error(`${coding.source}: the page has no headline`);
+  const page = { headline: clean.headline, bylines: clean.authors, paragraphs: splitParagraphs(clean.body) };
   return { coding, page };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { joinParagraphs, parseScrapedArticle } from '../../domain/article-text';
+import { cleanHtml, cleanText } from '../clean';
 import { boundsFor, type ClaimantType, type Group, type Outcome, type Qualifier, type Verification } from '../../domain/casualty';
 import { extractFigures, sentencesOf } from './index';
 import type { CodedFigure, ExtractedFigure } from './types';
@@ -34,9 +34,9 @@ export interface Summary {
   recall: number; precision: number; exactRate: number; fieldAccuracy: Record<Field, number>;
 }
 
-/** The body of a scraped page as the graph would store it: furniture dropped, paragraphs joined. */
-export function bodyOfPage(text: string): string {
-  return joinParagraphs(parseScrapedArticle(text).paragraphs);
+/** The body of a page as ingestion stores it: a text scrape (or, for a `.html` source, a page) cleaned of its furniture. */
+export function bodyOfPage(text: string, source = 'page.txt'): string {
+  return (/\.html?$/i.test(source) ? cleanHtml(text) : cleanText(text)).body;
 }
 
 /**
@@ -161,7 +161,7 @@ export function evaluateDirectory(dir: string): { results: ArticleResult[]; summ
   if (!codings.length) throw new Error(`no *.coding.json files in ${dir}: expected NAME.txt with NAME.coding.json beside it`);
   const results = codings.map((file) => {
     const coding = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CodingFile;
-    const body = bodyOfPage(readFileSync(join(dir, coding.source), 'utf8'));
+    const body = bodyOfPage(readFileSync(join(dir, coding.source), 'utf8'), coding.source);
     const extracted = extractFigures(body, coding.places
       ? { placeOf: placeOfFromNames(coding.places), placeWithin: placeWithinFromNames(coding.places) } : {});
     return evaluateArticle(file.replace(/\.coding\.json$/, ''), body, coding, extracted);
