@@ -513,13 +513,13 @@ export type IngestOutcome =
  * `sourceUrl`, so ingesting it again updates the article it made rather than making another.
  */
 export type IngestPageInput = {
-  /** The page's HTML as fetched, furniture and all (at most 5,000,000 characters). */
+  /** The page's HTML as fetched, furniture and all (at most 2,000,000 characters). */
   html?: InputMaybe<Scalars['String']['input']>;
   /** Which source or feed the page came from, as you name it (kept with the ingestion; at most 200 characters). */
   sourceId?: InputMaybe<Scalars['String']['input']>;
   /** The page's http or https address: its identity, stored as the article's `sourceUrl`. */
   sourceUrl: Scalars['String']['input'];
-  /** A plain-text scrape of the page, one line per block, furniture and all (at most 5,000,000 characters). */
+  /** A plain-text scrape of the page, one line per block, furniture and all (at most 2,000,000 characters). */
   text?: InputMaybe<Scalars['String']['input']>;
 };
 

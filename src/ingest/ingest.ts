@@ -22,7 +22,7 @@ import { withPeriod } from './periods';
 import { findPlaces, loadGazetteer, type FoundPlaces } from './places';
 
 /** The largest page accepted, in characters: far above any story, low enough to bound a request's memory. */
-export const MAX_PAGE_CHARACTERS = 5_000_000;
+export const MAX_PAGE_CHARACTERS = 2_000_000;
 
 /**
  * One page to ingest: exactly one of `html` (as fetched), `text` (a plain-text scrape, furniture and
