@@ -14,6 +14,8 @@ describe('extraction: claimant and claimant type', () => {
     ['the World Food Agency', 'INDEPENDENT'],
     ['the national disaster management authority', 'OFFICIAL'],
     ['Mr Smith', 'UNKNOWN'],
+    ['a local councillor, Musa Dangana', 'OFFICIAL'], ['the regional health department', 'OFFICIAL'],
+    ['the Amrath Human Rights Network', 'INDEPENDENT'], ['the International Migration Office', 'INDEPENDENT'],
   ])('types "%s" as %s', (claimant, type) => {
     expect(claimantTypeOf(claimant)).toBe(type);
   });
@@ -51,5 +53,33 @@ describe('extraction: claimant and claimant type', () => {
   it('gives each of two claimants in one sentence the count they said', () => {
     const figures = figuresOf('Officials said five soldiers died, while the rebels said they killed 20 soldiers.');
     expect(figures.map((f) => [f.number, f.claimantType])).toEqual([[5, 'OFFICIAL'], [20, 'ARMED_GROUP']]);
+  });
+
+  it('reads a title\'s abbreviation as part of the sentence ("police chief Col. Radu Petrescu said")', () => {
+    const [figure] = figuresOf('A bomb killed eight people, provincial police chief Col. Radu Petrescu said.');
+    expect(figure).toMatchObject({ claimedBy: 'Col. Radu Petrescu', claimantType: 'OFFICIAL' });
+  });
+
+  it('never takes the listeners after "told" for the speaker', () => {
+    const [figure] = figuresOf('Two men were shot dead, a local councillor, Musa Dangana, told reporters by phone.');
+    expect(figure.claimantType).toBe('OFFICIAL');
+    expect(figure.claimedBy).not.toMatch(/reporters/);
+  });
+
+  it('gives a claim relayed inside another\'s to the one who says it ("X said relatives had told it that ...")', () => {
+    const [figure] = figuresOf('A rights group, Prison Watch, said relatives had told it that as many as 20 inmates may have died.');
+    expect(figure).toMatchObject({ claimedBy: 'Prison Watch', claimantType: 'INDEPENDENT' });
+  });
+
+  it('types a surname or "the network" as the earlier claimant it names', () => {
+    const surname = figuresOf('A bomb killed eight people, police chief Radu Petrescu said. Petrescu had earlier said five people died.');
+    expect(surname[1]).toMatchObject({ claimedBy: 'Petrescu', claimantType: 'OFFICIAL' });
+    const network = figuresOf('Troops killed 17 people, the Amrath Human Rights Network said.\n\nThe network said at least 60 people have died this year.');
+    expect(network[1]).toMatchObject({ claimedBy: 'The network', claimantType: 'INDEPENDENT' });
+  });
+
+  it('types an organisation counting whom its own teams treated as MEDICAL', () => {
+    const [figure] = figuresOf('The Red Cross said its teams had treated about 150 people for injuries.');
+    expect(figure).toMatchObject({ claimantType: 'MEDICAL', outcome: 'INJURED' });
   });
 });

@@ -1,12 +1,12 @@
 import { splitParagraphs } from '../../domain/article-text';
 import type { Outcome } from '../../domain/casualty';
-import { claimFor, claimsIn, type Claim } from './claimants';
+import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
 import { peopleAfter } from './groups';
 import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
-import { disputeAt, verificationCue } from './verification';
+import { coversEverySide, deniedOutcome, disputeAt, verificationCue } from './verification';
 
 export type { ExtractedFigure, ExtractOptions } from './types';
 
@@ -23,6 +23,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
   const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
   const drafts: Draft[] = [];
   let lastNamed: Claim | null = null;
+  const namedSoFar: Claim[] = [];
   let lastFound: Draft[] = [];
   let sentenceIndex = 0;
 
@@ -32,7 +33,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
     for (const sentence of sentences) {
       const place = placeOf(sentence) ?? paragraphPlace ?? leadPlace;
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
-      const claims = claimsIn(sentence, lastNamed);
+      const claims = claimsIn(sentence, lastNamed, namedSoFar);
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
         { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop() });
       const cue = verificationCue(sentence);
@@ -44,15 +45,24 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
         lastWithFigures = found;
         lastFound = found;
       } else if (cue) {
-        // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph before.
-        const answered = lastWithFigures.length ? lastWithFigures : sentences.indexOf(sentence) === 0 ? lastFound : [];
+        // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph
+        // before, or every claim so far when it speaks of every side ("Neither account could be verified").
+        const opening = sentences.indexOf(sentence) === 0;
+        const answered = opening && coversEverySide(sentence) ? drafts.filter((d) => d.claimedBy && !d.background)
+          : lastWithFigures.length ? lastWithFigures : opening ? lastFound : [];
         for (const figure of answered) if (figure.verification === 'REPORTED') figure.verification = cue;
         lastWithFigures = [];
         lastFound = [];
+      } else {
+        // "He denied that any had been captured": the last count of that outcome is disputed.
+        const denied = deniedOutcome(sentence);
+        const last = denied && [...drafts].reverse().find((d) => d.outcome === denied && paragraph - d.paragraph <= 1);
+        if (last) last.verification = 'DISPUTED';
       }
       if (recallsAnotherEvent(sentence)) for (const figure of found) figure.background = true;
       const named = claims.filter((claim) => claim.claimedBy);
       if (named.length) lastNamed = named[named.length - 1];
+      namedSoFar.push(...named);
       sentenceIndex += 1;
     }
   }
@@ -68,14 +78,30 @@ function published(draft: Draft): ExtractedFigure {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-/** A wire story's dateline ("SARVEN, Dalsk — ") names where it was filed, not where people were hurt. */
+/**
+ * A wire story's dateline ("SARVEN, Dalsk — ", "KORVAL, Estavia (AP) — ") names where it was filed,
+ * not where people were hurt.
+ */
 function withoutDateline(sentence: string): string {
-  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*[—–-]\s+/, '');
+  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:\s*\([A-Za-z. ]+\))?\s*[—–-]\s+/, '');
 }
 
-/** A paragraph's sentences, as src/domain/article-text.ts's sentenceContaining cuts them. */
+/** A title's abbreviation ("Col. Radu Petrescu", "Dr. Lina Haddad") never ends a sentence. */
+const TITLE_ABBREVIATION = /\b(?:Col|Gen|Lt|Maj|Capt|Sgt|Cmdr|Brig|Adm|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Prof|Rev|St)\.$/;
+
+/**
+ * A paragraph's sentences, as src/domain/article-text.ts's sentenceContaining cuts them, except
+ * that a title's abbreviation does not end one.
+ */
 export function sentencesOf(paragraph: string): string[] {
-  return [...segmenter.segment(paragraph)].map(({ segment }) => segment.trim()).filter(Boolean);
+  const sentences: string[] = [];
+  for (const { segment } of segmenter.segment(paragraph)) {
+    const text = segment.trim();
+    if (!text) continue;
+    if (sentences.length && TITLE_ABBREVIATION.test(sentences[sentences.length - 1])) sentences[sentences.length - 1] += ` ${text}`;
+    else sentences.push(text);
+  }
+  return sentences;
 }
 
 const COORDINATION = /^\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*$/i;
@@ -165,7 +191,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       ...(count.number !== undefined ? { number: count.number } : {}),
       ...(count.numberHigh !== undefined ? { numberHigh: count.numberHigh } : {}),
       claimedBy: claim?.claimedBy ?? null,
-      claimantType: claim?.claimantType ?? 'UNKNOWN',
+      claimantType: claimantTypeForCount(claim, sentence.slice(wordingStart, wordingEnd).trim()),
       verification: 'REPORTED',
       place: where.place,
       confidence: confidenceOf({ people: Boolean(people), fallback, claim: Boolean(claim), singular: count.singular }),
