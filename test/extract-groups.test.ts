@@ -8,7 +8,8 @@ describe('extraction: group and who', () => {
     ['soldiers', 'SECURITY_FORCES'], ['police officers', 'SECURITY_FORCES'], ['policemen', 'SECURITY_FORCES'],
     ['members of the security forces', 'SECURITY_FORCES'], ['maritime security official', 'SECURITY_FORCES'], ['guards', 'SECURITY_FORCES'],
     ['militants', 'MILITANTS'], ['insurgents', 'MILITANTS'], ['attackers', 'MILITANTS'], ['gunmen', 'MILITANTS'], ['fighters', 'MILITANTS'],
-    ['people', 'UNSPECIFIED'], ['others', 'UNSPECIFIED'],
+    ['people', 'UNSPECIFIED'], ['others', 'UNSPECIFIED'], ['suspects', 'UNSPECIFIED'],
+    ['local chief', 'CIVILIANS'], ['police chief', 'SECURITY_FORCES'], ['surgeon', 'CIVILIANS'],
   ])('puts %s in %s', (who, group) => {
     expect(groupOf(who)).toBe(group);
   });
@@ -33,5 +34,23 @@ describe('extraction: group and who', () => {
     const figures = figuresOf('Twenty-three migrants drowned and nine others remain missing. Six soldiers were killed and 14 wounded.');
     expect(figureWith(figures, 'nine others')).toMatchObject({ group: 'CIVILIANS', outcome: 'MISSING' });
     expect(figureWith(figures, '14 wounded')).toMatchObject({ group: 'SECURITY_FORCES', outcome: 'INJURED' });
+  });
+
+  it('gives people the group the text says most of them belong to ("40 people, most of them women and children")', () => {
+    expect(figuresOf('Gunmen abducted about 40 people, most of them women and children, residents said.')[0]).toMatchObject({ group: 'CIVILIANS', outcome: 'ABDUCTED' });
+  });
+
+  it('gives the men a side lost to that side ("the army ... losing 12 men", "put its losses at two dead")', () => {
+    expect(figuresOf('A spokesman said the army had withdrawn in good order, losing 12 men.')[0].group).toBe('SECURITY_FORCES');
+    expect(figuresOf('The ministry said its own forces had lost four men.')[0].group).toBe('SECURITY_FORCES');
+    expect(figuresOf('Estmark\'s army put its losses at two dead.')[0].group).toBe('SECURITY_FORCES');
+  });
+
+  it('counts "N of them" and "N of the wounded" as a part of the people counted just before, in their group unless a predicate names another', () => {
+    const treated = figuresOf('Three miners died and nearly 20 were taken to hospital. The hospital said it was treating nine of them.');
+    expect(figureWith(treated, 'nine of them')).toMatchObject({ group: 'CIVILIANS', outcome: 'INJURED', partOf: figureWith(treated, 'nearly 20').key });
+    const children = figuresOf('Rescuers pulled 18 bodies from the mud, the mayor said. Twelve of the dead were children, she said.');
+    expect(figureWith(children, 'Twelve of the dead')).toMatchObject({ group: 'CIVILIANS', outcome: 'KILLED', partOf: figureWith(children, '18 bodies').key });
+    expect(figuresOf('Fourteen passengers were injured, three of them critically.')).toHaveLength(1);
   });
 });

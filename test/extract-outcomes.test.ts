@@ -18,6 +18,7 @@ describe('extraction: outcomes', () => {
     ['Twelve villagers were abducted.', 'ABDUCTED'],
     ['Police arrested 12 protesters.', 'DETAINED'],
     ['Twelve fishermen are missing.', 'MISSING'],
+    ['Rescuers searched for between 10 and 15 miners believed trapped.', 'MISSING'],
   ])('reads "%s" as %s', (text, outcome) => {
     const figures = figuresOf(text);
     expect(figures).toHaveLength(1);

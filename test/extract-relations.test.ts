@@ -95,4 +95,29 @@ describe('extraction: relations between figures', () => {
     expect(figureWith(figures, 'three soldiers')).not.toHaveProperty('partOf');
     expect(figureWith(figures, 'three soldiers')).not.toHaveProperty('restates');
   });
+
+  it('makes a count after "including" a part even when the outcome follows both ("four civilians, including a teacher, were killed")', () => {
+    const [civilians, teacher] = figuresOf('Residents said at least four civilians, including a teacher, were killed.');
+    expect(teacher).toMatchObject({ number: 1, who: 'teacher', partOf: civilians.key });
+  });
+
+  it('reads "of them" as a part only when it leads straight to the count', () => {
+    const figures = figuresOf('The ministry said four people had died, all of them in a stampede, and that 53 police officers were hurt.');
+    expect(figureWith(figures, '53 police officers').partOf).toBeUndefined();
+  });
+
+  it('reads "the number of people killed rose to 63 ..., up from 41" as a revision of the count after "up from"', () => {
+    const figures = figuresOf('The number of people killed by the floods rose to 63 on Thursday, the agency said, up from 41 a day earlier.');
+    expect(figures.map((f) => [f.number, f.outcome])).toEqual([[63, 'KILLED'], [41, 'KILLED']]);
+    expect(figures[0].supersedes).toBe(figures[1].key);
+  });
+
+  it('reads "put the number of those kidnapped at 26" as a count of the abducted', () => {
+    const figures = figuresOf('Residents said gunmen abducted about 40 villagers.\n\nPolice put the number of those kidnapped at 26.');
+    expect(figureWith(figures, '26')).toMatchObject({ outcome: 'ABDUCTED', group: 'CIVILIANS' });
+  });
+
+  it('never counts a speaker named with a place ("three children, a doctor at the port clinic said")', () => {
+    expect(figuresOf('Among the dead were four women and three children, a doctor at the port clinic said.')).toHaveLength(2);
+  });
 });

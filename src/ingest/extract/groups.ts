@@ -1,4 +1,4 @@
-import type { Group } from '../../domain/casualty';
+import type { Group, Outcome } from '../../domain/casualty';
 
 /**
  * Group and who: the people a count is about. A count is a casualty figure only when it counts
@@ -18,8 +18,9 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'prisoners?', 'detainees?', 'protesters?', 'demonstrators?', 'mourners?', 'guests?', 'patients?', 'teachers?',
   'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
   'babies', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
-  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?'];
-const ANYONE = ['people', 'persons?', 'others', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
+  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
+  'doctors?', 'surgeons?', 'toddlers?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
+const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
 const HEAD = [...SECURITY, ...MILITANTS, ...CIVILIANS, ...ANYONE].join('|');
@@ -28,7 +29,7 @@ const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
 const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
-const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest)$/i;
+const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
   /** The noun phrase in the text's own words, modifiers included ("maritime security official"). */
@@ -62,10 +63,32 @@ export function peopleAfter(rest: string): PeopleNoun | null {
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
       : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
-  return { who, group: groupOf(who), length: match[0].length, impliedOutcome, singular: SINGULAR.test(head) };
+  return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(match[0].length)) : groupOf(who),
+    length: match[0].length, impliedOutcome, singular: SINGULAR.test(head) };
 }
 
-const SECURITY_WORDS = /\b(security|police|policem[ae]n|soldiers?|troops?|army|military|guards?|coastguards?|paramilitar\w*|servicem[ae]n|service members|armed forces|marines?|commandos?|peacekeepers?|recruits?|cadets?|sailors?|airmen|officers?)\b/i;
+/**
+ * "40 people, most of them women and children": people the text describes by who most of them were
+ * belong to that group (group stays coarse; DOMAIN.md). UNSPECIFIED when no such words follow.
+ */
+function groupOfMost(rest: string): Group {
+  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest);
+  return most ? groupOf(most[1]) : 'UNSPECIFIED';
+}
+
+/**
+ * The side that lost the people in "the army ... losing 12 men", "its own forces had lost four men",
+ * "put its losses at two": the nearest side named before the loss. Null when the text names none.
+ */
+export function sideOfLoss(before: string): Group | null {
+  if (!/\b(lost|losing|loses|lose|losses)\b/i.test(before.slice(-40))) return null;
+  const sides = [...before.matchAll(new RegExp(`${SECURITY_WORDS.source}|${MILITANT_WORDS.source}|\\b(front|militia|group|movement)\\b`, 'gi'))];
+  const last = sides[sides.length - 1]?.[0];
+  if (!last) return null;
+  return SECURITY_WORDS.test(last) ? 'SECURITY_FORCES' : 'MILITANTS';
+}
+
+const SECURITY_WORDS = /\b(security|forces|police|policem[ae]n|soldiers?|troops?|army|military|guards?|coastguards?|paramilitar\w*|servicem[ae]n|service members|armed forces|marines?|commandos?|peacekeepers?|recruits?|cadets?|sailors?|airmen|officers?)\b/i;
 const MILITANT_WORDS = new RegExp(String.raw`\b(${MILITANTS.join('|')})\b`, 'i');
 const CIVILIAN_WORDS = new RegExp(String.raw`\b(${CIVILIANS.join('|')})\b`, 'i');
 
@@ -79,4 +102,31 @@ export function groupOf(who: string): Group {
   if (CIVILIAN_WORDS.test(who)) return 'CIVILIANS';
   if (SECURITY_WORDS.test(who)) return 'SECURITY_FORCES';
   return 'UNSPECIFIED';
+}
+
+/** People counted out of people already counted: "nine of them", "38 of the wounded", "12 of the dead in Bexa were children". */
+export interface Anaphor {
+  /** Characters from the end of the count to the end of the reference, or of the predicate when there is one. */
+  length: number;
+  /** The outcome the reference names ("of the dead"), or null ("of them"). */
+  outcome: Outcome | null;
+  /** The group a predicate gives them ("were children"), or null. */
+  group: Group | null;
+}
+
+const ANAPHOR = /^\s+of (?:them|those|whom|the (dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
+const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,2}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
+
+/** The reference to people counted before, right after a count ("of them"), or null. */
+export function anaphorAfter(rest: string): Anaphor | null {
+  const reference = ANAPHOR.exec(rest);
+  if (!reference) return null;
+  const noun = reference[1]?.toLowerCase();
+  const outcome: Outcome | null = !noun ? null : /dead|killed|victims/.test(noun) ? 'KILLED' : /wounded|injured/.test(noun) ? 'INJURED'
+    : noun === 'missing' ? 'MISSING' : noun === 'casualties' ? 'KILLED_OR_INJURED' : 'ABDUCTED';
+  const predicate = PREDICATE.exec(rest.slice(reference[0].length));
+  const group = predicate ? groupOf(predicate[1]) : 'UNSPECIFIED';
+  return group !== 'UNSPECIFIED'
+    ? { length: reference[0].length + predicate![0].length, outcome, group }
+    : { length: reference[0].length, outcome, group: null };
 }

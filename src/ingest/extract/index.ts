@@ -1,7 +1,7 @@
 import { splitParagraphs } from '../../domain/article-text';
 import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
-import { peopleAfter } from './groups';
+import { anaphorAfter, peopleAfter, sideOfLoss } from './groups';
 import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
@@ -35,7 +35,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed, namedSoFar);
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
-        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop() });
+        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop(), earlier: [...drafts] });
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
@@ -105,14 +105,18 @@ export function sentencesOf(paragraph: string): string[] {
 }
 
 const COORDINATION = /^\s*(?:,\s*)?(?:and|or|as well as|plus)?\s*$/i;
-const INCLUDING = /\b(including|among them|among whom|of whom|of them|among those|among the dead were|among the victims were)\b/i;
+/** "including" and its kin lead straight to the part ("including three children"), not to a later clause. */
+const INCLUDING = /\b(including|among them|among whom|of whom|of them|among those|among the dead were|among the victims were)\b(?:\s+[\w'’-]+){0,2}\s*$/i;
 const AMONG_PREVIOUS = /(?:^\s*(?:among (?:the|those) (?:dead|killed|victims|wounded|injured|missing)|among them)(?: (?:were|was|are|is))?|\bthe (?:dead|victims|wounded|injured) (?:included|include|were|are))\s+$/i;
-const TOLL = /\b(toll|number of (?:the )?(dead|deaths|wounded|injured|casualties|missing))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
+const TOLL = /\b(toll|number of (?:the |those |people )?(dead|deaths|killed|wounded|injured|casualties|missing|kidnapped|abducted|detained|arrested|hostages))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
 const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
-const SPEAKER = /^\s*(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
+/** The people of a count speak ("two doctors said", "a doctor at the port clinic said"): no casualty. */
+const SPEAKER = /^\s*(?:(?:at|of|from|for|in|with)\s[^,.;]{0,40}?)?(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
 const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
+/** "rose to 63 ..., up from 41 a day earlier": the count after "up from" is the one revised. */
+const REVISED_FROM = /\b(?:up|down)\s+from\s+$/i;
 const SUB_COUNT = /^\s+of (them|whom)\b/i;
 
 interface Where {
@@ -121,12 +125,15 @@ interface Where {
   place: string | null;
   /** The last figure of the paragraph or the one before: whom "others" are like. */
   lastFigure?: Draft;
+  /** Every figure of the article before this sentence, in text order. */
+  earlier: Draft[];
 }
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
 function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add: (draft: Draft) => void, where: Where): Draft[] {
   const counts = findCounts(sentence);
   const found: Draft[] = [];
+  const nounEnds = new Map<Draft, number>();
   let previous = null as { count: CountMention; end: number; figure: Draft | null } | null;
 
   for (const [index, count] of counts.entries()) {
@@ -137,6 +144,15 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
     if (previous && count.start < previous.end) continue;
     if (SPEAKER.test(sentence.slice(nounEnd))) { skip(); continue; }
+    const part = anaphoricPart(sentence, count, claims, [...where.earlier, ...found], where);
+    if (part) {
+      part.key = nextKey();
+      add(part);
+      found.push(part);
+      nounEnds.set(part, count.end);
+      previous = { count, end: count.end, figure: part };
+      continue;
+    }
     // "four children, one of them in a serious condition": a detail of a count, not a count.
     if (SUB_COUNT.test(sentence.slice(count.end)) && !outcomeBefore(before) && !outcomeAfter(sentence.slice(count.end).replace(SUB_COUNT, ''))) { skip(); continue; }
     const cue = outcomeBefore(before);
@@ -150,7 +166,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const nearAfter = after !== null && after.through <= 40;
     const parent = coordinated && previous?.figure ? previous.figure : null;
     if (count.singular && !(people?.singular && (cue || nearAfter || parent))) continue;
-    const included = INCLUDING.test(sentence.slice(found.length ? lastEnd(found, sentence) : 0, count.start))
+    // Measured from the end of the last count's people, not its wording: "four civilians, including a teacher, were killed".
+    const included = INCLUDING.test(sentence.slice(found.length ? nounEnds.get(found[found.length - 1])! : 0, count.start))
       ? found.filter((f) => !f.includedIn).pop() : undefined;
     const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
@@ -164,6 +181,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     else if (parent) { outcome = parent.outcome; fallback = true; }
     else if (includedIn) { outcome = includedIn.outcome; fallback = true; }
     else if (toll) { outcome = outcomeInClause(before.slice(-80)) ?? 'KILLED'; fallback = true; }
+    else if (REVISED_FROM.test(before) && found.length) { outcome = found[found.length - 1].outcome; fallback = true; }
     else if (people && amongClause) {
       outcome = outcomeInClause(before.slice(-60).split(/[;—]/).pop() ?? '');
       fallback = true;
@@ -171,7 +189,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     if (!outcome) { skip(); continue; }
     const earlierFigure = found[found.length - 1] ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
-    const group = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
+    const said = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
+    const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
     const wordingStart = cueStart(before, cue) ?? (tollAt >= 0 ? tollAt : count.start);
@@ -202,10 +221,11 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       ...(amongPrevious ? { amongPrevious: true } : {}),
       ...(SEPARATE.test(sentence) ? { separate: true } : {}),
       ...(toll && REVISION.test(before) ? { revision: true } : {}),
-      ...(EARLIER_COUNT.test(sentence) ? { earlierCount: true } : {}),
+      ...(EARLIER_COUNT.test(sentence) || REVISED_FROM.test(before) ? { earlierCount: true } : {}),
     };
     add(figure);
     found.push(figure);
+    nounEnds.set(figure, nounEnd);
     skip(figure);
   }
 
@@ -223,6 +243,38 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     found.push(figure);
   }
   return found;
+}
+
+/**
+ * "treating nine of them", "12 of the dead in Bexa were children": a part of the nearest count of
+ * those people said in the last few sentences, with their group unless a predicate names another.
+ * Null when the count is not such a part, or says nothing of them ("three of them critically").
+ */
+function anaphoricPart(sentence: string, count: CountMention, claims: Claim[], earlier: Draft[], where: Where): Draft | null {
+  const anaphor = anaphorAfter(sentence.slice(count.end));
+  if (!anaphor) return null;
+  const before = sentence.slice(0, count.start);
+  const cue = outcomeBefore(before);
+  if (cue && cue.outcome === null) return null;
+  const verb = outcomeAfter(sentence.slice(count.end + anaphor.length));
+  if (!cue && !anaphor.group && !(verb && verb.through <= 30)) return null;
+  const outcome = anaphor.outcome ?? cue?.outcome ?? outcomeInClause(before) ?? verb?.outcome ?? null;
+  const whole = [...earlier].reverse().find((f) => where.sentenceIndex - f.sentenceIndex <= 2 && !f.background
+    && (outcome === null || f.outcome === outcome));
+  if (!whole) return null;
+  const start = cueStart(before, cue) ?? count.start;
+  const wording = sentence.slice(start, count.end + anaphor.length).trim();
+  const claim = claimFor(claims, count.start, sentence);
+  return {
+    key: '', wording, outcome: outcome ?? whole.outcome, group: anaphor.group ?? whole.group,
+    ...(whole.who ? { who: whole.who } : {}),
+    qualifier: count.qualifier,
+    ...(count.number !== undefined ? { number: count.number } : {}),
+    ...(count.numberHigh !== undefined ? { numberHigh: count.numberHigh } : {}),
+    claimedBy: claim?.claimedBy ?? null, claimantType: claimantTypeForCount(claim, wording), verification: 'REPORTED',
+    place: where.place, confidence: confidenceOf({ people: false, fallback: false, claim: Boolean(claim), singular: false }),
+    sentence, paragraph: where.paragraph, sentenceIndex: where.sentenceIndex, includedIn: whole.key,
+  };
 }
 
 /** Where the verb that gave the outcome starts ("killing at least 12 people"), or undefined. */
@@ -243,11 +295,6 @@ function limitAfter(sentence: string, counts: CountMention[], index: number, nou
     end = next.end + (peopleAfter(sentence.slice(next.end))?.length ?? 0);
   }
   return sentence.length;
-}
-
-function lastEnd(found: Draft[], sentence: string): number {
-  const last = found[found.length - 1];
-  return sentence.indexOf(last.wording) + last.wording.length;
 }
 
 function confidenceOf(signals: { people: boolean; fallback: boolean; claim: boolean; singular: boolean }): number {
