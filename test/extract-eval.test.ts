@@ -13,13 +13,18 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %,
  * and the second blind set (test/fixtures/extract-blind2), coded once the rules were frozen: recall
  * 90.0 %, precision 94.7 %, exactly right 35.0 % on its first run (rules were mended from its misses
- * since, so none of the three is blind any more).
+ * since, so none of the three is blind any more). The third and fourth blind sets (extract-blind3,
+ * extract-blind4) were coded before any rule was mended from them: first runs recall 87.9 % and
+ * 86.7 %, precision 100 % and 100 %, exactly right 42.4 % and 43.3 %; rules were mended from their
+ * misses since, so they too are printed for the record only.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
 const BLIND = join(__dirname, 'fixtures', 'extract-blind');
 const BLIND2 = join(__dirname, 'fixtures', 'extract-blind2');
-const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.898 };
+const BLIND3 = join(__dirname, 'fixtures', 'extract-blind3');
+const BLIND4 = join(__dirname, 'fixtures', 'extract-blind4');
+const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
 
 function report(name: string, dir: string) {
   const { summary } = evaluateDirectory(dir);
@@ -43,6 +48,8 @@ describe('extraction accuracy', () => {
     expect(report('extract-holdout', HOLDOUT).coded).toBeGreaterThan(0);
     expect(report('extract-blind', BLIND).coded).toBeGreaterThan(0);
     expect(report('extract-blind2', BLIND2).coded).toBeGreaterThan(0);
+    expect(report('extract-blind3', BLIND3).coded).toBeGreaterThan(0);
+    expect(report('extract-blind4', BLIND4).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {

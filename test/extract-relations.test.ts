@@ -56,6 +56,40 @@ describe('extraction: relations between figures', () => {
     expect(figureWith(figures, 'four soldiers').restates).toBe(figureWith(figures, 'nine soldiers').key);
   });
 
+  it('makes another source\'s count of the same people restate the first however many paragraphs lie between', () => {
+    const figures = figuresOf([
+      'At least 40 people have been killed in the clashes, the governor said.',
+      'Troops were deployed to the province on Thursday.',
+      'Local media reported that more than 60 people had died.',
+    ].join('\n\n'));
+    expect(figureWith(figures, '60 people').restates).toBe(figureWith(figures, '40 people').key);
+  });
+
+  it('never makes a count restate a part named inside another count ("Nine villagers, including a pregnant woman")', () => {
+    const figures = figuresOf('Nine villagers, including a pregnant woman, were killed, a community leader said.\n\nPolice put the number of dead at seven.');
+    expect(figureWith(figures, 'seven').restates).toBe(figures[0].key);
+  });
+
+  it('never makes a rival\'s count restate one group\'s share of a wider total', () => {
+    const figures = figuresOf([
+      'Attacks killed at least 48 people, officials said.',
+      'At least 31 civilians and 17 soldiers were killed, according to officials.',
+      'The Front said it killed dozens of soldiers.',
+    ].join('\n\n'));
+    expect(figureWith(figures, 'dozens of soldiers')).not.toHaveProperty('restates');
+  });
+
+  it.each([
+    'On March 2, a rocket attack there killed five people.',
+    'It was the deadliest attack in the region since May, when an ambush killed 22 police officers.',
+    'The network said at least 60 people have been killed since the protests began in January.',
+    'More than 1,800 migrants have died on the route so far this year.',
+  ])('marks a count dated to another time or a running total as background: "%s"', (recalled) => {
+    const figures = figuresOf(`Shells killed 11 civilians on Saturday, the governor said.\n\n${recalled}`);
+    expect(figures[1]).toMatchObject({ background: true });
+    expect(figures[1]).not.toHaveProperty('restates');
+  });
+
   it('keeps different civilians apart ("14 journalists" and "120 supporters" are not one set)', () => {
     const figures = figuresOf('Police detained 14 journalists, the committee said. Police also arrested 120 opposition supporters, activists said.');
     expect(figureWith(figures, '120').restates).toBeUndefined();

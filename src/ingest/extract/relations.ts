@@ -27,10 +27,16 @@ export interface Draft extends ExtractedFigure {
 }
 
 const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+/**
+ * Other wording of another event or of a running total: a date by month ("On March 2, a rocket
+ * attack there killed five"; "since May, when an ambush killed 22"), "the deadliest ... since",
+ * "so far this year", "since the protests began".
+ */
+const OTHER_PERIOD = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"). */
 export function recallsAnotherEvent(sentence: string): boolean {
-  return BACKGROUND.test(sentence);
+  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence);
 }
 
 /** The smallest number a figure's wording allows, else the number said. */
@@ -52,6 +58,15 @@ function samePeople(a: Draft, b: Draft): boolean {
   if (a.group !== 'CIVILIANS' || !a.who || !b.who) return true;
   const stem = (who: string) => who.toLowerCase().split(/\s+/).pop()!.replace(/(es|s)$/, '');
   return stem(a.who) === stem(b.who);
+}
+
+/**
+ * Whether a figure is one group's share of a wider total ("31 civilians and 17 members of the
+ * security forces" of "48 people"): a share is not a first mention another source's count answers.
+ */
+function groupShare(figures: Draft[], figure: Draft): boolean {
+  const whole = figure.partOf ? figures.find((f) => f.key === figure.partOf) : undefined;
+  return whole !== undefined && whole.group !== figure.group;
 }
 
 /** The first mention a figure restates, following restates links back to the root. */
@@ -103,7 +118,7 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       && f.sentenceIndex !== figure.sentenceIndex && figure.number !== undefined && f.number === figure.number
       && f.qualifier !== 'BETWEEN');
     const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
-      && figure.paragraph - f.paragraph <= 1 && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
+      && !f.includedIn && !f.amongPrevious && !groupShare(figures, f) && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
       && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
     const restated = first ?? rival;
     if (restated) figure.restates = rootOf(figures, restated).key;
