@@ -53,4 +53,9 @@ describe('extraction: group and who', () => {
     expect(figureWith(children, 'Twelve of the dead')).toMatchObject({ group: 'CIVILIANS', outcome: 'KILLED', partOf: figureWith(children, '18 bodies').key });
     expect(figuresOf('Fourteen passengers were injured, three of them critically.')).toHaveLength(1);
   });
+
+  it('reads a people noun phrase to its last people word ("a coast guard officer told Reuters" is a speaker, not a count)', () => {
+    const figures = figuresOf('The dead included four women and a baby, a coast guard officer told Reuters.');
+    expect(figures.map((f) => [f.number, f.who])).toEqual([[4, 'women'], [1, 'baby']]);
+  });
 });

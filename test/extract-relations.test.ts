@@ -154,4 +154,11 @@ describe('extraction: relations between figures', () => {
   it('never counts a speaker named with a place ("three children, a doctor at the port clinic said")', () => {
     expect(figuresOf('Among the dead were four women and three children, a doctor at the port clinic said.')).toHaveLength(2);
   });
+
+  it('counts one person named as a part ("including a local chief", "The wounded included a six-year-old girl")', () => {
+    const chief = figuresOf('In Tiko district, 26 people were killed, including a local chief, while 14 died in Abasi district.');
+    expect(chief.map((f) => [f.number, f.group, f.partOf ?? null])).toEqual([[26, 'UNSPECIFIED', null], [1, 'CIVILIANS', chief[0].key], [14, 'UNSPECIFIED', null]]);
+    const girl = figuresOf('A bomb wounded a dozen people. The wounded included a six-year-old girl, police said.');
+    expect(figureWith(girl, 'six-year-old girl')).toMatchObject({ number: 1, outcome: 'INJURED', group: 'CIVILIANS', partOf: girl[0].key });
+  });
 });

@@ -17,7 +17,7 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'workers?', 'journalists?', 'reporters?', 'farmers?', 'fishermen', 'miners?', 'migrants?', 'refugees?', 'inmates?',
   'prisoners?', 'detainees?', 'protesters?', 'demonstrators?', 'mourners?', 'guests?', 'patients?', 'teachers?',
   'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
-  'babies', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
+  'bab(?:y|ies)', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
   'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
   'doctors?', 'surgeons?', 'toddlers?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
 const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
@@ -29,6 +29,7 @@ const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
 const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
 const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
@@ -56,15 +57,22 @@ export function peopleAfter(rest: string): PeopleNoun | null {
   }
   const mods = match.groups!.mods.trim();
   if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || /\d/.test(word))) return null;
-  const head = match.groups!.head;
-  const who = `${mods ? `${mods} ` : ''}${head}`;
+  let head = match.groups!.head;
+  let length = match[0].length;
+  // "a coast guard officer": the noun phrase ends at its last people word.
+  const more = NEXT_HEAD.exec(rest.slice(length));
+  if (more) {
+    head = more[1];
+    length += more[0].length;
+  }
+  const who = rest.slice(0, length).trim().replace(/^of\s+(?:the\s+)?/i, '');
   const lowerHead = head.toLowerCase();
   const adjective = OUTCOME_ADJECTIVE.exec(mods)?.[1].toLowerCase();
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
       : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
-  return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(match[0].length)) : groupOf(who),
-    length: match[0].length, impliedOutcome, singular: SINGULAR.test(head) };
+  return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(length)) : groupOf(who),
+    length, impliedOutcome, singular: SINGULAR.test(head) };
 }
 
 /**

@@ -165,12 +165,13 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const among = AMONG_AFTER.test(afterText);
     const nearAfter = after !== null && after.through <= 40;
     const parent = coordinated && previous?.figure ? previous.figure : null;
-    if (count.singular && !(people?.singular && (cue || nearAfter || parent))) continue;
     // Measured from the end of the last count's people, not its wording: "four civilians, including a teacher, were killed".
     const included = INCLUDING.test(sentence.slice(found.length ? nounEnds.get(found[found.length - 1])! : 0, count.start))
       ? found.filter((f) => !f.includedIn).pop() : undefined;
     const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
+    // "a teacher" counts one person when something says what befell them: a verb, a count it joins or is part of.
+    if (count.singular && !(people?.singular && (cue || nearAfter || parent || included || amongPrevious))) continue;
     const amongClause = amongPrevious || Boolean(parent?.amongPrevious);
 
     let outcome: Outcome | null = null;
@@ -187,7 +188,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       fallback = true;
     }
     if (!outcome) { skip(); continue; }
-    const earlierFigure = found[found.length - 1] ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
+    const earlierFigure = found.filter((f) => !f.includedIn).pop() ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
     const said = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
     const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
