@@ -82,4 +82,9 @@ describe('extraction: claimant and claimant type', () => {
     const [figure] = figuresOf('The Red Cross said its teams had treated about 150 people for injuries.');
     expect(figure).toMatchObject({ claimantType: 'MEDICAL', outcome: 'INJURED' });
   });
+
+  it('types a speaker named after "said" by the appositive that follows ("said Hana Saleh, a spokeswoman for the aid group")', () => {
+    const [figure] = figuresOf('Three children were killed, said Hana Saleh, a spokeswoman for the aid group.');
+    expect(figure).toMatchObject({ claimedBy: 'Hana Saleh', claimantType: 'INDEPENDENT', number: 3 });
+  });
 });

@@ -161,4 +161,13 @@ describe('extraction: relations between figures', () => {
     const girl = figuresOf('A bomb wounded a dozen people. The wounded included a six-year-old girl, police said.');
     expect(figureWith(girl, 'six-year-old girl')).toMatchObject({ number: 1, outcome: 'INJURED', group: 'CIVILIANS', partOf: girl[0].key });
   });
+
+  it('counts "Among the dead was the clinic\'s only surgeon" as one person, a part of the first mention of the toll', () => {
+    const figures = figuresOf([
+      'An air strike killed at least 23 people, the United Nations said.',
+      'Local health officials said 31 people had been killed.',
+      'Among the dead was the clinic\'s only surgeon, said Hana Saleh, a spokeswoman for the aid group.',
+    ].join('\n\n'));
+    expect(figureWith(figures, 'surgeon')).toMatchObject({ number: 1, qualifier: 'EXACT', group: 'CIVILIANS', partOf: figures[0].key });
+  });
 });

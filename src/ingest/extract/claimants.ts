@@ -66,7 +66,11 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && /,\s*$/.test(before) && following !== null
         && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
         && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
-      if (postposed) speaker = following;
+      if (postposed) {
+        speaker = following;
+        // "..., said Hana Saleh, a spokeswoman for the aid group Medics for Kardesh": the appositive tells the type.
+        typeText = /^\s*[^,.;]+,\s*((?:an?|the)\s[^,.;]+)/i.exec(sentence.slice(at + match[0].length))?.[1] ?? null;
+      }
       else ({ speaker, typeText } = subjectAndType(before));
     }
     if (!speaker) continue;

@@ -112,6 +112,10 @@ const TOLL = /\b(toll|number of (?:the |those |people )?(dead|deaths|killed|woun
 const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
 /** The people of a count speak ("two doctors said", "a doctor at the port clinic said"): no casualty. */
 const SPEAKER = /^\s*(?:(?:at|of|from|for|in|with)\s[^,.;]{0,40}?)?(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
+/** "..., said Hana Saleh": the speaker follows the verb, so the people before it are not speaking. */
+const INVERTED = /^\s*,\s*(?:said|says|told)\s+(?:[A-Z]|the\b|an?\b)/;
+/** "Among the dead was the clinic's only surgeon": "the" before one person named as a part counts one. */
+const AMONG_ONE = /^\s*among (?:the|those) (?:dead|killed|victims|wounded|injured|missing) (?:was|is)\s+(?=the\s)/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
 const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
@@ -131,7 +135,11 @@ interface Where {
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
 function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add: (draft: Draft) => void, where: Where): Draft[] {
-  const counts = findCounts(sentence);
+  const one = AMONG_ONE.exec(sentence);
+  const counts: CountMention[] = [
+    ...(one ? [{ start: one[0].length, end: one[0].length + 3, text: 'the', qualifier: 'EXACT' as const, qualified: false, number: 1, singular: true }] : []),
+    ...findCounts(sentence),
+  ];
   const found: Draft[] = [];
   const nounEnds = new Map<Draft, number>();
   let previous = null as { count: CountMention; end: number; figure: Draft | null } | null;
@@ -143,7 +151,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const coordinated = previous !== null && previous.end <= count.start && COORDINATION.test(sentence.slice(previous.end, count.start));
     const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
     if (previous && count.start < previous.end) continue;
-    if (SPEAKER.test(sentence.slice(nounEnd))) { skip(); continue; }
+    if (SPEAKER.test(sentence.slice(nounEnd)) && !INVERTED.test(sentence.slice(nounEnd))) { skip(); continue; }
     const part = anaphoricPart(sentence, count, claims, [...where.earlier, ...found], where);
     if (part) {
       part.key = nextKey();

@@ -129,9 +129,10 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
 function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?: (inner: string, outer: string) => boolean): Draft | undefined {
   if (figure.includedIn) return figures.find((f) => f.key === figure.includedIn);
   if (figure.amongPrevious) {
-    // "Among the dead": the largest toll said before that is neither a part nor replaced.
+    // "Among the dead": the largest toll said before that is neither a part, nor replaced, nor a restatement
+    // (a part of a set of people points at its first mention).
     const tolls = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex && !f.partOf
-      && !figures.some((g) => g.supersedes === f.key));
+      && !f.restates && !figures.some((g) => g.supersedes === f.key));
     return tolls.sort((a, b) => (lowOf(b) ?? 0) - (lowOf(a) ?? 0))[0];
   }
   const low = lowOf(figure);
