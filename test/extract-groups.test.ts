@@ -58,4 +58,10 @@ describe('extraction: group and who', () => {
     const figures = figuresOf('The dead included four women and a baby, a coast guard officer told Reuters.');
     expect(figures.map((f) => [f.number, f.who])).toEqual([[4, 'women'], [1, 'baby']]);
   });
+
+  it('gives a bare count after "and" the people named before it, even when they were no casualty ("Some 40 miners fled, and at least six were missing")', () => {
+    expect(figuresOf('Some 40 miners fled into the bush, and at least six were missing, the official said.')).toEqual([
+      expect.objectContaining({ number: 6, outcome: 'MISSING', group: 'CIVILIANS' }),
+    ]);
+  });
 });

@@ -170,4 +170,16 @@ describe('extraction: relations between figures', () => {
     ].join('\n\n'));
     expect(figureWith(figures, 'surgeon')).toMatchObject({ number: 1, qualifier: 'EXACT', group: 'CIVILIANS', partOf: figures[0].key });
   });
+
+  it('makes fewer bodies than a toll\'s floor a part of it, and bodies within a loose count no part', () => {
+    const partial = figuresOf('Militants derailed a train, killing at least 21 people, officials said.\n\nRescue workers said they had pulled 16 bodies from the wreckage.');
+    expect(figureWith(partial, '16 bodies').partOf).toBe(partial[0].key);
+    const loose = figuresOf('Gunmen killed around 40 villagers, residents said.\n\nThe governor said 38 bodies had been recovered.');
+    expect(figureWith(loose, '38 bodies')).not.toHaveProperty('partOf');
+  });
+
+  it('counts the dead that explain a risen toll in it ("had risen to 11 after two workers died")', () => {
+    const figures = figuresOf('The blast killed nine workers.\n\nThe ministry said the number of dead had risen to 11 after two workers died of their burns.');
+    expect(figureWith(figures, 'two workers').partOf).toBe(figureWith(figures, 'risen to 11').key);
+  });
 });

@@ -1,7 +1,7 @@
 import { splitParagraphs } from '../../domain/article-text';
 import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
-import { anaphorAfter, peopleAfter, sideOfLoss } from './groups';
+import { anaphorAfter, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
 import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
@@ -142,14 +142,14 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
   ];
   const found: Draft[] = [];
   const nounEnds = new Map<Draft, number>();
-  let previous = null as { count: CountMention; end: number; figure: Draft | null } | null;
+  let previous = null as { count: CountMention; end: number; figure: Draft | null; people?: PeopleNoun | null } | null;
 
   for (const [index, count] of counts.entries()) {
     const people = peopleAfter(sentence.slice(count.end));
     const nounEnd = count.end + (people?.length ?? 0);
     const before = sentence.slice(0, count.start);
     const coordinated = previous !== null && previous.end <= count.start && COORDINATION.test(sentence.slice(previous.end, count.start));
-    const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure }; };
+    const skip = (figure: Draft | null = null) => { previous = { count, end: nounEnd, figure, people }; };
     if (previous && count.start < previous.end) continue;
     if (SPEAKER.test(sentence.slice(nounEnd)) && !INVERTED.test(sentence.slice(nounEnd))) { skip(); continue; }
     const part = anaphoricPart(sentence, count, claims, [...where.earlier, ...found], where);
@@ -176,7 +176,9 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     // Measured from the end of the last count's people, not its wording: "four civilians, including a teacher, were killed".
     const included = INCLUDING.test(sentence.slice(found.length ? nounEnds.get(found[found.length - 1])! : 0, count.start))
       ? found.filter((f) => !f.includedIn).pop() : undefined;
-    const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included;
+    // "the toll had risen to 11 after two workers died of their burns": the newly dead are counted in the new toll.
+    const explained = !included && /\bafter\s+$/i.test(before) ? found.find((f) => f.revision) : undefined;
+    const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included ?? explained;
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
     // "a teacher" counts one person when something says what befell them: a verb, a count it joins or is part of.
     if (count.singular && !(people?.singular && (cue || nearAfter || parent || included || amongPrevious))) continue;
@@ -198,7 +200,10 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     if (!outcome) { skip(); continue; }
     const earlierFigure = found.filter((f) => !f.includedIn).pop() ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
-    const said = saysWho ? people.group : earlierFigure?.group ?? people?.group ?? 'UNSPECIFIED';
+    // "Some 40 miners fled, and at least six were missing": a bare count after "and" counts the people named before it.
+    const joined = !earlierFigure && !people && previous?.people && /(?:,\s*|\s)(?:and|but)\s+$/.test(sentence.slice(previous.end, count.start))
+      ? previous.people : null;
+    const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? 'UNSPECIFIED';
     const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;

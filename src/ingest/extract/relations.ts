@@ -137,6 +137,12 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   }
   const low = lowOf(figure);
   if (low === null) return undefined;
+  // "pulled 16 bodies" after "at least 21 killed": fewer bodies than the toll's floor are those found so far.
+  if (figure.outcome === 'KILLED' && /\bbodies\b/i.test(figure.who ?? figure.wording)) {
+    const toll = earlier.find((f) => f.outcome === 'KILLED' && !f.partOf && !f.restates && (lowOf(f) ?? 0) > low
+      && !figures.some((g) => g.supersedes === f.key) && f.qualifier !== 'ABOUT');
+    if (toll) return toll;
+  }
   // A part is at most its whole; the parts together exceed no upper bound the whole's wording sets.
   const partsFit = (whole: Draft) => {
     const bounds = boundsFor(whole.qualifier, whole.number ?? 0, whole.numberHigh ?? whole.number ?? 0);
