@@ -182,4 +182,9 @@ describe('extraction: relations between figures', () => {
     const figures = figuresOf('The blast killed nine workers.\n\nThe ministry said the number of dead had risen to 11 after two workers died of their burns.');
     expect(figureWith(figures, 'two workers').partOf).toBe(figureWith(figures, 'risen to 11').key);
   });
+
+  it('reads a month date in the lead as the story\'s own date, not another event', () => {
+    const figures = figuresOf('Gunmen killed 12 villagers on May 3, police said.\n\nOn March 2, a rocket attack there killed five people.');
+    expect(figures.map((f) => Boolean(f.background))).toEqual([false, true]);
+  });
 });

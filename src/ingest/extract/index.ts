@@ -59,7 +59,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
         const last = denied && [...drafts].reverse().find((d) => d.outcome === denied && paragraph - d.paragraph <= 1);
         if (last) last.verification = 'DISPUTED';
       }
-      if (recallsAnotherEvent(sentence)) for (const figure of found) figure.background = true;
+      if (recallsAnotherEvent(sentence, paragraph === 0)) for (const figure of found) figure.background = true;
       const named = claims.filter((claim) => claim.claimedBy);
       if (named.length) lastNamed = named[named.length - 1];
       namedSoFar.push(...named);

@@ -27,16 +27,17 @@ export interface Draft extends ExtractedFigure {
 }
 
 const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+/** Other wording of another event or of a running total: "the deadliest ... since", "so far this year", "since the protests began". */
+const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
 /**
- * Other wording of another event or of a running total: a date by month ("On March 2, a rocket
- * attack there killed five"; "since May, when an ambush killed 22"), "the deadliest ... since",
- * "so far this year", "since the protests began".
+ * A date by month ("On March 2, a rocket attack there killed five"; "since May, when an ambush killed
+ * 22"): after the lead, which dates the story's own event, it dates another one.
  */
-const OTHER_PERIOD = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
+const MONTH_DATE = /\b(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b/;
 
-/** Whether a sentence recalls another event ("last year's attack killed 70"). */
-export function recallsAnotherEvent(sentence: string): boolean {
-  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence);
+/** Whether a sentence recalls another event ("last year's attack killed 70"); `lead` when it opens the story. */
+export function recallsAnotherEvent(sentence: string, lead = false): boolean {
+  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence) || (!lead && MONTH_DATE.test(sentence));
 }
 
 /** The smallest number a figure's wording allows, else the number said. */
