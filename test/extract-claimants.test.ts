@@ -87,4 +87,9 @@ describe('extraction: claimant and claimant type', () => {
     const [figure] = figuresOf('Three children were killed, said Hana Saleh, a spokeswoman for the aid group.');
     expect(figure).toMatchObject({ claimedBy: 'Hana Saleh', claimantType: 'INDEPENDENT', number: 3 });
   });
+
+  it('never takes a day after "said" for the speaker, and keeps a named speaker before its appositive', () => {
+    const [figure] = figuresOf('Police detained nearly 80 people, the Merovian Helsinki Committee, a rights group, said Wednesday.');
+    expect(figure).toMatchObject({ claimedBy: 'Merovian Helsinki Committee', claimantType: 'INDEPENDENT' });
+  });
 });

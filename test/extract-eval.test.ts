@@ -16,7 +16,9 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * since, so none of the three is blind any more). The third and fourth blind sets (extract-blind3,
  * extract-blind4) were coded before any rule was mended from them: first runs recall 87.9 % and
  * 86.7 %, precision 100 % and 100 %, exactly right 42.4 % and 43.3 %; rules were mended from their
- * misses since, so they too are printed for the record only.
+ * misses since, so they too are printed for the record only. The fifth (extract-blind5) was coded
+ * after the rules were mended from blind3 and blind4: recall 89.7 %, precision 92.9 %, exactly right
+ * 48.3 % on its first run, the honest estimate for those rules; rules were mended from it since.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
@@ -24,6 +26,7 @@ const BLIND = join(__dirname, 'fixtures', 'extract-blind');
 const BLIND2 = join(__dirname, 'fixtures', 'extract-blind2');
 const BLIND3 = join(__dirname, 'fixtures', 'extract-blind3');
 const BLIND4 = join(__dirname, 'fixtures', 'extract-blind4');
+const BLIND5 = join(__dirname, 'fixtures', 'extract-blind5');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
 
 function report(name: string, dir: string) {
@@ -50,6 +53,7 @@ describe('extraction accuracy', () => {
     expect(report('extract-blind2', BLIND2).coded).toBeGreaterThan(0);
     expect(report('extract-blind3', BLIND3).coded).toBeGreaterThan(0);
     expect(report('extract-blind4', BLIND4).coded).toBeGreaterThan(0);
+    expect(report('extract-blind5', BLIND5).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {

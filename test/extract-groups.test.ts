@@ -64,4 +64,13 @@ describe('extraction: group and who', () => {
       expect.objectContaining({ number: 6, outcome: 'MISSING', group: 'CIVILIANS' }),
     ]);
   });
+
+  it('counts one person for "a" before any singular people noun, and members of parliament as civilians', () => {
+    const figures = figuresOf('Police detained nearly 80 people, including six members of parliament and a photographer for a local newspaper.');
+    expect(figures.map((f) => [f.number, f.group])).toEqual([[80, 'UNSPECIFIED'], [6, 'CIVILIANS'], [1, 'CIVILIANS']]);
+  });
+
+  it('reads "Two civilians, a shepherd and his son, were wounded" as one count, not an appositive\'s', () => {
+    expect(figuresOf('Two civilians, a shepherd and his son, were wounded by stray bullets.').map((f) => f.number)).toEqual([2]);
+  });
 });

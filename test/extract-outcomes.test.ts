@@ -62,4 +62,12 @@ describe('extraction: outcomes', () => {
     const figures = figuresOf('A bomb killed nearly 20 soldiers, two security officials said.');
     expect(figures.map((f) => f.wording)).toEqual(['killing nearly 20 soldiers'.replace('killing', 'killed')]);
   });
+
+  it('reads people jailed as DETAINED', () => {
+    expect(figuresOf('More than 1,500 opposition supporters have been jailed since the election.')[0]).toMatchObject({ outcome: 'DETAINED', group: 'CIVILIANS' });
+  });
+
+  it('never gives the doers of an active verb its outcome ("a man killed three people")', () => {
+    expect(figuresOf('A man killed three people at a nightclub.').map((f) => f.number)).toEqual([3]);
+  });
 });

@@ -187,4 +187,32 @@ describe('extraction: relations between figures', () => {
     const figures = figuresOf('Gunmen killed 12 villagers on May 3, police said.\n\nOn March 2, a rocket attack there killed five people.');
     expect(figures.map((f) => Boolean(f.background))).toEqual([false, true]);
   });
+
+  it('makes a killed and an injured count of the same people parts of their "killed or wounded", but nothing said "also" a part', () => {
+    const split = figuresOf('Bombers attacked a base, killing or wounding dozens of soldiers, an official said.\n\nThe army said 11 soldiers had been killed and a further 23 wounded.');
+    expect(split.slice(1).map((f) => f.partOf)).toEqual([split[0].key, split[0].key]);
+    const also = figuresOf('A dozen people were hurt when officers charged the crowd, witnesses said. A police spokeswoman said four officers were also injured.');
+    expect(figureWith(also, 'four officers')).not.toHaveProperty('partOf');
+  });
+
+  it('reads "Officials had put the toll at 12" as the count a risen toll replaces, and "of the dead" as a part of the newest toll', () => {
+    const figures = figuresOf([
+      'The death toll from the capsizing climbed to 19 on Monday, police said. Officials had put the toll at 12 on Sunday night.',
+      'Survivors said the vessel tipped over. Eight of the dead were children, according to the district hospital.',
+    ].join('\n\n'));
+    expect(figures.map((f) => [f.number, f.supersedes ?? null, f.partOf ?? null])).toEqual([
+      [19, figures[1].key, null], [12, null, null], [8, null, figures[0].key],
+    ]);
+  });
+
+  it('makes "Among the dead" a part of the place\'s count said just before it in the same paragraph', () => {
+    const placeOf = (sentence: string) => ['Durra', 'Halvan'].find((name) => sentence.includes(name)) ?? null;
+    const figures = figuresOf('An earthquake in Halvan killed at least 112 people, officials said.\n\nIn Durra district, 47 people died, the governor said. Among the dead were 15 students.',
+      { placeOf, placeWithin: (inner, outer) => inner === 'Durra' && outer === 'Halvan' });
+    expect(figureWith(figures, '15 students').partOf).toBe(figureWith(figures, '47 people').key);
+  });
+
+  it('reads "Three of the wounded were in a critical condition" as a detail, not a count', () => {
+    expect(figuresOf('A gunman killed five people and wounded nine, police said. Three of the wounded were in a critical condition.').map((f) => f.number)).toEqual([5, 9]);
+  });
 });

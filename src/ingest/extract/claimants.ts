@@ -64,6 +64,7 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       const following = after(sentence.slice(at + match[0].length));
       // "..., a councillor told reporters": after "told" come the listeners, never the speaker.
       const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && /,\s*$/.test(before) && following !== null
+        && !/^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|late\b|early\b|later|earlier)/i.test(following)
         && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
         && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
       if (postposed) {
@@ -155,7 +156,7 @@ function subject(before: string): string | null {
   if (!pieces.length) return null;
   let piece = pieces[pieces.length - 1];
   const appositive = /,\s*$/.test(clause);
-  if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^[A-Z]/.test(pieces[pieces.length - 2])) {
+  if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^(?:the\s+)?[A-Z]/.test(pieces[pieces.length - 2])) {
     piece = pieces[pieces.length - 2];
   }
   for (let bare = ''; bare !== piece;) {

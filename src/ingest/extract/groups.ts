@@ -19,7 +19,8 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
   'bab(?:y|ies)', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
   'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
-  'doctors?', 'surgeons?', 'toddlers?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
+  'doctors?', 'surgeons?', 'toddlers?', 'members of parliament', 'lawmakers?', 'legislators?', 'politicians?', 'photographers?',
+  'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
 const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
@@ -30,6 +31,8 @@ const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
 const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
 const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
+/** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
+const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
 const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
@@ -72,7 +75,7 @@ export function peopleAfter(rest: string): PeopleNoun | null {
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
       : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
   return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(length)) : groupOf(who),
-    length, impliedOutcome, singular: SINGULAR.test(head) };
+    length, impliedOutcome, singular: SINGULAR.test(head) || !PLURAL.test(head) };
 }
 
 /**
@@ -123,7 +126,7 @@ export interface Anaphor {
 }
 
 const ANAPHOR = /^\s+of (?:them|those|whom|the (dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
-const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,2}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
+const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
 
 /** The reference to people counted before, right after a count ("of them"), or null. */
 export function anaphorAfter(rest: string): Anaphor | null {

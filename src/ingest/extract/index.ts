@@ -3,7 +3,7 @@ import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
 import { anaphorAfter, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
 import { findCounts, type CountMention } from './numbers';
-import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause } from './outcomes';
+import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takesObject } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
 import { coversEverySide, deniedOutcome, disputeAt, verificationCue } from './verification';
@@ -72,7 +72,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
 
 /** A draft as the caller sees it: the coding's fields, confidence and sentence, none undefined. */
 function published(draft: Draft): ExtractedFigure {
-  const { paragraph, sentenceIndex, includedIn, amongPrevious, revision, earlierCount, separate, ...figure } = draft;
+  const { paragraph, sentenceIndex, includedIn, amongPrevious, revision, earlierCount, separate, additional, ...figure } = draft;
   return dropUndefined(figure);
 }
 
@@ -118,10 +118,10 @@ const INVERTED = /^\s*,\s*(?:said|says|told)\s+(?:[A-Z]|the\b|an?\b)/;
 const AMONG_ONE = /^\s*among (?:the|those) (?:dead|killed|victims|wounded|injured|missing) (?:was|is)\s+(?=the\s)/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
 const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
-const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
+const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\bhad (?:put|given|announced) (?:the|its|their) (?:death )?(?:toll|figure|count)\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
 /** "rose to 63 ..., up from 41 a day earlier": the count after "up from" is the one revised. */
 const REVISED_FROM = /\b(?:up|down)\s+from\s+$/i;
-const SUB_COUNT = /^\s+of (them|whom)\b/i;
+const SUB_COUNT = /^\s+of (them|whom|those|the (?:dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
 
 interface Where {
   paragraph: number;
@@ -161,7 +161,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       previous = { count, end: count.end, figure: part };
       continue;
     }
-    // "four children, one of them in a serious condition": a detail of a count, not a count.
+    // "four children, one of them in a serious condition", "Three of the wounded were in a critical condition":
+    // a detail of a count, not a count.
     if (SUB_COUNT.test(sentence.slice(count.end)) && !outcomeBefore(before) && !outcomeAfter(sentence.slice(count.end).replace(SUB_COUNT, ''))) { skip(); continue; }
     const cue = outcomeBefore(before);
     if (cue && cue.outcome === null) { skip(); continue; }
@@ -169,7 +170,9 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
 
     const toll = !people && TOLL.test(before);
     const afterText = sentence.slice(nounEnd, limitAfter(sentence, counts, index, nounEnd));
-    const after = outcomeAfter(afterText);
+    const verbAfter = outcomeAfter(afterText);
+    // The count cut the text short: "a man killed | three people" is active, not what befell the man.
+    const after = verbAfter && takesObject(sentence.slice(nounEnd + verbAfter.through)) ? null : verbAfter;
     const among = AMONG_AFTER.test(afterText);
     const nearAfter = after !== null && after.through <= 40;
     const parent = coordinated && previous?.figure ? previous.figure : null;
@@ -182,6 +185,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
     // "a teacher" counts one person when something says what befell them: a verb, a count it joins or is part of.
     if (count.singular && !(people?.singular && (cue || nearAfter || parent || included || amongPrevious))) continue;
+    // "Two civilians, a shepherd and his son, were wounded": an appositive says who the count's people were.
+    if (count.singular && previous?.figure && /^,\s*$/.test(sentence.slice(previous.end, count.start))) { skip(); continue; }
     const amongClause = amongPrevious || Boolean(parent?.amongPrevious);
 
     let outcome: Outcome | null = null;
@@ -234,6 +239,7 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       ...(includedIn ? { includedIn: includedIn.key } : {}),
       ...(amongPrevious ? { amongPrevious: true } : {}),
       ...(SEPARATE.test(sentence) ? { separate: true } : {}),
+      ...(/^\s*(?:were|was|are|is|had been|have been|has been)?\s*also\b/i.test(sentence.slice(nounEnd)) ? { additional: true } : {}),
       ...(toll && REVISION.test(before) ? { revision: true } : {}),
       ...(EARLIER_COUNT.test(sentence) || REVISED_FROM.test(before) ? { earlierCount: true } : {}),
     };
@@ -272,9 +278,12 @@ function anaphoricPart(sentence: string, count: CountMention, claims: Claim[], e
   if (cue && cue.outcome === null) return null;
   const verb = outcomeAfter(sentence.slice(count.end + anaphor.length));
   if (!cue && !anaphor.group && !(verb && verb.through <= 30)) return null;
+  // "two of the injured died": what befell them now is another outcome, counted with the new toll.
+  if (anaphor.outcome && verb && verb.through <= 30 && verb.outcome !== anaphor.outcome) return null;
   const outcome = anaphor.outcome ?? cue?.outcome ?? outcomeInClause(before) ?? verb?.outcome ?? null;
-  const whole = [...earlier].reverse().find((f) => where.sentenceIndex - f.sentenceIndex <= 2 && !f.background
-    && (outcome === null || f.outcome === outcome));
+  // "of them" points to the last few sentences; "of the dead" to the last standing count of the dead anywhere before.
+  const near = (f: Draft) => (anaphor.outcome ? !f.earlierCount : where.sentenceIndex - f.sentenceIndex <= 2);
+  const whole = [...earlier].reverse().find((f) => near(f) && !f.background && (outcome === null || f.outcome === outcome));
   if (!whole) return null;
   const start = cueStart(before, cue) ?? count.start;
   const wording = sentence.slice(start, count.end + anaphor.length).trim();

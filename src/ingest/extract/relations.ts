@@ -24,6 +24,8 @@ export interface Draft extends ExtractedFigure {
   earlierCount?: boolean;
   /** Said of a separate incident ("In a separate incident, ..."): linked to nothing else. */
   separate?: boolean;
+  /** Said to be in addition to what came before ("four officers were also injured"): no part of it. */
+  additional?: boolean;
 }
 
 const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
@@ -132,6 +134,13 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   if (figure.amongPrevious) {
     // "Among the dead": the largest toll said before that is neither a part, nor replaced, nor a restatement
     // (a part of a set of people points at its first mention).
+    // A place's count said in the sentence just before, in the same paragraph, is the dead "among" refers to
+    // ("In Durra district, 47 people died. Among the dead were 15 students").
+    const low = lowOf(figure) ?? 0;
+    const placeShare = (f: Draft) => { const whole = figures.find((g) => g.key === f.partOf); return whole !== undefined && whole.place !== f.place; };
+    const just = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex === figure.sentenceIndex - 1
+      && f.paragraph === figure.paragraph && placeShare(f) && (lowOf(f) ?? 0) >= low).pop();
+    if (just) return just;
     const tolls = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex && !f.partOf
       && !f.restates && !figures.some((g) => g.supersedes === f.key));
     return tolls.sort((a, b) => (lowOf(b) ?? 0) - (lowOf(a) ?? 0))[0];
@@ -154,9 +163,11 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   };
   const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
     || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
-  // A group's count of an unspecified total said just before or by the same claimant.
-  {
-    const total = [...earlier].reverse().find((f) => f.group === 'UNSPECIFIED' && outcomeFits(f) && !f.partOf
+  // A group's count of an unspecified total said just before or by the same claimant; or a killed or an
+  // injured count splitting the same people's "killed or wounded". Not one said to be in addition ("also").
+  if (!figure.additional) {
+    const splits = (f: Draft) => f.outcome === 'KILLED_OR_INJURED' && f.group === figure.group && f.outcome !== figure.outcome;
+    const total = [...earlier].reverse().find((f) => (f.group === 'UNSPECIFIED' || splits(f)) && outcomeFits(f) && !f.partOf
       && (figure.group !== 'UNSPECIFIED' || f.outcome !== figure.outcome)
       && f.sentenceIndex !== figure.sentenceIndex && (figure.sentenceIndex - f.sentenceIndex === 1 || sameClaimant(f, figure))
       && partsFit(f));
