@@ -73,4 +73,20 @@ describe('extraction: group and who', () => {
   it('reads "Two civilians, a shepherd and his son, were wounded" as one count, not an appositive\'s', () => {
     expect(figuresOf('Two civilians, a shepherd and his son, were wounded by stray bullets.').map((f) => f.number)).toEqual([2]);
   });
+
+  it('counts "four of the dead were members of one family" as a part in the group its predicate names, of the toll rather than the bodies found', () => {
+    const figures = figuresOf('A landslide killed at least 14 people, the agency said.\n\nRescuers had recovered nine bodies. The governor said four of the dead were members of one family.');
+    expect(figureWith(figures, 'four of the dead')).toMatchObject({ group: 'CIVILIANS', partOf: figures[0].key });
+  });
+
+  it('gives people "described as" members of an armed group that group, and a toll that includes them no single group', () => {
+    const figures = figuresOf('Eight civilians were killed, officials said.\n\nA tally by a monitoring group put the death toll at 11, including two men it described as local commanders of an armed group.');
+    expect(figureWith(figures, 'two men').group).toBe('MILITANTS');
+    expect(figureWith(figures, 'toll at 11').group).toBe('UNSPECIFIED');
+  });
+
+  it('gives "41 deaths" the people of the toll it restates', () => {
+    const figures = figuresOf('At least 36 pilgrims died in the stampede, police said.\n\nState broadcaster VTV reported 41 deaths.');
+    expect(figureWith(figures, '41 deaths')).toMatchObject({ group: 'CIVILIANS', restates: figures[0].key });
+  });
 });

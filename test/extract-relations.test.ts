@@ -215,4 +215,10 @@ describe('extraction: relations between figures', () => {
   it('reads "Three of the wounded were in a critical condition" as a detail, not a count', () => {
     expect(figuresOf('A gunman killed five people and wounded nine, police said. Three of the wounded were in a critical condition.').map((f) => f.number)).toEqual([5, 9]);
   });
+
+  it('marks "Last month, an attack killed 12 soldiers" as background after the lead, and "last week" in the lead as the story\'s own', () => {
+    const later = figuresOf('Insurgents killed 17 soldiers, the group said.\n\nLast month, an attack in the same area killed 12 soldiers.');
+    expect(later.map((f) => Boolean(f.background))).toEqual([false, true]);
+    expect(figuresOf('The UN said an air strike killed 17 civilians last week.')[0]).not.toHaveProperty('background');
+  });
 });

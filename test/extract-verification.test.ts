@@ -62,4 +62,18 @@ describe('extraction: verification cues', () => {
     const act = figuresOf('An air strike killed at least 23 people, the United Nations said. The government denied carrying out any strikes.');
     expect(act[0].verification).toBe('REPORTED');
   });
+
+  it('disputes the count of the people a denial names ("denied that any soldiers had died")', () => {
+    const figures = figuresOf('The group said its fighters had killed 17 soldiers.\n\nThe army said eight of the attackers were killed. A military spokesman denied that any soldiers had died.');
+    expect(figures.map((f) => [f.number, f.verification])).toEqual([[17, 'DISPUTED'], [8, 'REPORTED']]);
+  });
+
+  it('applies a cue naming its source ("The statement could not be verified") to the figures said in that source', () => {
+    const figures = figuresOf([
+      'The group said in a statement that its fighters had killed 17 soldiers.',
+      'The army said three soldiers were wounded.',
+      'The statement could not be verified.',
+    ].join('\n\n'));
+    expect(figures.map((f) => [f.number, f.verification])).toEqual([[17, 'UNVERIFIED'], [3, 'REPORTED']]);
+  });
 });

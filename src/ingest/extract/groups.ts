@@ -83,7 +83,9 @@ export function peopleAfter(rest: string): PeopleNoun | null {
  * belong to that group (group stays coarse; DOMAIN.md). UNSPECIFIED when no such words follow.
  */
 function groupOfMost(rest: string): Group {
-  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest);
+  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
+    // "two men it described as local commanders of an armed group"
+    ?? /^\s+(?:(?:whom|who|that)\s+)?(?:(?:it|they|he|she|police|officials|the army|the group)\s+)?(?:described|identified|named|called)\s+as\s+([^,.;]+)/i.exec(rest);
   return most ? groupOf(most[1]) : 'UNSPECIFIED';
 }
 
@@ -109,8 +111,8 @@ function escapeRegExp(text: string): string {
 
 /** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */
 export function groupOf(who: string): Group {
-  if (MILITANT_WORDS.test(who)) return 'MILITANTS';
-  if (CIVILIAN_WORDS.test(who)) return 'CIVILIANS';
+  if (MILITANT_WORDS.test(who) || /\barmed groups?\b/i.test(who)) return 'MILITANTS';
+  if (CIVILIAN_WORDS.test(who) || /\bfamil(?:y|ies)\b/i.test(who)) return 'CIVILIANS';
   if (SECURITY_WORDS.test(who)) return 'SECURITY_FORCES';
   return 'UNSPECIFIED';
 }
@@ -123,6 +125,8 @@ export interface Anaphor {
   outcome: Outcome | null;
   /** The group a predicate gives them ("were children"), or null. */
   group: Group | null;
+  /** Whether a predicate says who they were ("were members of one family"), whatever their group. */
+  described: boolean;
 }
 
 const ANAPHOR = /^\s+of (?:them|those|whom|the (dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
@@ -137,7 +141,9 @@ export function anaphorAfter(rest: string): Anaphor | null {
     : noun === 'missing' ? 'MISSING' : noun === 'casualties' ? 'KILLED_OR_INJURED' : 'ABDUCTED';
   const predicate = PREDICATE.exec(rest.slice(reference[0].length));
   const group = predicate ? groupOf(predicate[1]) : 'UNSPECIFIED';
-  return group !== 'UNSPECIFIED'
-    ? { length: reference[0].length + predicate![0].length, outcome, group }
-    : { length: reference[0].length, outcome, group: null };
+  if (!predicate || !PEOPLE_PREDICATE.test(predicate[1])) return { length: reference[0].length, outcome, group: null, described: false };
+  return { length: reference[0].length + predicate[0].length, outcome, group: group === 'UNSPECIFIED' ? null : group, described: true };
 }
+
+/** A predicate that says who people were ("children", "members of one family"), not how they fare ("in a critical condition"). */
+const PEOPLE_PREDICATE = new RegExp(String.raw`^(?:(?:an?|the|all)\s+)?(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD}|members|family|families)\b`, 'i');

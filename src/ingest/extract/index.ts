@@ -6,7 +6,7 @@ import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takesObject } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
-import { coversEverySide, deniedOutcome, disputeAt, verificationCue } from './verification';
+import { coversEverySide, deniedOutcome, disputeAt, namedSource, verificationCue } from './verification';
 
 export type { ExtractedFigure, ExtractOptions } from './types';
 
@@ -35,7 +35,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed, namedSoFar);
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
-        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop(), earlier: [...drafts] });
+        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop(), earlier: [...drafts], named: placeOf(sentence) });
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
@@ -47,8 +47,12 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       } else if (cue) {
         // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph
         // before, or every claim so far when it speaks of every side ("Neither account could be verified").
+        // A cue that names its source ("The statement could not be verified") answers the figures said in it.
         const opening = sentences.indexOf(sentence) === 0;
-        const answered = opening && coversEverySide(sentence) ? drafts.filter((d) => d.claimedBy && !d.background)
+        const source = namedSource(sentence);
+        const said = source ? drafts.filter((d) => source.test(d.sentence)).pop() : undefined;
+        const named = said ? drafts.filter((d) => d.sentence === said.sentence) : [];
+        const answered = named.length ? named : opening && coversEverySide(sentence) ? drafts.filter((d) => d.claimedBy && !d.background)
           : lastWithFigures.length ? lastWithFigures : opening ? lastFound : [];
         for (const figure of answered) if (figure.verification === 'REPORTED') figure.verification = cue;
         lastWithFigures = [];
@@ -56,7 +60,8 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       } else {
         // "He denied that any had been captured": the last count of that outcome is disputed.
         const denied = deniedOutcome(sentence);
-        const last = denied && [...drafts].reverse().find((d) => d.outcome === denied && paragraph - d.paragraph <= 1);
+        const last = denied && [...drafts].reverse().find((d) => d.outcome === denied.outcome && paragraph - d.paragraph <= 1
+          && (denied.group === 'UNSPECIFIED' || d.group === denied.group));
         if (last) last.verification = 'DISPUTED';
       }
       if (recallsAnotherEvent(sentence, paragraph === 0)) for (const figure of found) figure.background = true;
@@ -131,6 +136,8 @@ interface Where {
   lastFigure?: Draft;
   /** Every figure of the article before this sentence, in text order. */
   earlier: Draft[];
+  /** The place the sentence itself names, or null. */
+  named: string | null;
 }
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
@@ -277,13 +284,16 @@ function anaphoricPart(sentence: string, count: CountMention, claims: Claim[], e
   const cue = outcomeBefore(before);
   if (cue && cue.outcome === null) return null;
   const verb = outcomeAfter(sentence.slice(count.end + anaphor.length));
-  if (!cue && !anaphor.group && !(verb && verb.through <= 30)) return null;
+  if (!cue && !anaphor.described && !(verb && verb.through <= 30)) return null;
   // "two of the injured died": what befell them now is another outcome, counted with the new toll.
   if (anaphor.outcome && verb && verb.through <= 30 && verb.outcome !== anaphor.outcome) return null;
   const outcome = anaphor.outcome ?? cue?.outcome ?? outcomeInClause(before) ?? verb?.outcome ?? null;
   // "of them" points to the last few sentences; "of the dead" to the last standing count of the dead anywhere before.
+  // Bodies recovered are the dead found so far, not "the dead", unless the sentence names their place ("of the dead in Bexa").
+  const recovered = (f: Draft) => /\bbodies\b/i.test(f.wording) && !(where.named && where.named === f.place);
   const near = (f: Draft) => (anaphor.outcome ? !f.earlierCount : where.sentenceIndex - f.sentenceIndex <= 2);
-  const whole = [...earlier].reverse().find((f) => near(f) && !f.background && (outcome === null || f.outcome === outcome));
+  const candidates = [...earlier].reverse().filter((f) => near(f) && !f.background && (outcome === null || f.outcome === outcome));
+  const whole = candidates.find((f) => !anaphor.outcome || !recovered(f)) ?? candidates[0];
   if (!whole) return null;
   const start = cueStart(before, cue) ?? count.start;
   const wording = sentence.slice(start, count.end + anaphor.length).trim();

@@ -32,10 +32,14 @@ const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|f
 /** Other wording of another event or of a running total: "the deadliest ... since", "so far this year", "since the protests began". */
 const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
 /**
- * A date by month ("On March 2, a rocket attack there killed five"; "since May, when an ambush killed
- * 22"): after the lead, which dates the story's own event, it dates another one.
+ * A date by month or "last month" ("On March 2, a rocket attack there killed five"; "since May, when
+ * an ambush killed 22"; "Last month, an attack killed 12"): after the lead, which dates the story's
+ * own event, it dates another one.
  */
-const MONTH_DATE = /\b(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b/;
+const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|[Ll]ast (?:week|month)\b)/;
+
+/** Counts of deaths or casualties ("41 deaths"), which name no people of their own. */
+const OUTCOME_NOUN = /\b(deaths|dead|fatalities|casualties)$/i;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"); `lead` when it opens the story. */
 export function recallsAnotherEvent(sentence: string, lead = false): boolean {
@@ -96,10 +100,12 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       }
       continue;
     }
-    if (figure.group === 'UNSPECIFIED' && !figure.who && /\b(toll|number of)\b/i.test(figure.wording)) {
-      // "put the number of dead at seven": the people of the last count of that outcome.
+    if (figure.group === 'UNSPECIFIED' && !figure.who && (/\b(toll|number of)\b/i.test(figure.wording) || OUTCOME_NOUN.test(figure.wording))) {
+      // "put the number of dead at seven", "reported 41 deaths": the people of the last count of that outcome,
+      // unless the toll names a part of other people ("11, including two men it described as commanders").
       const last = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
-      if (last) figure.group = last.group;
+      const mixed = figures.some((f) => f.includedIn === figure.key && f.group !== last?.group);
+      if (last && !mixed) figure.group = last.group;
     }
     if (figure.earlierCount) {
       const newer = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group

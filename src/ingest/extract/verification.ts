@@ -1,4 +1,5 @@
-import type { Outcome, Verification } from '../../domain/casualty';
+import type { Group, Outcome, Verification } from '../../domain/casualty';
+import { groupOf } from './groups';
 import { outcomeAfter } from './outcomes';
 
 /**
@@ -47,12 +48,24 @@ export function coversEverySide(sentence: string): boolean {
 }
 
 /**
- * The outcome a denial of a fact denies ("He denied that any had been captured" → DETAINED), or
- * null: it disputes the last count of that outcome. A denial of an act ("denied carrying out the
+ * The outcome a denial of a fact denies ("He denied that any had been captured" → DETAINED), with
+ * the group of the people it names, or null: it disputes the last count of that outcome (and group). A denial of an act ("denied carrying out the
  * strike") names no outcome and disputes nothing.
  */
-export function deniedOutcome(sentence: string): Outcome | null {
+export function deniedOutcome(sentence: string): { outcome: Outcome; group: Group } | null {
   const denial = /\b(denied|denies|deny|rejected)\s+(?:that\s+)?/i.exec(sentence);
   if (!denial) return null;
-  return outcomeAfter(sentence.slice(denial.index + denial[0].length))?.outcome ?? null;
+  const denied = sentence.slice(denial.index + denial[0].length);
+  const verb = outcomeAfter(denied);
+  // "denied that any soldiers had died": the people named say whose count is denied.
+  return verb ? { outcome: verb.outcome, group: groupOf(denied.slice(0, verb.through)) } : null;
+}
+
+/**
+ * The figures a cue without figures answers by naming their source ("The statement could not be
+ * verified" after "said in a statement ... that its fighters had killed 17"), or null when it names none.
+ */
+export function namedSource(sentence: string): RegExp | null {
+  const noun = /^\s*(?:the|this|that|its|their)\s+(statement|video|post|footage|announcement|report|tally)\b/i.exec(sentence)?.[1];
+  return noun ? new RegExp(`\\b${noun}\\b`, 'i') : null;
 }
