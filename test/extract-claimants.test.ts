@@ -92,4 +92,18 @@ describe('extraction: claimant and claimant type', () => {
     const [figure] = figuresOf('Police detained nearly 80 people, the Merovian Helsinki Committee, a rights group, said Wednesday.');
     expect(figure).toMatchObject({ claimedBy: 'Merovian Helsinki Committee', claimantType: 'INDEPENDENT' });
   });
+
+  it('reads "A U.N. peacekeeper" in one sentence and types the peacekeeping mission as INDEPENDENT', () => {
+    const figures = figuresOf('A U.N. peacekeeper was killed and two others were wounded, the peacekeeping mission said.');
+    expect(figures.map((f) => [f.number, f.outcome, f.group, f.claimantType])).toEqual([
+      [1, 'KILLED', 'SECURITY_FORCES', 'INDEPENDENT'], [2, 'INJURED', 'SECURITY_FORCES', 'INDEPENDENT'],
+    ]);
+  });
+
+  it('reads "put the number of wounded at", "gave a lower toll of" and "Official figures show" as attributions, past a participle ("speaking on state television")', () => {
+    expect(figuresOf('A hospital source put the number of wounded at 40.')[0]).toMatchObject({ claimedBy: 'A hospital source', claimantType: 'MEDICAL', outcome: 'INJURED' });
+    expect(figuresOf('An interior ministry spokesman, speaking on state television, gave a lower toll of 10 dead.')[0])
+      .toMatchObject({ claimedBy: 'An interior ministry spokesman', claimantType: 'OFFICIAL' });
+    expect(figuresOf('Official figures show 64 deaths in the state.')[0]).toMatchObject({ claimedBy: 'Official figures', claimantType: 'OFFICIAL' });
+  });
 });

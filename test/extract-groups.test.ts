@@ -89,4 +89,16 @@ describe('extraction: group and who', () => {
     const figures = figuresOf('At least 36 pilgrims died in the stampede, police said.\n\nState broadcaster VTV reported 41 deaths.');
     expect(figureWith(figures, '41 deaths')).toMatchObject({ group: 'CIVILIANS', restates: figures[0].key });
   });
+
+  it('reads "12 people, nine of them civilians" as a part in that group, and "23 of the dead belonged to the Ghadra Brigade" likewise', () => {
+    const civilians = figuresOf('A car bomb exploded, killing 12 people, nine of them civilians, police said.');
+    expect(civilians.map((f) => [f.number, f.group, f.partOf ?? null])).toEqual([[12, 'UNSPECIFIED', null], [9, 'CIVILIANS', civilians[0].key]]);
+    const brigade = figuresOf('At least 70 fighters have been killed, a medical source said. The source said 23 of the dead belonged to the Ghadra Brigade.');
+    expect(figureWith(brigade, '23 of the dead')).toMatchObject({ group: 'MILITANTS', partOf: brigade[0].key });
+  });
+
+  it('reads engineers as civilians and "two missing children" as missing', () => {
+    expect(figuresOf('Gunmen kidnapped three foreign engineers, police said.')[0].group).toBe('CIVILIANS');
+    expect(figuresOf('Rescuers were still searching for two missing children.')[0]).toMatchObject({ outcome: 'MISSING', group: 'CIVILIANS' });
+  });
 });

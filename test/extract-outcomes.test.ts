@@ -70,4 +70,9 @@ describe('extraction: outcomes', () => {
   it('never gives the doers of an active verb its outcome ("a man killed three people")', () => {
     expect(figuresOf('A man killed three people at a nightclub.').map((f) => f.number)).toEqual([3]);
   });
+
+  it('reads "one officer was shot in the leg" as injured, and "shot dead" still as killed', () => {
+    expect(figuresOf('One officer was shot in the leg.')[0]).toMatchObject({ outcome: 'INJURED', group: 'SECURITY_FORCES' });
+    expect(figuresOf('Two protesters were shot dead.')[0].outcome).toBe('KILLED');
+  });
 });

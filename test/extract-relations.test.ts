@@ -221,4 +221,9 @@ describe('extraction: relations between figures', () => {
     expect(later.map((f) => Boolean(f.background))).toEqual([false, true]);
     expect(figuresOf('The UN said an air strike killed 17 civilians last week.')[0]).not.toHaveProperty('background');
   });
+
+  it('marks "have been kidnapped in the region this year" as a running total', () => {
+    const figures = figuresOf('Gunmen kidnapped three engineers, police said.\n\nMore than 40 oil workers have been kidnapped in the region this year.');
+    expect(figures.map((f) => Boolean(f.background))).toEqual([false, true]);
+  });
 });

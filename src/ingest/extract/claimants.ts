@@ -14,7 +14,7 @@ export interface Claim {
   at: number;
 }
 
-const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of dead) at|according to)\b/gi;
+const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -22,7 +22,7 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|international|human rights|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
+  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
@@ -63,7 +63,7 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       const before = sentence.slice(0, at);
       const following = after(sentence.slice(at + match[0].length));
       // "..., a councillor told reporters": after "told" come the listeners, never the speaker.
-      const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && /,\s*$/.test(before) && following !== null
+      const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && !/^(put|gave)\b/.test(verb) && /,\s*$/.test(before) && following !== null
         && !/^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|late\b|early\b|later|earlier)/i.test(following)
         && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
         && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
@@ -78,7 +78,7 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     // "Prison Watch said relatives had told it ...": an attribution inside another's claim is not the claimant.
     if (claims.length && /^(said|says|told|reported|claimed|stated|added)\b/i.test(speaker)) continue;
     if (verb === 'showed' || verb === 'show') {
-      if (!/footage|video|images|photos|photographs|pictures/i.test(speaker)) continue;
+      if (!/footage|video|images|photos|photographs|pictures|figures|data|statistics|records|tally/i.test(speaker)) continue;
     }
     if (PRONOUN.test(speaker)) {
       if (lastNamed) claims.push({ ...lastNamed, at });
@@ -142,17 +142,26 @@ function sentenceSubject(sentence: string): string | null {
  */
 function subjectAndType(before: string): { speaker: string | null; typeText: string | null } {
   const speaker = subject(before);
-  const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
-  const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  const { clause, pieces } = clauseBefore(before);
   const typeText = pieces.length > 1 && speaker && (/,\s*$/.test(clause) || /^(an?|the)\s+[a-z]/.test(pieces[pieces.length - 2]))
     ? pieces.slice(-2).join(', ') : null;
   return { speaker, typeText };
 }
 
-/** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
-function subject(before: string): string | null {
+/**
+ * The last clause before a reporting verb and its comma-separated pieces, without a participle that
+ * tells how the speaker spoke ("An interior ministry spokesman, speaking on state television, gave ...").
+ */
+function clauseBefore(before: string): { clause: string; pieces: string[] } {
   const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
   const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  while (pieces.length > 1 && /^(speaking|citing|quoting|writing|asked|adding)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
+  return { clause, pieces };
+}
+
+/** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
+function subject(before: string): string | null {
+  const { clause, pieces } = clauseBefore(before);
   if (!pieces.length) return null;
   let piece = pieces[pieces.length - 1];
   const appositive = /,\s*$/.test(clause);

@@ -11,7 +11,7 @@ const SECURITY = ['members of the security forces', 'members of the armed forces
   'officers?', 'border guards?', 'guards?', 'coastguards?', 'paramilitar(?:y|ies)', 'personnel', 'marines?', 'commandos?',
   'peacekeepers?', 'recruits?', 'cadets?', 'sailors?', 'airmen', 'officials?'];
 const MILITANTS = ['militants?', 'insurgents?', 'attackers?', 'assailants?', 'gunm[ae]n', 'fighters?', 'rebels?', 'jihadists?',
-  'terrorists?', 'bombers?', 'extremists?', 'separatists?', 'kidnappers?', 'raiders?'];
+  'terrorists?', 'bombers?', 'extremists?', 'separatists?', 'kidnappers?', 'raiders?', 'militiam[ae]n'];
 const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'woman', 'girls?', 'boys?', 'students?', 'pupils?',
   'schoolchildren', 'schoolgirls?', 'schoolboys?', 'worshipp?ers?', 'pilgrims?', 'villagers?', 'residents?', 'shoppers?', 'traders?', 'aid workers?',
   'workers?', 'journalists?', 'reporters?', 'farmers?', 'fishermen', 'miners?', 'migrants?', 'refugees?', 'inmates?',
@@ -20,7 +20,8 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'bab(?:y|ies)', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
   'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
   'doctors?', 'surgeons?', 'toddlers?', 'members of parliament', 'lawmakers?', 'legislators?', 'politicians?', 'photographers?',
-  'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
+  'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', 'engineers?', 'contractors?', 'employees?',
+  'technicians?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
 const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
@@ -29,7 +30,7 @@ const GLUE = /^(?:were|was|had|have|has|been|and|or|in|at|on|who|that|said|to|fr
 const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b/i;
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
-const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z][A-Za-z.'’-]*\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
 const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
 /** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
 const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
@@ -42,7 +43,7 @@ export interface PeopleNoun {
   /** Characters from the end of the count to the end of the noun. */
   length: number;
   /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded". */
-  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED';
+  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED' | 'MISSING' | 'ABDUCTED';
   singular: boolean;
 }
 
@@ -73,7 +74,8 @@ export function peopleAfter(rest: string): PeopleNoun | null {
   const adjective = OUTCOME_ADJECTIVE.exec(mods)?.[1].toLowerCase();
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
-      : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
+      : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED'
+        : adjective === 'missing' ? 'MISSING' : adjective === 'abducted' || adjective === 'kidnapped' ? 'ABDUCTED' : undefined;
   return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(length)) : groupOf(who),
     length, impliedOutcome, singular: SINGULAR.test(head) || !PLURAL.test(head) };
 }
@@ -95,7 +97,7 @@ function groupOfMost(rest: string): Group {
  */
 export function sideOfLoss(before: string): Group | null {
   if (!/\b(lost|losing|loses|lose|losses)\b/i.test(before.slice(-40))) return null;
-  const sides = [...before.matchAll(new RegExp(`${SECURITY_WORDS.source}|${MILITANT_WORDS.source}|\\b(front|militia|group|movement)\\b`, 'gi'))];
+  const sides = [...before.matchAll(new RegExp(`${SECURITY_WORDS.source}|${MILITANT_WORDS.source}|\\b(front|militia|group|movement|brigade)\\b`, 'gi'))];
   const last = sides[sides.length - 1]?.[0];
   if (!last) return null;
   return SECURITY_WORDS.test(last) ? 'SECURITY_FORCES' : 'MILITANTS';
@@ -111,7 +113,7 @@ function escapeRegExp(text: string): string {
 
 /** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */
 export function groupOf(who: string): Group {
-  if (MILITANT_WORDS.test(who) || /\barmed groups?\b/i.test(who)) return 'MILITANTS';
+  if (MILITANT_WORDS.test(who) || /\b(armed groups?|militias?|brigades?)\b/i.test(who)) return 'MILITANTS';
   if (CIVILIAN_WORDS.test(who) || /\bfamil(?:y|ies)\b/i.test(who)) return 'CIVILIANS';
   if (SECURITY_WORDS.test(who)) return 'SECURITY_FORCES';
   return 'UNSPECIFIED';
@@ -130,7 +132,7 @@ export interface Anaphor {
 }
 
 const ANAPHOR = /^\s+of (?:them|those|whom|the (dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
-const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
+const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is|belonged to|were from|came from)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
 
 /** The reference to people counted before, right after a count ("of them"), or null. */
 export function anaphorAfter(rest: string): Anaphor | null {
@@ -139,11 +141,18 @@ export function anaphorAfter(rest: string): Anaphor | null {
   const noun = reference[1]?.toLowerCase();
   const outcome: Outcome | null = !noun ? null : /dead|killed|victims/.test(noun) ? 'KILLED' : /wounded|injured/.test(noun) ? 'INJURED'
     : noun === 'missing' ? 'MISSING' : noun === 'casualties' ? 'KILLED_OR_INJURED' : 'ABDUCTED';
+  // "12 people, nine of them civilians": the people named straight after the reference.
+  const apposed = NOUN_AFTER.exec(rest.slice(reference[0].length));
+  if (apposed && groupOf(apposed[0]) !== 'UNSPECIFIED') {
+    return { length: reference[0].length + apposed[0].length, outcome, group: groupOf(apposed[0]), described: true };
+  }
   const predicate = PREDICATE.exec(rest.slice(reference[0].length));
   const group = predicate ? groupOf(predicate[1]) : 'UNSPECIFIED';
   if (!predicate || !PEOPLE_PREDICATE.test(predicate[1])) return { length: reference[0].length, outcome, group: null, described: false };
   return { length: reference[0].length + predicate[0].length, outcome, group: group === 'UNSPECIFIED' ? null : group, described: true };
 }
 
+const NOUN_AFTER = new RegExp(String.raw`^\s+(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD})\b(?=[,.;]|$)`, 'i');
+
 /** A predicate that says who people were ("children", "members of one family"), not how they fare ("in a critical condition"). */
-const PEOPLE_PREDICATE = new RegExp(String.raw`^(?:(?:an?|the|all)\s+)?(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD}|members|family|families)\b`, 'i');
+const PEOPLE_PREDICATE = new RegExp(String.raw`^(?:(?:an?|the|all)\s+)?(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD}|members|family|families|militias?|brigades?|groups?|forces)\b`, 'i');

@@ -96,14 +96,16 @@ const TITLE_ABBREVIATION = /\b(?:Col|Gen|Lt|Maj|Capt|Sgt|Cmdr|Brig|Adm|Gov|Sen|R
 
 /**
  * A paragraph's sentences, as src/domain/article-text.ts's sentenceContaining cuts them, except
- * that a title's abbreviation does not end one.
+ * that an abbreviation ("Col.", "U.N.") does not end one.
  */
 export function sentencesOf(paragraph: string): string[] {
   const sentences: string[] = [];
   for (const { segment } of segmenter.segment(paragraph)) {
     const text = segment.trim();
     if (!text) continue;
-    if (sentences.length && TITLE_ABBREVIATION.test(sentences[sentences.length - 1])) sentences[sentences.length - 1] += ` ${text}`;
+    // "A U.N. peacekeeper": a sentence never begins in lower case, so the cut was an abbreviation's.
+    const continues = TITLE_ABBREVIATION.test(sentences[sentences.length - 1] ?? '') || /^[a-z]/.test(text);
+    if (sentences.length && continues) sentences[sentences.length - 1] += ` ${text}`;
     else sentences.push(text);
   }
   return sentences;

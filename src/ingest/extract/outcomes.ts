@@ -19,7 +19,7 @@ const BEFORE: [RegExp, Outcome | null][] = [
   [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+['‘"“]?$/i, null],
 ];
 
-const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also|believed|feared|thought|presumed|to be)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|jailed|imprisoned|missing|trapped|dead|victims|unaccounted for)\b/i;
+const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also|believed|feared|thought|presumed|to be)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|jailed|imprisoned|missing|trapped|dead|victims|unaccounted for|shot|stabbed|beaten)\b/i;
 const INTRANSITIVE = /^(?:[^.;]{0,60}?\s)?(?<verb>died|perished|lost their lives|were killed|drowned|succumbed)\b/i;
 const RIGHT_AFTER = /^\s*(?<verb>killed or (?:wounded|injured)|killed|dead|wounded|injured|hurt|missing|abducted|kidnapped|detained|arrested)\b/i;
 
@@ -76,7 +76,7 @@ function outcomeOfWord(word: string): Outcome {
   const lower = word.toLowerCase();
   if (lower.startsWith('killed or')) return 'KILLED_OR_INJURED';
   if (/killed|dead|died|perished|lost their lives|drowned|succumbed|victims|to death|gunned down/.test(lower)) return 'KILLED';
-  if (/wounded|injured|hurt|hospital/.test(lower)) return 'INJURED';
+  if (/wounded|injured|hurt|hospital|shot|stabbed|beaten/.test(lower)) return 'INJURED';
   if (/treated/.test(lower)) return 'INJURED';
   if (/abducted|kidnapped|hostage|seized|captive/.test(lower)) return 'ABDUCTED';
   if (/detained|arrested|captured|jailed|imprisoned/.test(lower)) return 'DETAINED';

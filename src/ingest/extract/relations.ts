@@ -29,8 +29,11 @@ export interface Draft extends ExtractedFigure {
 }
 
 const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
-/** Other wording of another event or of a running total: "the deadliest ... since", "so far this year", "since the protests began". */
-const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
+/**
+ * Other wording of another event or of a running total: "the deadliest ... since", "so far this year",
+ * "have been kidnapped in the region this year", "since the protests began".
+ */
+const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|(?:have|has) been \w+[^.;]*\bthis year\b|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
 /**
  * A date by month or "last month" ("On March 2, a rocket attack there killed five"; "since May, when
  * an ambush killed 22"; "Last month, an attack killed 12"): after the lead, which dates the story's
