@@ -22,6 +22,8 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * The sixth (extract-blind6), coded after that: recall 95.5 %, precision 100 %, exactly right 59.1 %
  * on its first run; rules were mended from it too. The seventh (extract-blind7), coded after that:
  * recall 72.0 %, precision 100 %, exactly right 32.0 % on its first run; rules were mended from it too.
+ * The eighth (extract-blind8), coded last, scored recall 86.4 %, precision 100 %, exactly right 50.0 %
+ * and no rule has been mended from it: it is the honest estimate for the current rules.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
@@ -32,6 +34,7 @@ const BLIND4 = join(__dirname, 'fixtures', 'extract-blind4');
 const BLIND5 = join(__dirname, 'fixtures', 'extract-blind5');
 const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
 const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
+const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
 
 function report(name: string, dir: string) {
@@ -61,6 +64,7 @@ describe('extraction accuracy', () => {
     expect(report('extract-blind5', BLIND5).coded).toBeGreaterThan(0);
     expect(report('extract-blind6', BLIND6).coded).toBeGreaterThan(0);
     expect(report('extract-blind7', BLIND7).coded).toBeGreaterThan(0);
+    expect(report('extract-blind8', BLIND8).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {
