@@ -106,4 +106,10 @@ describe('extraction: claimant and claimant type', () => {
       .toMatchObject({ claimedBy: 'An interior ministry spokesman', claimantType: 'OFFICIAL' });
     expect(figuresOf('Official figures show 64 deaths in the state.')[0]).toMatchObject({ claimedBy: 'Official figures', claimantType: 'OFFICIAL' });
   });
+
+  it('gives a count the source attached to its phrase ("the 120 arrests reported by organisers"), a rival to the sentence\'s speaker', () => {
+    const figures = figuresOf('Police said they had detained 87 people, fewer than the 120 arrests reported by organisers.');
+    expect(figures.map((f) => [f.number, f.claimedBy, f.claimantType])).toEqual([[87, 'Police', 'OFFICIAL'], [120, 'organisers', 'WITNESS']]);
+    expect(figures[1].restates).toBe(figures[0].key);
+  });
 });

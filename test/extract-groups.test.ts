@@ -101,4 +101,9 @@ describe('extraction: group and who', () => {
     expect(figuresOf('Gunmen kidnapped three foreign engineers, police said.')[0].group).toBe('CIVILIANS');
     expect(figuresOf('Rescuers were still searching for two missing children.')[0]).toMatchObject({ outcome: 'MISSING', group: 'CIVILIANS' });
   });
+
+  it('reads an age as a modifier ("A 17-year-old boy died") and "the 120 arrests" as a count of the detained', () => {
+    expect(figuresOf('A 17-year-old boy died in hospital, his family said.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS', claimantType: 'WITNESS' });
+    expect(figuresOf('Organisers reported 120 arrests.')[0]).toMatchObject({ number: 120, outcome: 'DETAINED' });
+  });
 });

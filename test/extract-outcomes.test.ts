@@ -75,4 +75,8 @@ describe('extraction: outcomes', () => {
     expect(figuresOf('One officer was shot in the leg.')[0]).toMatchObject({ outcome: 'INJURED', group: 'SECURITY_FORCES' });
     expect(figuresOf('Two protesters were shot dead.')[0].outcome).toBe('KILLED');
   });
+
+  it('reads troops that "neutralised 12 terrorists" as killing them', () => {
+    expect(figuresOf('The army said troops had neutralised 12 terrorists.')[0]).toMatchObject({ outcome: 'KILLED', group: 'MILITANTS' });
+  });
 });

@@ -226,4 +226,24 @@ describe('extraction: relations between figures', () => {
     const figures = figuresOf('Gunmen kidnapped three engineers, police said.\n\nMore than 40 oil workers have been kidnapped in the region this year.');
     expect(figures.map((f) => Boolean(f.background))).toEqual([false, true]);
   });
+
+  it('reads "Earlier, the governor had put the number of dead at 18" as the count a newer toll replaces', () => {
+    const figures = figuresOf('Two trains collided, killing at least 23 people, the ministry said.\n\nEarlier, the regional governor had put the number of dead at 18.');
+    expect(figures[0].supersedes).toBe(figures[1].key);
+  });
+
+  it('counts the dead of an "after" clause in the toll it raised ("rose to 14 after rescuers found the bodies of three more miners")', () => {
+    const figures = figuresOf('The death toll rose to 14 on Wednesday after rescuers found the bodies of three more miners, the ministry said.');
+    expect(figureWith(figures, 'three more miners').partOf).toBe(figures[0].key);
+  });
+
+  it('makes a place\'s count of people a part of a group\'s count at the wider place, and "this year" after the lead a running total', () => {
+    const placeOf = (sentence: string) => ['Kouri', 'Tamba'].find((name) => sentence.includes(name)) ?? null;
+    const figures = figuresOf([
+      'Gunmen killed 31 villagers in the Tamba region, officials said.',
+      'In Kouri, 19 people were killed, a councillor said.',
+      'The agency has recorded attacks in the country this year, killing 97 health workers.',
+    ].join('\n\n'), { placeOf, placeWithin: (inner, outer) => inner === 'Kouri' && outer === 'Tamba' });
+    expect(figures.map((f) => [f.number, f.partOf ?? null, Boolean(f.background)])).toEqual([[31, null, false], [19, figures[0].key, false], [97, null, true]]);
+  });
 });

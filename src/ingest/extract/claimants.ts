@@ -12,9 +12,11 @@ export interface Claim {
   claimantType: ClaimantType;
   /** Where the attribution's verb sits in the sentence. */
   at: number;
+  /** "reported by organisers": attached to the count just before it. */
+  attached?: boolean;
 }
 
-const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -24,7 +26,7 @@ const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
   [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
-  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?)\b/i, 'WITNESS'],
+  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
   [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
 ];
@@ -57,7 +59,7 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
     let speaker: string | null;
     let typeText: string | null = null;
-    if (verb === 'according to') speaker = after(sentence.slice(at + match[0].length));
+    if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
     else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
       const before = sentence.slice(0, at);
@@ -89,7 +91,7 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     const named = namedBefore(claimedBy, earlier);
     const claimantType = named ? named.claimantType : ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
       : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
-    claims.push({ claimedBy, claimantType, at });
+    claims.push({ claimedBy, claimantType, at, ...(/ by$/.test(verb) ? { attached: true } : {}) });
   }
   return claims;
 }
@@ -119,8 +121,14 @@ export function claimantTypeForCount(claim: Claim | null, wording: string): Clai
   return claim.claimantType;
 }
 
-/** The attribution a count at `position` takes: the nearest before it, else the nearest after. */
+/**
+ * The attribution a count at `position` takes: one attached to its phrase ("reported by X"), else the
+ * nearest before it, else the nearest after.
+ */
 export function claimFor(claims: Claim[], position: number, sentence = ''): Claim | null {
+  // "the 120 arrests reported by organisers": a source attached to the count's own phrase is its source.
+  const attached = claims.find((claim) => claim.attached && claim.at > position && claim.at - position <= 30);
+  if (attached) return attached;
   const before = claims.filter((claim) => claim.at < position);
   const after = claims.find((claim) => claim.at > position) ?? null;
   const nearest = before[before.length - 1];

@@ -22,7 +22,7 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'doctors?', 'surgeons?', 'toddlers?', 'members of parliament', 'lawmakers?', 'legislators?', 'politicians?', 'photographers?',
   'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', 'engineers?', 'contractors?', 'employees?',
   'technicians?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
-const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
+const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'arrests', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
 const HEAD = [...SECURITY, ...MILITANTS, ...CIVILIANS, ...ANYONE].join('|');
@@ -30,7 +30,7 @@ const GLUE = /^(?:were|was|had|have|has|been|and|or|in|at|on|who|that|said|to|fr
 const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b/i;
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
-const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z][A-Za-z.'’-]*\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:(?:\d+-year-old|[A-Za-z][A-Za-z.'’-]*)\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
 const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
 /** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
 const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
@@ -42,8 +42,8 @@ export interface PeopleNoun {
   group: Group;
   /** Characters from the end of the count to the end of the noun. */
   length: number;
-  /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded". */
-  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED' | 'MISSING' | 'ABDUCTED';
+  /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded", "arrests". */
+  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED' | 'MISSING' | 'ABDUCTED' | 'DETAINED';
   singular: boolean;
 }
 
@@ -60,7 +60,8 @@ export function peopleAfter(rest: string): PeopleNoun | null {
     }
   }
   const mods = match.groups!.mods.trim();
-  if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || /\d/.test(word))) return null;
+  // "a 17-year-old boy": an age is a modifier; any other number among the modifiers is another count.
+  if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || (/\d/.test(word) && !/^\d+-year-old$/i.test(word)))) return null;
   let head = match.groups!.head;
   let length = match[0].length;
   // "a coast guard officer": the noun phrase ends at its last people word.
@@ -75,7 +76,8 @@ export function peopleAfter(rest: string): PeopleNoun | null {
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
       : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED'
-        : adjective === 'missing' ? 'MISSING' : adjective === 'abducted' || adjective === 'kidnapped' ? 'ABDUCTED' : undefined;
+        : adjective === 'missing' ? 'MISSING' : adjective === 'abducted' || adjective === 'kidnapped' ? 'ABDUCTED'
+          : lowerHead === 'arrests' ? 'DETAINED' : undefined;
   return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(length)) : groupOf(who),
     length, impliedOutcome, singular: SINGULAR.test(head) || !PLURAL.test(head) };
 }

@@ -118,14 +118,14 @@ const AMONG_PREVIOUS = /(?:^\s*(?:among (?:the|those) (?:dead|killed|victims|wou
 const TOLL = /\b(toll|number of (?:the |those |people )?(dead|deaths|killed|wounded|injured|casualties|missing|kidnapped|abducted|detained|arrested|hostages))\b[^.;]*?\b(rose|risen|climbed|increased|jumped|reached|stands|stood|now|revised|raised|to|at|of)\s+$/i;
 const REVISION = /\b(rose|risen|climbed|increased|jumped|raised|revised|lowered|cut|updated|reached|stands|now)\b[^.;]{0,40}?\b(to|at)?\s*$/i;
 /** The people of a count speak ("two doctors said", "a doctor at the port clinic said"): no casualty. */
-const SPEAKER = /^\s*(?:(?:at|of|from|for|in|with)\s[^,.;]{0,40}?)?(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b/i;
+const SPEAKER = /^\s*(?:(?:at|of|from|for|in|with)\s[^,.;]{0,40}?)?(?:,\s*)?(said|says|told|reported|claimed|stated|added|confirmed)\b(?!\s+by\b)/i;
 /** "..., said Hana Saleh": the speaker follows the verb, so the people before it are not speaking. */
 const INVERTED = /^\s*,\s*(?:said|says|told)\s+(?:[A-Z]|the\b|an?\b)/;
 /** "Among the dead was the clinic's only surgeon": "the" before one person named as a part counts one. */
 const AMONG_ONE = /^\s*among (?:the|those) (?:dead|killed|victims|wounded|injured|missing) (?:was|is)\s+(?=the\s)/i;
 const SEPARATE = /\b(separate|unrelated|another) (incident|attack|bombing|raid|clash|ambush|strike)\b/i;
 const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|killed|victims|wounded|injured|missing)\b/i;
-const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\bhad (?:put|given|announced) (?:the|its|their) (?:death )?(?:toll|figure|count)\b|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
+const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\bhad (?:put|given|announced) (?:the|its|their) (?:death )?(?:toll|figure|count|number of \w+)\b|^\s*Earlier,|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
 /** "rose to 63 ..., up from 41 a day earlier": the count after "up from" is the one revised. */
 const REVISED_FROM = /\b(?:up|down)\s+from\s+$/i;
 const SUB_COUNT = /^\s+of (them|whom|those|the (?:dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
@@ -188,8 +188,9 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     // Measured from the end of the last count's people, not its wording: "four civilians, including a teacher, were killed".
     const included = INCLUDING.test(sentence.slice(found.length ? nounEnds.get(found[found.length - 1])! : 0, count.start))
       ? found.filter((f) => !f.includedIn).pop() : undefined;
-    // "the toll had risen to 11 after two workers died of their burns": the newly dead are counted in the new toll.
-    const explained = !included && /\bafter\s+$/i.test(before) ? found.find((f) => f.revision) : undefined;
+    // "the toll had risen to 11 after two workers died of their burns", "rose to 14 after rescuers found the
+    // bodies of three more miners": the newly dead are counted in the new toll.
+    const explained = !included && /\bafter\b[^,;]*$/i.test(before) ? found.find((f) => f.revision) : undefined;
     const includedIn = parent?.includedIn ? found.find((f) => f.key === parent.includedIn) : included ?? explained;
     const amongPrevious = (!found.length && AMONG_PREVIOUS.test(before)) || among || Boolean(parent?.amongPrevious);
     // "a teacher" counts one person when something says what befell them: a verb, a count it joins or is part of.

@@ -12,7 +12,7 @@ export type OutcomeCue = { outcome: Outcome; wording: string } | { outcome: null
 
 const BEFORE: [RegExp, Outcome | null][] = [
   [/\b(killing or (?:wounding|injuring)|killed or (?:wounded|injured)|killed and (?:wounded|injured)|killing and (?:wounding|injuring))\s+['‘"“]?$/i, 'KILLED_OR_INJURED'],
-  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing)\s+['‘"“]?$/i, 'KILLED'],
+  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating)\s+['‘"“]?$/i, 'KILLED'],
   [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to|treated|treating)\s+['‘"“]?$/i, 'INJURED'],
   [/\b(abducting|abducted|kidnapping|kidnapped|seizing|seized|taking|took|taken|holding|abduction of|kidnapping of)\s+['‘"“]?$/i, 'ABDUCTED'],
   [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of|jailing|jailed|imprisoning|imprisoned)\s+['‘"“]?$/i, 'DETAINED'],

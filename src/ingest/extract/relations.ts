@@ -35,11 +35,11 @@ const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|f
  */
 const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|(?:have|has) been \w+[^.;]*\bthis year\b|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
 /**
- * A date by month or "last month" ("On March 2, a rocket attack there killed five"; "since May, when
- * an ambush killed 22"; "Last month, an attack killed 12"): after the lead, which dates the story's
- * own event, it dates another one.
+ * A date by month, "last month" or "this year" ("On March 2, a rocket attack there killed five";
+ * "since May, when an ambush killed 22"; "Last month, an attack killed 12"; "42 attacks this year,
+ * killing 97"): after the lead, which dates the story's own event, it dates another one or a total.
  */
-const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|[Ll]ast (?:week|month)\b)/;
+const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|[Ll]ast (?:week|month)\b|this year\b)/;
 
 /** Counts of deaths or casualties ("41 deaths"), which name no people of their own. */
 const OUTCOME_NOUN = /\b(deaths|dead|fatalities|casualties)$/i;
@@ -58,6 +58,11 @@ function lowOf(figure: ExtractedFigure): number | null {
 function sameClaimant(a: ExtractedFigure, b: ExtractedFigure): boolean {
   const norm = (text: string | null) => (text ?? '').toLowerCase().replace(/^(the|a|an)\s+/, '').trim();
   return a.claimedBy !== null && norm(a.claimedBy) === norm(b.claimedBy);
+}
+
+/** Two named sources in one sentence ("87, fewer than the 120 reported by organisers") can rival each other. */
+function bothClaimed(a: ExtractedFigure, b: ExtractedFigure): boolean {
+  return a.claimedBy !== null && b.claimedBy !== null;
 }
 
 /**
@@ -130,7 +135,8 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       && f.sentenceIndex !== figure.sentenceIndex && figure.number !== undefined && f.number === figure.number
       && f.qualifier !== 'BETWEEN');
     const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
-      && !f.includedIn && !f.amongPrevious && !groupShare(figures, f) && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
+      && !f.includedIn && !f.amongPrevious && !groupShare(figures, f) && (f.sentenceIndex !== figure.sentenceIndex || bothClaimed(f, figure))
+      && samePeople(f, figure) && !sameClaimant(f, figure)
       && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
     const restated = first ?? rival;
     if (restated) figure.restates = rootOf(figures, restated).key;
@@ -185,7 +191,7 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   // A place's count inside the same group's count at a wider place, reported or confirmed first.
   const inside = (inner: string, outer: string | null) => outer !== null && outer !== inner && (placeWithin ? placeWithin(inner, outer) : true);
   if ((figure.group !== 'UNSPECIFIED' || placeWithin) && figure.place) {
-    const candidates = earlier.filter((f) => f.group === figure.group && f.outcome === figure.outcome
+    const candidates = earlier.filter((f) => (f.group === figure.group || figure.group === 'UNSPECIFIED') && f.outcome === figure.outcome
       && inside(figure.place!, f.place) && f.paragraph !== figure.paragraph && partsFit(f));
     return candidates.find((f) => f.verification !== 'UNVERIFIED' && f.verification !== 'DISPUTED') ?? candidates[0];
   }
