@@ -23,8 +23,9 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * on its first run; rules were mended from it too. The seventh (extract-blind7), coded after that:
  * recall 72.0 %, precision 100 %, exactly right 32.0 % on its first run; rules were mended from it too.
  * The eighth (extract-blind8), coded after that: recall 86.4 %, precision 100 %, exactly right 50.0 %
- * on its first run; rules were mended from it too. Only a set's first run, before any rule is
- * mended from it, estimates how the rules do on new articles.
+ * on its first run; rules were mended from it too. The ninth (extract-blind9), coded after the last
+ * rule change, scored recall 100 %, precision 100 %, exactly right 76.2 % and has not been tuned on.
+ * Only a set's first run, before any rule is mended from it, estimates how the rules do on new articles.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
@@ -36,6 +37,7 @@ const BLIND5 = join(__dirname, 'fixtures', 'extract-blind5');
 const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
 const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
 const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
+const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
 
 function report(name: string, dir: string) {
@@ -66,6 +68,7 @@ describe('extraction accuracy', () => {
     expect(report('extract-blind6', BLIND6).coded).toBeGreaterThan(0);
     expect(report('extract-blind7', BLIND7).coded).toBeGreaterThan(0);
     expect(report('extract-blind8', BLIND8).coded).toBeGreaterThan(0);
+    expect(report('extract-blind9', BLIND9).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {
