@@ -34,8 +34,9 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       const place = placeOf(sentence) ?? paragraphPlace ?? leadPlace;
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed, namedSoFar);
-      const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft),
-        { paragraph, sentenceIndex, place, lastFigure: drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop(), earlier: [...drafts], named: placeOf(sentence) });
+      const lastFigure = drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop();
+      const where: Where = { paragraph, sentenceIndex, place, lastFigure, earlier: [...drafts], named: placeOf(sentence) };
+      const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft), where);
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
       if (found.length) {
@@ -45,15 +46,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
         lastWithFigures = found;
         lastFound = found;
       } else if (cue) {
-        // A cue answers the last sentence with figures; opening a paragraph, it answers the paragraph
-        // before, or every claim so far when it speaks of every side ("Neither account could be verified").
-        // A cue that names its source ("The statement could not be verified") answers the figures said in it.
-        const opening = sentences.indexOf(sentence) === 0;
-        const source = namedSource(sentence);
-        const said = source ? drafts.filter((d) => source.test(d.sentence)).pop() : undefined;
-        const named = said ? drafts.filter((d) => d.sentence === said.sentence) : [];
-        const answered = named.length ? named : opening && coversEverySide(sentence) ? drafts.filter((d) => d.claimedBy && !d.background)
-          : lastWithFigures.length ? lastWithFigures : opening ? lastFound : [];
+        const answered = answeredBy(sentence, sentences.indexOf(sentence) === 0, drafts, lastWithFigures.length ? lastWithFigures : null, lastFound);
         for (const figure of answered) if (figure.verification === 'REPORTED') figure.verification = cue;
         lastWithFigures = [];
         lastFound = [];
@@ -73,6 +66,20 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
   }
   linkFigures(drafts, opts.placeWithin);
   return drafts.map(published);
+}
+
+/**
+ * The figures a verification cue without figures of its own answers: those said in the source it
+ * names ("The statement could not be verified"); opening a paragraph and speaking of every side
+ * ("Neither account could be verified"), every claim so far; else the last sentence with figures of
+ * its paragraph (`lastInParagraph`), or, opening a paragraph, the last one of the paragraph before.
+ */
+function answeredBy(sentence: string, opening: boolean, drafts: Draft[], lastInParagraph: Draft[] | null, lastFound: Draft[]): Draft[] {
+  const source = namedSource(sentence);
+  const said = source ? drafts.filter((d) => source.test(d.sentence)).pop() : undefined;
+  if (said) return drafts.filter((d) => d.sentence === said.sentence);
+  if (opening && coversEverySide(sentence)) return drafts.filter((d) => d.claimedBy && !d.background);
+  return lastInParagraph ?? (opening ? lastFound : []);
 }
 
 /** A draft as the caller sees it: the coding's fields, confidence and sentence, none undefined. */
