@@ -14,6 +14,8 @@ describe('extraction: claimant and claimant type', () => {
     ['the World Food Agency', 'INDEPENDENT'],
     ['the national disaster management authority', 'OFFICIAL'],
     ['Mr Smith', 'UNKNOWN'],
+    ['a local councillor, Musa Dangana', 'OFFICIAL'], ['the regional health department', 'OFFICIAL'],
+    ['the Amrath Human Rights Network', 'INDEPENDENT'], ['the International Migration Office', 'INDEPENDENT'],
   ])('types "%s" as %s', (claimant, type) => {
     expect(claimantTypeOf(claimant)).toBe(type);
   });
@@ -51,5 +53,63 @@ describe('extraction: claimant and claimant type', () => {
   it('gives each of two claimants in one sentence the count they said', () => {
     const figures = figuresOf('Officials said five soldiers died, while the rebels said they killed 20 soldiers.');
     expect(figures.map((f) => [f.number, f.claimantType])).toEqual([[5, 'OFFICIAL'], [20, 'ARMED_GROUP']]);
+  });
+
+  it('reads a title\'s abbreviation as part of the sentence ("police chief Col. Radu Petrescu said")', () => {
+    const [figure] = figuresOf('A bomb killed eight people, provincial police chief Col. Radu Petrescu said.');
+    expect(figure).toMatchObject({ claimedBy: 'Col. Radu Petrescu', claimantType: 'OFFICIAL' });
+  });
+
+  it('never takes the listeners after "told" for the speaker', () => {
+    const [figure] = figuresOf('Two men were shot dead, a local councillor, Musa Dangana, told reporters by phone.');
+    expect(figure.claimantType).toBe('OFFICIAL');
+    expect(figure.claimedBy).not.toMatch(/reporters/);
+  });
+
+  it('gives a claim relayed inside another\'s to the one who says it ("X said relatives had told it that ...")', () => {
+    const [figure] = figuresOf('A rights group, Prison Watch, said relatives had told it that as many as 20 inmates may have died.');
+    expect(figure).toMatchObject({ claimedBy: 'Prison Watch', claimantType: 'INDEPENDENT' });
+  });
+
+  it('types a surname or "the network" as the earlier claimant it names', () => {
+    const surname = figuresOf('A bomb killed eight people, police chief Radu Petrescu said. Petrescu had earlier said five people died.');
+    expect(surname[1]).toMatchObject({ claimedBy: 'Petrescu', claimantType: 'OFFICIAL' });
+    const network = figuresOf('Troops killed 17 people, the Amrath Human Rights Network said.\n\nThe network said at least 60 people have died this year.');
+    expect(network[1]).toMatchObject({ claimedBy: 'The network', claimantType: 'INDEPENDENT' });
+  });
+
+  it('types an organisation counting whom its own teams treated as MEDICAL', () => {
+    const [figure] = figuresOf('The Red Cross said its teams had treated about 150 people for injuries.');
+    expect(figure).toMatchObject({ claimantType: 'MEDICAL', outcome: 'INJURED' });
+  });
+
+  it('types a speaker named after "said" by the appositive that follows ("said Hana Saleh, a spokeswoman for the aid group")', () => {
+    const [figure] = figuresOf('Three children were killed, said Hana Saleh, a spokeswoman for the aid group.');
+    expect(figure).toMatchObject({ claimedBy: 'Hana Saleh', claimantType: 'INDEPENDENT', number: 3 });
+  });
+
+  it('never takes a day after "said" for the speaker, and keeps a named speaker before its appositive', () => {
+    const [figure] = figuresOf('Police detained nearly 80 people, the Merovian Helsinki Committee, a rights group, said Wednesday.');
+    expect(figure).toMatchObject({ claimedBy: 'Merovian Helsinki Committee', claimantType: 'INDEPENDENT' });
+  });
+
+  it('reads "A U.N. peacekeeper" in one sentence and types the peacekeeping mission as INDEPENDENT', () => {
+    const figures = figuresOf('A U.N. peacekeeper was killed and two others were wounded, the peacekeeping mission said.');
+    expect(figures.map((f) => [f.number, f.outcome, f.group, f.claimantType])).toEqual([
+      [1, 'KILLED', 'SECURITY_FORCES', 'INDEPENDENT'], [2, 'INJURED', 'SECURITY_FORCES', 'INDEPENDENT'],
+    ]);
+  });
+
+  it('reads "put the number of wounded at", "gave a lower toll of" and "Official figures show" as attributions, past a participle ("speaking on state television")', () => {
+    expect(figuresOf('A hospital source put the number of wounded at 40.')[0]).toMatchObject({ claimedBy: 'A hospital source', claimantType: 'MEDICAL', outcome: 'INJURED' });
+    expect(figuresOf('An interior ministry spokesman, speaking on state television, gave a lower toll of 10 dead.')[0])
+      .toMatchObject({ claimedBy: 'An interior ministry spokesman', claimantType: 'OFFICIAL' });
+    expect(figuresOf('Official figures show 64 deaths in the state.')[0]).toMatchObject({ claimedBy: 'Official figures', claimantType: 'OFFICIAL' });
+  });
+
+  it('gives a count the source attached to its phrase ("the 120 arrests reported by organisers"), a rival to the sentence\'s speaker', () => {
+    const figures = figuresOf('Police said they had detained 87 people, fewer than the 120 arrests reported by organisers.');
+    expect(figures.map((f) => [f.number, f.claimedBy, f.claimantType])).toEqual([[87, 'Police', 'OFFICIAL'], [120, 'organisers', 'WITNESS']]);
+    expect(figures[1].restates).toBe(figures[0].key);
   });
 });

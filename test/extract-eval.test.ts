@@ -13,13 +13,32 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * blind set (test/fixtures/extract-blind), whose first run scored recall 77.3 %, exactly right 36.4 %,
  * and the second blind set (test/fixtures/extract-blind2), coded once the rules were frozen: recall
  * 90.0 %, precision 94.7 %, exactly right 35.0 % on its first run (rules were mended from its misses
- * since, so none of the three is blind any more).
+ * since, so none of the three is blind any more). The third and fourth blind sets (extract-blind3,
+ * extract-blind4) were coded before any rule was mended from them: first runs recall 87.9 % and
+ * 86.7 %, precision 100 % and 100 %, exactly right 42.4 % and 43.3 %; rules were mended from their
+ * misses since, so they too are printed for the record only. The fifth (extract-blind5) was coded
+ * after the rules were mended from blind3 and blind4: recall 89.7 %, precision 92.9 %, exactly right
+ * 48.3 % on its first run, the honest estimate for those rules; rules were mended from it since.
+ * The sixth (extract-blind6), coded after that: recall 95.5 %, precision 100 %, exactly right 59.1 %
+ * on its first run; rules were mended from it too. The seventh (extract-blind7), coded after that:
+ * recall 72.0 %, precision 100 %, exactly right 32.0 % on its first run; rules were mended from it too.
+ * The eighth (extract-blind8), coded after that: recall 86.4 %, precision 100 %, exactly right 50.0 %
+ * on its first run; rules were mended from it too. The ninth (extract-blind9), coded after the last
+ * rule change, scored recall 100 %, precision 100 %, exactly right 76.2 % and has not been tuned on.
+ * Only a set's first run, before any rule is mended from it, estimates how the rules do on new articles.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
 const HOLDOUT = join(__dirname, 'fixtures', 'extract-holdout');
 const BLIND = join(__dirname, 'fixtures', 'extract-blind');
 const BLIND2 = join(__dirname, 'fixtures', 'extract-blind2');
-const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.898 };
+const BLIND3 = join(__dirname, 'fixtures', 'extract-blind3');
+const BLIND4 = join(__dirname, 'fixtures', 'extract-blind4');
+const BLIND5 = join(__dirname, 'fixtures', 'extract-blind5');
+const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
+const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
+const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
+const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
+const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
 
 function report(name: string, dir: string) {
   const { summary } = evaluateDirectory(dir);
@@ -43,6 +62,13 @@ describe('extraction accuracy', () => {
     expect(report('extract-holdout', HOLDOUT).coded).toBeGreaterThan(0);
     expect(report('extract-blind', BLIND).coded).toBeGreaterThan(0);
     expect(report('extract-blind2', BLIND2).coded).toBeGreaterThan(0);
+    expect(report('extract-blind3', BLIND3).coded).toBeGreaterThan(0);
+    expect(report('extract-blind4', BLIND4).coded).toBeGreaterThan(0);
+    expect(report('extract-blind5', BLIND5).coded).toBeGreaterThan(0);
+    expect(report('extract-blind6', BLIND6).coded).toBeGreaterThan(0);
+    expect(report('extract-blind7', BLIND7).coded).toBeGreaterThan(0);
+    expect(report('extract-blind8', BLIND8).coded).toBeGreaterThan(0);
+    expect(report('extract-blind9', BLIND9).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {

@@ -18,6 +18,7 @@ describe('extraction: outcomes', () => {
     ['Twelve villagers were abducted.', 'ABDUCTED'],
     ['Police arrested 12 protesters.', 'DETAINED'],
     ['Twelve fishermen are missing.', 'MISSING'],
+    ['Rescuers searched for between 10 and 15 miners believed trapped.', 'MISSING'],
   ])('reads "%s" as %s', (text, outcome) => {
     const figures = figuresOf(text);
     expect(figures).toHaveLength(1);
@@ -60,5 +61,22 @@ describe('extraction: outcomes', () => {
   it('does not count the people who speak ("two security officials said")', () => {
     const figures = figuresOf('A bomb killed nearly 20 soldiers, two security officials said.');
     expect(figures.map((f) => f.wording)).toEqual(['killing nearly 20 soldiers'.replace('killing', 'killed')]);
+  });
+
+  it('reads people jailed as DETAINED', () => {
+    expect(figuresOf('More than 1,500 opposition supporters have been jailed since the election.')[0]).toMatchObject({ outcome: 'DETAINED', group: 'CIVILIANS' });
+  });
+
+  it('never gives the doers of an active verb its outcome ("a man killed three people")', () => {
+    expect(figuresOf('A man killed three people at a nightclub.').map((f) => f.number)).toEqual([3]);
+  });
+
+  it('reads "one officer was shot in the leg" as injured, and "shot dead" still as killed', () => {
+    expect(figuresOf('One officer was shot in the leg.')[0]).toMatchObject({ outcome: 'INJURED', group: 'SECURITY_FORCES' });
+    expect(figuresOf('Two protesters were shot dead.')[0].outcome).toBe('KILLED');
+  });
+
+  it('reads troops that "neutralised 12 terrorists" as killing them', () => {
+    expect(figuresOf('The army said troops had neutralised 12 terrorists.')[0]).toMatchObject({ outcome: 'KILLED', group: 'MILITANTS' });
   });
 });

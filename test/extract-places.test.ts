@@ -21,4 +21,9 @@ describe('extraction: places', () => {
     const figures = figuresOf('QUETTA, Pakistan — A bomb killed two guards in Balochistan, police said.', { placeOf });
     expect(figures[0].place).toBe('Balochistan');
   });
+
+  it('ignores a dateline with an agency\'s tag ("QUETTA, Pakistan (AP) —")', () => {
+    const figures = figuresOf('QUETTA, Pakistan (AP) — A bomb killed two guards in Balochistan, police said.', { placeOf });
+    expect(figures[0].place).toBe('Balochistan');
+  });
 });

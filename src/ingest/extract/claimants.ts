@@ -12,9 +12,11 @@ export interface Claim {
   claimantType: ClaimantType;
   /** Where the attribution's verb sits in the sentence. */
   at: number;
+  /** "reported by organisers": attached to the count just before it. */
+  attached?: boolean;
 }
 
-const VERB = /\b(said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of dead) at|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -22,11 +24,11 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
+  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
-  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?)\b/i, 'WITNESS'],
+  [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -44,8 +46,12 @@ export function claimantTypeOf(claimedBy: string | null): ClaimantType {
   return 'UNKNOWN';
 }
 
-/** Every attribution in a sentence, in order. A pronoun is resolved by `lastNamed`. */
-export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
+/**
+ * Every attribution in a sentence, in order. A pronoun is resolved by `lastNamed`; a surname
+ * ("Petrescu") or a short reference ("the network") takes the type of the earlier claimant of the
+ * article it names (`earlier`, in text order), since the sentence names the same speaker.
+ */
+export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Claim[] = []): Claim[] {
   const claims: Claim[] = [];
   for (const match of sentence.matchAll(VERB)) {
     const at = match.index!;
@@ -53,20 +59,28 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
     if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
     let speaker: string | null;
     let typeText: string | null = null;
-    if (verb === 'according to') speaker = after(sentence.slice(at + match[0].length));
+    if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
     else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
       const before = sentence.slice(0, at);
       const following = after(sentence.slice(at + match[0].length));
-      const postposed = /["”]\s*$/.test(before) || (/,\s*$/.test(before) && following !== null
+      // "..., a councillor told reporters": after "told" come the listeners, never the speaker.
+      const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && !/^(put|gave)\b/.test(verb) && /,\s*$/.test(before) && following !== null
+        && !/^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|late\b|early\b|later|earlier)/i.test(following)
         && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
         && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
-      if (postposed) speaker = following;
+      if (postposed) {
+        speaker = following;
+        // "..., said Hana Saleh, a spokeswoman for the aid group Medics for Kardesh": the appositive tells the type.
+        typeText = /^\s*[^,.;]+,\s*((?:an?|the)\s[^,.;]+)/i.exec(sentence.slice(at + match[0].length))?.[1] ?? null;
+      }
       else ({ speaker, typeText } = subjectAndType(before));
     }
     if (!speaker) continue;
+    // "Prison Watch said relatives had told it ...": an attribution inside another's claim is not the claimant.
+    if (claims.length && /^(said|says|told|reported|claimed|stated|added)\b/i.test(speaker)) continue;
     if (verb === 'showed' || verb === 'show') {
-      if (!/footage|video|images|photos|photographs|pictures/i.test(speaker)) continue;
+      if (!/footage|video|images|photos|photographs|pictures|figures|data|statistics|records|tally/i.test(speaker)) continue;
     }
     if (PRONOUN.test(speaker)) {
       if (lastNamed) claims.push({ ...lastNamed, at });
@@ -74,15 +88,47 @@ export function claimsIn(sentence: string, lastNamed: Claim | null): Claim[] {
     }
     const claimedBy = tidy(speaker);
     if (!claimedBy || claimedBy.split(/\s+/).length > 9) continue;
-    const claimantType = ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
+    const named = namedBefore(claimedBy, earlier);
+    const claimantType = named ? named.claimantType : ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
       : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
-    claims.push({ claimedBy, claimantType, at });
+    claims.push({ claimedBy, claimantType, at, ...(/ by$/.test(verb) ? { attached: true } : {}) });
   }
   return claims;
 }
 
-/** The attribution a count at `position` takes: the nearest before it, else the nearest after. */
+/**
+ * The earlier claimant a short name refers to: a surname alone ("Petrescu" after "police chief Col.
+ * Radu Petrescu") or "the" and one noun of its name ("The network" after "the Amrath Human Rights
+ * Network"); the latest such, or undefined.
+ */
+function namedBefore(claimedBy: string, earlier: Claim[]): Claim | undefined {
+  const surname = /^[A-Z][\w'’-]+$/.test(claimedBy) ? claimedBy : null;
+  const noun = /^the ([a-z]+)$/i.exec(claimedBy)?.[1];
+  const word = surname ?? noun;
+  if (!word) return undefined;
+  const pattern = surname ? new RegExp(`\\s${word}$`) : new RegExp(`\\b${word}\\b`, 'i');
+  return [...earlier].reverse().find((claim) => claim.claimedBy !== claimedBy && claim.claimantType !== 'UNKNOWN'
+    && pattern.test(claim.claimedBy) && claim.claimedBy.split(/\s+/).length > 1);
+}
+
+/**
+ * The claimant type of a count: an organisation counting the people its own teams treated ("the Red
+ * Cross said its teams had treated 150") speaks from its own medical count (DOMAIN.md: MEDICAL).
+ */
+export function claimantTypeForCount(claim: Claim | null, wording: string): ClaimantType {
+  if (!claim) return 'UNKNOWN';
+  if (claim.claimantType === 'INDEPENDENT' && /^(treated|treating)\b/i.test(wording)) return 'MEDICAL';
+  return claim.claimantType;
+}
+
+/**
+ * The attribution a count at `position` takes: one attached to its phrase ("reported by X"), else the
+ * nearest before it, else the nearest after.
+ */
 export function claimFor(claims: Claim[], position: number, sentence = ''): Claim | null {
+  // "the 120 arrests reported by organisers": a source attached to the count's own phrase is its source.
+  const attached = claims.find((claim) => claim.attached && claim.at > position && claim.at - position <= 30);
+  if (attached) return attached;
   const before = claims.filter((claim) => claim.at < position);
   const after = claims.find((claim) => claim.at > position) ?? null;
   const nearest = before[before.length - 1];
@@ -104,21 +150,30 @@ function sentenceSubject(sentence: string): string | null {
  */
 function subjectAndType(before: string): { speaker: string | null; typeText: string | null } {
   const speaker = subject(before);
-  const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
-  const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  const { clause, pieces } = clauseBefore(before);
   const typeText = pieces.length > 1 && speaker && (/,\s*$/.test(clause) || /^(an?|the)\s+[a-z]/.test(pieces[pieces.length - 2]))
     ? pieces.slice(-2).join(', ') : null;
   return { speaker, typeText };
 }
 
-/** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
-function subject(before: string): string | null {
+/**
+ * The last clause before a reporting verb and its comma-separated pieces, without a participle that
+ * tells how the speaker spoke ("An interior ministry spokesman, speaking on state television, gave ...").
+ */
+function clauseBefore(before: string): { clause: string; pieces: string[] } {
   const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
   const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
+  while (pieces.length > 1 && /^(speaking|citing|quoting|writing|asked|adding)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
+  return { clause, pieces };
+}
+
+/** The speaker before a reporting verb: the last clause, without an appositive or an adverb. */
+function subject(before: string): string | null {
+  const { clause, pieces } = clauseBefore(before);
   if (!pieces.length) return null;
   let piece = pieces[pieces.length - 1];
   const appositive = /,\s*$/.test(clause);
-  if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^[A-Z]/.test(pieces[pieces.length - 2])) {
+  if (appositive && pieces.length > 1 && /^(an?|the|its|one)\s+[a-z]/.test(piece) && /^(?:the\s+)?[A-Z]/.test(pieces[pieces.length - 2])) {
     piece = pieces[pieces.length - 2];
   }
   for (let bare = ''; bare !== piece;) {

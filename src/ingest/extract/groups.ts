@@ -1,4 +1,4 @@
-import type { Group } from '../../domain/casualty';
+import type { Group, Outcome } from '../../domain/casualty';
 
 /**
  * Group and who: the people a count is about. A count is a casualty figure only when it counts
@@ -11,15 +11,18 @@ const SECURITY = ['members of the security forces', 'members of the armed forces
   'officers?', 'border guards?', 'guards?', 'coastguards?', 'paramilitar(?:y|ies)', 'personnel', 'marines?', 'commandos?',
   'peacekeepers?', 'recruits?', 'cadets?', 'sailors?', 'airmen', 'officials?'];
 const MILITANTS = ['militants?', 'insurgents?', 'attackers?', 'assailants?', 'gunm[ae]n', 'fighters?', 'rebels?', 'jihadists?',
-  'terrorists?', 'bombers?', 'extremists?', 'separatists?', 'kidnappers?', 'raiders?'];
+  'terrorists?', 'bombers?', 'extremists?', 'separatists?', 'kidnappers?', 'raiders?', 'militiam[ae]n'];
 const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'woman', 'girls?', 'boys?', 'students?', 'pupils?',
   'schoolchildren', 'schoolgirls?', 'schoolboys?', 'worshipp?ers?', 'pilgrims?', 'villagers?', 'residents?', 'shoppers?', 'traders?', 'aid workers?',
   'workers?', 'journalists?', 'reporters?', 'farmers?', 'fishermen', 'miners?', 'migrants?', 'refugees?', 'inmates?',
   'prisoners?', 'detainees?', 'protesters?', 'demonstrators?', 'mourners?', 'guests?', 'patients?', 'teachers?',
   'tourists?', 'relatives', 'family members', 'bystanders?', 'commuters?', 'priests?', 'clerics?', 'monks?', 'nuns?',
-  'babies', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
-  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?'];
-const ANYONE = ['people', 'persons?', 'others', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
+  'bab(?:y|ies)', 'infants?', 'teenagers?', 'pedestrians?', 'drivers?', 'labou?rers?', 'herders?', 'shepherds?', 'nurses?', 'medics?',
+  'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
+  'doctors?', 'surgeons?', 'toddlers?', 'members of parliament', 'lawmakers?', 'legislators?', 'politicians?', 'photographers?',
+  'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', 'engineers?', 'contractors?', 'employees?',
+  'technicians?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
+const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'arrests', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
 const HEAD = [...SECURITY, ...MILITANTS, ...CIVILIANS, ...ANYONE].join('|');
@@ -27,8 +30,11 @@ const GLUE = /^(?:were|was|had|have|has|been|and|or|in|at|on|who|that|said|to|fr
 const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b/i;
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
-const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:[A-Za-z'’-]+\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
-const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest)$/i;
+const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:(?:\d+-year-old|[A-Za-z][A-Za-z.'’-]*)\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
+/** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
+const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
+const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
   /** The noun phrase in the text's own words, modifiers included ("maritime security official"). */
@@ -36,8 +42,8 @@ export interface PeopleNoun {
   group: Group;
   /** Characters from the end of the count to the end of the noun. */
   length: number;
-  /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded". */
-  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED';
+  /** Nouns that say the outcome themselves: "casualties", "deaths", "dead", "wounded", "arrests". */
+  impliedOutcome?: 'KILLED' | 'INJURED' | 'KILLED_OR_INJURED' | 'MISSING' | 'ABDUCTED' | 'DETAINED';
   singular: boolean;
 }
 
@@ -54,18 +60,52 @@ export function peopleAfter(rest: string): PeopleNoun | null {
     }
   }
   const mods = match.groups!.mods.trim();
-  if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || /\d/.test(word))) return null;
-  const head = match.groups!.head;
-  const who = `${mods ? `${mods} ` : ''}${head}`;
+  // "a 17-year-old boy": an age is a modifier; any other number among the modifiers is another count.
+  if (mods && mods.split(/\s+/).some((word) => GLUE.test(word) || (/\d/.test(word) && !/^\d+-year-old$/i.test(word)))) return null;
+  let head = match.groups!.head;
+  let length = match[0].length;
+  // "a coast guard officer": the noun phrase ends at its last people word.
+  const more = NEXT_HEAD.exec(rest.slice(length));
+  if (more) {
+    head = more[1];
+    length += more[0].length;
+  }
+  const who = rest.slice(0, length).trim().replace(/^of\s+(?:the\s+)?/i, '');
   const lowerHead = head.toLowerCase();
   const adjective = OUTCOME_ADJECTIVE.exec(mods)?.[1].toLowerCase();
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
     : ['deaths', 'fatalities', 'bodies', 'dead'].includes(lowerHead) || adjective === 'dead' ? 'KILLED'
-      : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED' : undefined;
-  return { who, group: groupOf(who), length: match[0].length, impliedOutcome, singular: SINGULAR.test(head) };
+      : ['wounded', 'injured'].includes(lowerHead) || adjective === 'wounded' || adjective === 'injured' ? 'INJURED'
+        : adjective === 'missing' ? 'MISSING' : adjective === 'abducted' || adjective === 'kidnapped' ? 'ABDUCTED'
+          : lowerHead === 'arrests' ? 'DETAINED' : undefined;
+  return { who, group: groupOf(who) === 'UNSPECIFIED' ? groupOfMost(rest.slice(length)) : groupOf(who),
+    length, impliedOutcome, singular: SINGULAR.test(head) || !PLURAL.test(head) };
 }
 
-const SECURITY_WORDS = /\b(security|police|policem[ae]n|soldiers?|troops?|army|military|guards?|coastguards?|paramilitar\w*|servicem[ae]n|service members|armed forces|marines?|commandos?|peacekeepers?|recruits?|cadets?|sailors?|airmen|officers?)\b/i;
+/**
+ * "40 people, most of them women and children": people the text describes by who most of them were
+ * belong to that group (group stays coarse; DOMAIN.md). UNSPECIFIED when no such words follow.
+ */
+function groupOfMost(rest: string): Group {
+  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
+    // "two men it described as local commanders of an armed group"
+    ?? /^\s+(?:(?:whom|who|that)\s+)?(?:(?:it|they|he|she|police|officials|the army|the group)\s+)?(?:described|identified|named|called)\s+as\s+([^,.;]+)/i.exec(rest);
+  return most ? groupOf(most[1]) : 'UNSPECIFIED';
+}
+
+/**
+ * The side that lost the people in "the army ... losing 12 men", "its own forces had lost four men",
+ * "put its losses at two": the nearest side named before the loss. Null when the text names none.
+ */
+export function sideOfLoss(before: string): Group | null {
+  if (!/\b(lost|losing|loses|lose|losses)\b/i.test(before.slice(-40))) return null;
+  const sides = [...before.matchAll(new RegExp(`${SECURITY_WORDS.source}|${MILITANT_WORDS.source}|\\b(front|militia|group|movement|brigade)\\b`, 'gi'))];
+  const last = sides[sides.length - 1]?.[0];
+  if (!last) return null;
+  return SECURITY_WORDS.test(last) ? 'SECURITY_FORCES' : 'MILITANTS';
+}
+
+const SECURITY_WORDS = /\b(security|forces|police|policem[ae]n|soldiers?|troops?|army|military|guards?|coastguards?|paramilitar\w*|servicem[ae]n|service members|armed forces|marines?|commandos?|peacekeepers?|recruits?|cadets?|sailors?|airmen|officers?)\b/i;
 const MILITANT_WORDS = new RegExp(String.raw`\b(${MILITANTS.join('|')})\b`, 'i');
 const CIVILIAN_WORDS = new RegExp(String.raw`\b(${CIVILIANS.join('|')})\b`, 'i');
 
@@ -75,8 +115,46 @@ function escapeRegExp(text: string): string {
 
 /** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */
 export function groupOf(who: string): Group {
-  if (MILITANT_WORDS.test(who)) return 'MILITANTS';
-  if (CIVILIAN_WORDS.test(who)) return 'CIVILIANS';
+  if (MILITANT_WORDS.test(who) || /\b(armed groups?|militias?|brigades?)\b/i.test(who)) return 'MILITANTS';
+  if (CIVILIAN_WORDS.test(who) || /\bfamil(?:y|ies)\b/i.test(who)) return 'CIVILIANS';
   if (SECURITY_WORDS.test(who)) return 'SECURITY_FORCES';
   return 'UNSPECIFIED';
 }
+
+/** People counted out of people already counted: "nine of them", "38 of the wounded", "12 of the dead in Bexa were children". */
+export interface Anaphor {
+  /** Characters from the end of the count to the end of the reference, or of the predicate when there is one. */
+  length: number;
+  /** The outcome the reference names ("of the dead"), or null ("of them"). */
+  outcome: Outcome | null;
+  /** The group a predicate gives them ("were children"), or null. */
+  group: Group | null;
+  /** Whether a predicate says who they were ("were members of one family"), whatever their group. */
+  described: boolean;
+}
+
+const ANAPHOR = /^\s+of (?:them|those|whom|the (dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
+const PREDICATE = /^[^.;,]{0,30}?\b(?:were|was|are|is|belonged to|were from|came from)\s+(?:all\s+)?((?:[A-Za-z'’-]+\s+){0,3}?[A-Za-z'’-]+)(?=[,.;]|\s+(?:and|who|aged)\b|$)/i;
+
+/** The reference to people counted before, right after a count ("of them"), or null. */
+export function anaphorAfter(rest: string): Anaphor | null {
+  const reference = ANAPHOR.exec(rest);
+  if (!reference) return null;
+  const noun = reference[1]?.toLowerCase();
+  const outcome: Outcome | null = !noun ? null : /dead|killed|victims/.test(noun) ? 'KILLED' : /wounded|injured/.test(noun) ? 'INJURED'
+    : noun === 'missing' ? 'MISSING' : noun === 'casualties' ? 'KILLED_OR_INJURED' : 'ABDUCTED';
+  // "12 people, nine of them civilians": the people named straight after the reference.
+  const apposed = NOUN_AFTER.exec(rest.slice(reference[0].length));
+  if (apposed && groupOf(apposed[0]) !== 'UNSPECIFIED') {
+    return { length: reference[0].length + apposed[0].length, outcome, group: groupOf(apposed[0]), described: true };
+  }
+  const predicate = PREDICATE.exec(rest.slice(reference[0].length));
+  const group = predicate ? groupOf(predicate[1]) : 'UNSPECIFIED';
+  if (!predicate || !PEOPLE_PREDICATE.test(predicate[1])) return { length: reference[0].length, outcome, group: null, described: false };
+  return { length: reference[0].length + predicate[0].length, outcome, group: group === 'UNSPECIFIED' ? null : group, described: true };
+}
+
+const NOUN_AFTER = new RegExp(String.raw`^\s+(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD})\b(?=[,.;]|$)`, 'i');
+
+/** A predicate that says who people were ("children", "members of one family"), not how they fare ("in a critical condition"). */
+const PEOPLE_PREDICATE = new RegExp(String.raw`^(?:(?:an?|the|all)\s+)?(?:[A-Za-z'’-]+\s+){0,2}?(?:${HEAD}|members|family|families|militias?|brigades?|groups?|forces)\b`, 'i');

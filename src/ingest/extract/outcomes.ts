@@ -12,14 +12,14 @@ export type OutcomeCue = { outcome: Outcome; wording: string } | { outcome: null
 
 const BEFORE: [RegExp, Outcome | null][] = [
   [/\b(killing or (?:wounding|injuring)|killed or (?:wounded|injured)|killed and (?:wounded|injured)|killing and (?:wounding|injuring))\s+['‘"“]?$/i, 'KILLED_OR_INJURED'],
-  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing)\s+['‘"“]?$/i, 'KILLED'],
+  [/\b(killing|killed|kill|kills|shot dead|shooting dead|gunned down|massacred|slaughtered|executed|executing|beheaded|claimed the lives of|deaths of|bodies of|lives of|lost|losing|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating)\s+['‘"“]?$/i, 'KILLED'],
   [/\b(wounding|wounded|injuring|injured|hurting|hurt|maiming|maimed|injuries to|treated|treating)\s+['‘"“]?$/i, 'INJURED'],
   [/\b(abducting|abducted|kidnapping|kidnapped|seizing|seized|taking|took|taken|holding|abduction of|kidnapping of)\s+['‘"“]?$/i, 'ABDUCTED'],
-  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of)\s+['‘"“]?$/i, 'DETAINED'],
+  [/\b(arresting|arrested|detaining|detained|rounded up|rounding up|apprehended|apprehending|capturing|captured|arrest of|detention of|jailing|jailed|imprisoning|imprisoned)\s+['‘"“]?$/i, 'DETAINED'],
   [/\b(freed|freeing|released|releasing|rescued|rescuing|evacuated|evacuating|displaced|displacing|deported|repatriated|sheltering|housing|hired|employs|employed|deployed|deploying|sent|trained|training|mobilised|mobilized|recruited|escorted)\s+['‘"“]?$/i, null],
 ];
 
-const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|missing|dead|victims|unaccounted for)\b/i;
+const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also|believed|feared|thought|presumed|to be)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|jailed|imprisoned|missing|trapped|dead|victims|unaccounted for|shot|stabbed|beaten)\b/i;
 const INTRANSITIVE = /^(?:[^.;]{0,60}?\s)?(?<verb>died|perished|lost their lives|were killed|drowned|succumbed)\b/i;
 const RIGHT_AFTER = /^\s*(?<verb>killed or (?:wounded|injured)|killed|dead|wounded|injured|hurt|missing|abducted|kidnapped|detained|arrested)\b/i;
 
@@ -46,10 +46,19 @@ export function outcomeBefore(textBefore: string): OutcomeCue {
 export function outcomeAfter(textAfter: string): { outcome: Outcome; through: number } | null {
   for (const pattern of [RIGHT_AFTER, PASSIVE, INTRANSITIVE]) {
     const match = pattern.exec(textAfter);
+    // "a man killed three people": a verb with an object after it tells what the people did, not what befell them.
+    if (match && pattern === RIGHT_AFTER && takesObject(textAfter.slice(match[0].length))) continue;
     if (match) return { outcome: outcomeOfWord(match.groups!.verb), through: match[0].length };
   }
   return null;
 }
+
+/** Whether the text after a verb opens with its object ("killed three people"): the verb is active. */
+export function takesObject(textAfterVerb: string): boolean {
+  return OBJECT.test(textAfterVerb);
+}
+
+const OBJECT = /^\s+(?:the|a|an|his|her|their|its|at least|more than|about|some|dozens|scores|hundreds|several|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/i;
 
 /** The outcome an outcome noun earlier in the clause gives ("Among the dead were", "the toll rose to"). */
 export function outcomeInClause(clauseBefore: string): Outcome | null {
@@ -67,10 +76,10 @@ function outcomeOfWord(word: string): Outcome {
   const lower = word.toLowerCase();
   if (lower.startsWith('killed or')) return 'KILLED_OR_INJURED';
   if (/killed|dead|died|perished|lost their lives|drowned|succumbed|victims|to death|gunned down/.test(lower)) return 'KILLED';
-  if (/wounded|injured|hurt|hospital/.test(lower)) return 'INJURED';
+  if (/wounded|injured|hurt|hospital|shot|stabbed|beaten/.test(lower)) return 'INJURED';
   if (/treated/.test(lower)) return 'INJURED';
   if (/abducted|kidnapped|hostage|seized|captive/.test(lower)) return 'ABDUCTED';
-  if (/detained|arrested|captured/.test(lower)) return 'DETAINED';
+  if (/detained|arrested|captured|jailed|imprisoned/.test(lower)) return 'DETAINED';
   return 'MISSING';
 }
 

@@ -24,13 +24,29 @@ export interface Draft extends ExtractedFigure {
   earlierCount?: boolean;
   /** Said of a separate incident ("In a separate incident, ..."): linked to nothing else. */
   separate?: boolean;
+  /** Said to be in addition to what came before ("four officers were also injured"): no part of it. */
+  additional?: boolean;
 }
 
 const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+/**
+ * Other wording of another event or of a running total: "the deadliest ... since", "so far this year",
+ * "have been kidnapped in the region this year", "since the protests began".
+ */
+const OTHER_PERIOD = /\b(?:(?:deadliest|worst|bloodiest)\b[^.;]*\bsince\b|so far this (?:year|month)|(?:have|has) been \w+[^.;]*\bthis year\b|since the (?:start|beginning) of|since the \w+ (?:began|started|erupted|broke out))/;
+/**
+ * A date by month, "last month" or "this year" ("On March 2, a rocket attack there killed five";
+ * "since May, when an ambush killed 22"; "Last month, an attack killed 12"; "42 attacks this year,
+ * killing 97"): after the lead, which dates the story's own event, it dates another one or a total.
+ */
+const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|April|May|June|July|August|September|October|November|December)\b|[Ll]ast (?:week|month)\b|this year\b)/;
 
-/** Whether a sentence recalls another event ("last year's attack killed 70"). */
-export function recallsAnotherEvent(sentence: string): boolean {
-  return BACKGROUND.test(sentence);
+/** Counts of deaths or casualties ("41 deaths"), which name no people of their own. */
+const OUTCOME_NOUN = /\b(deaths|dead|fatalities|casualties)$/i;
+
+/** Whether a sentence recalls another event ("last year's attack killed 70"); `lead` when it opens the story. */
+export function recallsAnotherEvent(sentence: string, lead = false): boolean {
+  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence) || (!lead && MONTH_DATE.test(sentence));
 }
 
 /** The smallest number a figure's wording allows, else the number said. */
@@ -44,6 +60,11 @@ function sameClaimant(a: ExtractedFigure, b: ExtractedFigure): boolean {
   return a.claimedBy !== null && norm(a.claimedBy) === norm(b.claimedBy);
 }
 
+/** Two named sources in one sentence ("87, fewer than the 120 reported by organisers") can rival each other. */
+function bothClaimed(a: ExtractedFigure, b: ExtractedFigure): boolean {
+  return a.claimedBy !== null && b.claimedBy !== null;
+}
+
 /**
  * Whether two counts of one group can be of the same people: civilians named differently
  * ("journalists", "opposition supporters") are different people; fighters on one side go by many names.
@@ -52,6 +73,15 @@ function samePeople(a: Draft, b: Draft): boolean {
   if (a.group !== 'CIVILIANS' || !a.who || !b.who) return true;
   const stem = (who: string) => who.toLowerCase().split(/\s+/).pop()!.replace(/(es|s)$/, '');
   return stem(a.who) === stem(b.who);
+}
+
+/**
+ * Whether a figure is one group's share of a wider total ("31 civilians and 17 members of the
+ * security forces" of "48 people"): a share is not a first mention another source's count answers.
+ */
+function groupShare(figures: Draft[], figure: Draft): boolean {
+  const whole = figure.partOf ? figures.find((f) => f.key === figure.partOf) : undefined;
+  return whole !== undefined && whole.group !== figure.group;
 }
 
 /** The first mention a figure restates, following restates links back to the root. */
@@ -78,10 +108,12 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       }
       continue;
     }
-    if (figure.group === 'UNSPECIFIED' && !figure.who && /\b(toll|number of)\b/i.test(figure.wording)) {
-      // "put the number of dead at seven": the people of the last count of that outcome.
+    if (figure.group === 'UNSPECIFIED' && !figure.who && (/\b(toll|number of)\b/i.test(figure.wording) || OUTCOME_NOUN.test(figure.wording))) {
+      // "put the number of dead at seven", "reported 41 deaths": the people of the last count of that outcome,
+      // unless the toll names a part of other people ("11, including two men it described as commanders").
       const last = [...earlier].reverse().find((f) => f.outcome === figure.outcome && !f.partOf);
-      if (last) figure.group = last.group;
+      const mixed = figures.some((f) => f.includedIn === figure.key && f.group !== last?.group);
+      if (last && !mixed) figure.group = last.group;
     }
     if (figure.earlierCount) {
       const newer = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
@@ -103,7 +135,8 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       && f.sentenceIndex !== figure.sentenceIndex && figure.number !== undefined && f.number === figure.number
       && f.qualifier !== 'BETWEEN');
     const rival = [...earlier].reverse().find((f) => f.outcome === figure.outcome && f.group === figure.group
-      && figure.paragraph - f.paragraph <= 1 && f.sentenceIndex !== figure.sentenceIndex && samePeople(f, figure) && !sameClaimant(f, figure)
+      && !f.includedIn && !f.amongPrevious && !groupShare(figures, f) && (f.sentenceIndex !== figure.sentenceIndex || bothClaimed(f, figure))
+      && samePeople(f, figure) && !sameClaimant(f, figure)
       && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
     const restated = first ?? rival;
     if (restated) figure.restates = rootOf(figures, restated).key;
@@ -114,13 +147,27 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
 function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?: (inner: string, outer: string) => boolean): Draft | undefined {
   if (figure.includedIn) return figures.find((f) => f.key === figure.includedIn);
   if (figure.amongPrevious) {
-    // "Among the dead": the largest toll said before that is neither a part nor replaced.
+    // "Among the dead": the largest toll said before that is neither a part, nor replaced, nor a restatement
+    // (a part of a set of people points at its first mention).
+    // A place's count said in the sentence just before, in the same paragraph, is the dead "among" refers to
+    // ("In Durra district, 47 people died. Among the dead were 15 students").
+    const low = lowOf(figure) ?? 0;
+    const placeShare = (f: Draft) => { const whole = figures.find((g) => g.key === f.partOf); return whole !== undefined && whole.place !== f.place; };
+    const just = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex === figure.sentenceIndex - 1
+      && f.paragraph === figure.paragraph && placeShare(f) && (lowOf(f) ?? 0) >= low).pop();
+    if (just) return just;
     const tolls = earlier.filter((f) => f.outcome === figure.outcome && f.sentenceIndex < figure.sentenceIndex && !f.partOf
-      && !figures.some((g) => g.supersedes === f.key));
+      && !f.restates && !figures.some((g) => g.supersedes === f.key));
     return tolls.sort((a, b) => (lowOf(b) ?? 0) - (lowOf(a) ?? 0))[0];
   }
   const low = lowOf(figure);
   if (low === null) return undefined;
+  // "pulled 16 bodies" after "at least 21 killed": fewer bodies than the toll's floor are those found so far.
+  if (figure.outcome === 'KILLED' && /\bbodies\b/i.test(figure.who ?? figure.wording)) {
+    const toll = earlier.find((f) => f.outcome === 'KILLED' && !f.partOf && !f.restates && (lowOf(f) ?? 0) > low
+      && !figures.some((g) => g.supersedes === f.key) && f.qualifier !== 'ABOUT');
+    if (toll) return toll;
+  }
   // A part is at most its whole; the parts together exceed no upper bound the whole's wording sets.
   const partsFit = (whole: Draft) => {
     const bounds = boundsFor(whole.qualifier, whole.number ?? 0, whole.numberHigh ?? whole.number ?? 0);
@@ -131,9 +178,11 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   };
   const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
     || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
-  // A group's count of an unspecified total said just before or by the same claimant.
-  {
-    const total = [...earlier].reverse().find((f) => f.group === 'UNSPECIFIED' && outcomeFits(f) && !f.partOf
+  // A group's count of an unspecified total said just before or by the same claimant; or a killed or an
+  // injured count splitting the same people's "killed or wounded". Not one said to be in addition ("also").
+  if (!figure.additional) {
+    const splits = (f: Draft) => f.outcome === 'KILLED_OR_INJURED' && f.group === figure.group && f.outcome !== figure.outcome;
+    const total = [...earlier].reverse().find((f) => (f.group === 'UNSPECIFIED' || splits(f)) && outcomeFits(f) && !f.partOf
       && (figure.group !== 'UNSPECIFIED' || f.outcome !== figure.outcome)
       && f.sentenceIndex !== figure.sentenceIndex && (figure.sentenceIndex - f.sentenceIndex === 1 || sameClaimant(f, figure))
       && partsFit(f));
@@ -142,7 +191,7 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   // A place's count inside the same group's count at a wider place, reported or confirmed first.
   const inside = (inner: string, outer: string | null) => outer !== null && outer !== inner && (placeWithin ? placeWithin(inner, outer) : true);
   if ((figure.group !== 'UNSPECIFIED' || placeWithin) && figure.place) {
-    const candidates = earlier.filter((f) => f.group === figure.group && f.outcome === figure.outcome
+    const candidates = earlier.filter((f) => (f.group === figure.group || figure.group === 'UNSPECIFIED') && f.outcome === figure.outcome
       && inside(figure.place!, f.place) && f.paragraph !== figure.paragraph && partsFit(f));
     return candidates.find((f) => f.verification !== 'UNVERIFIED' && f.verification !== 'DISPUTED') ?? candidates[0];
   }
