@@ -1460,9 +1460,9 @@ export type RevisionAction =
 
 /** API key roles. ADMIN may do everything EDITOR may. */
 export type Role =
-  /** Everything EDITOR may, and updates and deletes places and deletes authors. */
+  /** Everything EDITOR may, and updates (moves) and deletes places and deletes authors. */
   | 'ADMIN'
-  /** Writes articles, authors, places and figures, reviews proposed figures and reads drafts and revisions. */
+  /** Creates and updates authors, articles and figures; creates places and tends their aliases; ingests, imports and reviews proposed figures; reads drafts and revisions. */
   | 'EDITOR';
 
 /** Where news comes from: newsgate's own store, or a configured remote source. */
@@ -1548,7 +1548,7 @@ export type StatsBucket = {
   group?: Maybe<PopulationGroup>;
   /** The most people the figures allow; null when any figure behind the bucket is unbounded. */
   high?: Maybe<Scalars['Int']['output']>;
-  /** The least number of people the figures guarantee: sum of lows, a missing low counted as 0. */
+  /** The sum of the lows (a missing low counts as 0), each set of people once: the fewest people the wording allows. */
   low: Scalars['Int']['output'];
   /** The outcome, when grouped by OUTCOME. */
   outcome?: Maybe<CasualtyOutcome>;
@@ -1692,7 +1692,7 @@ export type UpdateCasualtyFigureInput = {
 export type UpdateLocationInput = {
   /** ISO 3166-1 alpha-2 (`PK`) or ISO 3166-2 (`PK-BA`), upper case. */
   isoCode?: InputMaybe<Scalars['String']['input']>;
-  /** Its level in the place tree, still below its parent's and above its children's; cannot be cleared. */
+  /** Its level in the place tree, lower than its parent's; cannot be cleared. */
   kind?: InputMaybe<LocationKind>;
   /** Degrees north, -90 to 90. */
   latitude?: InputMaybe<Scalars['Float']['input']>;
