@@ -26,17 +26,21 @@ export type Article = NewsItem & {
   __typename?: 'Article';
   /** As NewsItem: the authors' names, in byline order. */
   authorNames: Array<Scalars['String']['output']>;
+  /** Who wrote the article, in byline order; empty when it is unsigned. */
   authors: Array<Author>;
   /** Clean text: news paragraphs separated by one blank line, without page furniture. */
   body: Scalars['String']['output'];
   /** The article's figures in the order they appear in the text (retracted ones only if the filter asks). */
   casualtyFigures: Array<CasualtyFigure>;
+  /** The headline, 1-300 characters. */
   headline: Scalars['String']['output'];
+  /** The article's id, stable for its lifetime; ids are numbered per type (an author may have the same one). */
   id: Scalars['ID']['output'];
   /** BCP 47 language tag, e.g. `en`. */
   language: Scalars['String']['output'];
   /** The places the article reports on (not every place it mentions). */
   locations: Array<Location>;
+  /** The body's paragraphs in order, the same text as `body` split at its blank lines. */
   paragraphs: Array<Scalars['String']['output']>;
   /** As NewsItem: the same as `locations`. */
   places: Array<Location>;
@@ -44,19 +48,25 @@ export type Article = NewsItem & {
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Every change, oldest first: who, when, what changed, and the state it replaced (editors only). */
   revisions: Array<ArticleRevision>;
+  /** Lower-case words joined by hyphens, unique among articles: the article's readable name in URLs and `article(slug:)`. */
   slug: Scalars['String']['output'];
   /** As NewsItem: newsgate's own store (`id: "newsgate"`, kind LOCAL). */
   source: Source;
+  /** The page the article was first published on (http or https); null when it has none. */
   sourceUrl?: Maybe<Scalars['String']['output']>;
+  /** The summary under the headline; null when the article has none. */
   standfirst?: Maybe<Scalars['String']['output']>;
   /** Where the article is in its workflow. The public sees PUBLISHED articles only. */
   status: ArticleStatus;
+  /** Lower-case topic tags (letters, digits, hyphens); empty when none. */
   tags: Array<Scalars['String']['output']>;
+  /** When the article was last changed. */
   updatedAt: Scalars['DateTime']['output'];
   /** As NewsItem: `sourceUrl`, the page the article was first published on; null when it has none. */
   url?: Maybe<Scalars['String']['output']>;
   /** Starts at 1; every change adds one. Updates name the version they read. */
   version: Scalars['Int']['output'];
+  /** How many words the body has, counted when the body is stored. */
   wordCount: Scalars['Int']['output'];
 };
 
@@ -66,21 +76,29 @@ export type ArticleCasualtyFiguresArgs = {
   filter?: InputMaybe<CasualtyFilter>;
 };
 
+/** A page of articles (a Relay connection). */
 export type ArticleConnection = {
   __typename?: 'ArticleConnection';
+  /** The articles on this page, in the list's order; empty when none match or the list is exhausted. */
   edges: Array<ArticleEdge>;
+  /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
   /** How many articles match the filter in all pages. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One article in a page of `ArticleConnection`. */
 export type ArticleEdge = {
   __typename?: 'ArticleEdge';
+  /** Opaque position of this article in its list: pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
+  /** The article. */
   node: Article;
 };
 
+/** Narrows `articles`: every field given must hold (AND); omitted fields do not narrow. */
 export type ArticleFilter = {
+  /** Only articles this author signed. */
   authorId?: InputMaybe<Scalars['ID']['input']>;
   /** A place and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
@@ -90,9 +108,11 @@ export type ArticleFilter = {
   publishedTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** Full-text search over headline and body (web search syntax: words, "phrases", -exclusions, or). */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only articles carrying this tag. */
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The order articles are listed in; ties are broken by id. */
 export type ArticleOrder =
   /** Oldest first; undated articles last. */
   | 'PUBLISHED_AT_ASC'
@@ -104,7 +124,9 @@ export type ArticleOrder =
 /** One change to an article. */
 export type ArticleRevision = {
   __typename?: 'ArticleRevision';
+  /** What kind of change it was. */
   action: RevisionAction;
+  /** When the change was written. */
   changedAt: Scalars['DateTime']['output'];
   /** The API key that made it: its name and id. */
   changedBy: Scalars['String']['output'];
@@ -116,43 +138,62 @@ export type ArticleRevision = {
   version: Scalars['Int']['output'];
 };
 
+/** Where an article is in its editorial workflow. */
 export type ArticleStatus =
+  /** Being written or reviewed: seen by editors only. */
   | 'DRAFT'
+  /** Public: listed, searchable and counted in statistics. */
   | 'PUBLISHED'
+  /** Taken down after being published: seen by editors only, its past versions included. */
   | 'UNPUBLISHED';
 
+/** A person who signs articles. */
 export type Author = {
   __typename?: 'Author';
   /** The author's articles, newest first. */
   articles: ArticleConnection;
+  /** A short biography, at most 5,000 characters; null when none was given. */
   bio?: Maybe<Scalars['String']['output']>;
+  /** The author's id, stable for their lifetime; ids are numbered per type. */
   id: Scalars['ID']['output'];
+  /** The name as bylines give it, 1-200 characters. */
   name: Scalars['String']['output'];
+  /** Lower-case words joined by hyphens, unique among authors: the readable name for `author(slug:)`. */
   slug: Scalars['String']['output'];
 };
 
 
+/** A person who signs articles. */
 export type AuthorArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of authors (a Relay connection). */
 export type AuthorConnection = {
   __typename?: 'AuthorConnection';
+  /** The authors on this page, by name. */
   edges: Array<AuthorEdge>;
+  /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
+  /** How many authors there are in all pages (counted only when asked for). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One author in a page of `AuthorConnection`. */
 export type AuthorEdge = {
   __typename?: 'AuthorEdge';
+  /** Opaque position of this author in its list: pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
+  /** The author. */
   node: Author;
 };
 
 /** Who may keep a cached response: any cache (PUBLIC) or only the client's own (PRIVATE). */
 export type CacheControlScope =
+  /** Only the client's own cache may keep it: the response depends on who asked. */
   | 'PRIVATE'
+  /** Any cache may keep the response, shared ones (CDNs, proxies) included. */
   | 'PUBLIC';
 
 /**
@@ -161,31 +202,41 @@ export type CacheControlScope =
  */
 export type CasualtyFigure = {
   __typename?: 'CasualtyFigure';
+  /** The article that makes the claim. */
   article: Article;
   /** A count about another event the text does not date: listed, never totalled (`BACKGROUND`). */
   background: Scalars['Boolean']['output'];
   /** The number given, when the text gives one. */
   best?: Maybe<Scalars['Int']['output']>;
+  /** The kind of source making the claim. */
   claimantType: ClaimantType;
+  /** Who the text says gives the number, in its words ("the provincial health department"); null when nobody is named. */
   claimedBy?: Maybe<Scalars['String']['output']>;
   /** For an EXTRACTED figure, how sure the extractor was, from 0 to 1; null for every other origin. */
   confidence?: Maybe<Scalars['Float']['output']>;
+  /** Who the people counted are, coarsely (see `who` for the text's words). */
   group: PopulationGroup;
   /** The largest number the wording allows; null when unbounded. */
   high?: Maybe<Scalars['Int']['output']>;
+  /** The figure's id, stable for its lifetime; ids are numbered per type. */
   id: Scalars['ID']['output'];
+  /** The place the figure applies to, at the precision the text gives; null when the text places it nowhere. */
   location?: Maybe<Location>;
   /** The smallest number the wording allows; null when it allows no lower bound beyond zero. */
   low?: Maybe<Scalars['Int']['output']>;
   /** Who coded the figure: an editor (MANUAL), an import (IMPORTED), or ingestion (EXTRACTED, to be reviewed). */
   origin: FigureOrigin;
+  /** What happened to the people counted. */
   outcome: CasualtyOutcome;
   /** The broader figure this one is counted inside, if any. */
   partOf?: Maybe<CasualtyFigure>;
   /** The figures counted inside this one (retracted ones left out). */
   parts: Array<CasualtyFigure>;
+  /** The end of the period the count covers; null when the text gives none. */
   periodEnd?: Maybe<Scalars['DateTime']['output']>;
+  /** The start of the period the count covers; null when the text gives none (the figure is then dated by its article). */
   periodStart?: Maybe<Scalars['DateTime']['output']>;
+  /** The kind of wording the number came in; it sets `low`, `best` and `high` by the coding table. */
   qualifier: Qualifier;
   /** The sentence the figure comes from, verbatim. */
   quote: Scalars['String']['output'];
@@ -198,6 +249,7 @@ export type CasualtyFigure = {
   restates?: Maybe<CasualtyFigure>;
   /** When the figure was retracted; a retracted figure stays on record but leaves lists and totals. */
   retractedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the figure was retracted, as the editor wrote it; null while it is live. */
   retractionReason?: Maybe<Scalars['String']['output']>;
   /**
    * Whether an editor has accepted the figure. Only ACCEPTED figures are listed to the public and
@@ -210,6 +262,7 @@ export type CasualtyFigure = {
   supersededBy?: Maybe<CasualtyFigure>;
   /** The earlier count of the same people that this one revises ("the toll rose to 21"): only the newest counts. */
   supersedes?: Maybe<CasualtyFigure>;
+  /** What the text says about checking the claim. */
   verification: Verification;
   /** Starts at 1; every change adds one. Updates name the version they read. */
   version: Scalars['Int']['output'];
@@ -217,16 +270,23 @@ export type CasualtyFigure = {
   who?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of casualty figures (a Relay connection). Summing its figures double-counts: see `CasualtyFigure.partOf`. */
 export type CasualtyFigureConnection = {
   __typename?: 'CasualtyFigureConnection';
+  /** The figures on this page, in the order they were coded (by id). */
   edges: Array<CasualtyFigureEdge>;
+  /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
+  /** How many figures match the filter in all pages (counted only when asked for). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One figure in a page of `CasualtyFigureConnection`. */
 export type CasualtyFigureEdge = {
   __typename?: 'CasualtyFigureEdge';
+  /** Opaque position of this figure in its list: pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
+  /** The figure. */
   node: CasualtyFigure;
 };
 
@@ -239,22 +299,33 @@ export type CasualtyFigureEdge = {
 export type CasualtyFigureInput = {
   /** A count about another, undated event: listed, never totalled. Default false. */
   background?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The number given, when giving the bounds yourself (0-100,000,000). */
   best?: InputMaybe<Scalars['Int']['input']>;
+  /** The kind of source making the claim. */
   claimantType: ClaimantType;
   /** At most 200 characters. */
   claimedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Who the people counted are. */
   group: PopulationGroup;
+  /** The largest number the wording allows, when giving the bounds yourself (0-100,000,000); null for unbounded. */
   high?: InputMaybe<Scalars['Int']['input']>;
+  /** The place the figure applies to, no more precise than the text. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The smallest number the wording allows, when giving the bounds yourself (0-100,000,000). */
   low?: InputMaybe<Scalars['Int']['input']>;
+  /** The number the text says (0-100,000,000); `low`/`best`/`high` then come from the coding table. Give this or the bounds, not both. */
   number?: InputMaybe<Scalars['Int']['input']>;
   /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
   numberHigh?: InputMaybe<Scalars['Int']['input']>;
+  /** What happened to the people counted. */
   outcome: CasualtyOutcome;
   /** A figure of the same article that this one is counted inside. */
   partOfId?: InputMaybe<Scalars['ID']['input']>;
+  /** The end of the period the count covers; not before `periodStart`. */
   periodEnd?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The start of the period the count covers, when the text gives one; not after `periodEnd`. */
   periodStart?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The kind of wording the number came in. */
   qualifier: Qualifier;
   /** The sentence the figure comes from, 1-2,000 characters. */
   quote: Scalars['String']['input'];
@@ -262,6 +333,7 @@ export type CasualtyFigureInput = {
   restatesId?: InputMaybe<Scalars['ID']['input']>;
   /** A figure of the same article, of the same outcome, that this one revises. */
   supersedesId?: InputMaybe<Scalars['ID']['input']>;
+  /** What the text says about checking the claim. */
   verification: Verification;
   /** The text's own words for the people counted, at most 200 characters. */
   who?: InputMaybe<Scalars['String']['input']>;
@@ -270,24 +342,33 @@ export type CasualtyFigureInput = {
 /** One change to a casualty figure. */
 export type CasualtyFigureRevision = {
   __typename?: 'CasualtyFigureRevision';
+  /** What kind of change it was. */
   action: RevisionAction;
+  /** When the change was written. */
   changedAt: Scalars['DateTime']['output'];
+  /** The API key that made it: its name and id. */
   changedBy: Scalars['String']['output'];
+  /** The fields it changed (empty for a creation). */
   changedFields: Array<Scalars['String']['output']>;
   /** The figure as it was before this change; null for the creation. */
   previous?: Maybe<CasualtyFigure>;
+  /** The version this change made. */
   version: Scalars['Int']['output'];
 };
 
+/** Narrows a list of figures: every field given must hold (AND); omitted fields do not narrow. */
 export type CasualtyFilter = {
+  /** Only this article's figures. */
   articleId?: InputMaybe<Scalars['ID']['input']>;
   /** Any of these; all when omitted. */
   claimantType?: InputMaybe<Array<ClaimantType>>;
+  /** Only figures counting this group. */
   group?: InputMaybe<PopulationGroup>;
   /** Also list retracted figures (default false). */
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   /** A place and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only figures of this outcome. */
   outcome?: InputMaybe<CasualtyOutcome>;
   /**
    * Any of these review states; all the reader may see when omitted. Editors list the review queue
@@ -298,14 +379,19 @@ export type CasualtyFilter = {
   verification?: InputMaybe<Array<Verification>>;
 };
 
+/** What happened to the people a figure counts. */
 export type CasualtyOutcome =
+  /** Kidnapped or taken hostage. */
   | 'ABDUCTED'
   /** Arrested or held, in or after the violence. */
   | 'DETAINED'
+  /** Injured or wounded. */
   | 'INJURED'
+  /** Killed. */
   | 'KILLED'
   /** A count that does not split the two ("casualties", "killed or wounded"): never in a KILLED or an INJURED total. */
   | 'KILLED_OR_INJURED'
+  /** Unaccounted for. */
   | 'MISSING';
 
 /**
@@ -314,7 +400,9 @@ export type CasualtyOutcome =
  */
 export type CasualtyStats = {
   __typename?: 'CasualtyStats';
+  /** One bucket per combination of the `groupBy` dimensions that has figures (with no dimensions, one bucket: the total). */
   buckets: Array<StatsBucket>;
+  /** The verifications counted in `total` and `buckets`. */
   includedVerifications: Array<Verification>;
   /**
    * What passed the filter but is not in the total, by reason and verification: figures of a
@@ -340,8 +428,10 @@ export type ClaimantType =
   | 'OFFICIAL'
   /** No claimant in the figure's own sentence. */
   | 'UNKNOWN'
+  /** Someone who saw it: a survivor, a resident, a relative. */
   | 'WITNESS';
 
+/** An article to create, with its authors and places; figures are added with `addCasualtyFigure`. */
 export type CreateArticleInput = {
   /** At most 20, each once. */
   authorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -353,6 +443,7 @@ export type CreateArticleInput = {
   language?: InputMaybe<Scalars['String']['input']>;
   /** The places the article reports on: at most 50, each once. */
   locationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** When it was first published; null leaves it undated (publishing an undated article stamps the moment). */
   publishedAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Lower-case words joined by hyphens, at most 120 characters; made from the headline when absent. */
   slug?: InputMaybe<Scalars['String']['input']>;
@@ -360,11 +451,13 @@ export type CreateArticleInput = {
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
   /** At most 1,000 characters. */
   standfirst?: InputMaybe<Scalars['String']['input']>;
+  /** DRAFT when omitted. */
   status?: InputMaybe<ArticleStatus>;
   /** At most 20 tags of 1-50 lower-case letters, digits and hyphens. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** An author to create. */
 export type CreateAuthorInput = {
   /** At most 5,000 characters. */
   bio?: InputMaybe<Scalars['String']['input']>;
@@ -374,11 +467,15 @@ export type CreateAuthorInput = {
   slug?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A place to create. */
 export type CreateLocationInput = {
   /** ISO 3166-1 alpha-2 (`PK`) or ISO 3166-2 (`PK-BA`), upper case. */
   isoCode?: InputMaybe<Scalars['String']['input']>;
+  /** Its level in the place tree. */
   kind: LocationKind;
+  /** Degrees north, -90 to 90. */
   latitude?: InputMaybe<Scalars['Float']['input']>;
+  /** Degrees east, -180 to 180. */
   longitude?: InputMaybe<Scalars['Float']['input']>;
   /** 1-200 characters. */
   name: Scalars['String']['input'];
@@ -394,20 +491,29 @@ export type CreateLocationInput = {
  */
 export type ExternalArticle = NewsItem & {
   __typename?: 'ExternalArticle';
+  /** The bylines' names the source gave, in its order; empty when it gave none. */
   authorNames: Array<Scalars['String']['output']>;
   /** When newsgate last had this item from the source (or the source confirmed it unchanged). */
   fetchedAt: Scalars['DateTime']['output'];
+  /** The headline, as plain text. */
   headline: Scalars['String']['output'];
   /** Opaque; names the source and the source's own id for the item. */
   id: Scalars['ID']['output'];
+  /** BCP 47 language tag when the source gives one; null otherwise. */
   language?: Maybe<Scalars['String']['output']>;
+  /** The places in our gazetteer matching the ISO codes and place names the source gave; empty when none match. */
   places: Array<Location>;
+  /** When the source says it was published; null when it gives no date. */
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The source it came from. */
   source: Source;
   /** True when the source could not be asked in time and this copy is older than the source's cache lifetime. */
   stale: Scalars['Boolean']['output'];
+  /** The summary the source gave, as plain text; null when it gave none. */
   standfirst?: Maybe<Scalars['String']['output']>;
+  /** The source's tags or categories; empty when it gave none. */
   tags: Array<Scalars['String']['output']>;
+  /** The item's page at the source (an http(s) URL). */
   url: Scalars['String']['output'];
 };
 
@@ -422,17 +528,29 @@ export type FigureOrigin =
 
 /** An article to import with its figures; fields as in CreateArticleInput. */
 export type ImportArticleInput = {
+  /** At most 20 existing authors, each once. */
   authorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Clean text, paragraphs separated by a blank line; 1-200,000 characters. */
   body: Scalars['String']['input'];
+  /** The article's figures, each named by its `key`. Importing the article again matches its figures by key and retracts keyed figures the new version lacks. */
   figures?: InputMaybe<Array<ImportCasualtyFigureInput>>;
+  /** 1-300 characters. */
   headline: Scalars['String']['input'];
+  /** BCP 47 tag such as `en` or `pt-BR` (default `en`). */
   language?: InputMaybe<Scalars['String']['input']>;
+  /** The places the article reports on: at most 50 existing places, each once. */
   locationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** When it was first published; absent leaves it undated. */
   publishedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Lower-case words joined by hyphens, at most 120 characters; made from the headline when absent. Matches the stored article when there is no `sourceUrl`. */
   slug?: InputMaybe<Scalars['String']['input']>;
+  /** An http(s) URL, at most 2,048 characters: matches the stored article, when given. */
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  /** At most 1,000 characters. */
   standfirst?: InputMaybe<Scalars['String']['input']>;
+  /** DRAFT when omitted. */
   status?: InputMaybe<ArticleStatus>;
+  /** At most 20 tags of 1-50 lower-case letters, digits and hyphens. */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -441,61 +559,97 @@ export type ImportArticleInput = {
  * `supersedes` name other keys of the same article.
  */
 export type ImportCasualtyFigureInput = {
+  /** A count about another, undated event: listed, never totalled. Default false. */
   background?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The number given, when giving the bounds yourself. */
   best?: InputMaybe<Scalars['Int']['input']>;
+  /** The kind of source making the claim. */
   claimantType: ClaimantType;
+  /** Who gives the number, at most 200 characters. */
   claimedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Who the people counted are. */
   group: PopulationGroup;
+  /** The largest number the wording allows, when giving the bounds yourself; null for unbounded. */
   high?: InputMaybe<Scalars['Int']['input']>;
   /** 1-100 characters, unique within the article. */
   key: Scalars['String']['input'];
+  /** The place the figure applies to. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The smallest number the wording allows, when giving the bounds yourself. */
   low?: InputMaybe<Scalars['Int']['input']>;
+  /** The number the text says; the bounds then come from the coding table. Give this or the bounds, not both. */
   number?: InputMaybe<Scalars['Int']['input']>;
   /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
   numberHigh?: InputMaybe<Scalars['Int']['input']>;
+  /** What happened to the people counted. */
   outcome: CasualtyOutcome;
+  /** The `key` of the figure of this article this one is counted inside. */
   partOf?: InputMaybe<Scalars['String']['input']>;
+  /** The end of the period the count covers. */
   periodEnd?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The start of the period the count covers; not after `periodEnd`. */
   periodStart?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The kind of wording the number came in. */
   qualifier: Qualifier;
+  /** The sentence the figure comes from, 1-2,000 characters. */
   quote: Scalars['String']['input'];
+  /** The `key` of the figure of this article that first mentioned the same people. */
   restates?: InputMaybe<Scalars['String']['input']>;
+  /** The `key` of the figure of this article, of the same outcome, that this one revises. */
   supersedes?: InputMaybe<Scalars['String']['input']>;
+  /** What the text says about checking the claim. */
   verification: Verification;
+  /** The text's own words for the people counted, at most 200 characters. */
   who?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What an import did with one record. */
 export type ImportOutcome =
+  /** No stored article matched: a new one was created. */
   | 'CREATED'
+  /** The record broke a rule: nothing of it was written (`problems` say why). */
   | 'REJECTED'
+  /** The matched article already said this: nothing was written. */
   | 'UNCHANGED'
+  /** The matched article differed and was updated in place, with revisions. */
   | 'UPDATED';
 
+/** One rule a rejected record broke. */
 export type ImportProblem = {
   __typename?: 'ImportProblem';
   /** Where in the record, e.g. `figures.2.low`. */
   field: Scalars['String']['output'];
+  /** What is wrong and what the rule is. */
   message: Scalars['String']['output'];
 };
 
+/** What happened to one record of an import. */
 export type ImportRecordResult = {
   __typename?: 'ImportRecordResult';
   /** The stored article, when the record was not rejected. */
   article?: Maybe<Article>;
   /** The record's position in the input, from 0. */
   index: Scalars['Int']['output'];
+  /** What the import did with it. */
   outcome: ImportOutcome;
+  /** Every rule the record broke; empty unless it was REJECTED. */
   problems: Array<ImportProblem>;
+  /** The stored article's slug; for a rejected record, the slug it gave or one made from its headline, null when neither could be read. */
   slug?: Maybe<Scalars['String']['output']>;
 };
 
+/** What `importArticles` did, record by record. */
 export type ImportReport = {
   __typename?: 'ImportReport';
+  /** How many records made a new article. */
   created: Scalars['Int']['output'];
+  /** One result per record, in input order. */
   records: Array<ImportRecordResult>;
+  /** How many records were refused (and wrote nothing). */
   rejected: Scalars['Int']['output'];
+  /** How many records matched a stored article that already said the same. */
   unchanged: Scalars['Int']['output'];
+  /** How many records changed a stored article. */
   updated: Scalars['Int']['output'];
 };
 
@@ -528,6 +682,7 @@ export type IngestPageResult = {
   __typename?: 'IngestPageResult';
   /** The article the page made or updated (a DRAFT unless an editor has published it). */
   article: Article;
+  /** Whether the page made, updated or left unchanged its article. */
   outcome: IngestOutcome;
   /** Places the page names that the gazetteer lacks, for an editor to accept or not. */
   placeProposals: Array<PlaceProposal>;
@@ -539,11 +694,14 @@ export type IngestPageResult = {
   withdrawnFigures: Array<CasualtyFigure>;
 };
 
+/** Figures that passed the filter but are not in the total, for one reason and one verification. */
 export type LeftOutFigures = {
   __typename?: 'LeftOutFigures';
+  /** How many figures. */
   figures: Scalars['Int']['output'];
   /** The low these figures would add to the total (figures inside a counted whole add nothing). */
   low: Scalars['Int']['output'];
+  /** Why they are not in the total. */
   reason: LeftOutReason;
   /** The figures' verification (each reason is broken down by it). */
   verification: Verification;
@@ -558,6 +716,7 @@ export type LeftOutReason =
   /** Their verification is not among those counted (`filter.verification`). */
   | 'VERIFICATION';
 
+/** A place in the one place tree (country > province > district > locality > site), with ISO codes where they exist. */
 export type Location = {
   __typename?: 'Location';
   /** The place's other names, in alphabetical order (compared in lower case, without accents); public. */
@@ -566,18 +725,26 @@ export type Location = {
   ancestors: Array<Location>;
   /** Articles reporting on this place or anywhere below it, newest first. */
   articles: ArticleConnection;
+  /** The places directly below it, by name; empty for a place with none. */
   children: Array<Location>;
+  /** The place's id, stable for its lifetime; ids are numbered per type. */
   id: Scalars['ID']['output'];
   /** ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces; null where none exists. */
   isoCode?: Maybe<Scalars['String']['output']>;
+  /** Its level in the place tree. */
   kind: LocationKind;
+  /** Degrees north (-90 to 90) of a representative point; null when not recorded. */
   latitude?: Maybe<Scalars['Float']['output']>;
+  /** Degrees east (-180 to 180) of a representative point; null when not recorded. */
   longitude?: Maybe<Scalars['Float']['output']>;
+  /** The place's name, 1-200 characters (`Balochistan`, `Quetta District`). */
   name: Scalars['String']['output'];
+  /** The place it lies directly in; null for a country. */
   parent?: Maybe<Location>;
 };
 
 
+/** A place in the one place tree (country > province > district > locality > site), with ISO codes where they exist. */
 export type LocationArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -614,20 +781,29 @@ export type LocationAliasKind =
   /** Another spelling or transliteration: Nushki for Noshki. */
   | 'SPELLING';
 
+/** A page of places (a Relay connection). */
 export type LocationConnection = {
   __typename?: 'LocationConnection';
+  /** The places on this page, by name. */
   edges: Array<LocationEdge>;
+  /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
+  /** How many places match the filter in all pages (counted only when asked for). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One place in a page of `LocationConnection`. */
 export type LocationEdge = {
   __typename?: 'LocationEdge';
+  /** Opaque position of this place in its list: pass it as `after` to continue from here. */
   cursor: Scalars['String']['output'];
+  /** The place. */
   node: Location;
 };
 
+/** Narrows `locations`: every field given must hold (AND); omitted fields do not narrow. */
 export type LocationFilter = {
+  /** Only places of this level. */
   kind?: InputMaybe<LocationKind>;
   /** Case-insensitive substring of the name. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
@@ -643,6 +819,7 @@ export type LocationKind =
   | 'ADMIN1'
   /** District. */
   | 'ADMIN2'
+  /** A country (ISO 3166-1); the top of the tree. */
   | 'COUNTRY'
   /** City, town or village. */
   | 'LOCALITY'
@@ -663,6 +840,7 @@ export type Mutation = {
    * and kind already (a proposal accepted twice).
    */
   acceptPlaceProposal: Location;
+  /** Adds a figure an editor coded to an article (origin MANUAL, accepted) and returns it. NOT_FOUND when there is no such article. */
   addCasualtyFigure: CasualtyFigure;
   /**
    * Gives place `locationId` another name that ingestion will find it by, and returns the place (with
@@ -672,7 +850,9 @@ export type Mutation = {
   addLocationAlias: Location;
   /** Creates a DRAFT unless `status` says otherwise. */
   createArticle: Article;
+  /** Creates an author and returns it. */
   createAuthor: Author;
+  /** Creates a place and returns it. BAD_USER_INPUT when its parent is missing or not of a higher kind. */
   createLocation: Location;
   /** Refused while any article names the author. */
   deleteAuthor: Scalars['ID']['output'];
@@ -712,14 +892,16 @@ export type Mutation = {
   /**
    * Reviews a figure that ingestion proposed (`origin: EXTRACTED`, `reviewStatus` PENDING, or REJECTED
    * to reconsider it): ACCEPT it as proposed, EDIT it with `edit` and accept it, or REJECT it. Written
-   * with a revision (action REVIEW). Refused with CONFLICT unless the figure is still at `version`, and
+   * with a revision (action ACCEPT or REJECT). Refused with CONFLICT unless the figure is still at `version`, and
    * with BAD_USER_INPUT for a figure already accepted, an accepted figure that would link to one not
    * accepted, or a rejection while other figures that are not rejected link to it.
    */
   reviewCasualtyFigure: CasualtyFigure;
+  /** Takes a published article down, its past versions with it, for the public; editors still read it. Refused with CONFLICT unless the article is still at `version`. */
   unpublishArticle: Article;
   /** Refused with CONFLICT unless the article is still at `version`. */
   updateArticle: Article;
+  /** Changes the fields given and returns the author. NOT_FOUND when there is no such author. */
   updateAuthor: Author;
   /** Refused with CONFLICT unless the figure is still at `version`. */
   updateCasualtyFigure: CasualtyFigure;
@@ -943,9 +1125,12 @@ export type MutationUpdateLocationArgs = {
   input: UpdateLocationInput;
 };
 
+/** A page of news from every source, newest first (a Relay connection). */
 export type NewsConnection = {
   __typename?: 'NewsConnection';
+  /** The items on this page, newest first, undated last. */
   edges: Array<NewsEdge>;
+  /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
   /** How many items match in all pages: our store's count plus each source's own count. */
   totalCount: Scalars['Int']['output'];
@@ -953,13 +1138,16 @@ export type NewsConnection = {
   totalCountIsLowerBound: Scalars['Boolean']['output'];
 };
 
+/** One item in a page of `NewsConnection`. */
 export type NewsEdge = {
   __typename?: 'NewsEdge';
   /** Carries the position in every source: pass it as `after` to continue. */
   cursor: Scalars['String']['output'];
+  /** The item: an `Article` of ours or an `ExternalArticle`. */
   node: NewsItem;
 };
 
+/** Narrows `news`: every field given must hold (AND); omitted fields do not narrow. */
 export type NewsFilter = {
   /** A place and everything below it. Remote items match through the places the source gave. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
@@ -971,6 +1159,7 @@ export type NewsFilter = {
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only these sources (`Source.id`; `newsgate` is our own store). All when omitted. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only items carrying this tag. */
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -982,6 +1171,7 @@ export type NewsFilter = {
 export type NewsItem = {
   /** The bylines' names, in byline order. */
   authorNames: Array<Scalars['String']['output']>;
+  /** The headline. */
   headline: Scalars['String']['output'];
   /** Stable across requests. */
   id: Scalars['ID']['output'];
@@ -993,7 +1183,9 @@ export type NewsItem = {
   publishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Who published it. */
   source: Source;
+  /** The summary under the headline; null when there is none. */
   standfirst?: Maybe<Scalars['String']['output']>;
+  /** Topic tags; empty when none. */
   tags: Array<Scalars['String']['output']>;
   /** Where the item can be read: the original page (an http(s) URL); null for our articles with no source page. */
   url?: Maybe<Scalars['String']['output']>;
@@ -1038,10 +1230,15 @@ export type PlaceProposalKind =
   /** A city, town or village ("in the village of Kili Kamal"). */
   | 'LOCALITY';
 
+/** Who the people counted are, coarsely; `CasualtyFigure.who` keeps the text's own words. */
 export type PopulationGroup =
+  /** Non-combatants: prisoners, children, women, journalists and clergy too, unless the text says they fought. */
   | 'CIVILIANS'
+  /** Members of armed groups fighting the state or each other. */
   | 'MILITANTS'
+  /** Army, police, paramilitary and other state forces. */
   | 'SECURITY_FORCES'
+  /** The text does not say which group the people belong to ("people", "those inside"). */
   | 'UNSPECIFIED';
 
 /** How the wording bounds a number; the coding table (docs/domain.md) turns it into low/best/high. */
@@ -1073,6 +1270,7 @@ export type Qualifier =
   /** "up to 30", "as many as": – / – / n. */
   | 'UP_TO';
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -1115,6 +1313,7 @@ export type Query = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryArticleArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
@@ -1122,6 +1321,7 @@ export type QueryArticleArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ArticleFilter>;
@@ -1130,18 +1330,21 @@ export type QueryArticlesArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryAuthorArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryAuthorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryCasualtyFiguresArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CasualtyFilter>;
@@ -1149,6 +1352,7 @@ export type QueryCasualtyFiguresArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryCasualtyStatsArgs = {
   filter?: InputMaybe<StatsFilter>;
   groupBy?: InputMaybe<Array<StatsDimension>>;
@@ -1157,12 +1361,14 @@ export type QueryCasualtyStatsArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryLocationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   isoCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryLocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<LocationFilter>;
@@ -1170,6 +1376,7 @@ export type QueryLocationsArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryNewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NewsFilter>;
@@ -1177,30 +1384,41 @@ export type QueryNewsArgs = {
 };
 
 
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryRegionSummaryArgs = {
   locationId: Scalars['ID']['input'];
 };
 
+/** The level of the place tree REGION groups at; a figure known only above it stays at its own place, `unallocated`. */
 export type RegionLevel =
+  /** Provinces or states. */
   | 'ADMIN1'
+  /** Districts. */
   | 'ADMIN2'
+  /** Countries. */
   | 'COUNTRY'
+  /** Cities, towns and villages. */
   | 'LOCALITY';
 
+/** A dashboard's landing card for one region: where it is, what is below it, its latest news and its killed. */
 export type RegionSummary = {
   __typename?: 'RegionSummary';
   /** Nearest first. */
   ancestors: Array<Location>;
   /** Published articles reporting on the region or anywhere below it. */
   articleCount: Scalars['Int']['output'];
+  /** The places directly below it, by name. */
   children: Array<Location>;
   /** Killed, by group, counted as `casualtyStats` counts (CONFIRMED and REPORTED, with what was left out). */
   killed: CasualtyStats;
+  /** Its newest published articles, reporting on the region or anywhere below it. */
   latestArticles: Array<Article>;
+  /** The region itself. */
   region: Location;
 };
 
 
+/** A dashboard's landing card for one region: where it is, what is below it, its latest news and its killed. */
 export type RegionSummaryLatestArticlesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1223,20 +1441,28 @@ export type ReviewStatus =
   /** Turned down by an editor: kept on record for editors, never listed to the public or counted. */
   | 'REJECTED';
 
+/** What kind of change a revision records. */
 export type RevisionAction =
   /** A proposed figure accepted by an editor, as proposed or edited (`changedFields` lists the edits and `reviewStatus`). */
   | 'ACCEPT'
+  /** The article or figure was created (version 1). */
   | 'CREATE'
+  /** The article was published. */
   | 'PUBLISH'
   /** A proposed figure rejected by an editor. */
   | 'REJECT'
+  /** The figure was retracted (`retractedAt`, `retractionReason`). */
   | 'RETRACT'
+  /** The article was taken down. */
   | 'UNPUBLISH'
+  /** Fields were changed (`changedFields` names them). */
   | 'UPDATE';
 
 /** API key roles. ADMIN may do everything EDITOR may. */
 export type Role =
+  /** Everything EDITOR may, and updates (moves) and deletes places and deletes authors. */
   | 'ADMIN'
+  /** Creates and updates authors, articles and figures; creates places and tends their aliases; ingests, imports and reviews proposed figures; reads drafts and revisions. */
   | 'EDITOR';
 
 /** Where news comes from: newsgate's own store, or a configured remote source. */
@@ -1246,9 +1472,11 @@ export type Source = {
   health?: Maybe<SourceHealth>;
   /** `newsgate` for our own store; otherwise the id in the sources file (what `NewsFilter.sourceIds` takes). */
   id: Scalars['ID']['output'];
+  /** How newsgate speaks to it. */
   kind: SourceKind;
   /** The licence or attribution text the source asks for; null for our own store. */
   licence?: Maybe<Scalars['String']['output']>;
+  /** A name to show readers (`newsgate` for our own store). */
   name: Scalars['String']['output'];
   /** The source's base URL; null for our own store. */
   url?: Maybe<Scalars['String']['output']>;
@@ -1257,7 +1485,9 @@ export type Source = {
 /** A failure, when it happened and what it was. */
 export type SourceError = {
   __typename?: 'SourceError';
+  /** When the failure happened. */
   at: Scalars['DateTime']['output'];
+  /** What went wrong (a timeout, an HTTP status, an unreadable answer). */
   message: Scalars['String']['output'];
 };
 
@@ -1274,6 +1504,7 @@ export type SourceHealth = {
   latencyP50Ms?: Maybe<Scalars['Float']['output']>;
   /** 99th percentile latency of recent requests, in milliseconds; null before any. */
   latencyP99Ms?: Maybe<Scalars['Float']['output']>;
+  /** Whether the source answers now. */
   state: SourceState;
 };
 
@@ -1302,7 +1533,9 @@ export type StatsBucket = {
   __typename?: 'StatsBucket';
   /** How many articles those figures come from. */
   articles: Scalars['Int']['output'];
+  /** The sum of the numbers given; null when any figure behind the bucket has no `best`. */
   best?: Maybe<Scalars['Int']['output']>;
+  /** The kind of claimant, when grouped by CLAIMANT_TYPE. */
   claimantType?: Maybe<ClaimantType>;
   /**
    * How many sets of people in this bucket have members whose counts contradict ("five" against
@@ -1311,34 +1544,52 @@ export type StatsBucket = {
   disputedSets: Scalars['Int']['output'];
   /** How many figures are behind this bucket. */
   figures: Scalars['Int']['output'];
+  /** The population group, when grouped by GROUP. */
   group?: Maybe<PopulationGroup>;
+  /** The most people the figures allow; null when any figure behind the bucket is unbounded. */
   high?: Maybe<Scalars['Int']['output']>;
+  /** The sum of the lows (a missing low counts as 0), each set of people once: the fewest people the wording allows. */
   low: Scalars['Int']['output'];
+  /** The outcome, when grouped by OUTCOME. */
   outcome?: Maybe<CasualtyOutcome>;
   /** The start of the time bucket (UTC). */
   period?: Maybe<Scalars['DateTime']['output']>;
+  /** The region, when grouped by REGION. */
   region?: Maybe<Location>;
   /** The part of `region`'s figures that could not be placed at the requested level (known only at the region's own level, or the rest of a whole whose parts went to places below). */
   unallocated: Scalars['Boolean']['output'];
   /** Grouping by TIME: the bucket of figures without a date. */
   undated: Scalars['Boolean']['output'];
+  /** The verification, when grouped by VERIFICATION. */
   verification?: Maybe<Verification>;
 };
 
+/** What statistics may be grouped by (`casualtyStats(groupBy:)`). */
 export type StatsDimension =
+  /** The kind of claimant. */
   | 'CLAIMANT_TYPE'
+  /** The population group. */
   | 'GROUP'
+  /** The outcome. */
   | 'OUTCOME'
+  /** The place, at `regionLevel`; parts go to their own places, the rest of a whole is `unallocated`. */
   | 'REGION'
+  /** The figure's date (its period start, else its article's publication), in `timeBucket`s; undated figures in a bucket of their own. */
   | 'TIME'
+  /** The verification. */
   | 'VERIFICATION';
 
+/** Which figures `casualtyStats` counts: every field given must hold (AND); lists match any of their values. */
 export type StatsFilter = {
+  /** Only these articles' figures; all articles when omitted. */
   articleIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Any of these kinds of claimant; all when omitted. */
   claimantType?: InputMaybe<Array<ClaimantType>>;
+  /** Any of these groups; all when omitted. */
   group?: InputMaybe<Array<PopulationGroup>>;
   /** A region and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Any of these outcomes; all when omitted. */
   outcome?: InputMaybe<Array<CasualtyOutcome>>;
   /** Inclusive, on the figure's date: its period start, else its article's publication. Undated figures never match a date bound. */
   periodFrom?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1348,61 +1599,108 @@ export type StatsFilter = {
   verification?: InputMaybe<Array<Verification>>;
 };
 
+/** The size of a TIME bucket, in UTC. */
 export type TimeBucket =
+  /** One calendar day. */
   | 'DAY'
+  /** One calendar month. */
   | 'MONTH'
+  /** Seven days starting on Monday. */
   | 'WEEK'
+  /** One calendar year. */
   | 'YEAR';
 
+/** Changes to an article, by the rules of CreateArticleInput: fields left out keep their values, null clears an optional one. */
 export type UpdateArticleInput = {
+  /** The whole new byline: at most 20, each once; cannot be cleared (send `[]` for none). */
   authorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Clean text, paragraphs separated by a blank line; 1-200,000 characters; cannot be cleared. */
   body?: InputMaybe<Scalars['String']['input']>;
+  /** 1-300 characters; cannot be cleared. */
   headline?: InputMaybe<Scalars['String']['input']>;
+  /** BCP 47 tag such as `en` or `pt-BR`; cannot be cleared. */
   language?: InputMaybe<Scalars['String']['input']>;
+  /** The whole new list of places reported on: at most 50, each once; cannot be cleared (send `[]` for none). */
   locationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** When it was first published; null makes it undated. */
   publishedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Lower-case words joined by hyphens, at most 120 characters, unique; cannot be cleared. */
   slug?: InputMaybe<Scalars['String']['input']>;
+  /** An http(s) URL, at most 2,048 characters; unique. */
   sourceUrl?: InputMaybe<Scalars['String']['input']>;
+  /** At most 1,000 characters. */
   standfirst?: InputMaybe<Scalars['String']['input']>;
+  /** The whole new list: at most 20 tags of 1-50 lower-case letters, digits and hyphens; cannot be cleared (send `[]` for none). */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** Changes to an author: fields left out keep their values. */
 export type UpdateAuthorInput = {
+  /** At most 5,000 characters; null clears it. */
   bio?: InputMaybe<Scalars['String']['input']>;
+  /** 1-200 characters; cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Lower-case words joined by hyphens, at most 120 characters, unique; cannot be cleared. */
   slug?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a figure, by the rules of CasualtyFigureInput: fields left out keep their values, null clears an optional one. */
 export type UpdateCasualtyFigureInput = {
+  /** A count about another, undated event: listed, never totalled. May be set, not cleared to null. */
   background?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The number given (0-100,000,000). */
   best?: InputMaybe<Scalars['Int']['input']>;
+  /** The kind of source making the claim; cannot be cleared. */
   claimantType?: InputMaybe<ClaimantType>;
+  /** Who gives the number, at most 200 characters; null when nobody is named. */
   claimedBy?: InputMaybe<Scalars['String']['input']>;
+  /** Who the people counted are; cannot be cleared. */
   group?: InputMaybe<PopulationGroup>;
+  /** The largest number the wording allows (0-100,000,000); null for unbounded. */
   high?: InputMaybe<Scalars['Int']['input']>;
+  /** The place the figure applies to; null for none. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The smallest number the wording allows (0-100,000,000). */
   low?: InputMaybe<Scalars['Int']['input']>;
+  /** The number the text says; the bounds are coded again from it. Give this or the bounds, not both. */
   number?: InputMaybe<Scalars['Int']['input']>;
   /** BETWEEN's second number ("between 400 and 500": number 400, numberHigh 500). */
   numberHigh?: InputMaybe<Scalars['Int']['input']>;
+  /** What happened to the people counted; cannot be cleared. */
   outcome?: InputMaybe<CasualtyOutcome>;
+  /** A figure of the same article that this one is counted inside; null for none. */
   partOfId?: InputMaybe<Scalars['ID']['input']>;
+  /** The end of the period the count covers; null for none. */
   periodEnd?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The start of the period the count covers; null for none. */
   periodStart?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The kind of wording the number came in; cannot be cleared. */
   qualifier?: InputMaybe<Qualifier>;
+  /** The sentence the figure comes from, 1-2,000 characters; cannot be cleared. */
   quote?: InputMaybe<Scalars['String']['input']>;
+  /** A figure of the same article that first mentioned the same people; null for none. */
   restatesId?: InputMaybe<Scalars['ID']['input']>;
+  /** A figure of the same article, of the same outcome, that this one revises; null for none. */
   supersedesId?: InputMaybe<Scalars['ID']['input']>;
+  /** What the text says about checking the claim; cannot be cleared. */
   verification?: InputMaybe<Verification>;
+  /** The text's own words for the people counted, at most 200 characters; null or blank for none. */
   who?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Changes to a place: fields left out keep their values; null clears an optional one. */
 export type UpdateLocationInput = {
+  /** ISO 3166-1 alpha-2 (`PK`) or ISO 3166-2 (`PK-BA`), upper case. */
   isoCode?: InputMaybe<Scalars['String']['input']>;
+  /** Its level in the place tree, lower than its parent's; cannot be cleared. */
   kind?: InputMaybe<LocationKind>;
+  /** Degrees north, -90 to 90. */
   latitude?: InputMaybe<Scalars['Float']['input']>;
+  /** Degrees east, -180 to 180. */
   longitude?: InputMaybe<Scalars['Float']['input']>;
+  /** 1-200 characters; cannot be cleared. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** Moves the place, and everything below it, under this one (of a higher kind, never below itself). */
   parentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
