@@ -168,8 +168,10 @@ function firstSentence(body: string): string {
 /** The place of the sentence the extractor quotes: the places module's reading of that sentence of the body. */
 function placeOfSentence(body: string, places: FoundPlaces): (sentence: string) => string | null {
   const spans = places.sentences.map(({ start, end }, index) => ({ text: body.slice(start, end), place: places.sentencePlaces[index] }));
-  // The extractor leaves out a dateline ("QUETTA, Pakistan — ") before it asks, so the sentence may be a span's end.
-  return (sentence) => (spans.find((span) => span.text === sentence) ?? spans.find((span) => span.text.endsWith(sentence)))?.place ?? null;
+  // The extractor leaves out a dateline ("QUETTA, Pakistan — ") before it asks, so the sentence may be a span's end;
+  // and it does not end a sentence at "Col." or "U.N.", so its sentence may hold several spans: the first that names a place.
+  return (sentence) => (spans.find((span) => span.text === sentence) ?? spans.find((span) => span.text.endsWith(sentence))
+    ?? spans.find((span) => span.place !== null && sentence.includes(span.text)))?.place ?? null;
 }
 
 function placeProposalsOf(body: string, places: FoundPlaces): IngestedPlaceProposal[] {
