@@ -20,7 +20,8 @@ export type { ExtractedFigure, ExtractOptions } from './types';
 export function extractFigures(body: string, opts: ExtractOptions = {}): ExtractedFigure[] {
   const paragraphs = splitParagraphs(body).map((paragraph) => sentencesOf(paragraph));
   const placeOf = opts.placeOf ? (sentence: string) => opts.placeOf!(withoutDateline(sentence)) : () => null;
-  const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
+  const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place)
+    ?? datelinePlace(paragraphs.flat(), opts.placeOf);
   const drafts: Draft[] = [];
   let lastNamed: Claim | null = null;
   const namedSoFar: Claim[] = [];
@@ -95,7 +96,18 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
  * not where people were hurt.
  */
 function withoutDateline(sentence: string): string {
-  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:\s*\([A-Za-z. ]+\))?\s*[—–-]\s+/, '');
+  return sentence.replace(DATELINE, '');
+}
+
+const DATELINE = /^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:\s*\([A-Za-z. ]+\))?\s*[—–-]\s+/;
+
+/**
+ * The place of the first sentence with a dateline, read whole: a story whose text names no place of
+ * its own ("SOREL — The ferry capsized ...") reports on where it was filed.
+ */
+function datelinePlace(sentences: string[], placeOf: ExtractOptions['placeOf']): string | null {
+  const opening = sentences.find((sentence) => DATELINE.test(sentence));
+  return opening && placeOf ? placeOf(opening) : null;
 }
 
 /** A title's abbreviation ("Col. Radu Petrescu", "Dr. Lina Haddad") never ends a sentence. */
