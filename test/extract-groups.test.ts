@@ -106,4 +106,12 @@ describe('extraction: group and who', () => {
     expect(figuresOf('A 17-year-old boy died in hospital, his family said.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS', claimantType: 'WITNESS' });
     expect(figuresOf('Organisers reported 120 arrests.')[0]).toMatchObject({ number: 120, outcome: 'DETAINED' });
   });
+
+  it('reads a ship\'s crew, seafarers, staff and hostages as civilians, but "took 20 people hostage" as people', () => {
+    const crew = figuresOf('Pirates kidnapped 12 of its 19 crew members, the owner said. One crew member was wounded. Last year 84 seafarers were abducted.');
+    expect(crew.map((f) => [f.number, f.group])).toEqual([[12, 'CIVILIANS'], [1, 'CIVILIANS'], [84, 'CIVILIANS']]);
+    expect(figuresOf('Gunmen seized two staff members, a teacher said.')[0].group).toBe('CIVILIANS');
+    expect(figuresOf('One hostage, an engineer, died in hospital.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS' });
+    expect(figuresOf('Gunmen took more than 20 people hostage, police said.')[0]).toMatchObject({ outcome: 'ABDUCTED', group: 'UNSPECIFIED' });
+  });
 });
