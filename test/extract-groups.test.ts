@@ -114,4 +114,13 @@ describe('extraction: group and who', () => {
     expect(figuresOf('One hostage, an engineer, died in hospital.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS' });
     expect(figuresOf('Gunmen took more than 20 people hostage, police said.')[0]).toMatchObject({ outcome: 'ABDUCTED', group: 'UNSPECIFIED' });
   });
+
+  it('gives "N of them" that is part of no figure the group of the people named last, not of a speaker', () => {
+    const train = figuresOf('Militants derailed a passenger train carrying about 400 people, killing at least 21 of them, officials said.');
+    expect(figureWith(train, 'at least 21')).toMatchObject({ outcome: 'KILLED', group: 'CIVILIANS' });
+    const mine = figuresOf('Of the 130 miners underground, 108 reached the surface. The company said 10 of them were treated for smoke inhalation.');
+    expect(figureWith(mine, '10 of them')).toMatchObject({ outcome: 'INJURED', group: 'CIVILIANS' });
+    const speaker = figuresOf('The soldiers said the bus carried about 40 people. Gunmen killed 12 of them.');
+    expect(figureWith(speaker, '12').group).toBe('UNSPECIFIED');
+  });
 });

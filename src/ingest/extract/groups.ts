@@ -117,6 +117,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** What a speaker or an attacker does next: "officials said", "Gunmen killed". */
+const ACTOR = /^\s+(?:\w+\s+)?(?:said|says|say|told|killed|kill|shot|attacked|stormed|seized|kidnapped|abducted|opened|blew|fired|raided|ambushed)\b/i;
+
+/**
+ * "a train carrying 400 passengers ... killing 21 of them": the group of the last people the text
+ * names, for "of them" when they were no casualty figure; a speaker ("officials said") or the people
+ * who did it ("Gunmen killed 12 of them") are not them.
+ * UNSPECIFIED when the text names none.
+ */
+export function groupOfLastPeople(text: string): Group {
+  const words = new RegExp(`${MILITANT_WORDS.source}|${CIVILIAN_WORDS.source}|${SECURITY_WORDS.source}`, 'gi');
+  const named = [...text.matchAll(words)].filter((m) => !ACTOR.test(text.slice(m.index! + m[0].length)));
+  return named.length ? groupOf(named[named.length - 1][0]) : 'UNSPECIFIED';
+}
+
 /** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */
 export function groupOf(who: string): Group {
   if (MILITANT_WORDS.test(who) || /\b(armed groups?|militias?|brigades?)\b/i.test(who)) return 'MILITANTS';

@@ -1,7 +1,7 @@
 import { splitParagraphs } from '../../domain/article-text';
 import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
-import { anaphorAfter, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
+import { anaphorAfter, groupOfLastPeople, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
 import { findCounts, type CountMention } from './numbers';
 import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takesObject } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
@@ -27,6 +27,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
   const namedSoFar: Claim[] = [];
   let lastFound: Draft[] = [];
   let sentenceIndex = 0;
+  let previousSentence = '';
 
   for (const [paragraph, sentences] of paragraphs.entries()) {
     let paragraphPlace: string | null = null;
@@ -36,7 +37,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed, namedSoFar);
       const lastFigure = drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop();
-      const where: Where = { paragraph, sentenceIndex, place, lastFigure, earlier: [...drafts], named: placeOf(sentence) };
+      const where: Where = { paragraph, sentenceIndex, place, lastFigure, earlier: [...drafts], named: placeOf(sentence), previous: previousSentence };
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft), where);
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
@@ -63,6 +64,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       if (named.length) lastNamed = named[named.length - 1];
       namedSoFar.push(...named);
       sentenceIndex += 1;
+      previousSentence = sentence;
     }
   }
   linkFigures(drafts, opts.placeWithin);
@@ -147,6 +149,7 @@ const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|kil
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\bhad (?:put|given|announced) (?:the|its|their) (?:death )?(?:toll|figure|count|number of \w+)\b|^\s*Earlier,|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
 /** "rose to 63 ..., up from 41 a day earlier": the count after "up from" is the one revised. */
 const REVISED_FROM = /\b(?:up|down)\s+from\s+$/i;
+const OF_THEM = /^\s+of (?:them|whom|those)\b/i;
 const SUB_COUNT = /^\s+of (them|whom|those|the (?:dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
 
 interface Where {
@@ -159,6 +162,8 @@ interface Where {
   earlier: Draft[];
   /** The place the sentence itself names, or null. */
   named: string | null;
+  /** The sentence before, in the same paragraph or the one before; '' for the first. */
+  previous: string;
 }
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
@@ -237,7 +242,10 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     // "Some 40 miners fled, and at least six were missing": a bare count after "and" counts the people named before it.
     const joined = !earlierFigure && !people && previous?.people && /(?:,\s*|\s)(?:and|but)\s+$/.test(sentence.slice(previous.end, count.start))
       ? previous.people : null;
-    const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? 'UNSPECIFIED';
+    // "killing 21 of them" when they were no figure: the people the text named last, here or in the sentence before.
+    const themGroup = () => (OF_THEM.test(sentence.slice(count.end))
+      ? [before, where.previous].map(groupOfLastPeople).find((g) => g !== 'UNSPECIFIED') ?? 'UNSPECIFIED' : 'UNSPECIFIED');
+    const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? themGroup();
     const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
