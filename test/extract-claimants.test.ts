@@ -112,4 +112,9 @@ describe('extraction: claimant and claimant type', () => {
     expect(figures.map((f) => [f.number, f.claimedBy, f.claimantType])).toEqual([[87, 'Police', 'OFFICIAL'], [120, 'organisers', 'WITNESS']]);
     expect(figures[1].restates).toBe(figures[0].key);
   });
+
+  it('types a national body as OFFICIAL unless it is a hospital or a rights body', () => {
+    expect(figuresOf('The quake killed at least 112 people, the national emergency service said.')[0].claimantType).toBe('OFFICIAL');
+    expect(figuresOf('The quake killed at least 112 people, the National Human Rights Commission said.')[0].claimantType).toBe('INDEPENDENT');
+  });
 });
