@@ -187,7 +187,8 @@ function subject(before: string): string | null {
 
 /** The speaker after a reporting verb or "according to": up to the clause's end. */
 function after(rest: string): string | null {
-  const words = rest.trim().split(/[,.;:—–"“”]/)[0].trim();
+  // A title's abbreviation ("said Dr. Omar Zaki") does not end the speaker.
+  const words = rest.trim().split(/[,;:—–"“”]|(?<!\b(?:Col|Gen|Lt|Maj|Capt|Sgt|Cmdr|Brig|Adm|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Prof|Rev|St))\./)[0].trim();
   return words.replace(/\s+(on|in|at) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$/i, '') || null;
 }
 
@@ -197,7 +198,8 @@ function after(rest: string): string | null {
  * Liberation Army"), no place before a title ("Balochistan Chief Minister ..." → "Chief Minister ...").
  */
 function tidy(speaker: string): string {
-  let text = speaker.replace(/\s*\([^)]*\)/g, '').replace(/\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|on \w+)$/, '').trim();
+  // "The Sons of the Mountain, an insurgent group,": an appositive or a relative clause after the name is not the name.
+  let text = speaker.replace(/,\s*(?:which|who|an?|the)\b.*$/i, '').replace(/,\s*$/, '').replace(/\s*\([^)]*\)/g, '').replace(/\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|on \w+)$/, '').trim();
   const words = text.split(/\s+/);
   const skip = /^(the|a|an)$/i.test(words[0] ?? '') ? 1 : 0;
   const firstProper = words.findIndex((word, at) => at >= skip && /^[A-Z]/.test(word));
