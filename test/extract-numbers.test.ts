@@ -55,5 +55,7 @@ describe('extraction: numbers and qualifiers', () => {
     const figures = figuresOf('Gunmen kidnapped three foreign engineers and their local driver, police said.');
     expect(figures.map((f) => [f.number, f.outcome, f.group])).toEqual([[3, 'ABDUCTED', 'CIVILIANS'], [1, 'ABDUCTED', 'CIVILIANS']]);
     expect(figuresOf('Their families said the men were unharmed.')).toEqual([]);
+    expect(figuresOf('Twelve villagers lost their lives.').map((f) => [f.number, f.outcome])).toEqual([[12, 'KILLED']]);
+    expect(figuresOf('The missile struck the patrol boat, killing its crew.')).toEqual([]);
   });
 });

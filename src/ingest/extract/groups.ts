@@ -37,7 +37,7 @@ const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:(?:the|its|their|his|her)\s+(?
 /** "took 12 people hostage": "hostage" or "captive" after people says what befell them, it does not name them. */
 const NEXT_HEAD = new RegExp(String.raw`^\s+(?!hostage\b|captive\b)(${HEAD})\b`, 'i');
 /** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
-const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
+const PLURAL = /(?:s|men|children|people|police|personnel|staff|crew|elderly|youth|clergy|dead|wounded|injured)$/i;
 const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|crew member|crewman|seafarer|staff member|pensioner|hostage|captive|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
