@@ -58,4 +58,10 @@ describe('extraction: numbers and qualifiers', () => {
     expect(figuresOf('Twelve villagers lost their lives.').map((f) => [f.number, f.outcome])).toEqual([[12, 'KILLED']]);
     expect(figuresOf('The missile struck the patrol boat, killing its crew.')).toEqual([]);
   });
+
+  it('counts one person for "the" before a singular people noun only when something befell them', () => {
+    expect(figuresOf('Police said the driver, who survived, had been arrested.').map((f) => [f.number, f.outcome, f.group]))
+      .toEqual([[1, 'DETAINED', 'CIVILIANS']]);
+    expect(figuresOf('A soldier was killed in the blast. The soldier was buried on Monday.').map((f) => f.number)).toEqual([1]);
+  });
 });

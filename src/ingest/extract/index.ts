@@ -171,8 +171,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
   const one = AMONG_ONE.exec(sentence);
   const counts: CountMention[] = [
     ...(one ? [{ start: one[0].length, end: one[0].length + 3, text: 'the', qualifier: 'EXACT' as const, qualified: false, number: 1, singular: true }] : []),
-    // "lost their lives": a possessive counts one person only before a singular people noun.
-    ...findCounts(sentence).filter((c) => !/^(their|his|her|its)$/i.test(c.text) || peopleAfter(sentence.slice(c.end))?.singular),
+    // "lost their lives": "the" or a possessive counts one person only before a singular people noun.
+    ...findCounts(sentence).filter((c) => !/^(their|his|her|its|the)$/i.test(c.text) || peopleAfter(sentence.slice(c.end))?.singular),
   ];
   const found: Draft[] = [];
   const nounEnds = new Map<Draft, number>();
