@@ -3,7 +3,7 @@ import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
 import { anaphorAfter, groupOfLastPeople, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
 import { findCounts, type CountMention } from './numbers';
-import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takesObject } from './outcomes';
+import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takenPrisoner, takesObject } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
 import { coversEverySide, deniedOutcome, disputeAt, namedSource, verificationCue } from './verification';
@@ -238,6 +238,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       fallback = true;
     }
     if (!outcome) { skip(); continue; }
+    const prisoners = cue !== null && cue.outcome !== null && takenPrisoner(cue.wording, people?.who ?? '');
+    if (prisoners) outcome = 'DETAINED';
     const earlierFigure = found.filter((f) => !f.includedIn).pop() ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
     // "Some 40 miners fled, and at least six were missing": a bare count after "and" counts the people named before it.
@@ -247,7 +249,9 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
     const themGroup = () => (OF_THEM.test(sentence.slice(count.end))
       ? [before, where.previous].map(groupOfLastPeople).find((g) => g !== 'UNSPECIFIED') ?? 'UNSPECIFIED' : 'UNSPECIFIED');
     const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? themGroup();
-    const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
+    // "killed more than 100 government soldiers and took 60 prisoners": the prisoners are of the side just counted.
+    const side = prisoners ? found.filter((f) => f.group === 'SECURITY_FORCES' || f.group === 'MILITANTS').pop()?.group : undefined;
+    const group = side ?? (said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said);
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
     const wordingStart = cueStart(before, cue) ?? (tollAt >= 0 ? tollAt : count.start);

@@ -42,6 +42,14 @@ export function outcomeBefore(textBefore: string): OutcomeCue {
   return null;
 }
 
+/**
+ * "took 60 prisoners", "captured 12 prisoners": people taken prisoner in fighting are held by the other
+ * side, DETAINED rather than abducted (a hostage-taking says "hostages").
+ */
+export function takenPrisoner(cueWording: string, who: string): boolean {
+  return /^(?:took|taken|taking|captured|capturing|seized|seizing)$/i.test(cueWording) && /^prisoners?(?: of war)?$/i.test(who);
+}
+
 /** The outcome a verb after the people gives ("were killed", "had died", "dead"), with the text up to it. */
 export function outcomeAfter(textAfter: string): { outcome: Outcome; through: number } | null {
   for (const pattern of [RIGHT_AFTER, PASSIVE, INTRANSITIVE]) {
