@@ -85,4 +85,10 @@ describe('extraction: outcomes', () => {
     expect(fighting.map((f) => [f.number, f.outcome, f.group])).toEqual([[100, 'KILLED', 'SECURITY_FORCES'], [60, 'DETAINED', 'SECURITY_FORCES']]);
     expect(figuresOf('Gunmen took 12 hostages at the hotel, police said.')[0]).toMatchObject({ outcome: 'ABDUCTED', group: 'CIVILIANS' });
   });
+
+  it('reads a person whose body was found as one killed ("The driver\'s body was found")', () => {
+    expect(figuresOf('The driver\'s body was found later by the roadside, police said.').map((f) => [f.number, f.outcome, f.group]))
+      .toEqual([[1, 'KILLED', 'CIVILIANS']]);
+    expect(figuresOf('The driver\'s car was found by the roadside.')).toEqual([]);
+  });
 });
