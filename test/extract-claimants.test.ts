@@ -123,4 +123,9 @@ describe('extraction: claimant and claimant type', () => {
     const group = figuresOf('The Sons of the Mountain, an insurgent group, claimed the attack and said 40 soldiers had died.');
     expect(group[0]).toMatchObject({ claimedBy: 'The Sons of the Mountain', claimantType: 'ARMED_GROUP' });
   });
+
+  it('types a church\'s spokesman as INDEPENDENT, not as an official', () => {
+    const figures = figuresOf('A spokesman for the diocese, Father Paul Ade, said 20 parishioners were missing.');
+    expect(figures[0]).toMatchObject({ number: 20, outcome: 'MISSING', claimantType: 'INDEPENDENT' });
+  });
 });

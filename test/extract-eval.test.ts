@@ -39,7 +39,7 @@ const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
 const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
 const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
 const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
-const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.98 };
+const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.989 };
 
 function report(name: string, dir: string) {
   const { summary } = evaluateDirectory(dir);
