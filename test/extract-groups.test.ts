@@ -123,4 +123,9 @@ describe('extraction: group and who', () => {
     const speaker = figuresOf('The soldiers said the bus carried about 40 people. Gunmen killed 12 of them.');
     expect(figureWith(speaker, '12').group).toBe('UNSPECIFIED');
   });
+
+  it('gives people the group most of them belong to after a short verb ("29 people have died, most of them elderly")', () => {
+    expect(figuresOf('In the capital, 29 people have died, most of them elderly, officials said.')[0]).toMatchObject({ outcome: 'KILLED', group: 'CIVILIANS' });
+    expect(figuresOf('Forty people were killed, most of them soldiers.')[0].group).toBe('SECURITY_FORCES');
+  });
 });

@@ -91,7 +91,8 @@ export function peopleAfter(rest: string): PeopleNoun | null {
  * belong to that group (group stays coarse; DOMAIN.md). UNSPECIFIED when no such words follow.
  */
 function groupOfMost(rest: string): Group {
-  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
+  // "29 people have died, most of them elderly": the description may follow a short verb phrase.
+  const most = /^(?:\s+(?:have|has|had|were|was|are)\s+(?:been\s+)?[a-z]+)?\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
     // "two men it described as local commanders of an armed group"
     ?? /^\s+(?:(?:whom|who|that)\s+)?(?:(?:it|they|he|she|police|officials|the army|the group)\s+)?(?:described|identified|named|called)\s+as\s+([^,.;]+)/i.exec(rest);
   return most ? groupOf(most[1]) : 'UNSPECIFIED';
