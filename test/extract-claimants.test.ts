@@ -112,4 +112,20 @@ describe('extraction: claimant and claimant type', () => {
     expect(figures.map((f) => [f.number, f.claimedBy, f.claimantType])).toEqual([[87, 'Police', 'OFFICIAL'], [120, 'organisers', 'WITNESS']]);
     expect(figures[1].restates).toBe(figures[0].key);
   });
+
+  it('types a national body as OFFICIAL unless it is a hospital or a rights body', () => {
+    expect(figuresOf('The quake killed at least 112 people, the national emergency service said.')[0].claimantType).toBe('OFFICIAL');
+    expect(figuresOf('The quake killed at least 112 people, the National Human Rights Commission said.')[0].claimantType).toBe('INDEPENDENT');
+  });
+
+  it('keeps a title\'s abbreviation in a speaker after "said" and leaves an appositive after a name out of it', () => {
+    expect(figuresOf('Three people were killed, said Dr. Omar Zaki, who runs the clinic.')[0].claimedBy).toBe('Dr. Omar Zaki');
+    const group = figuresOf('The Sons of the Mountain, an insurgent group, claimed the attack and said 40 soldiers had died.');
+    expect(group[0]).toMatchObject({ claimedBy: 'The Sons of the Mountain', claimantType: 'ARMED_GROUP' });
+  });
+
+  it('types a church\'s spokesman as INDEPENDENT, not as an official', () => {
+    const figures = figuresOf('A spokesman for the diocese, Father Paul Ade, said 20 parishioners were missing.');
+    expect(figures[0]).toMatchObject({ number: 20, outcome: 'MISSING', claimantType: 'INDEPENDENT' });
+  });
 });

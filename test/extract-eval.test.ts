@@ -24,7 +24,8 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * recall 72.0 %, precision 100 %, exactly right 32.0 % on its first run; rules were mended from it too.
  * The eighth (extract-blind8), coded after that: recall 86.4 %, precision 100 %, exactly right 50.0 %
  * on its first run; rules were mended from it too. The ninth (extract-blind9), coded after the last
- * rule change, scored recall 100 %, precision 100 %, exactly right 76.2 % and has not been tuned on.
+ * rule change, scored recall 100 %, precision 100 %, exactly right 76.2 % on its first run; generic
+ * rules were mended from the misses of every set, blind9 included, afterwards.
  * Only a set's first run, before any rule is mended from it, estimates how the rules do on new articles.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
@@ -38,7 +39,7 @@ const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
 const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
 const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
 const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
-const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.939 };
+const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.989 };
 
 function report(name: string, dir: string) {
   const { summary } = evaluateDirectory(dir);

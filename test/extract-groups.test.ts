@@ -106,4 +106,26 @@ describe('extraction: group and who', () => {
     expect(figuresOf('A 17-year-old boy died in hospital, his family said.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS', claimantType: 'WITNESS' });
     expect(figuresOf('Organisers reported 120 arrests.')[0]).toMatchObject({ number: 120, outcome: 'DETAINED' });
   });
+
+  it('reads a ship\'s crew, seafarers, staff and hostages as civilians, but "took 20 people hostage" as people', () => {
+    const crew = figuresOf('Pirates kidnapped 12 of its 19 crew members, the owner said. One crew member was wounded. Last year 84 seafarers were abducted.');
+    expect(crew.map((f) => [f.number, f.group])).toEqual([[12, 'CIVILIANS'], [1, 'CIVILIANS'], [84, 'CIVILIANS']]);
+    expect(figuresOf('Gunmen seized two staff members, a teacher said.')[0].group).toBe('CIVILIANS');
+    expect(figuresOf('One hostage, an engineer, died in hospital.')[0]).toMatchObject({ number: 1, outcome: 'KILLED', group: 'CIVILIANS' });
+    expect(figuresOf('Gunmen took more than 20 people hostage, police said.')[0]).toMatchObject({ outcome: 'ABDUCTED', group: 'UNSPECIFIED' });
+  });
+
+  it('gives "N of them" that is part of no figure the group of the people named last, not of a speaker', () => {
+    const train = figuresOf('Militants derailed a passenger train carrying about 400 people, killing at least 21 of them, officials said.');
+    expect(figureWith(train, 'at least 21')).toMatchObject({ outcome: 'KILLED', group: 'CIVILIANS' });
+    const mine = figuresOf('Of the 130 miners underground, 108 reached the surface. The company said 10 of them were treated for smoke inhalation.');
+    expect(figureWith(mine, '10 of them')).toMatchObject({ outcome: 'INJURED', group: 'CIVILIANS' });
+    const speaker = figuresOf('The soldiers said the bus carried about 40 people. Gunmen killed 12 of them.');
+    expect(figureWith(speaker, '12').group).toBe('UNSPECIFIED');
+  });
+
+  it('gives people the group most of them belong to after a short verb ("29 people have died, most of them elderly")', () => {
+    expect(figuresOf('In the capital, 29 people have died, most of them elderly, officials said.')[0]).toMatchObject({ outcome: 'KILLED', group: 'CIVILIANS' });
+    expect(figuresOf('Forty people were killed, most of them soldiers.')[0].group).toBe('SECURITY_FORCES');
+  });
 });

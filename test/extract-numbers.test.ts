@@ -50,4 +50,18 @@ describe('extraction: numbers and qualifiers', () => {
     expect(figuresOf('A magnitude 7.1 earthquake killed 5 people.').map((f) => f.number)).toEqual([5]);
     expect(figuresOf('Troops fought for a 40-hour period in 2019 and killed 12 militants.').map((f) => f.number)).toEqual([12]);
   });
+
+  it('counts one person for "their", "his" or "its" before a singular people noun that something befell, as for "a"', () => {
+    const figures = figuresOf('Gunmen kidnapped three foreign engineers and their local driver, police said.');
+    expect(figures.map((f) => [f.number, f.outcome, f.group])).toEqual([[3, 'ABDUCTED', 'CIVILIANS'], [1, 'ABDUCTED', 'CIVILIANS']]);
+    expect(figuresOf('Their families said the men were unharmed.')).toEqual([]);
+    expect(figuresOf('Twelve villagers lost their lives.').map((f) => [f.number, f.outcome])).toEqual([[12, 'KILLED']]);
+    expect(figuresOf('The missile struck the patrol boat, killing its crew.')).toEqual([]);
+  });
+
+  it('counts one person for "the" before a singular people noun only when something befell them', () => {
+    expect(figuresOf('Police said the driver, who survived, had been arrested.').map((f) => [f.number, f.outcome, f.group]))
+      .toEqual([[1, 'DETAINED', 'CIVILIANS']]);
+    expect(figuresOf('A soldier was killed in the blast. The soldier was buried on Monday.').map((f) => f.number)).toEqual([1]);
+  });
 });

@@ -79,4 +79,16 @@ describe('extraction: outcomes', () => {
   it('reads troops that "neutralised 12 terrorists" as killing them', () => {
     expect(figuresOf('The army said troops had neutralised 12 terrorists.')[0]).toMatchObject({ outcome: 'KILLED', group: 'MILITANTS' });
   });
+
+  it('reads prisoners taken in fighting as DETAINED, of the side counted just before, and hostages as ABDUCTED', () => {
+    const fighting = figuresOf('Rebels said they killed more than 100 government soldiers and took 60 prisoners.');
+    expect(fighting.map((f) => [f.number, f.outcome, f.group])).toEqual([[100, 'KILLED', 'SECURITY_FORCES'], [60, 'DETAINED', 'SECURITY_FORCES']]);
+    expect(figuresOf('Gunmen took 12 hostages at the hotel, police said.')[0]).toMatchObject({ outcome: 'ABDUCTED', group: 'CIVILIANS' });
+  });
+
+  it('reads a person whose body was found as one killed ("The driver\'s body was found")', () => {
+    expect(figuresOf('The driver\'s body was found later by the roadside, police said.').map((f) => [f.number, f.outcome, f.group]))
+      .toEqual([[1, 'KILLED', 'CIVILIANS']]);
+    expect(figuresOf('The driver\'s car was found by the roadside.')).toEqual([]);
+  });
 });

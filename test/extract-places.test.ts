@@ -26,4 +26,10 @@ describe('extraction: places', () => {
     const figures = figuresOf('QUETTA, Pakistan (AP) — A bomb killed two guards in Balochistan, police said.', { placeOf });
     expect(figures[0].place).toBe('Balochistan');
   });
+
+  it('takes the dateline\'s place when the story names no place of its own', () => {
+    const text = 'PASNI, Pakistan — A ferry capsized on Sunday, killing 12 people, police said.\n\nDivers recovered four more bodies on Monday.';
+    const anyCase = (sentence: string) => placeOf(sentence.replace(/PASNI/g, 'Pasni'));
+    expect(figuresOf(text, { placeOf: anyCase }).map((f) => f.place)).toEqual(['Pasni', 'Pasni']);
+  });
 });

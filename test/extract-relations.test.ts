@@ -246,4 +246,13 @@ describe('extraction: relations between figures', () => {
     ].join('\n\n'), { placeOf, placeWithin: (inner, outer) => inner === 'Kouri' && outer === 'Tamba' });
     expect(figures.map((f) => [f.number, f.partOf ?? null, Boolean(f.background)])).toEqual([[31, null, false], [19, figures[0].key, false], [97, null, true]]);
   });
+
+  it('makes another source\'s count that names no group restate the lead\'s first count of that outcome, not a later one', () => {
+    const figures = figuresOf([
+      'Gunmen killed a driver in an ambush, the agency said.',
+      'Officials said 48 police officers had been injured in later clashes.',
+      'Local elders said as many as 12 people had been killed. Hospital officials said they had treated 85 people.',
+    ].join('\n\n'));
+    expect(figures.map((f) => [f.number, f.restates ?? null])).toEqual([[1, null], [48, null], [12, figures[0].key], [85, null]]);
+  });
 });

@@ -24,11 +24,11 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom)\b/i, 'INDEPENDENT'],
+  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office|national)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -187,7 +187,8 @@ function subject(before: string): string | null {
 
 /** The speaker after a reporting verb or "according to": up to the clause's end. */
 function after(rest: string): string | null {
-  const words = rest.trim().split(/[,.;:—–"“”]/)[0].trim();
+  // A title's abbreviation ("said Dr. Omar Zaki") does not end the speaker.
+  const words = rest.trim().split(/[,;:—–"“”]|(?<!\b(?:Col|Gen|Lt|Maj|Capt|Sgt|Cmdr|Brig|Adm|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Prof|Rev|St))\./)[0].trim();
   return words.replace(/\s+(on|in|at) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*$/i, '') || null;
 }
 
@@ -197,7 +198,8 @@ function after(rest: string): string | null {
  * Liberation Army"), no place before a title ("Balochistan Chief Minister ..." → "Chief Minister ...").
  */
 function tidy(speaker: string): string {
-  let text = speaker.replace(/\s*\([^)]*\)/g, '').replace(/\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|on \w+)$/, '').trim();
+  // "The Sons of the Mountain, an insurgent group,": an appositive or a relative clause after the name is not the name.
+  let text = speaker.replace(/,\s*(?:which|who|an?|the)\b.*$/i, '').replace(/,\s*$/, '').replace(/\s*\([^)]*\)/g, '').replace(/\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|on \w+)$/, '').trim();
   const words = text.split(/\s+/);
   const skip = /^(the|a|an)$/i.test(words[0] ?? '') ? 1 : 0;
   const firstProper = words.findIndex((word, at) => at >= skip && /^[A-Z]/.test(word));

@@ -3,7 +3,8 @@ import type { Group, Outcome } from '../../domain/casualty';
 /**
  * Group and who: the people a count is about. A count is a casualty figure only when it counts
  * people, so the nouns below also decide what is left out (houses, vehicles, cities, hours).
- * Prisoners, children, women, journalists and clergy are civilians (DOMAIN.md, second edition).
+ * Prisoners, children, women, journalists and clergy are civilians (DOMAIN.md, second edition), and
+ * so are hostages and a ship's crew: people the text does not say fought.
  */
 
 const SECURITY = ['members of the security forces', 'members of the armed forces', 'security forces', 'security personnel',
@@ -21,8 +22,10 @@ const CIVILIANS = ['civilians?', 'passengers?', 'children', 'child', 'women', 'w
   'parishioners?', 'congregants?', 'firefighters?', 'rescuers?', 'supporters?', 'voters?', 'spectators?', 'fans?',
   'doctors?', 'surgeons?', 'toddlers?', 'members of parliament', 'lawmakers?', 'legislators?', 'politicians?', 'photographers?',
   'cameram[ae]n', 'activists?', 'opposition members', 'bloggers?', 'lawyers?', 'engineers?', 'contractors?', 'employees?',
-  'technicians?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)'];
-const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'arrests', 'hostages?', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
+  'technicians?', '(?:local|village|tribal|traditional|community) (?:chiefs?|leaders?|elders?)',
+  // A ship's or a firm's people, and people held by others, are civilians unless the text says they fought.
+  'crew members?', 'crewm[ae]n', 'crews?', 'seafarers?', 'staff members?', 'staff', 'elderly', 'pensioners?', 'hostages?', 'captives?'];
+const ANYONE = ['people', 'persons?', 'others', 'suspects?', 'chiefs?', 'arrests', 'victims?', 'men', 'man', 'casualties', 'deaths', 'fatalities',
   'bodies', 'dead', 'wounded', 'injured'];
 
 const HEAD = [...SECURITY, ...MILITANTS, ...CIVILIANS, ...ANYONE].join('|');
@@ -30,11 +33,12 @@ const GLUE = /^(?:were|was|had|have|has|been|and|or|in|at|on|who|that|said|to|fr
 const OUTCOME_ADJECTIVE = /\b(wounded|injured|dead|missing|abducted|kidnapped)\b/i;
 
 /** The people words directly after a count: "17 members of the security forces", "dozens of security personnel". */
-const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:the\s+)?)?(?<mods>(?:(?:\d+-year-old|[A-Za-z][A-Za-z.'’-]*)\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
-const NEXT_HEAD = new RegExp(String.raw`^\s+(${HEAD})\b`, 'i');
+const NOUN = new RegExp(String.raw`^\s+(?:of\s+(?:(?:the|its|their|his|her)\s+(?:\d[\d,]*\s+)?)?)?(?<mods>(?:(?:\d+-year-old|[A-Za-z][A-Za-z.'’-]*)\s+){0,3}?)(?<head>${HEAD})\b`, 'i');
+/** "took 12 people hostage": "hostage" or "captive" after people says what befell them, it does not name them. */
+const NEXT_HEAD = new RegExp(String.raw`^\s+(?!hostage\b|captive\b)(${HEAD})\b`, 'i');
 /** Head nouns that name more than one person; any other people noun after "a" is one person ("a photographer"). */
-const PLURAL = /(?:s|men|children|people|police|personnel|staff|youth|clergy|dead|wounded|injured)$/i;
-const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
+const PLURAL = /(?:s|men|children|people|police|personnel|staff|crew|elderly|youth|clergy|dead|wounded|injured)$/i;
+const SINGULAR = /^(?:soldier|troop|police officer|policem[ae]n|officer|guard|coastguard|civilian|child|woman|girl|boy|student|worshipper|pilgrim|villager|resident|journalist|reporter|farmer|migrant|inmate|prisoner|protester|passenger|person|man|militant|insurgent|attacker|gunman|fighter|rebel|teacher|official|marine|commando|peacekeeper|driver|nurse|medic|teenager|priest|baby|infant|toddler|doctor|surgeon|chief|crew member|crewman|seafarer|staff member|pensioner|hostage|captive|(?:local|village|tribal|traditional|community) (?:chief|leader|elder))$/i;
 
 export interface PeopleNoun {
   /** The noun phrase in the text's own words, modifiers included ("maritime security official"). */
@@ -70,7 +74,7 @@ export function peopleAfter(rest: string): PeopleNoun | null {
     head = more[1];
     length += more[0].length;
   }
-  const who = rest.slice(0, length).trim().replace(/^of\s+(?:the\s+)?/i, '');
+  const who = rest.slice(0, length).trim().replace(/^of\s+(?:(?:the|its|their|his|her)\s+(?:\d[\d,]*\s+)?)?/i, '');
   const lowerHead = head.toLowerCase();
   const adjective = OUTCOME_ADJECTIVE.exec(mods)?.[1].toLowerCase();
   const impliedOutcome = lowerHead === 'casualties' ? 'KILLED_OR_INJURED'
@@ -87,7 +91,8 @@ export function peopleAfter(rest: string): PeopleNoun | null {
  * belong to that group (group stays coarse; DOMAIN.md). UNSPECIFIED when no such words follow.
  */
 function groupOfMost(rest: string): Group {
-  const most = /^\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
+  // "29 people have died, most of them elderly": the description may follow a short verb phrase.
+  const most = /^(?:\s+(?:have|has|had|were|was|are)\s+(?:been\s+)?[a-z]+)?\s*,\s*(?:most|mostly|many|nearly all|almost all|all)(?: of them| of whom)?\s+([^,.;]+)/i.exec(rest)
     // "two men it described as local commanders of an armed group"
     ?? /^\s+(?:(?:whom|who|that)\s+)?(?:(?:it|they|he|she|police|officials|the army|the group)\s+)?(?:described|identified|named|called)\s+as\s+([^,.;]+)/i.exec(rest);
   return most ? groupOf(most[1]) : 'UNSPECIFIED';
@@ -111,6 +116,21 @@ const CIVILIAN_WORDS = new RegExp(String.raw`\b(${CIVILIANS.join('|')})\b`, 'i')
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What a speaker or an attacker does next: "officials said", "Gunmen killed". */
+const ACTOR = /^\s+(?:\w+\s+)?(?:said|says|say|told|killed|kill|shot|attacked|stormed|seized|kidnapped|abducted|opened|blew|fired|raided|ambushed)\b/i;
+
+/**
+ * "a train carrying 400 passengers ... killing 21 of them": the group of the last people the text
+ * names, for "of them" when they were no casualty figure; a speaker ("officials said") or the people
+ * who did it ("Gunmen killed 12 of them") are not them.
+ * UNSPECIFIED when the text names none.
+ */
+export function groupOfLastPeople(text: string): Group {
+  const words = new RegExp(`${MILITANT_WORDS.source}|${CIVILIAN_WORDS.source}|${SECURITY_WORDS.source}`, 'gi');
+  const named = [...text.matchAll(words)].filter((m) => !ACTOR.test(text.slice(m.index! + m[0].length)));
+  return named.length ? groupOf(named[named.length - 1][0]) : 'UNSPECIFIED';
 }
 
 /** The coarse group of a noun phrase for people; UNSPECIFIED when the words do not say. */

@@ -1,9 +1,9 @@
 import { splitParagraphs } from '../../domain/article-text';
 import type { Outcome } from '../../domain/casualty';
 import { claimantTypeForCount, claimFor, claimsIn, type Claim } from './claimants';
-import { anaphorAfter, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
+import { anaphorAfter, groupOfLastPeople, peopleAfter, sideOfLoss, type PeopleNoun } from './groups';
 import { findCounts, type CountMention } from './numbers';
-import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takesObject } from './outcomes';
+import { HOSTAGES_WITHOUT_NUMBER, outcomeAfter, outcomeBefore, outcomeInClause, takenPrisoner, takesObject } from './outcomes';
 import { linkFigures, recallsAnotherEvent, type Draft } from './relations';
 import type { ExtractedFigure, ExtractOptions } from './types';
 import { coversEverySide, deniedOutcome, disputeAt, namedSource, verificationCue } from './verification';
@@ -20,12 +20,14 @@ export type { ExtractedFigure, ExtractOptions } from './types';
 export function extractFigures(body: string, opts: ExtractOptions = {}): ExtractedFigure[] {
   const paragraphs = splitParagraphs(body).map((paragraph) => sentencesOf(paragraph));
   const placeOf = opts.placeOf ? (sentence: string) => opts.placeOf!(withoutDateline(sentence)) : () => null;
-  const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place) ?? null;
+  const leadPlace = paragraphs.flat().map((sentence) => placeOf(sentence)).find((place) => place)
+    ?? datelinePlace(paragraphs.flat(), opts.placeOf);
   const drafts: Draft[] = [];
   let lastNamed: Claim | null = null;
   const namedSoFar: Claim[] = [];
   let lastFound: Draft[] = [];
   let sentenceIndex = 0;
+  let previousSentence = '';
 
   for (const [paragraph, sentences] of paragraphs.entries()) {
     let paragraphPlace: string | null = null;
@@ -35,7 +37,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       paragraphPlace = placeOf(sentence) ?? paragraphPlace;
       const claims = claimsIn(sentence, lastNamed, namedSoFar);
       const lastFigure = drafts.filter((d) => paragraph - d.paragraph <= 1 && !d.includedIn && !d.amongPrevious).pop();
-      const where: Where = { paragraph, sentenceIndex, place, lastFigure, earlier: [...drafts], named: placeOf(sentence) };
+      const where: Where = { paragraph, sentenceIndex, place, lastFigure, earlier: [...drafts], named: placeOf(sentence), previous: previousSentence };
       const found = figuresIn(sentence, claims, () => `E${drafts.length + 1}`, (draft) => drafts.push(draft), where);
       const cue = verificationCue(sentence);
       const denialFirst = cue === 'DISPUTED' && found.length > 0 && disputeAt(sentence) < sentence.indexOf(found[0].wording);
@@ -62,6 +64,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
       if (named.length) lastNamed = named[named.length - 1];
       namedSoFar.push(...named);
       sentenceIndex += 1;
+      previousSentence = sentence;
     }
   }
   linkFigures(drafts, opts.placeWithin);
@@ -95,7 +98,18 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
  * not where people were hurt.
  */
 function withoutDateline(sentence: string): string {
-  return sentence.replace(/^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:\s*\([A-Za-z. ]+\))?\s*[—–-]\s+/, '');
+  return sentence.replace(DATELINE, '');
+}
+
+const DATELINE = /^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:\s*\([A-Za-z. ]+\))?\s*[—–-]\s+/;
+
+/**
+ * The place of the first sentence with a dateline, read whole: a story whose text names no place of
+ * its own ("SOREL — The ferry capsized ...") reports on where it was filed.
+ */
+function datelinePlace(sentences: string[], placeOf: ExtractOptions['placeOf']): string | null {
+  const opening = sentences.find((sentence) => DATELINE.test(sentence));
+  return opening && placeOf ? placeOf(opening) : null;
 }
 
 /** A title's abbreviation ("Col. Radu Petrescu", "Dr. Lina Haddad") never ends a sentence. */
@@ -135,6 +149,7 @@ const AMONG_AFTER = /^\s*(?:were|was|are|is)\s+among\s+(?:the|those)\s+(dead|kil
 const EARLIER_COUNT = /\b(initially|earlier|previously|first)\s+(said|put|reported|gave|announced)\b|\bhad earlier\b|\bhad (?:put|given|announced) (?:the|its|their) (?:death )?(?:toll|figure|count|number of \w+)\b|^\s*Earlier,|\b(an|the) (earlier|initial|previous) (toll|figure|count)\b/i;
 /** "rose to 63 ..., up from 41 a day earlier": the count after "up from" is the one revised. */
 const REVISED_FROM = /\b(?:up|down)\s+from\s+$/i;
+const OF_THEM = /^\s+of (?:them|whom|those)\b/i;
 const SUB_COUNT = /^\s+of (them|whom|those|the (?:dead|killed|victims|wounded|injured|missing|hostages|captives|casualties))\b/i;
 
 interface Where {
@@ -147,6 +162,8 @@ interface Where {
   earlier: Draft[];
   /** The place the sentence itself names, or null. */
   named: string | null;
+  /** The sentence before, in the same paragraph or the one before; '' for the first. */
+  previous: string;
 }
 
 /** The figures of one sentence, pushed through `add` in order (so keys follow the text). */
@@ -154,7 +171,8 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
   const one = AMONG_ONE.exec(sentence);
   const counts: CountMention[] = [
     ...(one ? [{ start: one[0].length, end: one[0].length + 3, text: 'the', qualifier: 'EXACT' as const, qualified: false, number: 1, singular: true }] : []),
-    ...findCounts(sentence),
+    // "lost their lives": "the" or a possessive counts one person only before a singular people noun.
+    ...findCounts(sentence).filter((c) => !/^(their|his|her|its|the)$/i.test(c.text) || peopleAfter(sentence.slice(c.end))?.singular),
   ];
   const found: Draft[] = [];
   const nounEnds = new Map<Draft, number>();
@@ -220,13 +238,20 @@ function figuresIn(sentence: string, claims: Claim[], nextKey: () => string, add
       fallback = true;
     }
     if (!outcome) { skip(); continue; }
+    const prisoners = cue !== null && cue.outcome !== null && takenPrisoner(cue.wording, people?.who ?? '');
+    if (prisoners) outcome = 'DETAINED';
     const earlierFigure = found.filter((f) => !f.includedIn).pop() ?? (/^others$/i.test(people?.who ?? '') ? where.lastFigure : undefined);
     const saysWho = people && !/^(others|wounded|injured|dead)$/i.test(people.who);
     // "Some 40 miners fled, and at least six were missing": a bare count after "and" counts the people named before it.
     const joined = !earlierFigure && !people && previous?.people && /(?:,\s*|\s)(?:and|but)\s+$/.test(sentence.slice(previous.end, count.start))
       ? previous.people : null;
-    const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? 'UNSPECIFIED';
-    const group = said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said;
+    // "killing 21 of them" when they were no figure: the people the text named last, here or in the sentence before.
+    const themGroup = () => (OF_THEM.test(sentence.slice(count.end))
+      ? [before, where.previous].map(groupOfLastPeople).find((g) => g !== 'UNSPECIFIED') ?? 'UNSPECIFIED' : 'UNSPECIFIED');
+    const said = saysWho ? people.group : earlierFigure?.group ?? joined?.group ?? people?.group ?? themGroup();
+    // "killed more than 100 government soldiers and took 60 prisoners": the prisoners are of the side just counted.
+    const side = prisoners ? found.filter((f) => f.group === 'SECURITY_FORCES' || f.group === 'MILITANTS').pop()?.group : undefined;
+    const group = side ?? (said === 'UNSPECIFIED' && outcome === 'KILLED' ? sideOfLoss(before) ?? said : said);
 
     const tollAt = toll ? before.search(/(?:\bthe\s+)?(?:death\s+)?\btoll\b|\bnumber of\b/i) : -1;
     const wordingStart = cueStart(before, cue) ?? (tollAt >= 0 ? tollAt : count.start);

@@ -27,7 +27,7 @@ const VAGUE: Record<string, Qualifier> = { several: 'SEVERAL', dozens: 'DOZENS',
 const COUNT = new RegExp(
   String.raw`(?<![\d][.,]?)\b(?:(?<qual>${QUALIFIER_WORDS.map(([w]) => w).join('|')})\s+)?` +
   String.raw`(?:between\s+(?<from>${NUMBER})\s+and\s+(?<to>${NUMBER})|(?<from2>${NUMBER})\s+to\s+(?<to2>${NUMBER})` +
-  String.raw`|(?<vague>several|dozens|scores|hundreds|thousands)|(?<dozen>a dozen|two dozen)|(?<n>${NUMBER})|(?<article>an?))` +
+  String.raw`|(?<vague>several|dozens|scores|hundreds|thousands)|(?<dozen>a dozen|two dozen)|(?<n>${NUMBER})|(?<article>an?|their|his|her|its|the))` +
   String.raw`(?![\w-]|[.,]\d|\s*%)`,
   'gi',
 );
@@ -42,7 +42,7 @@ export interface CountMention {
   qualified: boolean;
   number?: number;
   numberHigh?: number;
-  /** "a"/"an": one person, only when a singular noun for a person follows. */
+  /** "a"/"an", "the" or "their"/"his"/"her"/"its" ("and their driver"): one person, only when a singular noun for a person follows. */
   singular: boolean;
 }
 

@@ -20,6 +20,8 @@ const BEFORE: [RegExp, Outcome | null][] = [
 ];
 
 const PASSIVE = /^(?:[^.;]{0,70}?\b)?(?:(?:were|was|are|is|had been|have been|has been|been|being|be|may|might|could|got|remain|remained|went|reported|later|all|also|believed|feared|thought|presumed|to be)\s+)+(?:(?:later|all|also|reportedly|subsequently|seriously|critically|badly|fatally|lightly|still|now|confirmed|found|among the|among those)\s+)*(?<verb>killed or (?:wounded|injured)|killed|shot dead|shot and killed|gunned down|(?:beaten|stabbed|burned|hacked) to death|wounded|injured|hurt|treated|taken to hospitals?|admitted to hospitals?|hospitali[sz]ed|abducted|kidnapped|seized|taken hostage|taken captive|detained|arrested|captured|jailed|imprisoned|missing|trapped|dead|victims|unaccounted for|shot|stabbed|beaten)\b/i;
+/** "The driver's body was found": a person whose body was found is dead. */
+const BODY_FOUND = /^['’]s\s+(?<verb>body)\s+(?:was|had been|has been)\s+(?:later\s+)?(?:found|recovered|retrieved|discovered|pulled|dumped|identified)\b/i;
 const INTRANSITIVE = /^(?:[^.;]{0,60}?\s)?(?<verb>died|perished|lost their lives|were killed|drowned|succumbed)\b/i;
 const RIGHT_AFTER = /^\s*(?<verb>killed or (?:wounded|injured)|killed|dead|wounded|injured|hurt|missing|abducted|kidnapped|detained|arrested)\b/i;
 
@@ -42,9 +44,17 @@ export function outcomeBefore(textBefore: string): OutcomeCue {
   return null;
 }
 
+/**
+ * "took 60 prisoners", "captured 12 prisoners": people taken prisoner in fighting are held by the other
+ * side, DETAINED rather than abducted (a hostage-taking says "hostages").
+ */
+export function takenPrisoner(cueWording: string, who: string): boolean {
+  return /^(?:took|taken|taking|captured|capturing|seized|seizing)$/i.test(cueWording) && /^prisoners?(?: of war)?$/i.test(who);
+}
+
 /** The outcome a verb after the people gives ("were killed", "had died", "dead"), with the text up to it. */
 export function outcomeAfter(textAfter: string): { outcome: Outcome; through: number } | null {
-  for (const pattern of [RIGHT_AFTER, PASSIVE, INTRANSITIVE]) {
+  for (const pattern of [RIGHT_AFTER, BODY_FOUND, PASSIVE, INTRANSITIVE]) {
     const match = pattern.exec(textAfter);
     // "a man killed three people": a verb with an object after it tells what the people did, not what befell them.
     if (match && pattern === RIGHT_AFTER && takesObject(textAfter.slice(match[0].length))) continue;
@@ -75,7 +85,7 @@ export function outcomeInClause(clauseBefore: string): Outcome | null {
 function outcomeOfWord(word: string): Outcome {
   const lower = word.toLowerCase();
   if (lower.startsWith('killed or')) return 'KILLED_OR_INJURED';
-  if (/killed|dead|died|perished|lost their lives|drowned|succumbed|victims|to death|gunned down/.test(lower)) return 'KILLED';
+  if (/killed|dead|died|perished|lost their lives|drowned|succumbed|victims|to death|gunned down|^body$/.test(lower)) return 'KILLED';
   if (/wounded|injured|hurt|hospital|shot|stabbed|beaten/.test(lower)) return 'INJURED';
   if (/treated/.test(lower)) return 'INJURED';
   if (/abducted|kidnapped|hostage|seized|captive/.test(lower)) return 'ABDUCTED';

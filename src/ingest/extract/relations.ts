@@ -138,7 +138,14 @@ export function linkFigures(figures: Draft[], placeWithin?: (inner: string, oute
       && !f.includedIn && !f.amongPrevious && !groupShare(figures, f) && (f.sentenceIndex !== figure.sentenceIndex || bothClaimed(f, figure))
       && samePeople(f, figure) && !sameClaimant(f, figure)
       && f.place === figure.place && !figures.some((g) => g.supersedes === f.key));
-    const restated = first ?? rival;
+    // "Local elders said as many as 12 people had been killed": another source's count that names no group answers
+    // the lead's first count of that outcome, whatever group that one named.
+    const answered = figure.group === 'UNSPECIFIED' && !/^others$/i.test(figure.who ?? '') && figure.claimedBy !== null
+      ? earlier.find((f) => f.outcome === figure.outcome && f.group !== 'UNSPECIFIED' && !f.partOf && !f.includedIn && !f.amongPrevious
+        && f.paragraph === 0 && f.sentenceIndex !== figure.sentenceIndex && f.claimedBy !== null && !sameClaimant(f, figure) && f.place === figure.place
+        && !figures.some((g) => g.supersedes === f.key))
+      : undefined;
+    const restated = first ?? rival ?? answered;
     if (restated) figure.restates = rootOf(figures, restated).key;
   }
 }
