@@ -129,3 +129,18 @@ describe('extraction: claimant and claimant type', () => {
     expect(figures[0]).toMatchObject({ number: 20, outcome: 'MISSING', claimantType: 'INDEPENDENT' });
   });
 });
+
+describe('claimants: what is never a speaker', () => {
+  it('reads a present-tense attribution ("reports that") and never takes a count for its speaker', () => {
+    const [dead, earlier] = figuresOf('The disaster authority reports that 61 people have died, up from 38 reported in the previous update.');
+    expect(dead).toMatchObject({ number: 61, claimedBy: 'The disaster authority', claimantType: 'OFFICIAL' });
+    expect(String(earlier?.claimedBy)).not.toMatch(/\d/);
+    const [broadcast] = figuresOf('Radio Morvik, the local station, reported 12 dead on Thursday afternoon, citing rescuers.');
+    expect(broadcast).toMatchObject({ number: 12, claimedBy: 'Radio Morvik' });
+  });
+
+  it('takes the speaker before "said", not the relative she speaks of', () => {
+    const [son] = figuresOf('Anna Brenk, 52, said her son, a student, was killed by a shot in the back.');
+    expect(son).toMatchObject({ number: 1, claimedBy: 'Anna Brenk' });
+  });
+});

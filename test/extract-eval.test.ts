@@ -26,6 +26,12 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * on its first run; rules were mended from it too. The ninth (extract-blind9), coded after the last
  * rule change, scored recall 100 %, precision 100 %, exactly right 76.2 % on its first run; generic
  * rules were mended from the misses of every set, blind9 included, afterwards.
+ * The tenth and eleventh (extract-blind10, extract-blind11: 10 articles, 104 figures) were written and
+ * coded by an engineer who never saw the extractor's code or output. Their first run, before the last
+ * round of rules: recall 88.2 % and 90.6 %, exactly right 49.0 % and 58.5 %; after that round, which
+ * never saw them: 90.2 % and 90.6 %, exactly right 51.0 % and 56.6 % (together 90.4 % and 53.8 %).
+ * Three claimant rules were mended from them since (a count is never a speaker, "reports that", an
+ * age after a name), so they are printed for the record only.
  * Only a set's first run, before any rule is mended from it, estimates how the rules do on new articles.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
@@ -39,6 +45,8 @@ const BLIND6 = join(__dirname, 'fixtures', 'extract-blind6');
 const BLIND7 = join(__dirname, 'fixtures', 'extract-blind7');
 const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
 const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
+const BLIND10 = join(__dirname, 'fixtures', 'extract-blind10');
+const BLIND11 = join(__dirname, 'fixtures', 'extract-blind11');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.989 };
 
 function report(name: string, dir: string) {
@@ -70,6 +78,8 @@ describe('extraction accuracy', () => {
     expect(report('extract-blind7', BLIND7).coded).toBeGreaterThan(0);
     expect(report('extract-blind8', BLIND8).coded).toBeGreaterThan(0);
     expect(report('extract-blind9', BLIND9).coded).toBeGreaterThan(0);
+    expect(report('extract-blind10', BLIND10).coded).toBeGreaterThan(0);
+    expect(report('extract-blind11', BLIND11).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {

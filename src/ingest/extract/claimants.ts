@@ -16,7 +16,7 @@ export interface Claim {
   attached?: boolean;
 }
 
-const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|claimed|stated|announced|added|estimated|alleged|showed|show|confirmed|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -62,12 +62,14 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
     else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
-      const before = sentence.slice(0, at);
+      // "Anna Brenk, 52, said": an age after the name is no part of it.
+      const before = sentence.slice(0, at).replace(/,\s*\d{1,3},\s*$/, ' ');
       const following = after(sentence.slice(at + match[0].length));
       // "..., a councillor told reporters": after "told" come the listeners, never the speaker.
       const postposed = /["”]\s*$/.test(before) || (verb !== 'told' && !/^(put|gave)\b/.test(verb) && /,\s*$/.test(before) && following !== null
         && !/^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|late\b|early\b|later|earlier)/i.test(following)
-        && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their)\b/i.test(following)
+        && following.split(/\s+/).length <= 7 && !/^(in|that|on|at|it|its|he|she|they|we|their|her|his|our|my|among)\b/i.test(following)
+        && !/\d/.test(following)
         && !/\b(had|has|have|was|were|is|are|would|will|\w+ed)\b/.test(following));
       if (postposed) {
         speaker = following;
@@ -76,7 +78,8 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       }
       else ({ speaker, typeText } = subjectAndType(before));
     }
-    if (!speaker) continue;
+    // A count ("up from 38 reported", "12 dead") is what was said, never who said it.
+    if (!speaker || /\d/.test(speaker)) continue;
     // "Prison Watch said relatives had told it ...": an attribution inside another's claim is not the claimant.
     if (claims.length && /^(said|says|told|reported|claimed|stated|added)\b/i.test(speaker)) continue;
     if (verb === 'showed' || verb === 'show') {
