@@ -143,4 +143,13 @@ describe('claimants: what is never a speaker', () => {
     const [son] = figuresOf('Anna Brenk, 52, said her son, a student, was killed by a shot in the back.');
     expect(son).toMatchObject({ number: 1, claimedBy: 'Anna Brenk' });
   });
+
+  it('reads a plural present verb ("report", "say") as an attribution, but not the noun "the report"', () => {
+    const [deaths] = figuresOf('Local authorities there report 27 deaths in the district.');
+    expect(deaths).toMatchObject({ number: 27, claimedBy: 'Local authorities there', claimantType: 'OFFICIAL' });
+    const [missing] = figuresOf('Village elders say 15 people are still missing.');
+    expect(missing).toMatchObject({ number: 15, claimedBy: 'Village elders', claimantType: 'WITNESS' });
+    const [noun] = figuresOf('The report gave no breakdown, but 40 people died in the fire.');
+    expect(noun?.claimedBy ?? null).toBeNull();
+  });
 });

@@ -16,7 +16,7 @@ export interface Claim {
   attached?: boolean;
 }
 
-const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -57,6 +57,8 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     const at = match.index!;
     const verb = match[1].toLowerCase();
     if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
+    // "Local authorities report 27 deaths": a plain present verb speaks; "the report", "to say" do not.
+    if (/^(say|report)$/.test(verb) && /\b(the|a|an|its|their|this|that|latest|to|would|will|could|can|may|might|not)\s+$/i.test(sentence.slice(0, at))) continue;
     let speaker: string | null;
     let typeText: string | null = null;
     if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
