@@ -152,4 +152,19 @@ describe('claimants: what is never a speaker', () => {
     const [noun] = figuresOf('The report gave no breakdown, but 40 people died in the fire.');
     expect(noun?.claimedBy ?? null).toBeNull();
   });
+
+  it('passes over a relative clause to the speaker ("The air force, which ..., said"; "a doctor who spoke ... said")', () => {
+    const [militants] = figuresOf('The navy, which has patrolled the coast for months, said in a statement that it had killed 31 militants.');
+    expect(militants).toMatchObject({ number: 31, claimedBy: 'The navy', claimantType: 'OFFICIAL' });
+    const [bodies] = figuresOf('A doctor who spoke on condition of anonymity for fear of reprisals said the ward had received 11 bodies.');
+    expect(bodies).toMatchObject({ number: 11, claimantType: 'MEDICAL' });
+    expect(bodies?.claimedBy).toMatch(/^A doctor who spoke/);
+  });
+
+  it('types a speaker by the head noun of its appositive ("X, the local station") and reads "put the number of people detained at"', () => {
+    const [dead] = figuresOf('Kestel FM, the regional station, reported 9 dead on Friday.');
+    expect(dead).toMatchObject({ number: 9, claimedBy: 'Kestel FM', claimantType: 'MEDIA' });
+    const [held] = figuresOf('The ministry put the number of people arrested at 187.');
+    expect(held).toMatchObject({ number: 187, claimedBy: 'The ministry', claimantType: 'OFFICIAL' });
+  });
 });

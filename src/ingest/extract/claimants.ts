@@ -16,7 +16,7 @@ export interface Claim {
   attached?: boolean;
 }
 
-const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+(?: (?:detained|arrested|killed|dead|injured|wounded|missing))?) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
@@ -25,10 +25,10 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
   [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
-  [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
+  [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|radio|station|channel|outlet|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office|national)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|air force|navy|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office|national)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -92,7 +92,8 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       continue;
     }
     const claimedBy = tidy(speaker);
-    if (!claimedBy || claimedBy.split(/\s+/).length > 9) continue;
+    // "a doctor who spoke on condition of anonymity said": a relative clause lengthens the speaker without ending it.
+    if (!claimedBy || claimedBy.replace(/\s+(?:who|which)\s.*$/, '').split(/\s+/).length > 9) continue;
     const named = namedBefore(claimedBy, earlier);
     const claimantType = named ? named.claimantType : ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
       : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
@@ -169,6 +170,8 @@ function clauseBefore(before: string): { clause: string; pieces: string[] } {
   const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
   const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
   while (pieces.length > 1 && /^(speaking|citing|quoting|writing|asked|adding)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
+  // "The air force, which has been bombing the area for months, said": a relative clause is not the speaker.
+  while (pieces.length > 1 && /^(which|who)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
   return { clause, pieces };
 }
 
