@@ -167,4 +167,10 @@ describe('claimants: what is never a speaker', () => {
     const [held] = figuresOf('The ministry put the number of people arrested at 187.');
     expect(held).toMatchObject({ number: 187, claimedBy: 'The ministry', claimantType: 'OFFICIAL' });
   });
+
+  it('never takes the part of a count ("among them four children") for the speaker named after "said"', () => {
+    const [injured, children] = figuresOf('Nine of the survivors were injured, among them two children, said Dr. Lena Brat of the Kessa General Hospital.');
+    expect(injured).toMatchObject({ number: 9, claimedBy: 'Dr. Lena Brat of the Kessa General Hospital', claimantType: 'MEDICAL' });
+    expect(children).toMatchObject({ number: 2, claimantType: 'MEDICAL' });
+  });
 });

@@ -18,6 +18,8 @@ export interface Claim {
 
 const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+(?: (?:detained|arrested|killed|dead|injured|wounded|missing))?) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
+/** The part of a count named after it ("among them four children"), never a speaker. */
+const PART = /^(among|including|most of|many of|some of|all of)\b/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
 
@@ -79,9 +81,15 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
         typeText = /^\s*[^,.;]+,\s*((?:an?|the)\s[^,.;]+)/i.exec(sentence.slice(at + match[0].length))?.[1] ?? null;
       }
       else ({ speaker, typeText } = subjectAndType(before));
+      // "Twelve were injured, among them four children, said Dr. Pavel Horak of ...": the part of a
+      // count before the verb is what was said; the named speaker after it speaks, however long.
+      if (!postposed && speaker && PART.test(speaker) && following && /^[A-Z]/.test(following)) {
+        speaker = following;
+        typeText = null;
+      }
     }
     // A count ("up from 38 reported", "12 dead") is what was said, never who said it.
-    if (!speaker || /\d/.test(speaker)) continue;
+    if (!speaker || /\d/.test(speaker) || PART.test(speaker)) continue;
     // "Prison Watch said relatives had told it ...": an attribution inside another's claim is not the claimant.
     if (claims.length && /^(said|says|told|reported|claimed|stated|added)\b/i.test(speaker)) continue;
     if (verb === 'showed' || verb === 'show') {
