@@ -173,4 +173,16 @@ describe('claimants: what is never a speaker', () => {
     expect(injured).toMatchObject({ number: 9, claimedBy: 'Dr. Lena Brat of the Kessa General Hospital', claimantType: 'MEDICAL' });
     expect(children).toMatchObject({ number: 2, claimantType: 'MEDICAL' });
   });
+
+  it('reads a plain present verb only after a plural subject ("residents say", not "a government report")', () => {
+    const [died] = figuresOf('Neighbours say at least five people had died on the road.');
+    expect(died).toMatchObject({ number: 5, claimedBy: 'Neighbours', claimantType: 'WITNESS' });
+    const [miners] = figuresOf('A government report published in May said 200 miners had died.');
+    expect(miners).toMatchObject({ number: 200, claimedBy: 'A government report published in May', claimantType: 'OFFICIAL' });
+  });
+
+  it('takes an organisation "deeply alarmed by" a count for its claimant, typed by its head noun', () => {
+    const [civilians] = figuresOf('The Southern Relief Alliance is deeply alarmed by attacks this week that have killed 40 civilians.');
+    expect(civilians).toMatchObject({ number: 40, claimedBy: 'The Southern Relief Alliance', claimantType: 'INDEPENDENT' });
+  });
 });

@@ -16,7 +16,7 @@ export interface Claim {
   attached?: boolean;
 }
 
-const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+(?: (?:detained|arrested|killed|dead|injured|wounded|missing))?) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|(?:is|are) (?:deeply |gravely |very )?(?:alarmed|concerned|saddened|shocked|appalled|outraged) (?:by|at|that)|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+(?: (?:detained|arrested|killed|dead|injured|wounded|missing))?) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
 /** The part of a count named after it ("among them four children"), never a speaker. */
 const PART = /^(among|including|most of|many of|some of|all of)\b/i;
@@ -26,7 +26,7 @@ const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Min
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
+  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|aid agency|(?:relief|humanitarian) (?:alliance|group|agency|organi[sz]ation|network|charity)|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
   [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|radio|station|channel|outlet|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
@@ -59,11 +59,11 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     const at = match.index!;
     const verb = match[1].toLowerCase();
     if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
-    // "Local authorities report 27 deaths": a plain present verb speaks; "the report", "to say" do not.
-    if (/^(say|report)$/.test(verb) && /\b(the|a|an|its|their|this|that|latest|to|would|will|could|can|may|might|not)\s+$/i.test(sentence.slice(0, at))) continue;
+    // "Local authorities report 27 deaths": a plain present verb speaks after a plural subject; "a government report", "to say" do not.
+    if (/^(say|report)$/.test(verb) && !pluralSubject(sentence.slice(0, at))) continue;
     let speaker: string | null;
     let typeText: string | null = null;
-    if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
+    if (verb === 'according to' || /^(reported|given|cited) by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
     else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
       // "Anna Brenk, 52, said": an age after the name is no part of it.
@@ -105,9 +105,16 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     const named = namedBefore(claimedBy, earlier);
     const claimantType = named ? named.claimantType : ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
       : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
-    claims.push({ claimedBy, claimantType, at, ...(/ by$/.test(verb) ? { attached: true } : {}) });
+    claims.push({ claimedBy, claimantType, at, ...(/^(reported|given|cited) by$/.test(verb) ? { attached: true } : {}) });
   }
   return claims;
+}
+
+/** "Local authorities", "they", "police": a subject a plain present verb ("report", "say") agrees with. */
+function pluralSubject(before: string): boolean {
+  const word = /([A-Za-z'’]+)\s+$/.exec(before)?.[1] ?? '';
+  if (/^(the|a|an|its|their|this|that|latest|to|would|will|could|can|may|might|not|does|do|was|is)$/i.test(word)) return false;
+  return /^(we|they|you|i|police|people|staff|media|military|there|here)$/i.test(word) || /[^s]s$/i.test(word);
 }
 
 /**
