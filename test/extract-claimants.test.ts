@@ -185,4 +185,9 @@ describe('claimants: what is never a speaker', () => {
     const [civilians] = figuresOf('The Southern Relief Alliance is deeply alarmed by attacks this week that have killed 40 civilians.');
     expect(civilians).toMatchObject({ number: 40, claimedBy: 'The Southern Relief Alliance', claimantType: 'INDEPENDENT' });
   });
+
+  it('types an acronym ("the NDRA") as the earlier claimant whose initials it spells', () => {
+    const [, women] = figuresOf('The National Disaster Relief Authority (NDRA) reports that 40 people have died. Among the dead are at least 9 women, the NDRA said.');
+    expect(women).toMatchObject({ number: 9, claimedBy: 'NDRA', claimantType: 'OFFICIAL' });
+  });
 });

@@ -123,6 +123,12 @@ function pluralSubject(before: string): boolean {
  * Network"); the latest such, or undefined.
  */
 function namedBefore(claimedBy: string, earlier: Claim[]): Claim | undefined {
+  // "the PDMA" after "the Provincial Disaster Management Authority (PDMA)": an acronym names the claimant whose initials it spells.
+  const acronym = /^(?:the\s+)?([A-Z]{2,6})$/.exec(claimedBy)?.[1];
+  if (acronym) {
+    const spelled = [...earlier].reverse().find((claim) => claim.claimantType !== 'UNKNOWN' && initials(claim.claimedBy) === acronym);
+    if (spelled) return spelled;
+  }
   const surname = /^[A-Z][\w'’-]+$/.test(claimedBy) ? claimedBy : null;
   const noun = /^the ([a-z]+)$/i.exec(claimedBy)?.[1];
   const word = surname ?? noun;
@@ -130,6 +136,11 @@ function namedBefore(claimedBy: string, earlier: Claim[]): Claim | undefined {
   const pattern = surname ? new RegExp(`\\s${word}$`) : new RegExp(`\\b${word}\\b`, 'i');
   return [...earlier].reverse().find((claim) => claim.claimedBy !== claimedBy && claim.claimantType !== 'UNKNOWN'
     && pattern.test(claim.claimedBy) && claim.claimedBy.split(/\s+/).length > 1);
+}
+
+/** The initials of a name's capitalised words ("Provincial Disaster Management Authority" → "PDMA"). */
+function initials(name: string): string {
+  return name.replace(/^the\s+/i, '').split(/\s+/).filter((word) => /^[A-Z]/.test(word)).map((word) => word[0]).join('');
 }
 
 /**
