@@ -255,4 +255,16 @@ describe('extraction: relations between figures', () => {
     ].join('\n\n'));
     expect(figures.map((f) => [f.number, f.restates ?? null])).toEqual([[1, null], [48, null], [12, figures[0].key], [85, null]]);
   });
+
+  it('keeps a count the sentence calls its own deadliest ("killing 14, in the deadliest day since ...") and restates it by a rival count', () => {
+    const figures = figuresOf([
+      'Troops fired on marchers in the capital on Saturday, killing at least 14 people, a rights group said, in the deadliest day of unrest since a disputed vote in March.',
+      'The ministry said six people had died.',
+    ].join('\n\n'));
+    expect(figures[0]).toMatchObject({ number: 14 });
+    expect(figures[0].background).toBeFalsy();
+    expect(figures[1]).toMatchObject({ number: 6, restates: figures[0].key });
+    const [earlier] = figuresOf('It was the deadliest attack since a bombing in May killed 70 people.');
+    expect(earlier?.background).toBe(true);
+  });
 });

@@ -45,8 +45,19 @@ const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|Apri
 const OUTCOME_NOUN = /\b(deaths|dead|fatalities|casualties)$/i;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"); `lead` when it opens the story. */
-export function recallsAnotherEvent(sentence: string, lead = false): boolean {
-  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence) || (!lead && MONTH_DATE.test(sentence));
+export function recallsAnotherEvent(sentence: string, lead = false, wording?: string): boolean {
+  return BACKGROUND.test(sentence) || otherPeriodOf(sentence, wording) || (!lead && MONTH_DATE.test(sentence));
+}
+
+/**
+ * Whether a sentence's other-period wording reaches a count: "killing 14, in the deadliest day since
+ * the election" calls the count's own event the deadliest, so a superlative after the count leaves it alone.
+ */
+function otherPeriodOf(sentence: string, wording?: string): boolean {
+  const match = OTHER_PERIOD.exec(sentence);
+  if (!match) return false;
+  const at = wording ? sentence.indexOf(wording) : -1;
+  return !(at >= 0 && /^(?:deadliest|worst|bloodiest)\b/.test(match[0]) && match.index > at + wording!.length);
 }
 
 /** The smallest number a figure's wording allows, else the number said. */
