@@ -267,4 +267,9 @@ describe('extraction: relations between figures', () => {
     const [earlier] = figuresOf('It was the deadliest attack since a bombing in May killed 70 people.');
     expect(earlier?.background).toBe(true);
   });
+
+  it('makes a place\'s count said "alone" a share of the larger count before it', () => {
+    const figures = figuresOf('Officials said at least 50 people were killed across the district. In the town of Harro alone, 20 people were killed when a market was shelled, a councillor said.');
+    expect(figureWith(figures, '20 people').partOf).toBe(figureWith(figures, '50 people').key);
+  });
 });

@@ -196,6 +196,13 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   };
   const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
     || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
+  // "In the village of Dimbi alone, 37 people were killed": a place's count said "alone" is a share of the
+  // last larger count of that outcome.
+  if (/\b(?:[Ii]n|[Aa]t|[Oo]n)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+alone\b/.test(figure.sentence.slice(0, figure.sentence.indexOf(figure.wording)))) {
+    const share = [...earlier].reverse().find((f) => outcomeFits(f) && f.sentenceIndex !== figure.sentenceIndex
+      && figure.paragraph - f.paragraph <= 1 && partsFit(f) && (lowOf(f) ?? 0) > low);
+    if (share) return share;
+  }
   // A group's count of an unspecified total said just before or by the same claimant; or a killed or an
   // injured count splitting the same people's "killed or wounded". Not one said to be in addition ("also").
   if (!figure.additional) {
