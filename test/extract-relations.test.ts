@@ -272,4 +272,11 @@ describe('extraction: relations between figures', () => {
     const figures = figuresOf('Officials said at least 50 people were killed across the district. In the town of Harro alone, 20 people were killed when a market was shelled, a councillor said.');
     expect(figureWith(figures, '20 people').partOf).toBe(figureWith(figures, '50 people').key);
   });
+
+  it('marks a count "in recent years" or "over the past decade" as another event', () => {
+    const figures = figuresOf('The fire killed 12 people, police said. Similar fires have killed hundreds of people across the country in recent years.');
+    expect(figureWith(figures, '12 people').background).toBeFalsy();
+    expect(figureWith(figures, 'hundreds of people').background).toBe(true);
+    expect(figureWith(figures, 'hundreds of people').restates).toBeUndefined();
+  });
 });
