@@ -279,4 +279,9 @@ describe('extraction: relations between figures', () => {
     expect(figureWith(figures, 'hundreds of people').background).toBe(true);
     expect(figureWith(figures, 'hundreds of people').restates).toBeUndefined();
   });
+
+  it('marks a count "in the ten years before" the event as another event', () => {
+    const figures = figuresOf('The crash killed 9 people, police said. Drivers say at least 30 people had died on the road in the ten years before the crash.');
+    expect(figureWith(figures, '30 people').background).toBe(true);
+  });
 });

@@ -28,7 +28,7 @@ export interface Draft extends ExtractedFigure {
   additional?: boolean;
 }
 
-const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|in recent (?:years|decades)|over the (?:past|last) (?:few |several |\w+ )?(?:years|decades)|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|in recent (?:years|decades)|in the (?:\w+ )?(?:years|decades) (?:before|leading up to)|over the (?:past|last) (?:few |several |\w+ )?(?:years|decades)|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
 /**
  * Other wording of another event or of a running total: "the deadliest ... since", "so far this year",
  * "have been kidnapped in the region this year", "since the protests began".
