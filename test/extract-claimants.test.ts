@@ -143,4 +143,51 @@ describe('claimants: what is never a speaker', () => {
     const [son] = figuresOf('Anna Brenk, 52, said her son, a student, was killed by a shot in the back.');
     expect(son).toMatchObject({ number: 1, claimedBy: 'Anna Brenk' });
   });
+
+  it('reads a plural present verb ("report", "say") as an attribution, but not the noun "the report"', () => {
+    const [deaths] = figuresOf('Local authorities there report 27 deaths in the district.');
+    expect(deaths).toMatchObject({ number: 27, claimedBy: 'Local authorities there', claimantType: 'OFFICIAL' });
+    const [missing] = figuresOf('Village elders say 15 people are still missing.');
+    expect(missing).toMatchObject({ number: 15, claimedBy: 'Village elders', claimantType: 'WITNESS' });
+    const [noun] = figuresOf('The report gave no breakdown, but 40 people died in the fire.');
+    expect(noun?.claimedBy ?? null).toBeNull();
+  });
+
+  it('passes over a relative clause to the speaker ("The air force, which ..., said"; "a doctor who spoke ... said")', () => {
+    const [militants] = figuresOf('The navy, which has patrolled the coast for months, said in a statement that it had killed 31 militants.');
+    expect(militants).toMatchObject({ number: 31, claimedBy: 'The navy', claimantType: 'OFFICIAL' });
+    const [bodies] = figuresOf('A doctor who spoke on condition of anonymity for fear of reprisals said the ward had received 11 bodies.');
+    expect(bodies).toMatchObject({ number: 11, claimantType: 'MEDICAL' });
+    expect(bodies?.claimedBy).toMatch(/^A doctor who spoke/);
+  });
+
+  it('types a speaker by the head noun of its appositive ("X, the local station") and reads "put the number of people detained at"', () => {
+    const [dead] = figuresOf('Kestel FM, the regional station, reported 9 dead on Friday.');
+    expect(dead).toMatchObject({ number: 9, claimedBy: 'Kestel FM', claimantType: 'MEDIA' });
+    const [held] = figuresOf('The ministry put the number of people arrested at 187.');
+    expect(held).toMatchObject({ number: 187, claimedBy: 'The ministry', claimantType: 'OFFICIAL' });
+  });
+
+  it('never takes the part of a count ("among them four children") for the speaker named after "said"', () => {
+    const [injured, children] = figuresOf('Nine of the survivors were injured, among them two children, said Dr. Lena Brat of the Kessa General Hospital.');
+    expect(injured).toMatchObject({ number: 9, claimedBy: 'Dr. Lena Brat of the Kessa General Hospital', claimantType: 'MEDICAL' });
+    expect(children).toMatchObject({ number: 2, claimantType: 'MEDICAL' });
+  });
+
+  it('reads a plain present verb only after a plural subject ("residents say", not "a government report")', () => {
+    const [died] = figuresOf('Neighbours say at least five people had died on the road.');
+    expect(died).toMatchObject({ number: 5, claimedBy: 'Neighbours', claimantType: 'WITNESS' });
+    const [miners] = figuresOf('A government report published in May said 200 miners had died.');
+    expect(miners).toMatchObject({ number: 200, claimedBy: 'A government report published in May', claimantType: 'OFFICIAL' });
+  });
+
+  it('takes an organisation "deeply alarmed by" a count for its claimant, typed by its head noun', () => {
+    const [civilians] = figuresOf('The Southern Relief Alliance is deeply alarmed by attacks this week that have killed 40 civilians.');
+    expect(civilians).toMatchObject({ number: 40, claimedBy: 'The Southern Relief Alliance', claimantType: 'INDEPENDENT' });
+  });
+
+  it('types an acronym ("the NDRA") as the earlier claimant whose initials it spells', () => {
+    const [, women] = figuresOf('The National Disaster Relief Authority (NDRA) reports that 40 people have died. Among the dead are at least 9 women, the NDRA said.');
+    expect(women).toMatchObject({ number: 9, claimedBy: 'NDRA', claimantType: 'OFFICIAL' });
+  });
 });

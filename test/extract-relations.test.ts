@@ -255,4 +255,33 @@ describe('extraction: relations between figures', () => {
     ].join('\n\n'));
     expect(figures.map((f) => [f.number, f.restates ?? null])).toEqual([[1, null], [48, null], [12, figures[0].key], [85, null]]);
   });
+
+  it('keeps a count the sentence calls its own deadliest ("killing 14, in the deadliest day since ...") and restates it by a rival count', () => {
+    const figures = figuresOf([
+      'Troops fired on marchers in the capital on Saturday, killing at least 14 people, a rights group said, in the deadliest day of unrest since a disputed vote in March.',
+      'The ministry said six people had died.',
+    ].join('\n\n'));
+    expect(figures[0]).toMatchObject({ number: 14 });
+    expect(figures[0].background).toBeFalsy();
+    expect(figures[1]).toMatchObject({ number: 6, restates: figures[0].key });
+    const [earlier] = figuresOf('It was the deadliest attack since a bombing in May killed 70 people.');
+    expect(earlier?.background).toBe(true);
+  });
+
+  it('makes a place\'s count said "alone" a share of the larger count before it', () => {
+    const figures = figuresOf('Officials said at least 50 people were killed across the district. In the town of Harro alone, 20 people were killed when a market was shelled, a councillor said.');
+    expect(figureWith(figures, '20 people').partOf).toBe(figureWith(figures, '50 people').key);
+  });
+
+  it('marks a count "in recent years" or "over the past decade" as another event', () => {
+    const figures = figuresOf('The fire killed 12 people, police said. Similar fires have killed hundreds of people across the country in recent years.');
+    expect(figureWith(figures, '12 people').background).toBeFalsy();
+    expect(figureWith(figures, 'hundreds of people').background).toBe(true);
+    expect(figureWith(figures, 'hundreds of people').restates).toBeUndefined();
+  });
+
+  it('marks a count "in the ten years before" the event as another event', () => {
+    const figures = figuresOf('The crash killed 9 people, police said. Drivers say at least 30 people had died on the road in the ten years before the crash.');
+    expect(figureWith(figures, '30 people').background).toBe(true);
+  });
 });

@@ -16,19 +16,21 @@ export interface Claim {
   attached?: boolean;
 }
 
-const VERB = /\b((?:reported|given|cited) by|said|says|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
+const VERB = /\b((?:reported|given|cited) by|said|says|say|report|told|reported|reports|claimed|claims|stated|states|announced|announces|added|estimated|estimates|alleged|showed|show|confirmed|confirms|saying|(?:is|are) (?:deeply |gravely |very )?(?:alarmed|concerned|saddened|shocked|appalled|outraged) (?:by|at|that)|revised|lowered|raised|put (?:the|its|their) (?:death )?(?:toll|losses|casualties|number of (?:the )?\w+(?: (?:detained|arrested|killed|dead|injured|wounded|missing))?) at|gave (?:an?|the|its|their) (?:\w+ )?(?:toll|figure|count) of|according to)\b/gi;
 const ANAPHOR = /^the (group|organi[sz]ation|committee|movement)$/i;
+/** The part of a count named after it ("among them four children"), never a speaker. */
+const PART = /^(among|including|most of|many of|some of|all of)\b/i;
 const PRONOUN = /^(he|she|they|it|we)$/i;
 const TITLES = /^(Chief Minister|Prime Minister|Interior Minister|Defen[cs]e Minister|Health Minister|Minister|Governor|President|Deputy|Police Chief|Mayor|General|Gen\.|Colonel|Col\.|Major|Captain|Inspector|Spokesman|Spokeswoman|Commander)\b/;
 
 /** Who speaks, by DOMAIN.md's claimant types; first match wins, so hospitals' officials are MEDICAL. */
 const TYPES: [RegExp, ClaimantType][] = [
   [/\b(hospitals?|doctors?|medics?|medical|paramedics?|rescue|rescuers|ambulance|morgue|mortuary|surgeons?|nurses?|red crescent|health workers?|clinic|emergency services|fire brigade|fire service|firefighters|civil defen[cs]e|Dr)\b/i, 'MEDICAL'],
-  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
-  [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
+  [/\b(united nations|u\.n\.|un|international|human rights|peacekeeping|unions?|observatory|monitors?|monitoring|amnesty|human rights watch|rights groups?|red cross|icrc|ngo|acled|independent|watchdog|charity|aid group|aid agency|(?:relief|humanitarian) (?:alliance|group|agency|organi[sz]ation|network|charity)|msf|doctors without borders|activists?|international organi[sz]ation|world \w+ (?:agency|organi[sz]ation|programme|program)|consultancy|analysts?|researchers?|committee to protect|press freedom|diocese|archdiocese|church|parish|bishop)\b/i, 'INDEPENDENT'],
+  [/\b(footage|video|videos|images|photographs|photos|state media|state television|television|tv|broadcaster|radio|station|channel|outlet|news agency|newspaper|media|reporters?|journalists?|correspondents?)\b/i, 'MEDIA'],
   [/\b(witness(?:es)?|residents?|survivors?|villagers?|relatives?|neighbou?rs?|shopkeepers?|traders?|locals|passers-by|eyewitness(?:es)?|parents?|elders?|famil(?:y|ies)|teachers?|(?:community|tribal|local|religious|village) leaders?|organi[sz]ers)\b/i, 'WITNESS'],
   [/\b(front|liberation|taliban|islamic state|al-shabaab|al-qaeda|boko haram|group|militants?|rebels?|insurgents?|movement|brigades?|militia|fighters|jihadists?|separatists?|its (?:statement|spokesman))\b/i, 'ARMED_GROUP'],
-  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office|national)\b/i, 'OFFICIAL'],
+  [/\b(officials?|police|army|military|ministry|minister|governor|government|authorities|spokes(?:man|woman|person)|chief|commander|mayor|president|administrator|prefect|officers?|council(?:l)?ors?|lawmakers?|legislators?|senators?|department|troops|soldiers|security sources|security services|interior|state|council|prime minister|district|provincial|forces|agency|authority|coast ?guard|air force|navy|colonel|lieutenant|captain|major|general|inspector|sergeant|prosecutors?|office|governor's office|national)\b/i, 'OFFICIAL'],
 ];
 
 /** The claimant type of a claimant's words; UNKNOWN when no rule fits. */
@@ -57,9 +59,11 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
     const at = match.index!;
     const verb = match[1].toLowerCase();
     if (/\b(been|be|being|was|were|is|are)\s+$/i.test(sentence.slice(0, at))) continue;
+    // "Local authorities report 27 deaths": a plain present verb speaks after a plural subject; "a government report", "to say" do not.
+    if (/^(say|report)$/.test(verb) && !pluralSubject(sentence.slice(0, at))) continue;
     let speaker: string | null;
     let typeText: string | null = null;
-    if (verb === 'according to' || / by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
+    if (verb === 'according to' || /^(reported|given|cited) by$/.test(verb)) speaker = after(sentence.slice(at + match[0].length));
     else if (verb === 'saying') speaker = sentenceSubject(sentence);
     else {
       // "Anna Brenk, 52, said": an age after the name is no part of it.
@@ -77,9 +81,15 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
         typeText = /^\s*[^,.;]+,\s*((?:an?|the)\s[^,.;]+)/i.exec(sentence.slice(at + match[0].length))?.[1] ?? null;
       }
       else ({ speaker, typeText } = subjectAndType(before));
+      // "Twelve were injured, among them four children, said Dr. Pavel Horak of ...": the part of a
+      // count before the verb is what was said; the named speaker after it speaks, however long.
+      if (!postposed && speaker && PART.test(speaker) && following && /^[A-Z]/.test(following)) {
+        speaker = following;
+        typeText = null;
+      }
     }
     // A count ("up from 38 reported", "12 dead") is what was said, never who said it.
-    if (!speaker || /\d/.test(speaker)) continue;
+    if (!speaker || /\d/.test(speaker) || PART.test(speaker)) continue;
     // "Prison Watch said relatives had told it ...": an attribution inside another's claim is not the claimant.
     if (claims.length && /^(said|says|told|reported|claimed|stated|added)\b/i.test(speaker)) continue;
     if (verb === 'showed' || verb === 'show') {
@@ -90,13 +100,21 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
       continue;
     }
     const claimedBy = tidy(speaker);
-    if (!claimedBy || claimedBy.split(/\s+/).length > 9) continue;
+    // "a doctor who spoke on condition of anonymity said": a relative clause lengthens the speaker without ending it.
+    if (!claimedBy || claimedBy.replace(/\s+(?:who|which)\s.*$/, '').split(/\s+/).length > 9) continue;
     const named = namedBefore(claimedBy, earlier);
     const claimantType = named ? named.claimantType : ANAPHOR.test(claimedBy) && lastNamed ? lastNamed.claimantType
       : [typeText, speaker, claimedBy].map((text) => claimantTypeOf(text)).find((type) => type !== 'UNKNOWN') ?? 'UNKNOWN';
-    claims.push({ claimedBy, claimantType, at, ...(/ by$/.test(verb) ? { attached: true } : {}) });
+    claims.push({ claimedBy, claimantType, at, ...(/^(reported|given|cited) by$/.test(verb) ? { attached: true } : {}) });
   }
   return claims;
+}
+
+/** "Local authorities", "they", "police": a subject a plain present verb ("report", "say") agrees with. */
+function pluralSubject(before: string): boolean {
+  const word = /([A-Za-z'’]+)\s+$/.exec(before)?.[1] ?? '';
+  if (/^(the|a|an|its|their|this|that|latest|to|would|will|could|can|may|might|not|does|do|was|is)$/i.test(word)) return false;
+  return /^(we|they|you|i|police|people|staff|media|military|there|here)$/i.test(word) || /[^s]s$/i.test(word);
 }
 
 /**
@@ -105,6 +123,12 @@ export function claimsIn(sentence: string, lastNamed: Claim | null, earlier: Cla
  * Network"); the latest such, or undefined.
  */
 function namedBefore(claimedBy: string, earlier: Claim[]): Claim | undefined {
+  // "the PDMA" after "the Provincial Disaster Management Authority (PDMA)": an acronym names the claimant whose initials it spells.
+  const acronym = /^(?:the\s+)?([A-Z]{2,6})$/.exec(claimedBy)?.[1];
+  if (acronym) {
+    const spelled = [...earlier].reverse().find((claim) => claim.claimantType !== 'UNKNOWN' && initials(claim.claimedBy) === acronym);
+    if (spelled) return spelled;
+  }
   const surname = /^[A-Z][\w'’-]+$/.test(claimedBy) ? claimedBy : null;
   const noun = /^the ([a-z]+)$/i.exec(claimedBy)?.[1];
   const word = surname ?? noun;
@@ -112,6 +136,11 @@ function namedBefore(claimedBy: string, earlier: Claim[]): Claim | undefined {
   const pattern = surname ? new RegExp(`\\s${word}$`) : new RegExp(`\\b${word}\\b`, 'i');
   return [...earlier].reverse().find((claim) => claim.claimedBy !== claimedBy && claim.claimantType !== 'UNKNOWN'
     && pattern.test(claim.claimedBy) && claim.claimedBy.split(/\s+/).length > 1);
+}
+
+/** The initials of a name's capitalised words ("Provincial Disaster Management Authority" → "PDMA"). */
+function initials(name: string): string {
+  return name.replace(/^the\s+/i, '').split(/\s+/).filter((word) => /^[A-Z]/.test(word)).map((word) => word[0]).join('');
 }
 
 /**
@@ -167,6 +196,8 @@ function clauseBefore(before: string): { clause: string; pieces: string[] } {
   const clause = before.split(/[;:—–"“”]|, and\b|\bwhile\b|\bbut\b/).pop() ?? '';
   const pieces = clause.split(',').map((piece) => piece.trim()).filter(Boolean);
   while (pieces.length > 1 && /^(speaking|citing|quoting|writing|asked|adding)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
+  // "The air force, which has been bombing the area for months, said": a relative clause is not the speaker.
+  while (pieces.length > 1 && /^(which|who)\b/i.test(pieces[pieces.length - 1])) pieces.pop();
   return { clause, pieces };
 }
 

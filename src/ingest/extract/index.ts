@@ -59,7 +59,7 @@ export function extractFigures(body: string, opts: ExtractOptions = {}): Extract
           && (denied.group === 'UNSPECIFIED' || d.group === denied.group));
         if (last) last.verification = 'DISPUTED';
       }
-      if (recallsAnotherEvent(sentence, paragraph === 0)) for (const figure of found) figure.background = true;
+      for (const figure of found) if (recallsAnotherEvent(sentence, paragraph === 0, figure.wording)) figure.background = true;
       const named = claims.filter((claim) => claim.claimedBy);
       if (named.length) lastNamed = named[named.length - 1];
       namedSoFar.push(...named);

@@ -28,7 +28,7 @@ export interface Draft extends ExtractedFigure {
   additional?: boolean;
 }
 
-const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
+const BACKGROUND = /\b(last year|a (year|decade) (ago|earlier)|(two|three|four|five|several|\d+) (years|decades) (ago|earlier)|years ago|decades ago|in (19|20)\d\d|earlier this (year|month)|an earlier (attack|wave|bombing|raid|assault|strike)|in an earlier|a similar \w+|(the|a) previous (attack|bombing|raid|assault|year)|in the past|in recent (?:years|decades)|in the (?:\w+ )?(?:years|decades) (?:before|leading up to)|over the (?:past|last) (?:few |several |\w+ )?(?:years|decades)|since (19|20)\d\d|deadliest since|brings? (?:the \w+ )?to \d+|brings? to \w+ the)\b/i;
 /**
  * Other wording of another event or of a running total: "the deadliest ... since", "so far this year",
  * "have been kidnapped in the region this year", "since the protests began".
@@ -45,8 +45,19 @@ const MONTH_DATE = /\b(?:(?:[Oo]n|[Ii]n|[Ss]ince) (?:January|February|March|Apri
 const OUTCOME_NOUN = /\b(deaths|dead|fatalities|casualties)$/i;
 
 /** Whether a sentence recalls another event ("last year's attack killed 70"); `lead` when it opens the story. */
-export function recallsAnotherEvent(sentence: string, lead = false): boolean {
-  return BACKGROUND.test(sentence) || OTHER_PERIOD.test(sentence) || (!lead && MONTH_DATE.test(sentence));
+export function recallsAnotherEvent(sentence: string, lead = false, wording?: string): boolean {
+  return BACKGROUND.test(sentence) || otherPeriodOf(sentence, wording) || (!lead && MONTH_DATE.test(sentence));
+}
+
+/**
+ * Whether a sentence's other-period wording reaches a count: "killing 14, in the deadliest day since
+ * the election" calls the count's own event the deadliest, so a superlative after the count leaves it alone.
+ */
+function otherPeriodOf(sentence: string, wording?: string): boolean {
+  const match = OTHER_PERIOD.exec(sentence);
+  if (!match) return false;
+  const at = wording ? sentence.indexOf(wording) : -1;
+  return !(at >= 0 && /^(?:deadliest|worst|bloodiest)\b/.test(match[0]) && match.index > at + wording!.length);
 }
 
 /** The smallest number a figure's wording allows, else the number said. */
@@ -185,6 +196,13 @@ function wholeOf(figures: Draft[], earlier: Draft[], figure: Draft, placeWithin?
   };
   const outcomeFits = (whole: Draft) => whole.outcome === figure.outcome
     || (whole.outcome === 'KILLED_OR_INJURED' && (figure.outcome === 'KILLED' || figure.outcome === 'INJURED'));
+  // "In the village of Dimbi alone, 37 people were killed": a place's count said "alone" is a share of the
+  // last larger count of that outcome.
+  if (/\b(?:[Ii]n|[Aa]t|[Oo]n)\s+(?:the\s+)?(?:[a-z]+\s+of\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+alone\b/.test(figure.sentence.slice(0, figure.sentence.indexOf(figure.wording)))) {
+    const share = [...earlier].reverse().find((f) => outcomeFits(f) && f.sentenceIndex !== figure.sentenceIndex
+      && figure.paragraph - f.paragraph <= 1 && partsFit(f) && (lowOf(f) ?? 0) > low);
+    if (share) return share;
+  }
   // A group's count of an unspecified total said just before or by the same claimant; or a killed or an
   // injured count splitting the same people's "killed or wounded". Not one said to be in addition ("also").
   if (!figure.additional) {
