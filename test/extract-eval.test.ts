@@ -30,8 +30,10 @@ import { evaluateArticle, evaluateDirectory, FIELDS, summarise, type CodingFile 
  * coded by an engineer who never saw the extractor's code or output. Their first run, before the last
  * round of rules: recall 88.2 % and 90.6 %, exactly right 49.0 % and 58.5 %; after that round, which
  * never saw them: 90.2 % and 90.6 %, exactly right 51.0 % and 56.6 % (together 90.4 % and 53.8 %).
- * Three claimant rules were mended from them since (a count is never a speaker, "reports that", an
- * age after a name), so they are printed for the record only.
+ * Claimant and relation rules were mended from them since, so they are printed for the record only.
+ * The twelfth and thirteenth (extract-blind12, extract-blind13: 8 articles, 84 figures), written the
+ * same way, scored recall 86.9 %, exactly right 52.4 % together on their first run, and 86.9 % and
+ * 57.1 % after the last round of rules, which never saw them: they have not been tuned on.
  * Only a set's first run, before any rule is mended from it, estimates how the rules do on new articles.
  */
 const DEV = join(__dirname, 'fixtures', 'extract-dev');
@@ -47,6 +49,8 @@ const BLIND8 = join(__dirname, 'fixtures', 'extract-blind8');
 const BLIND9 = join(__dirname, 'fixtures', 'extract-blind9');
 const BLIND10 = join(__dirname, 'fixtures', 'extract-blind10');
 const BLIND11 = join(__dirname, 'fixtures', 'extract-blind11');
+const BLIND12 = join(__dirname, 'fixtures', 'extract-blind12');
+const BLIND13 = join(__dirname, 'fixtures', 'extract-blind13');
 const FLOOR = { recall: 1.0, precision: 1.0, exactRate: 0.989 };
 
 function report(name: string, dir: string) {
@@ -80,6 +84,8 @@ describe('extraction accuracy', () => {
     expect(report('extract-blind9', BLIND9).coded).toBeGreaterThan(0);
     expect(report('extract-blind10', BLIND10).coded).toBeGreaterThan(0);
     expect(report('extract-blind11', BLIND11).coded).toBeGreaterThan(0);
+    expect(report('extract-blind12', BLIND12).coded).toBeGreaterThan(0);
+    expect(report('extract-blind13', BLIND13).coded).toBeGreaterThan(0);
   });
 
   describe('the evaluation itself', () => {
