@@ -18,6 +18,13 @@ export const LIMITS = {
 } as const;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** A BCP 47 language tag as articles store it: `en`, `pt-BR`. */
+export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/** A page's address: http or https, at most LIMITS.url bytes. */
+export const SOURCE_URL = z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+  .refine((url) => Buffer.byteLength(url) <= LIMITS.url, `must be at most ${LIMITS.url} bytes in UTF-8 (a character outside ASCII takes 2 to 4)`);
+
 const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullish();
 const slug = z.string().max(LIMITS.slug, `must be at most ${LIMITS.slug} characters`)
@@ -50,9 +57,8 @@ export const ArticleInput = z.object({
   body: text(LIMITS.body),
   publishedAt: instant.nullish(),
   // In bytes, not characters: the unique index on it takes at most 2,704 bytes a row.
-  sourceUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })
-    .refine((url) => Buffer.byteLength(url) <= LIMITS.url, `must be at most ${LIMITS.url} bytes in UTF-8 (a character outside ASCII takes 2 to 4)`).nullish(),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or pt-BR').nullish(),
+  sourceUrl: SOURCE_URL.nullish(),
+  language: z.string().regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or pt-BR').nullish(),
   tags: z.array(z.string().regex(/^[a-z0-9-]{1,50}$/, 'must be 1-50 lower-case letters, digits and hyphens'))
     .max(LIMITS.tags, `must list at most ${LIMITS.tags}`).nullish(),
   authorIds: uniqueIds(LIMITS.authors).nullish(),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { slugOf } from '../domain/article-text';
 import { BadUserInputError } from '../errors';
 import { checkProposals, storeProposals, toApiError, type Actor, type ProposedFigureFields } from '../editorial/editorial';
-import { LIMITS, canonicalBody, check, storableTags } from '../editorial/inputs';
+import { LANGUAGE_TAG, LIMITS, SOURCE_URL, canonicalBody, check, storableTags } from '../editorial/inputs';
 import { linksTo } from '../editorial/figure-rules';
 import type { ArticlePatch, ArticleRecord, CasualtyFigureRecord, NewArticle } from '../store/records';
 import type { ContentReader, EditorialWrites, GazetteerReader, Writer } from '../store/store';
@@ -77,7 +77,7 @@ const PageShape = z.object({
   html: z.string().max(MAX_PAGE_CHARACTERS, `must be at most ${MAX_PAGE_CHARACTERS} characters`).nullish(),
   text: z.string().max(MAX_PAGE_CHARACTERS, `must be at most ${MAX_PAGE_CHARACTERS} characters`).nullish(),
   story: z.string().max(LIMITS.body, `must be at most ${LIMITS.body} characters`).nullish(),
-  sourceUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(LIMITS.url, `must be at most ${LIMITS.url} characters`),
+  sourceUrl: SOURCE_URL,
   sourceId: z.string().trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters').nullish(),
 });
 
@@ -148,7 +148,7 @@ function readPage(clean: CleanPage, hints: PageHints): ReadPage {
   const headline = (clean.headline ?? hints.headline?.trim() ?? firstSentence(body)).slice(0, LIMITS.headline);
   const authors = (clean.authors.length > 0 ? clean.authors : [...(hints.authors ?? [])])
     .map((name) => name.trim().slice(0, LIMITS.name)).filter((name) => slugOf(name) !== '').slice(0, LIMITS.authors);
-  const language = clean.language ?? (hints.language && LANGUAGE.test(hints.language) ? hints.language : null) ?? 'und';
+  const language = clean.language ?? (hints.language && LANGUAGE_TAG.test(hints.language) ? hints.language : null) ?? 'und';
   const fields = {
     headline, body, publishedAt: clean.publishedAt ?? hints.publishedAt ?? null, language, authors,
     tags: storableTags(hints.tags ?? []), locationIds: [...(hints.locationIds ?? [])],
@@ -157,7 +157,6 @@ function readPage(clean: CleanPage, hints: PageHints): ReadPage {
   return { clean, fields, digest };
 }
 
-const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /** A headline for a page that states none: its first sentence, cut at a word. The editor will want a better one. */
 function firstSentence(body: string): string {
