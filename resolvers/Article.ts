@@ -3,19 +3,19 @@ import { BadUserInputError } from '../src/errors';
 import type { EntityKey } from '../src/federation/entities';
 import type { ArticleResolvers } from '../src/generated/graphql';
 import { splitParagraphs } from '../src/domain/article-text';
-import { loadAll } from '../src/loaders';
+import { getAll } from '../src/loaders';
 import { LOCAL_SOURCE } from '../src/news/models';
 
-const locationsOf: ArticleResolvers['locations'] = (article, _, { loaders }) => loadAll(loaders.locationById, article.locationIds);
+const locationsOf: ArticleResolvers['locations'] = (article, _, { loaders }) => getAll(loaders.locationById, article.locationIds);
 
 export const Article: ArticleResolvers = {
   /** A router's reference (`_entities`): through the loader, so drafts stay hidden from the public. */
   __resolveReference: ({ id }: EntityKey, { loaders }: Context) => loaders.articleById.load(id),
   paragraphs: (article) => splitParagraphs(article.body),
-  authors: (article, _, { loaders }) => loadAll(loaders.authorById, article.authorIds),
+  authors: (article, _, { loaders }) => getAll(loaders.authorById, article.authorIds),
   locations: locationsOf,
   url: (article) => article.sourceUrl,
-  authorNames: async (article, _, { loaders }) => (await loadAll(loaders.authorById, article.authorIds)).map((author) => author.name),
+  authorNames: async (article, _, { loaders }) => (await getAll(loaders.authorById, article.authorIds)).map((author) => author.name),
   places: locationsOf,
   source: () => LOCAL_SOURCE,
   casualtyFigures(article, { filter }, { loaders }) {
@@ -25,7 +25,7 @@ export const Article: ArticleResolvers = {
       }
       return article.asOfFigures;
     }
-    return loaders.figuresOfArticle.load({ articleId: article.id, filter: filter ?? {} });
+    return loaders.figuresOfArticle.get({ articleId: article.id, filter: filter ?? {} });
   },
   revisions: (article, _, { loaders }) => loaders.revisionsOfArticle.load(article.id),
 };

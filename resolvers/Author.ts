@@ -5,5 +5,5 @@ import { articleConnection } from './article-connection';
 
 export const Author: AuthorResolvers = {
   __resolveReference: ({ id }: EntityKey, { loaders }: Context) => loaders.authorById.load(id),
-  articles: (author, args, context) => articleConnection({ authorId: author.id }, 'PUBLISHED_AT_DESC', args, context),
+  articles: (author, args, context, info) => articleConnection({ authorId: author.id }, 'PUBLISHED_AT_DESC', args, context, info),
 };

@@ -10,12 +10,12 @@ import type { CasualtyFigureResolvers } from '../src/generated/graphql';
  * revisions are always of the same article.
  */
 const siblingsOf = async (figure: CasualtyFigureModel, loaders: Loaders): Promise<readonly CasualtyFigureModel[]> =>
-  figure.asOfFigures ?? loaders.figuresOfArticle.load({ articleId: figure.articleId, filter: {} });
+  figure.asOfFigures ?? loaders.figuresOfArticle.get({ articleId: figure.articleId, filter: {} });
 
 /** The figure `id` links to: among the figures as they stood then, for a figure read `asOf`. */
 const linked = (figure: CasualtyFigureModel, id: string | null, loaders: Loaders) => {
   if (!id) return null;
-  return figure.asOfFigures ? figure.asOfFigures.find((other) => other.id === id) ?? null : loaders.figureById.load(id);
+  return figure.asOfFigures ? figure.asOfFigures.find((other) => other.id === id) ?? null : loaders.figureById.get(id);
 };
 
 export const CasualtyFigure: CasualtyFigureResolvers = {
@@ -27,7 +27,7 @@ export const CasualtyFigure: CasualtyFigureResolvers = {
     if (!article) throw new Error(`casualty figure ${figure.id} refers to missing article ${figure.articleId}`);
     return article;
   },
-  location: (figure, _, { loaders }) => (figure.locationId ? loaders.locationById.load(figure.locationId) : null),
+  location: (figure, _, { loaders }) => (figure.locationId ? loaders.locationById.get(figure.locationId) : null),
   partOf: (figure, _, { loaders }) => linked(figure, figure.partOfId, loaders),
   parts: (figure, _, { loaders }) =>
     (figure.asOfFigures ? figure.asOfFigures.filter((other) => other.partOfId === figure.id) : loaders.partsOfFigure.load(figure.id)),

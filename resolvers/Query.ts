@@ -4,6 +4,7 @@ import type { CasualtyFigureModel } from '../src/graph-models';
 import { pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter } from '../src/store/records';
 import { articleConnection } from './article-connection';
+import { prefetchArticles } from './prefetch';
 
 const MAX_SEARCH_LENGTH = 500;
 
@@ -31,9 +32,13 @@ export function checkArticleFilter<F extends ArticleFilter>(filter: F): F {
 }
 
 export const Query: QueryResolvers = {
-  async article(_, { asOf, ...args }, { loaders, store }) {
+  async article(_, { asOf, ...args }, { loaders, store }, info) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);
-    if (!asOf) return key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value);
+    if (!asOf) {
+      const article = await (key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value));
+      if (article) await prefetchArticles([article], info.fieldNodes, info, loaders);
+      return article;
+    }
     // What was published then may be unpublished now: find the id whatever the current status.
     const id = key === 'id' ? value : (await store.scoped({ unpublished: true }).articlesBySlugs([value]))[0]?.id;
     const then = id ? await store.articleAsOf(id, asOf) : null;
@@ -44,8 +49,8 @@ export const Query: QueryResolvers = {
     return { ...then.article, asOfFigures: figures };
   },
 
-  articles: (_, { filter, orderBy, first, after }, context) =>
-    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context),
+  articles: (_, { filter, orderBy, first, after }, context, info) =>
+    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context, info),
 
   author(_, args, { loaders }) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);

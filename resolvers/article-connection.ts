@@ -1,19 +1,24 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../src/context';
 import { pageRequest, pagedList, toConnection, type Connection } from '../src/pagination';
 import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
+import { prefetchArticles, selected } from './prefetch';
 
 /**
  * One page of articles matching `filter`, as a connection: the rows prime the request's article
- * loader, and `totalCount` is counted only if the client asks for it.
+ * loader, what the selection (`info`) asks of them is fetched ahead (./prefetch.ts), and
+ * `totalCount` is counted only if the client asks for it.
  */
 export async function articleConnection(
   filter: ArticleFilter,
   order: ArticleOrder,
   args: { first?: number | null; after?: string | null },
   { store, loaders, pagination }: Context,
+  info: GraphQLResolveInfo,
 ): Promise<Connection<ArticleRecord>> {
   const list = pagedList('articles', filter, order);
   const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));
   loaders.primeArticles(result.rows);
+  await prefetchArticles(result.rows, selected(selected(info.fieldNodes, 'edges', info), 'node', info), info, loaders);
   return toConnection(result, () => store.countArticles(filter), list);
 }

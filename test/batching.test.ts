@@ -42,6 +42,18 @@ describeEachEngine('batching', (ctx) => {
     expect(fifty).toBeLessThanOrEqual(6);
   });
 
+  it('reads a page of articles with their authors, places and figures\' places in four statements', async () => {
+    ctx().db.reset();
+    const response = await api.gql(`{ articles(first: 20) { edges { node {
+      headline authors { name } locations { name } casualtyFigures { low location { name } }
+    } } } }`);
+    expect(response.errors).toBeUndefined();
+    expect(response.data.articles.edges[0].node.casualtyFigures[0].location.name).toBeTruthy();
+    // The list, then authors and figures together, then the articles' and the figures' places in one.
+    expect(ctx().db.statements.map((sql) => /FROM (articles|authors|casualty_figures|locations)\b/.exec(sql)?.[1]).sort())
+      .toEqual(['articles', 'authors', 'casualty_figures', 'locations']);
+  });
+
   it('builds new loaders for every request, so one request never sees another\'s memo', async () => {
     const [id] = await ctx().store.listArticles({}, 'PUBLISHED_AT_DESC', { first: 1 }).then((page) => page.rows.map((a) => a.id));
     const read = `query($id: ID!) { a: article(id: $id) { headline } b: article(id: $id) { headline } }`;
