@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { largestCountry, openBenchStore } from './bench-store';
-import { COUNTRY_PAGE, withoutTotal } from './queries';
+import { ARTICLE, COUNTRY_PAGE, withoutTotal } from './queries';
 
 /** The HTTP benchmarks' load: this many connections, each sending one fixed request after another. */
 export const CONNECTIONS = 50;
@@ -79,16 +79,6 @@ export function median(values: number[]): number {
 
 /** One fixed request a benchmark sends over and over. */
 export interface Target { name: string; body: string }
-
-const ARTICLE = /* GraphQL */ `
-  query Article($slug: String!) {
-    article(slug: $slug) {
-      id headline publishedAt
-      authors { name }
-      locations { name isoCode }
-      casualtyFigures { outcome group low best high qualifier verification claimedBy location { name } }
-    }
-  }`;
 
 /**
  * The HTTP benchmarks' two requests, from the store DATABASE_URL (and DATABASE_SCHEMA) name:
