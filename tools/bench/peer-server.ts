@@ -1,7 +1,5 @@
-import { Pool } from 'pg';
 import { loadConfig } from '../../src/config';
-import { quoteIdent } from '../../src/store/postgres';
-import { createPeerServer } from './peer';
+import { createPeerServer, openPeerPool } from './peer';
 
 /**
  * The one-statement peer for `npm run bench` (./peer.ts), on the store newsgate's own settings name:
@@ -11,10 +9,6 @@ import { createPeerServer } from './peer';
 const [port] = process.argv.slice(2);
 const { store } = loadConfig();
 if (!store.databaseUrl) throw new Error('The peer reads PostgreSQL only: set DATABASE_URL (and DATABASE_SCHEMA).');
-const pool = new Pool({
-  connectionString: store.databaseUrl,
-  max: store.readConnections,
-  options: store.databaseSchema ? `-c search_path=${quoteIdent(store.databaseSchema)},public` : undefined,
-});
+const pool = openPeerPool({ ...store, databaseUrl: store.databaseUrl });
 const server = createPeerServer(pool).listen(Number(port), '127.0.0.1', () => console.log('ready'));
 process.once('SIGTERM', () => server.close(() => void pool.end()));

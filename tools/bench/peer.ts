@@ -13,7 +13,8 @@
 import http from 'node:http';
 import { type DocumentNode, GraphQLError, buildSchema, execute, parse, validate } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
+import { quoteIdent } from '../../src/store/postgres';
 
 const SDL = /* GraphQL */ `
   scalar DateTime
@@ -151,6 +152,18 @@ export async function runPeer(pool: Pool, request: { query?: unknown; variables?
   const document = documentOf(request.query);
   if (!('kind' in document)) return { errors: document };
   return execute({ schema, document, rootValue, contextValue: pool, variableValues: request.variables });
+}
+
+/**
+ * The peer's connections: to `databaseUrl`, reading `databaseSchema` first, at most
+ * `readConnections` (newsgate's read pool size, 10 unless set) at once.
+ */
+export function openPeerPool(options: { databaseUrl: string; databaseSchema?: string; readConnections?: number }): Pool {
+  return new Pool({
+    connectionString: options.databaseUrl,
+    max: options.readConnections ?? 10,
+    options: options.databaseSchema ? `-c search_path=${quoteIdent(options.databaseSchema)},public` : undefined,
+  });
 }
 
 /**
