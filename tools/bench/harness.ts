@@ -11,7 +11,7 @@ export const CONNECTIONS = 50;
 /**
  * What one load run measured: mean req/s, the slowest second's req/s, latency quantiles, failures,
  * and the server's CPU time (user + system, all its threads) per request answered, in ms; NaN when
- * the server's process was not named.
+ * the server's process was not named or nothing was answered.
  */
 export interface Figures { rps: number; minRps: number; p50: number; p99: number; failures: number; cpuMsPerRequest: number }
 
@@ -89,7 +89,7 @@ export async function load(url: string, body: string, seconds: number, pid?: num
   return {
     rps: result.requests.average, minRps: result.requests.min, p50: result.latency.p50, p99: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,
-    cpuMsPerRequest: (cpuAfter - cpuBefore) / result.requests.total,
+    cpuMsPerRequest: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : Number.NaN,
   };
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { asNewsgateData, postgraphileTarget } from './postgraphile';
 import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, load, median, post, startServer, stopServer } from './harness';
 
 /**
@@ -18,14 +19,18 @@ import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, load, m
  * Needs DATABASE_URL (and DATABASE_SCHEMA) naming a seeded store; Redis from REDIS_URL, default the
  * local one. BENCH_SECONDS (default 10) sets each measurement's length, after a 3-second warm-up.
  * BENCH_MODES (default all) picks modes by id, comma-separated: off, redis, records, memory, limits,
- * and peer; the ceiling always runs, and the first mode's answer is the one the others must equal.
+ * and the peers, peer and postgraphile; the ceiling always runs, and the first mode's answer is the
+ * one the others must equal.
  *
- * The miss path (mode `off`) is also compared with a peer (`peer`, which needs `off`): the least a
- * GraphQL server can do for these queries, graphql-js with one hand-written statement per query that
- * builds the whole answer in PostgreSQL (./peer.ts), on the same store and pool size, measured
- * right before and right after the uncached gateway. Its `data` must equal the gateway's, or the
- * bench stops. Every server's CPU time per request (user + system, from /proc) is reported beside
- * its throughput: the issue's goal for a miss is newsgate at most 1.5 times the peer's.
+ * The miss path (mode `off`) is also compared with peers (which need `off`), on the same store with
+ * the same pool size, each measured right before and right after the uncached gateway: `peer`, the
+ * least a GraphQL server can do for these queries, graphql-js with one hand-written statement per
+ * query that builds the whole answer in PostgreSQL (./peer.ts); and `postgraphile`, PostGraphile 5
+ * asked for the same in its own names (./postgraphile.ts; it adds a function in a schema of its own,
+ * `<DATABASE_SCHEMA>_postgraphile`). A peer's `data` must equal the gateway's, or the bench stops.
+ * Every server's CPU time per request (user + system, from /proc) is reported beside its
+ * throughput: issue 19's goal for a miss is newsgate's at most 1.5 times the one-statement peer's
+ * and under half PostGraphile's, with p99 under 100 ms for the article and 400 ms for the list.
  * BENCH_ROUNDS (default 1) measures everything that many times, each round with fresh processes (a
  * process's speed is partly luck: identical bare servers started one after another here differ by up
  * to a fifth for their whole life), and reports medians, with the range of each ratio to the ceiling.
@@ -51,21 +56,37 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_ROUNDS}`);
 const PICKED = process.env.BENCH_MODES?.split(',');
 const MODES = PICKED ? ALL_MODES.filter((mode) => PICKED.includes(mode.id)) : ALL_MODES;
-const WITH_PEER = !PICKED || PICKED.includes('peer');
-if (WITH_PEER && !MODES.some((mode) => mode.id === 'off')) {
-  throw new Error('BENCH_MODES: peer is measured beside the uncached gateway; add off (e.g. BENCH_MODES=off,peer)');
-}
-const PEER = 'one-stmt peer';
 
-/** Issue 19's goal for a miss: CPU per request at most this many times the peer's, and p99 under these at 50 connections. */
-const PEER_CPU_GOAL = 1.5;
-const ARTICLE_P99_GOAL_MS = 100;
-const LIST_P99_GOAL_MS = 400;
+/**
+ * A server newsgate's miss path is compared with: its entry point (started with the bench's
+ * environment), its request for a bench target, and its answer's `data` in newsgate's shape. The
+ * goal: newsgate's CPU per request on a miss at most `cpuGoal` times the peer's.
+ */
+interface Peer {
+  id: string;
+  name: string;
+  file: string;
+  cpuGoal: number;
+  request(target: Target): Target;
+  data(target: Target, data: any): unknown;
+}
+
+const ALL_PEERS: Peer[] = [
+  { id: 'peer', name: 'one-stmt peer', file: 'tools/bench/peer-server.ts', cpuGoal: 1.5, request: (target) => target, data: (_, data) => data },
+  { id: 'postgraphile', name: 'PostGraphile 5', file: 'tools/bench/postgraphile-server.ts', cpuGoal: 0.5, request: postgraphileTarget, data: asNewsgateData },
+];
+const PEERS = PICKED ? ALL_PEERS.filter((peer) => PICKED.includes(peer.id)) : ALL_PEERS;
+if (PEERS.length > 0 && !MODES.some((mode) => mode.id === 'off')) {
+  throw new Error(`BENCH_MODES: ${PEERS.map((peer) => peer.id).join(', ')} measured beside the uncached gateway only; add off (e.g. BENCH_MODES=off,peer)`);
+}
+
+/** Issue 19's bound on a miss's p99 at 50 connections, per query. */
+const P99_GOAL_MS: Record<string, number> = { article: 100, list: 400 };
 
 interface Measured extends Figures { ceiling: { rps: number; before: number; after: number; cpuMsPerRequest: number } }
 
-/** One round's miss path: the uncached gateway and the peer's runs right before and after it. */
-interface MissPath { gateway: Figures; peer: Figures; before: Figures; after: Figures }
+/** One round's miss path against one peer: the uncached gateway, and the mean of the peer's runs right before and after it. */
+interface MissPath { gateway: Figures; peer: Figures }
 
 /** A server under load: where to send requests, and its process (whose CPU time is measured). */
 interface Server { url: string; child: ChildProcess }
@@ -91,8 +112,9 @@ async function main(): Promise<void> {
   const results = new Map<string, Map<string, Measured[]>>(targets.map((target) => [target.name, new Map()]));
   const answers = new Map<string, { headers: Record<string, string>; text: string }>();
   const ceilings = new Map<string, Server>();
-  const missPaths = new Map<string, MissPath[]>(targets.map((target) => [target.name, []]));
-  let peer: Server | undefined;
+  /** By target, then by peer. */
+  const missPaths = new Map<string, Map<Peer, MissPath[]>>(targets.map((target) => [target.name, new Map(PEERS.map((peer) => [peer, []]))]));
+  const peers = new Map<Peer, Server>();
   const dir = mkdtempSync(join(tmpdir(), 'ng-ceiling-'));
   const prefix = `bench${process.pid}`;
   try {
@@ -105,8 +127,8 @@ async function main(): Promise<void> {
           ...mode.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CACHE_PREFIX: prefix, SEED_WORKED_EXAMPLE: 'false',
         }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
         const server = { url, child: gateway };
-        const withPeer = WITH_PEER && mode.id === 'off';
-        if (withPeer) peer ??= await startPeer();
+        const compared = mode.id === 'off' ? PEERS : [];
+        for (const peer of compared) if (!peers.has(peer)) peers.set(peer, await startPeer(peer));
         try {
           for (const target of targets) {
             const answer = await post(url, target.body);
@@ -115,15 +137,17 @@ async function main(): Promise<void> {
             else if (!isDeepStrictEqual(JSON.parse(first.text), JSON.parse(answer.text))) {
               throw new Error(`${mode.name} answered the ${target.name} query differently from the uncached gateway`);
             }
-            if (withPeer) await checkPeer(peer!, target, answer);
+            for (const peer of compared) await checkPeer(peer, peers.get(peer)!, target, answer);
             if (!ceilings.has(target.name)) ceilings.set(target.name, await startCeiling(dir, target, answers.get(target.name)!));
             // The machine's speed drifts within minutes: each mode is compared with the mean of ceiling
-            // runs right before and right after it (and the miss path with the peer's, just inside those).
+            // runs right before and right after it (and the miss path with the peers', just inside those).
             const ceilingServer = ceilings.get(target.name)!;
             const before = await measure(ceilingServer, target.body);
-            const peerBefore = withPeer ? await measure(peer!, target.body) : undefined;
+            const peersBefore = new Map<Peer, Figures>();
+            for (const peer of compared) peersBefore.set(peer, await measure(peers.get(peer)!, peer.request(target).body));
             const figures = await measure(server, target.body);
-            const peerAfter = withPeer ? await measure(peer!, target.body) : undefined;
+            const peersAfter = new Map<Peer, Figures>();
+            for (const peer of [...compared].reverse()) peersAfter.set(peer, await measure(peers.get(peer)!, peer.request(target).body));
             const after = await measure(ceilingServer, target.body);
             const ceilingFigures = meanOf(before, after);
             const ceiling = { rps: ceilingFigures.rps, before: before.rps, after: after.rps, cpuMsPerRequest: ceilingFigures.cpuMsPerRequest };
@@ -131,11 +155,12 @@ async function main(): Promise<void> {
             byMode.set(mode.name, [...(byMode.get(mode.name) ?? []), { ...figures, ceiling }]);
             console.log(`  ${target.name.padEnd(8)} ${mode.name.padEnd(16)} ${line(figures)}  ` +
               `(bare http before ${before.rps.toFixed(0)}, after ${after.rps.toFixed(0)} req/s)`);
-            if (peerBefore && peerAfter) {
+            for (const peer of compared) {
+              const [peerBefore, peerAfter] = [peersBefore.get(peer)!, peersAfter.get(peer)!];
               const peerFigures = meanOf(peerBefore, peerAfter);
-              byMode.set(PEER, [...(byMode.get(PEER) ?? []), { ...peerFigures, ceiling }]);
-              missPaths.get(target.name)!.push({ gateway: figures, peer: peerFigures, before: peerBefore, after: peerAfter });
-              console.log(`  ${target.name.padEnd(8)} ${PEER.padEnd(16)} ${line(peerFigures)}  ` +
+              byMode.set(peer.name, [...(byMode.get(peer.name) ?? []), { ...peerFigures, ceiling }]);
+              missPaths.get(target.name)!.get(peer)!.push({ gateway: figures, peer: peerFigures });
+              console.log(`  ${target.name.padEnd(8)} ${peer.name.padEnd(16)} ${line(peerFigures)}  ` +
                 `(before ${peerBefore.rps.toFixed(0)}, after ${peerAfter.rps.toFixed(0)} req/s)`);
             }
           }
@@ -143,14 +168,13 @@ async function main(): Promise<void> {
           await stopServer(gateway);
         }
       }
-      // Each round's ceilings and peer are fresh processes too.
-      await stopCeilings(ceilings);
-      if (peer) await stopServer(peer.child);
-      peer = undefined;
+      // Each round's ceilings and peers are fresh processes too.
+      await stopAll(ceilings);
+      await stopAll(peers);
     }
   } finally {
-    await stopCeilings(ceilings);
-    if (peer) await stopServer(peer.child);
+    await stopAll(ceilings);
+    await stopAll(peers);
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -174,65 +198,67 @@ async function main(): Promise<void> {
         (ROUNDS > 1 ? `  ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`.padStart(17) : ''));
     }
   }
-  if (WITH_PEER) printMissPaths(missPaths);
+  if (PEERS.length > 0) printMissPaths(missPaths);
 }
 
 /**
- * The miss path against the peer, per query: medians over rounds, each round's ratios taken
- * against the mean of the peer's runs right before and after the gateway's; and whether the issue's
- * goal holds (CPU per request at most PEER_CPU_GOAL times the peer's, p99 under the query's bound).
+ * The miss path against each peer, per query: medians over rounds, each round's ratios taken against
+ * the mean of the peer's runs right before and after the gateway's; and whether issue 19's goal
+ * holds (CPU per request at most the peer's `cpuGoal` times the peer's, p99 under the query's bound).
  */
-function printMissPaths(missPaths: Map<string, MissPath[]>): void {
-  console.log(`\nthe miss path: newsgate with the cache off against the one-statement peer (graphql-js, one json_agg statement per ` +
-    'query, the same store and pool size), the mean of its runs right before and after the gateway; CPU is each server process\'s ' +
-    'user + system time per request' + (ROUNDS > 1 ? '; medians, with the range of each round\'s ratio' : ''));
-  console.log('query    newsgate req/s  peer req/s  x req/s  newsgate p50/p99 ms  peer p50/p99 ms  newsgate cpu ms/req  peer cpu ms/req  x cpu' +
-    (ROUNDS > 1 ? '  x cpu range   x req/s range' : '') + `  goal (cpu x <= ${PEER_CPU_GOAL}, p99)`);
-  for (const [target, runs] of missPaths) {
-    if (runs.length === 0) continue;
-    const pick = (server: 'gateway' | 'peer', figure: keyof Figures) => median(runs.map((run) => run[server][figure]));
-    const cpuRatios = runs.map((run) => run.gateway.cpuMsPerRequest / run.peer.cpuMsPerRequest);
-    const rpsRatios = runs.map((run) => run.gateway.rps / run.peer.rps);
-    const p99Goal = target === 'article' ? ARTICLE_P99_GOAL_MS : LIST_P99_GOAL_MS;
-    const p99 = pick('gateway', 'p99');
-    const met = median(cpuRatios) <= PEER_CPU_GOAL && p99 < p99Goal;
-    console.log(`${target.padEnd(8)} ${pick('gateway', 'rps').toFixed(0).padStart(14)}  ${pick('peer', 'rps').toFixed(0).padStart(10)}  ` +
-      `${median(rpsRatios).toFixed(2).padStart(7)}  ${`${ms(pick('gateway', 'p50'))}/${ms(p99)}`.padStart(19)}  ` +
-      `${`${ms(pick('peer', 'p50'))}/${ms(pick('peer', 'p99'))}`.padStart(15)}  ` +
-      `${pick('gateway', 'cpuMsPerRequest').toFixed(3).padStart(19)}  ${pick('peer', 'cpuMsPerRequest').toFixed(3).padStart(15)}  ` +
-      `${median(cpuRatios).toFixed(2).padStart(5)}` +
-      (ROUNDS > 1 ? `  ${range(cpuRatios).padStart(11)}  ${range(rpsRatios).padStart(13)}` : '') +
-      `  ${met ? 'met' : 'MISSED'} (p99 < ${p99Goal} ms)`);
+function printMissPaths(missPaths: Map<string, Map<Peer, MissPath[]>>): void {
+  console.log(`\nthe miss path: newsgate with the cache off against ${PEERS.map((peer) => peer.name).join(' and ')}, on the same store ` +
+    'and pool size, each the mean of its runs right before and after the gateway; CPU is each server process\'s user + system ' +
+    'time per request' + (ROUNDS > 1 ? '; medians, with the range of each round\'s ratio' : ''));
+  console.log('query    peer             newsgate req/s  peer req/s  x req/s  newsgate p50/p99 ms  peer p50/p99 ms  newsgate cpu ms/req  ' +
+    'peer cpu ms/req  x cpu' + (ROUNDS > 1 ? '  x cpu range  x req/s range' : '') + '  goal');
+  for (const [target, byPeer] of missPaths) {
+    for (const [peer, runs] of byPeer) {
+      if (runs.length === 0) continue;
+      const pick = (server: 'gateway' | 'peer', figure: keyof Figures) => median(runs.map((run) => run[server][figure]));
+      const cpuRatios = runs.map((run) => run.gateway.cpuMsPerRequest / run.peer.cpuMsPerRequest);
+      const rpsRatios = runs.map((run) => run.gateway.rps / run.peer.rps);
+      const p99 = pick('gateway', 'p99');
+      const met = median(cpuRatios) <= peer.cpuGoal && p99 < P99_GOAL_MS[target];
+      console.log(`${target.padEnd(8)} ${peer.name.padEnd(16)} ${pick('gateway', 'rps').toFixed(0).padStart(14)}  ` +
+        `${pick('peer', 'rps').toFixed(0).padStart(10)}  ${median(rpsRatios).toFixed(2).padStart(7)}  ` +
+        `${`${ms(pick('gateway', 'p50'))}/${ms(p99)}`.padStart(19)}  ${`${ms(pick('peer', 'p50'))}/${ms(pick('peer', 'p99'))}`.padStart(15)}  ` +
+        `${pick('gateway', 'cpuMsPerRequest').toFixed(3).padStart(19)}  ${pick('peer', 'cpuMsPerRequest').toFixed(3).padStart(15)}  ` +
+        `${median(cpuRatios).toFixed(2).padStart(5)}` +
+        (ROUNDS > 1 ? `  ${range(cpuRatios).padStart(11)}  ${range(rpsRatios).padStart(13)}` : '') +
+        `  ${met ? 'met' : 'MISSED'} (cpu x <= ${peer.cpuGoal}, p99 < ${P99_GOAL_MS[target]} ms)`);
+    }
   }
 }
 
-/** Starts the one-statement peer (./peer-server.ts) on the bench's store. */
-async function startPeer(): Promise<Server> {
+/** Starts `peer` on the bench's store (DATABASE_URL and DATABASE_SCHEMA, from this environment). */
+async function startPeer(peer: Peer): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const child = await startServer('tools/bench/peer-server.ts', [String(port)], {}, async () => {
-    await fetch(url, { method: 'POST', body: '{}' });
+  const child = await startServer(peer.file, [String(port)], {}, async () => {
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     return true;
   });
   return { url, child };
 }
 
-/** Throws, showing where, unless the peer's `data` for `target` equals the gateway's. */
-async function checkPeer(peer: Server, target: Target, gateway: { text: string }): Promise<void> {
+/** Throws, showing where, unless `peer`'s `data` for `target` (in newsgate's shape) equals the gateway's. */
+async function checkPeer(peer: Peer, server: Server, target: Target, gateway: { text: string }): Promise<void> {
   const expected = (JSON.parse(gateway.text) as { data: unknown }).data;
-  const actual = (JSON.parse((await post(peer.url, target.body)).text) as { data: unknown }).data;
+  const actual = peer.data(target, (JSON.parse((await post(server.url, peer.request(target).body)).text) as { data: unknown }).data);
   if (!isDeepStrictEqual(expected, actual)) {
     const [want, got] = [JSON.stringify(expected), JSON.stringify(actual)];
     let at = 0;
     while (at < want.length && want[at] === got[at]) at++;
-    throw new Error(`the peer answered the ${target.name} query differently from the gateway, from character ${at}:\n` +
+    throw new Error(`${peer.name} answered the ${target.name} query differently from the gateway, from character ${at}:\n` +
       `  gateway: …${want.slice(Math.max(0, at - 80), at + 120)}\n  peer:    …${got.slice(Math.max(0, at - 80), at + 120)}`);
   }
 }
 
-async function stopCeilings(ceilings: Map<string, { child: ChildProcess }>): Promise<void> {
-  await Promise.all([...ceilings.values()].map(({ child }) => stopServer(child)));
-  ceilings.clear();
+/** Stops every server in `servers` and empties it. */
+async function stopAll(servers: Map<unknown, { child: ChildProcess }>): Promise<void> {
+  await Promise.all([...servers.values()].map(({ child }) => stopServer(child)));
+  servers.clear();
 }
 
 /**
