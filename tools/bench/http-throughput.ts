@@ -59,21 +59,23 @@ const MODES = PICKED ? ALL_MODES.filter((mode) => PICKED.includes(mode.id)) : AL
 
 /**
  * A server newsgate's miss path is compared with: its entry point (started with the bench's
- * environment), its request for a bench target, and its answer's `data` in newsgate's shape. The
- * goal: newsgate's CPU per request on a miss at most `cpuGoal` times the peer's.
+ * environment and `env`), its request for a bench target, and its answer's `data` in newsgate's
+ * shape. The goal: newsgate's CPU per request on a miss at most `cpuGoal` times the peer's.
  */
 interface Peer {
   id: string;
   name: string;
   file: string;
+  env: Record<string, string>;
   cpuGoal: number;
   request(target: Target): Target;
   data(target: Target, data: any): unknown;
 }
 
 const ALL_PEERS: Peer[] = [
-  { id: 'peer', name: 'one-stmt peer', file: 'tools/bench/peer-server.ts', cpuGoal: 1.5, request: (target) => target, data: (_, data) => data },
-  { id: 'postgraphile', name: 'PostGraphile 5', file: 'tools/bench/postgraphile-server.ts', cpuGoal: 0.5, request: postgraphileTarget, data: asNewsgateData },
+  { id: 'peer', name: 'one-stmt peer', file: 'tools/bench/peer-server.ts', env: {}, cpuGoal: 1.5, request: (target) => target, data: (_, data) => data },
+  { id: 'postgraphile', name: 'PostGraphile 5', file: 'tools/bench/postgraphile-server.ts',
+    env: { GRAPHILE_ENV: 'production' }, cpuGoal: 0.5, request: postgraphileTarget, data: asNewsgateData },
 ];
 const PEERS = PICKED ? ALL_PEERS.filter((peer) => PICKED.includes(peer.id)) : ALL_PEERS;
 if (PEERS.length > 0 && !MODES.some((mode) => mode.id === 'off')) {
@@ -235,7 +237,7 @@ function printMissPaths(missPaths: Map<string, Map<Peer, MissPath[]>>): void {
 async function startPeer(peer: Peer): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const child = await startServer(peer.file, [String(port)], {}, async () => {
+  const child = await startServer(peer.file, [String(port)], peer.env, async () => {
     await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     return true;
   });
