@@ -4,7 +4,9 @@
  * newsgate's own type and field names, so the same request body works on both. Each operation is
  * ONE hand-written statement that builds the whole answer in PostgreSQL (json_agg,
  * json_build_object); the resolvers only pick fields from its JSON. No loaders, no cache, no limits:
- * the least a GraphQL server over this schema can do per request.
+ * the least a GraphQL server over this schema can do per request. Each statement builds what its
+ * bench query asks for and no more (the article's figures carry no `partOf`, the list's places no
+ * `isoCode`): any other selection is outside its contract and finds those fields null.
  *
  * It reads what the public reads (published articles; their accepted, unretracted figures, in text
  * order; authors and places in byline order) and must answer `data` exactly as newsgate does:
