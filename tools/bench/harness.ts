@@ -1,14 +1,31 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { largestCountry, openBenchStore } from './bench-store';
-import { COUNTRY_PAGE, withoutTotal } from './queries';
+import { ARTICLE, COUNTRY_PAGE, withoutTotal } from './queries';
 
 /** The HTTP benchmarks' load: this many connections, each sending one fixed request after another. */
 export const CONNECTIONS = 50;
 
-/** What one load run measured: mean req/s, the slowest second's req/s, latency quantiles, failures. */
-export interface Figures { rps: number; minRps: number; p50: number; p99: number; failures: number }
+/**
+ * What one load run measured: mean req/s, the slowest second's req/s, latency quantiles, failures,
+ * and the server's CPU time (user + system, all its threads) per request answered, in ms; NaN when
+ * the server's process was not named or nothing was answered.
+ */
+export interface Figures { rps: number; minRps: number; p50: number; p99: number; failures: number; cpuMsPerRequest: number }
+
+let clockTicksPerSecond: number | undefined;
+
+/** CPU time process `pid` has used so far (user + system, every thread), in ms; from Linux's /proc. */
+export function cpuMs(pid: number): number {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  // The fields after the command name (which may hold spaces and parentheses): utime and stime are
+  // the 14th and 15th of the line, the 12th and 13th after it.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
 
 /** A loopback port nothing listens on now. */
 export function freePort(): Promise<number> {
@@ -59,14 +76,20 @@ export async function post(url: string, body: string): Promise<{ headers: Record
   return { headers: Object.fromEntries(response.headers), text };
 }
 
-/** Loads `url` with `body` from `CONNECTIONS` connections for `seconds`. */
-export async function load(url: string, body: string, seconds: number): Promise<Figures> {
+/**
+ * Loads `url` with `body` from `CONNECTIONS` connections for `seconds`; with `pid`, the process
+ * serving it, measures that process's CPU time over the run too.
+ */
+export async function load(url: string, body: string, seconds: number, pid?: number): Promise<Figures> {
+  const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
   const result = await autocannon({
     url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds,
   });
+  const cpuAfter = pid === undefined ? Number.NaN : cpuMs(pid);
   return {
     rps: result.requests.average, minRps: result.requests.min, p50: result.latency.p50, p99: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,
+    cpuMsPerRequest: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : Number.NaN,
   };
 }
 
@@ -79,16 +102,6 @@ export function median(values: number[]): number {
 
 /** One fixed request a benchmark sends over and over. */
 export interface Target { name: string; body: string }
-
-const ARTICLE = /* GraphQL */ `
-  query Article($slug: String!) {
-    article(slug: $slug) {
-      id headline publishedAt
-      authors { name }
-      locations { name isoCode }
-      casualtyFigures { outcome group low best high qualifier verification claimedBy location { name } }
-    }
-  }`;
 
 /**
  * The HTTP benchmarks' two requests, from the store DATABASE_URL (and DATABASE_SCHEMA) name:
