@@ -2,12 +2,12 @@ import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } fro
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule, validate } from 'graphql';
 import type { Context } from '../context';
 import { ErrorCode, GatewayError, type MessageValues, messageOf } from '../errors';
 import type { PageLimits } from '../pagination';
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_EDITOR_BODY_LIMIT_BYTES } from './body';
-import { DEFAULT_ASSUMED_LIST_SIZE, operationCost } from './query-cost';
+import { CostMemo, DEFAULT_ASSUMED_LIST_SIZE } from './query-cost';
 import { type SubgraphAccess, fromRouter, subgraphRefusal } from './subgraph';
 import { type TrustedDocuments, untrustedDocumentError } from './trusted-documents';
 
@@ -163,15 +163,13 @@ function shapeRefusal(requestContext: GraphQLRequestContextDidResolveOperation<C
  * both itself, before anything runs).
  */
 function costOf(
-  requestContext: GraphQLRequestContextDidResolveOperation<Context>, options: LimitsPluginOptions,
+  requestContext: GraphQLRequestContextDidResolveOperation<Context>, limits: Limits, costs: CostMemo,
 ): { cost: number | null; refusal?: GraphQLError } {
-  const { limits, pagination } = options;
   const { operation } = requestContext;
   if (!operation) return { cost: null };
   let cost: number | null;
   try {
-    cost = operationCost(requestContext.schema, requestContext.document, operation,
-      requestContext.request.variables, { ...pagination, assumedListSize: limits.assumedListSize });
+    cost = costs.cost(requestContext.schema, requestContext.document, operation, requestContext.request.variables);
   } catch (error) {
     requestContext.contextValue.log.warn({ err: error }, 'could not compute the cost of an operation; refusing it');
     return { cost: null, refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED, { exceeded: 'this operation\'s cost could not be computed' }, limits.maxCost) };
@@ -195,7 +193,11 @@ function costOf(
  * store sees no query. Tokens and body size are refused earlier, by `parseOptionsFor` and `jsonBody`.
  */
 export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<Context> {
-  const { limits, trustedDocuments, subgraph, rateLimiter } = options;
+  const { limits, pagination, trustedDocuments, subgraph, rateLimiter } = options;
+  // Both verdicts are kept with the parsed document (Apollo's document cache gives every request
+  // with the same text the same object): the shape of a document that passed, and costs.
+  const shapely = new WeakSet<DocumentNode>();
+  const costs = new CostMemo({ ...pagination, assumedListSize: limits.assumedListSize });
   return {
     async requestDidStart() {
       return {
@@ -205,9 +207,12 @@ export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<C
           }
           const forbidden = subgraph && subgraphRefusal(requestContext, subgraph);
           if (forbidden) throw forbidden;
-          const shape = shapeRefusal(requestContext, limits);
-          if (shape) throw shape;
-          const { cost, refusal } = costOf(requestContext, options);
+          if (!shapely.has(requestContext.document)) {
+            const shape = shapeRefusal(requestContext, limits);
+            if (shape) throw shape;
+            shapely.add(requestContext.document);
+          }
+          const { cost, refusal } = costOf(requestContext, limits, costs);
           if (refusal) throw refusal;
           if (rateLimiter && cost !== null) {
             const limited = await rateLimiter({ contextValue: requestContext.contextValue, operationName: requestContext.operationName, cost });

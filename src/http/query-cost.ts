@@ -1,6 +1,6 @@
 import {
-  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
-  getNamedType, getNullableType, getVariableValues, isCompositeType, isListType,
+  type ArgumentNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
+  getNamedType, getNullableType, getVariableValues, isCompositeType, isListType, visit,
 } from 'graphql';
 import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { PageLimits } from '../pagination';
@@ -63,4 +63,55 @@ export function operationCost(
     schema, query: document, variables, operationName: operation.name?.value,
     estimators: [costEstimator(model)],
   });
+}
+
+/** The arguments whose values the cost rule reads (besides directives' `if`). */
+const COSTED_ARGUMENTS = new Set(['first', 'representations']);
+
+/**
+ * The variables the cost of `document`'s operations can depend on: those inside a `first` or
+ * `representations` argument, or inside a directive's arguments (`@skip(if: $x)` removes what it
+ * skips from the count). Every other variable (a slug, a filter) leaves the cost as it is.
+ */
+export function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (args: readonly ArgumentNode[] | undefined, all: boolean) => {
+    for (const arg of args ?? []) {
+      if (all || COSTED_ARGUMENTS.has(arg.name.value)) visit(arg.value, { Variable: (variable) => { names.add(variable.name.value); } });
+    }
+  };
+  visit(document, {
+    Field: (field) => collect(field.arguments, false),
+    Directive: (directive) => collect(directive.arguments, true),
+  });
+  return [...names].sort();
+}
+
+/** How many costs `CostMemo` keeps per document: one per distinct value of its costed variables. */
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * `operationCost`, remembered per parsed document (Apollo's document cache hands the same document
+ * object to every request with that text), operation, and the values of the variables the cost
+ * depends on (`costVariables`): the article read by slug costs the same for every slug, so it is
+ * estimated once. Variables are still checked against the operation on every request.
+ */
+export class CostMemo {
+  private readonly documents = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
+
+  constructor(private readonly model: CostModel) {}
+
+  cost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number | null {
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return null;
+    let entry = this.documents.get(document);
+    if (!entry) this.documents.set(document, entry = { variables: costVariables(document), costs: new Map() });
+    const key = JSON.stringify([operation.name?.value ?? null, ...entry.variables.map((name) => variables?.[name] ?? null)]);
+    let cost = entry.costs.get(key);
+    if (cost === undefined) {
+      cost = operationCost(schema, document, operation, variables, this.model)!;
+      if (entry.costs.size >= COSTS_PER_DOCUMENT) entry.costs.clear();
+      entry.costs.set(key, cost);
+    }
+    return cost;
+  }
 }

@@ -1,0 +1,44 @@
+import { type OperationDefinitionNode, parse } from 'graphql';
+import { CostMemo, costVariables, operationCost } from '../src/http/query-cost';
+import { buildSchema } from '../src/schema';
+
+const MODEL = { defaultPageSize: 20, maxPageSize: 100, assumedListSize: 10 };
+const PAGE = /* GraphQL */ `
+  query Page($first: Int, $place: ID, $withFigures: Boolean!, $slug: String!) {
+    articles(first: $first, filter: { locationId: $place }) {
+      edges { node { headline casualtyFigures @include(if: $withFigures) { low } } }
+    }
+    article(slug: $slug) { headline }
+  }`;
+
+describe('the cost kept per document', () => {
+  const schema = buildSchema();
+  const document = parse(PAGE);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+
+  it('depends only on the variables in `first`, `representations` and directives', () => {
+    expect(costVariables(document)).toEqual(['first', 'withFigures']);
+  });
+
+  it('answers what the estimator computes, whatever order the variables come in', () => {
+    const memo = new CostMemo(MODEL);
+    const cases = [
+      { first: 5, place: '1', withFigures: true, slug: 'a' },
+      { first: 5, place: '2', withFigures: true, slug: 'b' },
+      { first: 50, place: '2', withFigures: true, slug: 'b' },
+      { first: 50, place: '2', withFigures: false, slug: 'c' },
+      { first: null, place: null, withFigures: false, slug: 'c' },
+      { first: 5, place: '1', withFigures: true, slug: 'a' },
+    ];
+    const costs = cases.map((variables) => memo.cost(schema, document, operation, variables));
+    expect(costs).toEqual(cases.map((variables) => operationCost(schema, document, operation, variables, MODEL)));
+    expect(new Set(costs).size).toBe(4);
+  });
+
+  it('still refuses variables that do not fit the operation', () => {
+    const memo = new CostMemo(MODEL);
+    expect(memo.cost(schema, document, operation, { first: 5, withFigures: true, slug: 'a' })).toBeGreaterThan(0);
+    expect(memo.cost(schema, document, operation, { first: 5, withFigures: true })).toBeNull();
+    expect(memo.cost(schema, document, operation, { first: 'five', withFigures: true, slug: 'a' })).toBeNull();
+  });
+});
