@@ -570,6 +570,9 @@ async function build(db: Db, shape: MaintainedShape): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${CONTRIBUTIONS_LOCK})`);
     if ((await tx.query(`SELECT 1 FROM stats_shapes WHERE shape = $1`, [key])).rows.length) return;
+    // The shapes built are brought up to date first, so the marks can go: the new shape counts
+    // every article as it is now.
+    await recountStale(tx);
     await tx.query(STATEMENT_SETTINGS);
     for (const table of ['stats_contributions', 'stats_article_spans', 'stats_rollup']) await tx.query(`DELETE FROM ${table} WHERE shape = $1`, [key]);
     await count(tx, shape, null);
@@ -585,20 +588,26 @@ async function build(db: Db, shape: MaintainedShape): Promise<void> {
 export async function flushStale(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     const [{ locked }] = (await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${CONTRIBUTIONS_LOCK}) AS locked`)).rows;
-    if (!locked) return;
-    const ids = (await tx.query<{ article_id: number }>(`DELETE FROM stats_stale_articles RETURNING article_id`)).rows.map((row) => row.article_id);
-    if (!ids.length) return;
-    await tx.query(STATEMENT_SETTINGS);
-    const shapes = (await tx.query<{ definition: MaintainedShape | string }>(`SELECT definition FROM stats_shapes ORDER BY shape`)).rows
-      .map((row) => (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as MaintainedShape);
-    for (const shape of shapes) {
-      await addToRollup(tx, shapeKey(shape), ids, -1);
-      for (const table of ['stats_contributions', 'stats_article_spans']) {
-        await tx.query(`DELETE FROM ${table} WHERE shape = $1 AND article_id = ANY($2::int[])`, [shapeKey(shape), ids]);
-      }
-      await count(tx, shape, ids);
-    }
+    if (locked) await recountStale(tx);
   }, { timeoutMs: BUILD_TIMEOUT_MS });
+}
+
+/** Recounts the articles marked changed for every shape built, and unmarks them (the caller holds the lock). */
+async function recountStale(tx: Queryable): Promise<void> {
+  // A mark committed after this statement stays for the next recount; one before it is of a change
+  // the statements below see.
+  const ids = (await tx.query<{ article_id: number }>(`DELETE FROM stats_stale_articles RETURNING article_id`)).rows.map((row) => row.article_id);
+  if (!ids.length) return;
+  await tx.query(STATEMENT_SETTINGS);
+  const shapes = (await tx.query<{ definition: MaintainedShape | string }>(`SELECT definition FROM stats_shapes ORDER BY shape`)).rows
+    .map((row) => (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as MaintainedShape);
+  for (const shape of shapes) {
+    await addToRollup(tx, shapeKey(shape), ids, -1);
+    for (const table of ['stats_contributions', 'stats_article_spans']) {
+      await tx.query(`DELETE FROM ${table} WHERE shape = $1 AND article_id = ANY($2::int[])`, [shapeKey(shape), ids]);
+    }
+    await count(tx, shape, ids);
+  }
 }
 
 /** Counts the contributions and spans of the articles `ids` (all: null) for `shape`, and adds them to its sums. */
@@ -680,7 +689,8 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
     SELECT c.set, ${list('c.')}, -1, -c.figures, -(c.figures > 0)::int, -coalesce(c.low, 0), -coalesce(c.best, 0), -(NOT c.best_known)::int,
            -coalesce(c.high, 0), -(NOT c.high_known)::int, -c.disputed
       FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
-     WHERE c.shape = ${key} AND c.article_id IN (SELECT article_id FROM live_articles) AND ${holds('s')}
+     WHERE c.shape = ${key} AND c.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))
+       AND s.shape = ${key} AND s.article_id = ANY(ARRAY(SELECT article_id FROM live_articles)) AND ${holds('s')}
     UNION ALL
     SELECT set, ${list()}, 1, figures, (figures > 0)::int, coalesce(low, 0), coalesce(best, 0), (NOT best_known)::int,
            coalesce(high, 0), (NOT high_known)::int, disputed
