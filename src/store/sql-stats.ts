@@ -543,8 +543,8 @@ const CONTRIBUTIONS_LOCK = 727_019;
 /** The bucket columns of the kept tables, in order. */
 const STORED_KEYS = ['set', 'region_id', 'unallocated', 'd_group', 'd_outcome', 'd_verification', 'd_claimant_type', 'period', 'lv'];
 
-/** A build counts every article: its own bound, not a read's. */
-const BUILD_TIMEOUT_MS = 0;
+/** A build counts every article (a million figures: tens of seconds): its own bound, not a write's. */
+const BUILD_TIMEOUT_MS = 600_000;
 
 /**
  * Whether `shape`'s contributions are there to answer from: built now when they are not (the first
@@ -559,7 +559,8 @@ async function readyToAnswer(db: Db, shape: MaintainedShape): Promise<boolean> {
     if (!state.built) await build(db, shape);
     else if (state.stale) await flushStale(db);
     return true;
-  } catch {
+  } catch (error) {
+    if (process.env.DEBUG_STATS) console.error(error);
     return state.built;
   }
 }
@@ -575,7 +576,13 @@ async function build(db: Db, shape: MaintainedShape): Promise<void> {
     await recountStale(tx);
     await tx.query(STATEMENT_SETTINGS);
     for (const table of ['stats_contributions', 'stats_article_spans', 'stats_rollup']) await tx.query(`DELETE FROM ${table} WHERE shape = $1`, [key]);
-    await count(tx, shape, null);
+    // In batches of articles: the statement's hash joins stay small, whatever the corpus.
+    const [{ first, last }] = (await tx.query<{ first: number | null; last: number | null }>(
+      `SELECT min(id) AS first, max(id) AS last FROM articles`)).rows;
+    for (let from = first ?? 0; last != null && from <= last; from += BUILD_BATCH) {
+      await count(tx, shape, { from, to: from + BUILD_BATCH }, false);
+    }
+    await addToRollup(tx, key, null, 1);
     await tx.query(`INSERT INTO stats_shapes (shape, definition) VALUES ($1, $2)`, [key, JSON.stringify(shape)]);
   }, { timeoutMs: BUILD_TIMEOUT_MS });
 }
@@ -610,12 +617,21 @@ async function recountStale(tx: Queryable): Promise<void> {
   }
 }
 
-/** Counts the contributions and spans of the articles `ids` (all: null) for `shape`, and adds them to its sums. */
-async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | null): Promise<void> {
+/** How many article ids a build counts in one statement. */
+const BUILD_BATCH = 2_000;
+
+/**
+ * Counts the contributions and spans of the articles `ids` (or those with ids in the range) for
+ * `shape`, and adds them to its sums unless told not to (a build adds every batch at once).
+ */
+async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { from: number; to: number }, summed = true): Promise<void> {
   const key = shapeKey(shape);
   const p = new Params();
   const keyParam = p.add(key);
-  const only = ids ? `f.article_id = ANY(${p.add(ids)}::int[])` : undefined;
+  const articles = (params: Params) => (Array.isArray(ids)
+    ? `f.article_id = ANY(${params.add(ids)}::int[])`
+    : `f.article_id >= ${params.add(ids.from)} AND f.article_id < ${params.add(ids.to)}`);
+  const only = articles(p);
   const { ctes, keys } = countingCtes(p, shapeQuery(shape), { unpublished: shape.unpublished }, shape.verifications, { figures: only });
   await tx.query(`INSERT INTO stats_contributions (shape, article_id, set, ${keys.join(', ')}, figures, low, best, best_known, high, high_known, disputed)
     ${ctes}
@@ -623,13 +639,13 @@ async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | null
   const s = new Params();
   const conditions = figureConditions(s, {}, { unpublished: shape.unpublished });
   const sKey = s.add(key);
-  if (ids) conditions.push(`f.article_id = ANY(${s.add(ids)}::int[])`);
+  conditions.push(articles(s));
   await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated)
     SELECT ${sKey}, article_id, date_trunc('month', min(d) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
            (date_trunc('month', max(d) AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC', bool_or(d IS NULL)
       FROM (SELECT f.article_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')}) f
      GROUP BY article_id`, s.values);
-  await addToRollup(tx, key, ids, 1);
+  if (summed && Array.isArray(ids)) await addToRollup(tx, key, ids, 1);
 }
 
 /** Adds the contributions of the articles `ids` (all: null) to `shape`'s sums (`sign` -1: takes them out), dropping buckets left with none. */
