@@ -448,11 +448,11 @@ const STATEMENT_SETTINGS = `SELECT set_config('enable_nestloop', 'off', true), s
  * shapes (see `MATERIALIZED_SHAPES`), else counting every figure.
  */
 export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery,
-  maintained: readonly MaintainedShape[] = MATERIALIZED_SHAPES): Promise<StatsResult> {
+  maintained: readonly MaintainedShape[] = MATERIALIZED_SHAPES, recount = true): Promise<StatsResult> {
   const included = query.filter.verification?.length ? query.filter.verification : [...DEFAULT_VERIFICATIONS];
   const shape = maintained.find((candidate) => answers(candidate, query, scope, included));
   const p = new Params();
-  const sql = shape && await readyToAnswer(db, shape)
+  const sql = shape && await readyToAnswer(db, shape, recount)
     ? maintainedStatement(p, shape, query)
     : statement(p, query, scope, included);
   const rows = await db.transaction(async (tx) => {
@@ -549,15 +549,16 @@ const BUILD_TIMEOUT_MS = 600_000;
 /**
  * Whether `shape`'s contributions are there to answer from: built now when they are not (the first
  * question of the shape, on this database), and every article changed since its last count
- * recounted first (`flushStale`). A failure of either leaves the answer to the full statement.
+ * recounted first (`flushStale`; `recount` false leaves them to be counted afresh by the answer).
+ * A failed build leaves the answer to the full statement; a failed recount, to the answer.
  */
-async function readyToAnswer(db: Db, shape: MaintainedShape): Promise<boolean> {
+async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): Promise<boolean> {
   const key = shapeKey(shape);
   const [state] = (await db.reads('statistics').query<{ built: boolean; stale: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM stats_shapes WHERE shape = $1) AS built, EXISTS (SELECT 1 FROM stats_stale_articles) AS stale`, [key])).rows;
   try {
     if (!state.built) await build(db, shape);
-    else if (state.stale) await flushStale(db);
+    else if (state.stale && recount) await flushStale(db);
     return true;
   } catch (error) {
     if (process.env.DEBUG_STATS) console.error(error);
