@@ -537,6 +537,12 @@ function shapeQuery(shape: MaintainedShape): StatsQuery {
   return { filter: { verification: shape.verifications as Verification[] }, groupBy: shape.groupBy, regionLevel: shape.regionLevel, timeBucket: shape.timeBucket };
 }
 
+/**
+ * How many changed articles an answer counts afresh before it recounts them first: a few cost an
+ * answer less than a recount (a recount costs one statement per shape, whatever the number).
+ */
+const RECOUNT_AT = 200;
+
 /** Serialises the writers of contributions (builds and recounts) on one database. */
 const CONTRIBUTIONS_LOCK = 727_019;
 
@@ -549,13 +555,15 @@ const BUILD_TIMEOUT_MS = 600_000;
 /**
  * Whether `shape`'s contributions are there to answer from: built now when they are not (the first
  * question of the shape, on this database), and every article changed since its last count
- * recounted first (`flushStale`; `recount` false leaves them to be counted afresh by the answer).
+ * recounted first once they are `RECOUNT_AT` or more (`flushStale`; below that, and with
+ * `recount` false, they are counted afresh by the answer).
  * A failed build leaves the answer to the full statement; a failed recount, to the answer.
  */
 async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): Promise<boolean> {
   const key = shapeKey(shape);
   const [state] = (await db.reads('statistics').query<{ built: boolean; stale: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM stats_shapes WHERE shape = $1) AS built, EXISTS (SELECT 1 FROM stats_stale_articles) AS stale`, [key])).rows;
+    `SELECT EXISTS (SELECT 1 FROM stats_shapes WHERE shape = $1) AS built,
+            (SELECT count(*) FROM (SELECT 1 FROM stats_stale_articles LIMIT $2) marked) >= $2 AS stale`, [key, RECOUNT_AT])).rows;
   try {
     if (!state.built) await build(db, shape);
     else if (state.stale && recount) await flushStale(db);
@@ -679,19 +687,21 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
   const from = periodFrom != null ? p.add(periodFrom) : null;
   const to = periodTo != null ? p.add(periodTo) : null;
   const dated = from != null || to != null;
-  // Holds the span of an article (or a sum's) whole, and misses it.
+  // Holds the span of an article (or a sum's) whole.
   const holds = (s: string) => dated
     ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []].join(' AND ')
     : 'true';
-  const misses = (s: string) => dated
-    ? [`${s}.first_month IS NULL`, ...from ? [`${s}.end_month <= ${from}`] : [], ...to ? [`${s}.first_month >= ${to}`] : []].join(' OR ')
-    : 'false';
+  // The articles whose span the period cuts (neither holds nor misses it; never one it holds): a
+  // bound inside the span, or an undated figure beside dated ones. Found by the spans' index.
+  const cut = (bound: string) => `SELECT s.article_id FROM stats_article_spans s
+     WHERE tstzrange(s.first_month, s.end_month, '()') @> ${bound}::timestamptz AND s.shape = ${key}`;
+  const cuts = dated ? [...from ? [cut(from)] : [], ...to ? [cut(to)] : [],
+    `SELECT s.article_id FROM stats_article_spans s WHERE s.undated AND s.shape = ${key} AND s.first_month IS NOT NULL`] : [];
   const restriction: Restriction = {
-    ctes: `live_articles AS MATERIALIZED (
+    ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
+  live_articles AS MATERIALIZED (
     -- The articles counted afresh: changed since their last count, or with a span the period cuts.
-    SELECT article_id FROM stats_stale_articles
-    UNION
-    SELECT s.article_id FROM stats_article_spans s WHERE s.shape = ${key} AND NOT (${holds('s')}) AND NOT (${misses('s')})
+    ${['SELECT article_id FROM stale_articles', ...cuts].join('\n    UNION\n    ')}
   ),
   `,
     figures: 'f.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))',
@@ -706,8 +716,8 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
     SELECT c.set, ${list('c.')}, -1, -c.figures, -(c.figures > 0)::int, -coalesce(c.low, 0), -coalesce(c.best, 0), -(NOT c.best_known)::int,
            -coalesce(c.high, 0), -(NOT c.high_known)::int, -c.disputed
       FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
-     WHERE c.shape = ${key} AND c.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))
-       AND s.shape = ${key} AND s.article_id = ANY(ARRAY(SELECT article_id FROM live_articles)) AND ${holds('s')}
+     WHERE c.shape = ${key} AND c.article_id = ANY(ARRAY(SELECT article_id FROM stale_articles))
+       AND s.shape = ${key} AND s.article_id = ANY(ARRAY(SELECT article_id FROM stale_articles)) AND ${holds('s')}
     UNION ALL
     SELECT set, ${list()}, 1, figures, (figures > 0)::int, coalesce(low, 0), coalesce(best, 0), (NOT best_known)::int,
            coalesce(high, 0), (NOT high_known)::int, disputed

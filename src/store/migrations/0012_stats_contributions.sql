@@ -113,3 +113,8 @@ CREATE OR REPLACE TRIGGER locations_mark_stats_stale
   AFTER UPDATE OF kind ON locations
   FOR EACH ROW WHEN (OLD.kind IS DISTINCT FROM NEW.kind)
   EXECUTE FUNCTION location_kind_marks_stats_stale();
+
+-- The articles a period cuts: a bound strictly inside the span, or an undated figure beside dated ones.
+CREATE INDEX IF NOT EXISTS stats_article_spans_cut_idx ON stats_article_spans
+  USING gist (tstzrange(first_month, end_month, '()'));
+CREATE INDEX IF NOT EXISTS stats_article_spans_undated_idx ON stats_article_spans (shape) WHERE undated;
