@@ -568,8 +568,7 @@ async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): 
     if (!state.built) await build(db, shape);
     else if (state.stale && recount) await flushStale(db);
     return true;
-  } catch (error) {
-    if (process.env.DEBUG_STATS) console.error(error);
+  } catch {
     return state.built;
   }
 }
