@@ -85,14 +85,21 @@ CREATE UNIQUE INDEX IF NOT EXISTS stats_rollup_key_idx ON stats_rollup
   NULLS NOT DISTINCT;
 
 -- (The migrator splits scripts at semicolons that end a line: inside these bodies none does.)
--- A figure written in any way marks its article (both, when it moves).
-CREATE OR REPLACE FUNCTION casualty_figure_marks_stats_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A figure written in any way marks its article (both, when it moves): once per statement, so a
+-- bulk load of a million figures marks each article once.
+CREATE OR REPLACE FUNCTION casualty_figures_mark_stats_stale() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN INSERT INTO stats_stale_articles VALUES (OLD.article_id) ON CONFLICT DO NOTHING; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO stats_stale_articles VALUES (NEW.article_id) ON CONFLICT DO NOTHING; END IF; RETURN NULL; END $$;
+  IF TG_OP <> 'INSERT' THEN INSERT INTO stats_stale_articles SELECT DISTINCT article_id FROM old_figures ON CONFLICT DO NOTHING; END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO stats_stale_articles SELECT DISTINCT article_id FROM new_figures ON CONFLICT DO NOTHING; END IF; RETURN NULL; END $$;
 
-CREATE OR REPLACE TRIGGER casualty_figures_mark_stats_stale
-  AFTER INSERT OR UPDATE OR DELETE ON casualty_figures
-  FOR EACH ROW EXECUTE FUNCTION casualty_figure_marks_stats_stale();
+CREATE OR REPLACE TRIGGER casualty_figures_inserted_mark_stats_stale
+  AFTER INSERT ON casualty_figures REFERENCING NEW TABLE AS new_figures
+  FOR EACH STATEMENT EXECUTE FUNCTION casualty_figures_mark_stats_stale();
+CREATE OR REPLACE TRIGGER casualty_figures_updated_mark_stats_stale
+  AFTER UPDATE ON casualty_figures REFERENCING OLD TABLE AS old_figures NEW TABLE AS new_figures
+  FOR EACH STATEMENT EXECUTE FUNCTION casualty_figures_mark_stats_stale();
+CREATE OR REPLACE TRIGGER casualty_figures_deleted_mark_stats_stale
+  AFTER DELETE ON casualty_figures REFERENCING OLD TABLE AS old_figures
+  FOR EACH STATEMENT EXECUTE FUNCTION casualty_figures_mark_stats_stale();
 
 -- A place's line of ancestors decides the region its figures fall in: a change to it marks the
 -- articles with figures there.
