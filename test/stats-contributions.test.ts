@@ -198,4 +198,17 @@ describeEachEngine('casualty statistics from kept contributions (property)', (ct
       },
     ), { numRuns: 30, seed: 20261130, interruptAfterTimeLimit: 150_000 });
   }, 200_000);
+
+  it('forgets the kept sums when the figures are emptied at once (TRUNCATE marks no article)', async () => {
+    const { db } = ctx();
+    await addArticle({ published: 1, status: 'PUBLISHED', figures: [{ low: 4, extra: 2, best: true, high: true, outcome: 'KILLED',
+      group: 'CIVILIANS', claimant: 'OFFICIAL', verification: 'CONFIRMED', place: 0, date: 0, background: false, partOf: null, restates: null, supersedes: null }] });
+    const world: MaintainedShape = { groupBy: ['REGION', 'TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH', unpublished: false, verifications: ['CONFIRMED', 'REPORTED'] };
+    const query: StatsQuery = { groupBy: world.groupBy, regionLevel: 'COUNTRY', timeBucket: 'MONTH', filter: {} };
+    const scope: ReadScope = { unpublished: false };
+    expect((await casualtyStats(db, scope, query, [world])).total.low).toBeGreaterThanOrEqual(4);
+    await db.query('TRUNCATE casualty_figures CASCADE');
+    expect(await casualtyStats(db, scope, query, [world])).toEqual(await casualtyStats(db, scope, query, []));
+    expect((await casualtyStats(db, scope, query, [world])).total.figures).toBe(0);
+  });
 });

@@ -125,3 +125,13 @@ CREATE OR REPLACE TRIGGER locations_mark_stats_stale
 CREATE INDEX IF NOT EXISTS stats_article_spans_cut_idx ON stats_article_spans
   USING gist (tstzrange(first_month, end_month, '()'));
 CREATE INDEX IF NOT EXISTS stats_article_spans_undated_idx ON stats_article_spans (shape) WHERE undated;
+
+-- A table emptied at once (TRUNCATE marks no article) forgets every shape: each is built anew.
+CREATE OR REPLACE FUNCTION stats_forget_shapes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM stats_shapes; DELETE FROM stats_contributions; DELETE FROM stats_article_spans; DELETE FROM stats_rollup; RETURN NULL; END $$;
+
+CREATE OR REPLACE TRIGGER casualty_figures_truncated_forget_stats
+  AFTER TRUNCATE ON casualty_figures FOR EACH STATEMENT EXECUTE FUNCTION stats_forget_shapes();
+CREATE OR REPLACE TRIGGER location_paths_truncated_forget_stats
+  AFTER TRUNCATE ON location_paths FOR EACH STATEMENT EXECUTE FUNCTION stats_forget_shapes();
