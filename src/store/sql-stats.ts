@@ -22,10 +22,20 @@
  * figure's copy of its article's status and date, so no article is joined), and answers the
  * buckets, the ungrouped total and what was left out together.
  *
+ * Every link between figures stays within one article, so an answer is the sum of its articles'
+ * contributions (the statement's `per_article` rows). For the shapes the dashboards ask most
+ * (`MATERIALIZED_SHAPES`: the world, every country by month and group) those contributions are
+ * kept (migration 0012) with their sums per bucket, and an answer of that shape with at most a
+ * period in its filter adds up the kept sums of the articles the period holds whole and counts the
+ * rest afresh with the same statement: articles changed since their last count (marked by
+ * triggers in the writer's transaction) and those whose dates the period cuts. So the world answers
+ * in a few hundred milliseconds from a million figures, and equals the full count
+ * (test/stats-contributions.test.ts proves it on random articles and writes).
+ *
  * The file is long because it is that one statement: its fragments (filters, bucket keys, the
  * climb to wholes) are parts of one query and read only together.
  */
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 import type { Verification } from '../domain/casualty';
 import type { LeftOutReason, ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
 import { RuleViolationError } from './errors';
@@ -123,6 +133,30 @@ const SET_REASONS = { 2: 'VERIFICATION', 3: 'SUPERSEDED', 4: 'BACKGROUND' } as c
  * through the table.
  */
 function statement(p: Params, query: StatsQuery, scope: ReadScope, included: readonly string[]): string {
+  const { ctes, keys, columns } = countingCtes(p, query, scope, included);
+  const list = (names: string[]) => names.join(', ');
+  return `${ctes}
+  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, set AS left_set, lv AS left_verification,
+         ${columns.map((c) => `${c.answer} AS ${c.name}, `).join('')}sum(figures)::int AS figures,
+         count(*) FILTER (WHERE figures > 0)::int AS articles, coalesce(sum(low), 0)::int AS low,
+         CASE WHEN bool_and(best_known) THEN coalesce(sum(best), 0)::int END AS best,
+         CASE WHEN bool_and(high_known) THEN coalesce(sum(high), 0)::int END AS high,
+         sum(disputed)::int AS disputed_sets
+    FROM per_article GROUP BY set, ${list(keys)}`;
+}
+
+/** What `countingCtes` adds to the statement: CTEs before its own, and a condition on the figures read (`f`). */
+interface Restriction {
+  ctes?: string;
+  figures?: string;
+}
+
+/**
+ * The statement's CTEs, up to `per_article` (each article's contribution to each bucket, with its
+ * `article_id`), the bucket key's names and its columns. An answer is the sum of its articles'
+ * contributions: every link between figures stays within one article.
+ */
+function countingCtes(p: Params, query: StatsQuery, scope: ReadScope, included: readonly string[], restriction: Restriction = {}) {
   const shape: Shape = { dimensions: query.groupBy, level: query.regionLevel, unit: query.timeBucket };
   const region = shape.dimensions.includes('REGION');
   const unitParam = shape.dimensions.includes('TIME') ? p.add(TIME_UNITS[shape.unit]) : '';
@@ -155,8 +189,8 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
    */
   const partKey = (m: string, k: string) => `CASE WHEN ${m}.rep THEN ${m}.${k} ELSE ${m}.pk_${k} END`;
   const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
-  return `WITH RECURSIVE
-  ${region ? `rmap AS MATERIALIZED (
+  const ctes = `WITH RECURSIVE
+  ${restriction.ctes ?? ''}${region ? `rmap AS MATERIALIZED (
     -- Each place's bucket at the requested level: its ancestor (or itself) of that kind; else, when
     -- it is known only more coarsely (or its line has no place of that kind), the nearest coarser
     -- place, flagged unallocated.
@@ -177,7 +211,7 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
                    ${columns.map((c) => `, ${c.value} AS ${c.name}`).join('')}
               FROM casualty_figures f
               ${region ? 'LEFT JOIN rmap r ON r.location_id = f.location_id' : ''}
-             WHERE ${figureConditions(p, query.filter, scope).join(' AND ')}
+             WHERE ${[...figureConditions(p, query.filter, scope), ...restriction.figures ? [restriction.figures] : []].join(' AND ')}
             OFFSET 0) f
   ),
   -- Each restating figure of sets 1 and 2 with the figure its set starts from (the root), climbed
@@ -338,20 +372,14 @@ function statement(p: Params, query: StatsQuery, scope: ReadScope, included: rea
   -- a bigint sum of sums would be numeric, and slow). A bucket's figures that all add nothing
   -- (members of a set counted elsewhere) add 0 to each bound.
   per_article AS (
-    SELECT set, ${list(keys)}, sum(figures)::int AS figures,
+    SELECT set, ${list(keys)}, article_id, sum(figures)::int AS figures,
            sum(low) FILTER (WHERE adding)::int AS low,
            sum(best) FILTER (WHERE adding)::int AS best, coalesce(bool_and(best IS NOT NULL) FILTER (WHERE adding), true) AS best_known,
            sum(high) FILTER (WHERE adding)::int AS high, coalesce(bool_and(high IS NOT NULL) FILTER (WHERE adding), true) AS high_known,
            sum(disputed)::int AS disputed
       FROM adds GROUP BY set, ${list(keys)}, article_id
-  )
-  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, set AS left_set, lv AS left_verification,
-         ${columns.map((c) => `${c.answer} AS ${c.name}, `).join('')}sum(figures)::int AS figures,
-         count(*) FILTER (WHERE figures > 0)::int AS articles, coalesce(sum(low), 0)::int AS low,
-         CASE WHEN bool_and(best_known) THEN coalesce(sum(best), 0)::int END AS best,
-         CASE WHEN bool_and(high_known) THEN coalesce(sum(high), 0)::int END AS high,
-         sum(disputed)::int AS disputed_sets
-    FROM per_article GROUP BY set, ${list(keys)}`;
+  )`;
+  return { ctes, keys, columns };
 }
 
 interface Row {
@@ -426,12 +454,17 @@ const STATEMENT_SETTINGS = `SELECT set_config('enable_nestloop', 'off', true), s
  * The statistics `query` asks for: the buckets, the ungrouped total, and what was left out (per
  * reason and verification, the figures and the `low` they would add — figures counted inside an
  * included whole or restated set add nothing). One statement, in a transaction of its own for
- * its settings.
+ * its settings: from the articles' kept contributions when `query` has one of the `maintained`
+ * shapes (see `MATERIALIZED_SHAPES`), else counting every figure.
  */
-export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery): Promise<StatsResult> {
+export async function casualtyStats(db: Db, scope: ReadScope, query: StatsQuery,
+  maintained: readonly MaintainedShape[] = MATERIALIZED_SHAPES, recount = true): Promise<StatsResult> {
   const included = query.filter.verification?.length ? query.filter.verification : [...DEFAULT_VERIFICATIONS];
+  const shape = maintained.find((candidate) => answers(candidate, query, scope, included));
   const p = new Params();
-  const sql = statement(p, query, scope, included);
+  const sql = shape && await readyToAnswer(db, shape, recount)
+    ? maintainedStatement(p, shape, query)
+    : statement(p, query, scope, included);
   const rows = await db.transaction(async (tx) => {
     await tx.query(STATEMENT_SETTINGS);
     return (await tx.query<Row>(sql, p.values)).rows;
@@ -461,3 +494,247 @@ const EMPTY_BUCKET: StatsBucket = {
 
 /** leftOut's order: the verification filter's first, as before the second edition, then the rules'. */
 const REASON_ORDER: readonly LeftOutReason[] = ['VERIFICATION', 'SUPERSEDED', 'BACKGROUND'];
+
+// ---- contributions kept up to date (migration 0012) --------------------------------------------
+
+/**
+ * A shape of question whose answers are kept as each article's contribution (`stats_contributions`)
+ * and their sums per bucket and span of dates (`stats_rollup`): the grouping, the verifications
+ * counted and whether unpublished articles are read. A query of that shape is answered from them
+ * when its filter holds at most a period (any other filter is answered by the full statement).
+ */
+export interface MaintainedShape {
+  groupBy: StatsDimension[];
+  regionLevel: StatsQuery['regionLevel'];
+  timeBucket: StatsQuery['timeBucket'];
+  unpublished: boolean;
+  verifications: string[];
+}
+
+/**
+ * The shapes kept: the world dashboard, every country by month and group. Each costs every write a
+ * recount of the article written (in the next answer, see `flushStale`) and its first answer a
+ * count of every article.
+ */
+export const MATERIALIZED_SHAPES: readonly MaintainedShape[] = [
+  { groupBy: ['REGION', 'TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH', unpublished: false, verifications: [...DEFAULT_VERIFICATIONS] },
+];
+
+/** A shape's name in the tables: its dimensions and settings, in a canonical order. */
+function shapeKey(shape: MaintainedShape): string {
+  const dimensions = [...shape.groupBy].sort();
+  return JSON.stringify({
+    groupBy: dimensions,
+    regionLevel: dimensions.includes('REGION') ? shape.regionLevel : null,
+    timeBucket: dimensions.includes('TIME') ? shape.timeBucket : null,
+    unpublished: shape.unpublished,
+    verifications: [...shape.verifications].sort(),
+  });
+}
+
+/** Whether `shape`'s contributions answer `query` exactly: the same grouping, verifications and scope, and no filter but a period. */
+function answers(shape: MaintainedShape, query: StatsQuery, scope: ReadScope, included: readonly string[]): boolean {
+  const { periodFrom, periodTo, verification, ...others } = query.filter;
+  void periodFrom; void periodTo; void verification;
+  const filtered = Object.values(others).some((value) => value != null && (!Array.isArray(value) || value.length > 0));
+  const asked: MaintainedShape = { groupBy: query.groupBy, regionLevel: query.regionLevel, timeBucket: query.timeBucket,
+    unpublished: scope.unpublished, verifications: [...included] };
+  return !filtered && new Set(query.groupBy).size === query.groupBy.length && shapeKey(asked) === shapeKey(shape);
+}
+
+/** The query whose per-article rows are a shape's contributions: its grouping, no filter but its verifications. */
+function shapeQuery(shape: MaintainedShape): StatsQuery {
+  return { filter: { verification: shape.verifications as Verification[] }, groupBy: shape.groupBy, regionLevel: shape.regionLevel, timeBucket: shape.timeBucket };
+}
+
+/**
+ * How many changed articles an answer counts afresh before it recounts them first: a few cost an
+ * answer less than a recount (a recount costs one statement per shape, whatever the number).
+ */
+const RECOUNT_AT = 200;
+
+/** Serialises the writers of contributions (builds and recounts) on one database. */
+const CONTRIBUTIONS_LOCK = 727_019;
+
+/** The bucket columns of the kept tables, in order. */
+const STORED_KEYS = ['set', 'region_id', 'unallocated', 'd_group', 'd_outcome', 'd_verification', 'd_claimant_type', 'period', 'lv'];
+
+/** A build counts every article (a million figures: tens of seconds): its own bound, not a write's. */
+const BUILD_TIMEOUT_MS = 600_000;
+
+/**
+ * Whether `shape`'s contributions are there to answer from: built now when they are not (the first
+ * question of the shape, on this database), and every article changed since its last count
+ * recounted first once they are `RECOUNT_AT` or more (`flushStale`; below that, and with
+ * `recount` false, they are counted afresh by the answer).
+ * A failed build leaves the answer to the full statement; a failed recount, to the answer.
+ */
+async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): Promise<boolean> {
+  const key = shapeKey(shape);
+  const [state] = (await db.reads('statistics').query<{ built: boolean; stale: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM stats_shapes WHERE shape = $1) AS built,
+            (SELECT count(*) FROM (SELECT 1 FROM stats_stale_articles LIMIT $2) marked) >= $2 AS stale`, [key, RECOUNT_AT])).rows;
+  try {
+    if (!state.built) await build(db, shape);
+    else if (state.stale && recount) await flushStale(db);
+    return true;
+  } catch {
+    return state.built;
+  }
+}
+
+/** Builds `shape`'s contributions from every article (once; a concurrent builder waits, then finds them built). */
+async function build(db: Db, shape: MaintainedShape): Promise<void> {
+  const key = shapeKey(shape);
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${CONTRIBUTIONS_LOCK})`);
+    if ((await tx.query(`SELECT 1 FROM stats_shapes WHERE shape = $1`, [key])).rows.length) return;
+    // The shapes built are brought up to date first, so the marks can go: the new shape counts
+    // every article as it is now.
+    await recountStale(tx);
+    await tx.query(STATEMENT_SETTINGS);
+    for (const table of ['stats_contributions', 'stats_article_spans', 'stats_rollup']) await tx.query(`DELETE FROM ${table} WHERE shape = $1`, [key]);
+    // In batches of articles: the statement's hash joins stay small, whatever the corpus.
+    const [{ first, last }] = (await tx.query<{ first: number | null; last: number | null }>(
+      `SELECT min(id) AS first, max(id) AS last FROM articles`)).rows;
+    for (let from = first ?? 0; last != null && from <= last; from += BUILD_BATCH) {
+      await count(tx, shape, { from, to: from + BUILD_BATCH }, false);
+    }
+    await addToRollup(tx, key, null, 1);
+    await tx.query(`INSERT INTO stats_shapes (shape, definition) VALUES ($1, $2)`, [key, JSON.stringify(shape)]);
+  }, { timeoutMs: BUILD_TIMEOUT_MS });
+}
+
+/**
+ * Recounts every article marked changed, for every shape built: its old contribution taken out of
+ * the sums, its new one counted by the statement and added. Skipped while another transaction
+ * recounts (the answer counts the articles still marked afresh meanwhile).
+ */
+export async function flushStale(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [{ locked }] = (await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${CONTRIBUTIONS_LOCK}) AS locked`)).rows;
+    if (locked) await recountStale(tx);
+  }, { timeoutMs: BUILD_TIMEOUT_MS });
+}
+
+/** Recounts the articles marked changed for every shape built, and unmarks them (the caller holds the lock). */
+async function recountStale(tx: Queryable): Promise<void> {
+  // A mark committed after this statement stays for the next recount; one before it is of a change
+  // the statements below see.
+  const ids = (await tx.query<{ article_id: number }>(`DELETE FROM stats_stale_articles RETURNING article_id`)).rows.map((row) => row.article_id);
+  if (!ids.length) return;
+  await tx.query(STATEMENT_SETTINGS);
+  const shapes = (await tx.query<{ definition: MaintainedShape | string }>(`SELECT definition FROM stats_shapes ORDER BY shape`)).rows
+    .map((row) => (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as MaintainedShape);
+  for (const shape of shapes) {
+    await addToRollup(tx, shapeKey(shape), ids, -1);
+    for (const table of ['stats_contributions', 'stats_article_spans']) {
+      await tx.query(`DELETE FROM ${table} WHERE shape = $1 AND article_id = ANY($2::int[])`, [shapeKey(shape), ids]);
+    }
+    await count(tx, shape, ids);
+  }
+}
+
+/** How many article ids a build counts in one statement. */
+const BUILD_BATCH = 2_000;
+
+/**
+ * Counts the contributions and spans of the articles `ids` (or those with ids in the range) for
+ * `shape`, and adds them to its sums unless told not to (a build adds every batch at once).
+ */
+async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { from: number; to: number }, summed = true): Promise<void> {
+  const key = shapeKey(shape);
+  const p = new Params();
+  const keyParam = p.add(key);
+  const articles = (params: Params) => (Array.isArray(ids)
+    ? `f.article_id = ANY(${params.add(ids)}::int[])`
+    : `f.article_id >= ${params.add(ids.from)} AND f.article_id < ${params.add(ids.to)}`);
+  const only = articles(p);
+  const { ctes, keys } = countingCtes(p, shapeQuery(shape), { unpublished: shape.unpublished }, shape.verifications, { figures: only });
+  await tx.query(`INSERT INTO stats_contributions (shape, article_id, set, ${keys.join(', ')}, figures, low, best, best_known, high, high_known, disputed)
+    ${ctes}
+    SELECT ${keyParam}, article_id, set, ${keys.join(', ')}, figures, low, best, best_known, high, high_known, disputed FROM per_article`, p.values);
+  const s = new Params();
+  const conditions = figureConditions(s, {}, { unpublished: shape.unpublished });
+  const sKey = s.add(key);
+  conditions.push(articles(s));
+  await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated)
+    SELECT ${sKey}, article_id, date_trunc('month', min(d) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+           (date_trunc('month', max(d) AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC', bool_or(d IS NULL)
+      FROM (SELECT f.article_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')}) f
+     GROUP BY article_id`, s.values);
+  if (summed && Array.isArray(ids)) await addToRollup(tx, key, ids, 1);
+}
+
+/** Adds the contributions of the articles `ids` (all: null) to `shape`'s sums (`sign` -1: takes them out), dropping buckets left with none. */
+async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sign: 1 | -1): Promise<void> {
+  const keys = STORED_KEYS.map((k) => `c.${k}`).join(', ');
+  const sums = { n: 'count(*)', figures: 'sum(c.figures)', articles: 'count(*) FILTER (WHERE c.figures > 0)', low: 'coalesce(sum(c.low), 0)',
+    best: 'coalesce(sum(c.best), 0)', best_unknown: 'count(*) FILTER (WHERE NOT c.best_known)', high: 'coalesce(sum(c.high), 0)',
+    high_unknown: 'count(*) FILTER (WHERE NOT c.high_known)', disputed: 'sum(c.disputed)' };
+  const names = Object.keys(sums);
+  await tx.query(`INSERT INTO stats_rollup AS r (shape, first_month, end_month, undated, ${STORED_KEYS.join(', ')}, ${names.join(', ')})
+    SELECT c.shape, s.first_month, s.end_month, s.undated, ${keys}, ${Object.values(sums).map((sum) => `${sign} * ${sum}`).join(', ')}
+      FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
+     WHERE c.shape = $1${ids ? ' AND c.article_id = ANY($2::int[])' : ''}
+     GROUP BY c.shape, s.first_month, s.end_month, s.undated, ${keys}
+    ON CONFLICT (shape, first_month, end_month, undated, ${STORED_KEYS.join(', ')})
+    DO UPDATE SET ${names.map((name) => `${name} = r.${name} + EXCLUDED.${name}`).join(', ')}`, ids ? [key, ids] : [key]);
+  if (sign < 0) await tx.query(`DELETE FROM stats_rollup WHERE shape = $1 AND n = 0`, [key]);
+}
+
+/**
+ * The statement answering `query` from `shape`'s sums: the buckets of the articles whose span the
+ * period holds whole, less the kept contributions of those changed since (still marked), plus what
+ * the full statement counts for every article not answered so: the changed ones, and those whose
+ * span the period cuts. The answer is the full statement's: each article adds its contribution to
+ * the same sums (`articles` included: a bucket's article count is a sum over articles too).
+ */
+function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuery): string {
+  const key = p.add(shapeKey(shape));
+  const { periodFrom, periodTo } = query.filter;
+  const from = periodFrom != null ? p.add(periodFrom) : null;
+  const to = periodTo != null ? p.add(periodTo) : null;
+  const dated = from != null || to != null;
+  // Holds the span of an article (or a sum's) whole.
+  const holds = (s: string) => dated
+    ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []].join(' AND ')
+    : 'true';
+  // The articles whose span the period cuts (neither holds nor misses it; never one it holds): a
+  // bound inside the span, or an undated figure beside dated ones. Found by the spans' index.
+  const cut = (bound: string) => `SELECT s.article_id FROM stats_article_spans s
+     WHERE tstzrange(s.first_month, s.end_month, '()') @> ${bound}::timestamptz AND s.shape = ${key}`;
+  const cuts = dated ? [...from ? [cut(from)] : [], ...to ? [cut(to)] : [],
+    `SELECT s.article_id FROM stats_article_spans s WHERE s.undated AND s.shape = ${key} AND s.first_month IS NOT NULL`] : [];
+  const restriction: Restriction = {
+    ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
+  live_articles AS MATERIALIZED (
+    -- The articles counted afresh: changed since their last count, or with a span the period cuts.
+    ${['SELECT article_id FROM stale_articles', ...cuts].join('\n    UNION\n    ')}
+  ),
+  `,
+    figures: 'f.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))',
+  };
+  const { ctes, keys, columns } = countingCtes(p, query, { unpublished: shape.unpublished }, shape.verifications, restriction);
+  const list = (prefix = '') => keys.map((k) => `${prefix}${k}`).join(', ');
+  return `${ctes},
+  summed (set, ${list()}, n, figures, articles, low, best, best_unknown, high, high_unknown, disputed) AS (
+    SELECT set, ${list()}, n, figures, articles, low, best, best_unknown, high, high_unknown, disputed
+      FROM stats_rollup r WHERE r.shape = ${key} AND ${holds('r')}
+    UNION ALL
+    SELECT c.set, ${list('c.')}, -1, -c.figures, -(c.figures > 0)::int, -coalesce(c.low, 0), -coalesce(c.best, 0), -(NOT c.best_known)::int,
+           -coalesce(c.high, 0), -(NOT c.high_known)::int, -c.disputed
+      FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
+     WHERE c.shape = ${key} AND c.article_id = ANY(ARRAY(SELECT article_id FROM stale_articles))
+       AND s.shape = ${key} AND s.article_id = ANY(ARRAY(SELECT article_id FROM stale_articles)) AND ${holds('s')}
+    UNION ALL
+    SELECT set, ${list()}, 1, figures, (figures > 0)::int, coalesce(low, 0), coalesce(best, 0), (NOT best_known)::int,
+           coalesce(high, 0), (NOT high_known)::int, disputed
+      FROM per_article
+  )
+  SELECT CASE set WHEN 0 THEN 'total' WHEN 1 THEN 'bucket' ELSE 'left' END AS part, set AS left_set, lv AS left_verification,
+         ${columns.map((c) => `${c.answer} AS ${c.name}, `).join('')}sum(figures)::int AS figures, sum(articles)::int AS articles,
+         sum(low)::int AS low, CASE WHEN sum(best_unknown) = 0 THEN sum(best)::int END AS best,
+         CASE WHEN sum(high_unknown) = 0 THEN sum(high)::int END AS high, sum(disputed)::int AS disputed_sets
+    FROM summed GROUP BY set, ${list()} HAVING sum(n) > 0`;
+}
