@@ -1,8 +1,13 @@
 import { ConfigError, loadConfig } from '../config';
 import { currentVersion, migrate } from '../store/migrate';
 import { openDb } from '../store/open';
+import { buildKeptStatistics } from '../store/sql-stats';
 
-/** `npm run migrate`: brings the configured database to the newest schema version. */
+/**
+ * `npm run migrate`: brings the configured database to the newest schema version, then builds the
+ * statistics kept per article (src/store/sql-stats.ts) where they are not built yet, so that the
+ * first world dashboard after a deploy does not wait for them.
+ */
 async function main(): Promise<void> {
   const { store } = loadConfig();
   if (!store.databaseUrl && !store.pgliteDataDir) {
@@ -17,6 +22,9 @@ async function main(): Promise<void> {
     console.log(applied.length
       ? `${db.engine}: migrated from version ${before} to ${await currentVersion(db)} (applied ${applied.join(', ')})`
       : `${db.engine}: already at version ${before}; nothing to do`);
+    const started = Date.now();
+    await buildKeptStatistics(db);
+    console.log(`statistics kept per article: ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } finally {
     await db.close();
   }

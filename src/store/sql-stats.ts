@@ -583,6 +583,14 @@ async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): 
   }
 }
 
+/**
+ * Builds the kept contributions of every shape in `shapes` not built yet, so that no dashboard waits
+ * for it (`npm run migrate` does this after migrating).
+ */
+export async function buildKeptStatistics(db: Db, shapes: readonly MaintainedShape[] = MATERIALIZED_SHAPES): Promise<void> {
+  for (const shape of shapes) await build(db, shape);
+}
+
 /** Builds `shape`'s contributions from every article (once; a concurrent builder waits, then finds them built). */
 async function build(db: Db, shape: MaintainedShape): Promise<void> {
   const key = shapeKey(shape);
