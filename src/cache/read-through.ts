@@ -46,7 +46,11 @@ export class ReadThrough {
     requests.forEach((request, i) => {
       const current = this.inFlight.get(request.key);
       if (current) {
-        waits.push(current.promise.then((value) => { results[i] = value as T; }));
+        const wait = current.promise.then((value) => { results[i] = value as T; });
+        // Awaited below, after this call's own lookup: a shared load that fails meanwhile must not
+        // count as unhandled (Node would end the process).
+        wait.catch(() => undefined);
+        waits.push(wait);
         return;
       }
       const entry = pending();
