@@ -80,7 +80,8 @@ export function median(values: number[]): number {
 /** One fixed request a benchmark sends over and over. */
 export interface Target { name: string; body: string }
 
-const ARTICLE = /* GraphQL */ `
+/** The HTTP benchmarks' article query: one article by slug with its authors, places and figures. */
+export const ARTICLE = /* GraphQL */ `
   query Article($slug: String!) {
     article(slug: $slug) {
       id headline publishedAt
