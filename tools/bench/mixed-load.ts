@@ -213,17 +213,24 @@ function startWriter(gateways: Gateway[], key: string, targets: WriteTarget[]) {
   };
 }
 
-/** Starts `GATEWAYS` gateways sharing Redis under `prefix`. */
-function startGateways(prefix: string): Promise<Gateway[]> {
-  return Promise.all(Array.from({ length: GATEWAYS }, async () => {
+/**
+ * Starts `count` gateways sharing Redis under `prefix` (the default cache: records in process over
+ * Redis, and whole answers), or with `cache: 'off'`.
+ */
+function startGateways(count: number, prefix: string, cache: 'layered' | 'off' = 'layered'): Promise<Gateway[]> {
+  return Promise.all(Array.from({ length: count }, async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const child = await startServer('src/main.ts', [], {
-      CACHE: 'layered', REDIS_URL, CACHE_PREFIX: prefix, RATE_LIMIT_ENABLED: 'false',
+      CACHE: cache, REDIS_URL, CACHE_PREFIX: prefix, RATE_LIMIT_ENABLED: 'false',
       PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SEED_WORKED_EXAMPLE: 'false',
     }, async () => (await fetch(`${base}/readyz`)).status === 200);
     return { child, url: `${base}/graphql`, metricsUrl: `${base}/metrics` };
   }));
+}
+
+async function stopGateways(gateways: Gateway[]): Promise<void> {
+  await Promise.all(gateways.map((gateway) => stopServer(gateway.child)));
 }
 
 /**
@@ -276,10 +283,16 @@ function sampleSum(text: string, name: string, keep: (labels: string) => boolean
   return total;
 }
 
-async function run(name: string, withWrites: boolean, prepare: (gateways: Gateway[]) => Promise<{ pools: MixPools; targets: WriteTarget[]; key: string }>): Promise<RunFigures> {
-  const gateways = await startGateways(`benchmixed${process.pid}${withWrites ? 'w' : 'r'}`);
+/** What both runs read and write: the mix's pools, the writers' targets and the editor's key. */
+interface Workload { pools: MixPools; targets: WriteTarget[]; key: string }
+
+/**
+ * One run on fresh gateways under a fresh cache prefix: the read mix for `WARMUP_SECONDS`, then
+ * measured for `SECONDS`, with the writer alongside when `withWrites`.
+ */
+async function run(name: string, withWrites: boolean, { pools, targets, key }: Workload): Promise<RunFigures> {
+  const gateways = await startGateways(GATEWAYS, `benchmixed${process.pid}${withWrites ? 'w' : 'r'}`);
   try {
-    const { pools, targets, key } = await prepare(gateways);
     // The same seed for both runs: each gateway's stream of reads is the same in both.
     const streams = gateways.map((_, i) => readMix(pools, SEED * 1000 + i));
     await loadMix(gateways, streams, WARMUP_SECONDS);
@@ -299,27 +312,24 @@ async function run(name: string, withWrites: boolean, prepare: (gateways: Gatewa
       (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
     return figures;
   } finally {
-    await Promise.all(gateways.map((gateway) => stopServer(gateway.child)));
+    await stopGateways(gateways);
   }
 }
 
 async function main(): Promise<void> {
   const { config, store } = await openBenchStore();
+  const schema = config.store.databaseSchema ?? 'public';
   const { record, key } = await createApiKey(store, `bench:mixed ${new Date().toISOString()}`, 'editor');
   try {
-    let prepared: { pools: MixPools; targets: WriteTarget[]; key: string } | undefined;
-    const prepare = async (gateways: Gateway[]) => {
-      if (!prepared) {
-        const { pools, targets } = await buildPools(gateways[0].url);
-        prepared = { pools, targets, key };
-        console.log(`store: ${store.engine} (${config.store.databaseSchema ?? 'public'}); pools: ${pools.slugs.length} articles, ` +
-          `${pools.countries.length} countries, ${pools.regions.length} provinces, ${pools.localities.length} towns, ` +
-          `${pools.tags.length} tags, ${pools.searchTerms.length} search words`);
-      }
-      return prepared;
-    };
-    const readOnly = await run('read-only', false, prepare);
-    const mixed = await run('mixed', true, prepare);
+    // Read through a gateway of its own without a cache, so neither run starts with records cached.
+    const [reader] = await startGateways(1, `benchmixed${process.pid}p`, 'off');
+    const { pools, targets } = await buildPools(reader.url).finally(() => stopGateways([reader]));
+    console.log(`store: ${store.engine} (${schema}), written to by the mixed run; pools: ${pools.slugs.length} articles, ` +
+      `${pools.countries.length} countries, ${pools.regions.length} provinces, ${pools.localities.length} towns, ` +
+      `${pools.tags.length} tags, ${pools.searchTerms.length} search words`);
+    const workload = { pools, targets, key };
+    const readOnly = await run('read-only', false, workload);
+    const mixed = await run('mixed', true, workload);
     report([readOnly, mixed]);
     const problems = [readOnly, mixed].flatMap((figures) => [
       ...figures.failures > MAX_FAILED_SHARE * figures.requests ? [`${figures.name}: ${figures.failures} of ${figures.requests} reads failed`] : [],
