@@ -229,6 +229,15 @@ function startGateways(count: number, prefix: string, cache: 'layered' | 'off' =
   }));
 }
 
+/** Throws when a gateway has exited: its requests would only count as refused connections. */
+function assertRunning(gateways: Gateway[], during: string): void {
+  for (const [i, { child }] of gateways.entries()) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`gateway ${i + 1} exited (${child.exitCode ?? child.signalCode}) during the ${during}: its stderr is above`);
+    }
+  }
+}
+
 async function stopGateways(gateways: Gateway[]): Promise<void> {
   await Promise.all(gateways.map((gateway) => stopServer(gateway.child)));
 }
@@ -296,10 +305,12 @@ async function run(name: string, withWrites: boolean, { pools, targets, key }: W
     // The same seed for both runs: each gateway's stream of reads is the same in both.
     const streams = gateways.map((_, i) => readMix(pools, SEED * 1000 + i));
     await loadMix(gateways, streams, WARMUP_SECONDS);
+    assertRunning(gateways, `${name} warm-up`);
     const before = await scrape(gateways);
     const writer = withWrites ? startWriter(gateways, key, targets) : null;
     const load = await loadMix(gateways, streams, SECONDS);
     const writes = writer ? await writer.stop() : null;
+    assertRunning(gateways, `${name} run`);
     const after = await scrape(gateways);
     const delta = (field: keyof Counters) => after[field] - before[field];
     const figures: RunFigures = {
