@@ -154,60 +154,76 @@ function byFrequency(values: string[]): string[] {
 }
 
 /**
- * Writes `WRITES_PER_SECOND` until `stop()`, one at a time, each to the next gateway; two revised
- * standfirsts, then two figures' verifications turned between REPORTED and CONFIRMED, and so on; the article by the readers' Zipf popularity, from its own seeded stream. Versions are
- * followed from each answer, so no write conflicts unless someone else writes the same article.
+ * Writes `WRITES_PER_SECOND` until `stop()`, on a fixed schedule however long each takes (a slow
+ * gateway does not slow the newsroom), each to the next gateway: two revised standfirsts, then two
+ * figures' verifications turned between REPORTED and CONFIRMED, and so on; the article by the
+ * readers' Zipf popularity, from its own seeded stream, skipping one still being written. Versions
+ * are followed from each answer, so no write conflicts unless someone else writes the same article.
  */
 function startWriter(gateways: Gateway[], key: string, targets: WriteTarget[]) {
   const faker = new SimpleFaker();
   faker.seed(SEED);
-  const pick = zipfSampler(targets.length, ZIPF_EXPONENT, () => faker.number.float());
+  const random = () => faker.number.float();
+  const pickArticle = zipfSampler(targets.length, ZIPF_EXPONENT, random);
   const withFigures = targets.filter((target) => target.figures.length > 0);
-  const pickWithFigures = withFigures.length > 0 ? zipfSampler(withFigures.length, ZIPF_EXPONENT, () => faker.number.float()) : null;
+  const pickFigured = withFigures.length > 0 ? zipfSampler(withFigures.length, ZIPF_EXPONENT, random) : null;
+  const writing = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
   const times: number[] = [];
   let failed = 0;
-  let stopped = false;
+
+  /** The first of up to 100 draws that is not being written, else the last drawn. */
+  function free<T extends { id: string }>(draw: () => T): T {
+    let item = draw();
+    for (let tries = 1; writing.has(item.id) && tries < 100; tries++) item = draw();
+    return item;
+  }
 
   async function write(n: number): Promise<void> {
     const url = gateways[n % gateways.length].url;
-    if (Math.floor(n / 2) % 2 === 0 || !pickWithFigures) {
-      const target = targets[pick()];
-      const stamp = ` (updated ${new Date().toISOString().slice(11, 19)} UTC)`;
-      const standfirst = target.standfirst.replace(/ \(updated [^)]*\)$/, '').slice(0, 1000 - stamp.length) + stamp;
-      const { updateArticle } = await graphql<{ updateArticle: { version: number } }>(url, REVISE_STANDFIRST,
-        { id: target.id, version: target.version, standfirst }, key);
-      target.version = updateArticle.version;
-      target.standfirst = standfirst;
+    if (Math.floor(n / 2) % 2 === 0 || !pickFigured) {
+      const target = free(() => targets[pickArticle()]);
+      writing.add(target.id);
+      try {
+        const stamp = ` (updated ${new Date().toISOString().slice(11, 19)} UTC)`;
+        const standfirst = target.standfirst.replace(/ \(updated [^)]*\)$/, '').slice(0, 1000 - stamp.length) + stamp;
+        const { updateArticle } = await graphql<{ updateArticle: { version: number } }>(url, REVISE_STANDFIRST,
+          { id: target.id, version: target.version, standfirst }, key);
+        target.version = updateArticle.version;
+        target.standfirst = standfirst;
+      } finally {
+        writing.delete(target.id);
+      }
     } else {
-      const figure = withFigures[pickWithFigures()].figures[0];
-      const verification = figure.verification === 'REPORTED' ? 'CONFIRMED' : 'REPORTED';
-      const { updateCasualtyFigure } = await graphql<{ updateCasualtyFigure: { version: number } }>(url, VERIFY_FIGURE,
-        { id: figure.id, version: figure.version, verification }, key);
-      figure.version = updateCasualtyFigure.version;
-      figure.verification = verification;
+      const figure = free(() => withFigures[pickFigured()].figures[0]);
+      writing.add(figure.id);
+      try {
+        const verification = figure.verification === 'REPORTED' ? 'CONFIRMED' : 'REPORTED';
+        const { updateCasualtyFigure } = await graphql<{ updateCasualtyFigure: { version: number } }>(url, VERIFY_FIGURE,
+          { id: figure.id, version: figure.version, verification }, key);
+        figure.version = updateCasualtyFigure.version;
+        figure.verification = verification;
+      } finally {
+        writing.delete(figure.id);
+      }
     }
   }
 
-  const started = performance.now();
-  const done = (async () => {
-    for (let n = 0; !stopped; n++) {
-      const due = started + (n * 1000) / WRITES_PER_SECOND;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
-      if (stopped) break;
-      const start = performance.now();
-      try {
-        await write(n);
-        times.push(performance.now() - start);
-      } catch (error) {
-        failed++;
-        console.error(`write ${n} failed: ${(error as Error).message}`);
-      }
-    }
-  })();
+  let n = 0;
+  const timer = setInterval(() => {
+    const start = performance.now();
+    const number = n++;
+    const done: Promise<void> = write(number).then(() => { times.push(performance.now() - start); }, (error: Error) => {
+      failed++;
+      console.error(`write ${number} failed: ${error.message}`);
+    }).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  }, 1000 / WRITES_PER_SECOND);
   return {
+    /** Stops writing; resolves once the writes under way have answered. */
     async stop() {
-      stopped = true;
-      await done;
+      clearInterval(timer);
+      await Promise.all(inFlight);
       return { done: times.length, failed, p50: times.length ? median(times) : 0, max: times.length ? Math.max(...times) : 0 };
     },
   };
@@ -249,11 +265,16 @@ async function stopGateways(gateways: Gateway[]): Promise<void> {
 async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], seconds: number) {
   const connections = Math.floor(CONNECTIONS / gateways.length);
   const options = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections, duration: seconds, skipAggregateResult: true };
+  let graphqlErrors = 0;
   const results = await Promise.all(gateways.map((gateway, i) => autocannon({
     ...options, url: gateway.url,
-    // An unescaped `"errors":[` can only be the answer's own errors: in a string its quotes are escaped.
-    verifyBody: (body) => !String(body).includes('"errors":['),
-    requests: [{ setupRequest: (request: object) => ({ ...request, body: streams[i]().body }) }],
+    requests: [{
+      setupRequest: (request: object) => ({ ...request, body: streams[i]().body }),
+      // An unescaped `"errors":[` can only be the answer's own errors: in a string its quotes are escaped.
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.includes('"errors":[')) graphqlErrors++;
+      },
+    }],
   })));
   // aggregateResult is in autocannon's API (README) but not in its type definitions.
   const merged = (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: object): autocannon.Result })
@@ -261,7 +282,10 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
   const requests = (merged.latency as unknown as { totalCount: number }).totalCount;
   return {
     rps: requests / seconds, p50: merged.latency.p50, p99: merged.latency.p99, requests,
-    failures: merged.errors + merged.timeouts + merged.non2xx + merged.mismatches,
+    // autocannon's `errors` include its `timeouts`.
+    failures: merged.errors + merged.non2xx + graphqlErrors,
+    failed: `${merged.timeouts} timed out (10 s), ${merged.non2xx} not 2xx, ${graphqlErrors} 200 with GraphQL errors, ` +
+      `${merged.errors - merged.timeouts} other connection errors`,
   };
 }
 
@@ -314,12 +338,12 @@ async function run(name: string, withWrites: boolean, { pools, targets, key }: W
     const after = await scrape(gateways);
     const delta = (field: keyof Counters) => after[field] - before[field];
     const figures: RunFigures = {
-      name, ...load, writes,
+      name, rps: load.rps, p50: load.p50, p99: load.p99, requests: load.requests, failures: load.failures, writes,
       answerHits: delta('answerHits') / delta('reads'),
       recordHits: delta('recordHits') / (delta('recordHits') + delta('recordMisses')),
       statements: delta('statements') / delta('requests'),
     };
-    console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}` +
+    console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}${figures.failures ? ` (${load.failed})` : ''}` +
       (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
     return figures;
   } finally {
