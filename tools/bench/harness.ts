@@ -88,7 +88,7 @@ export async function load(url: string, body: string, seconds: number, pid?: num
   const cpuAfter = pid === undefined ? Number.NaN : cpuMs(pid);
   return {
     rps: result.requests.average, minRps: result.requests.min, p50: result.latency.p50, p99: result.latency.p99,
-    failures: result.errors + result.timeouts + result.non2xx,
+    failures: result.errors + result.non2xx, // autocannon's `errors` include its `timeouts`
     cpuMsPerRequest: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : Number.NaN,
   };
 }

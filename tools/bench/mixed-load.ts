@@ -1,0 +1,406 @@
+import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { SimpleFaker } from '@faker-js/faker';
+import autocannon from 'autocannon';
+import { createApiKey } from '../../src/auth/api-keys';
+import { openBenchStore } from './bench-store';
+import { CONNECTIONS, freePort, median, startServer, stopServer } from './harness';
+import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfSampler } from './mixed-mix';
+
+/**
+ * A realistic day's traffic for a minute: two gateways (`src/main.ts` in production mode, the
+ * default cache: records in process over Redis, and whole answers) sharing one Redis under one
+ * prefix, loaded from `CONNECTIONS` connections, half on each, with the read mix of ./mixed-mix
+ * (articles, lists, statistics, by Zipf popularity); first reads only, then the same reads with an
+ * editor's writes through the GraphQL API (BENCH_WRITES_PER_SECOND, default 1, alternating
+ * gateways: a revised standfirst, then a figure's verification turned between REPORTED and
+ * CONFIRMED, on articles the readers read). Each run starts fresh gateways under a fresh cache
+ * prefix and warms them up with reads for `WARMUP_SECONDS`. Reports per run throughput, latency,
+ * the response cache's and the record cache's hit ratios and store statements per request (from
+ * both gateways' /metrics), and how much of the read-only throughput the writes leave (target: at
+ * least half).
+ *
+ * IT WRITES: it creates an editor key (revoked at the end) and changes articles and figures of the
+ * store DATABASE_URL and DATABASE_SCHEMA name. Run it on a copy, never on a corpus others measure:
+ *
+ *   pg_dump -n bench100k … | sed 's/bench100k/mixed100k/g' | psql …
+ *   DATABASE_URL=… DATABASE_SCHEMA=mixed100k npm run bench:mixed
+ *
+ * BENCH_SECONDS (default 60) sets each run's length, BENCH_SEED (default 1) the mix's seed (the
+ * same for both runs); Redis from REDIS_URL, default the local one. Exits 1 when more than
+ * `MAX_FAILED_SHARE` of the reads fail (an HTTP error, a timeout or a GraphQL error) or any write does.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+const WRITES_PER_SECOND = Number(process.env.BENCH_WRITES_PER_SECOND ?? 1);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WARMUP_SECONDS = 10;
+const GATEWAYS = 2;
+/** How many of the newest published articles readers read, and editors revise. */
+const POOL_SIZE = 5000;
+const MAX_FAILED_SHARE = 0.001;
+/** The throughput the writes must leave, as a share of the read-only run's. */
+const TARGET_RATIO = 0.5;
+const WRITE_OPERATIONS = ['ReviseStandfirst', 'VerifyFigure'];
+
+for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_SEED', SEED], ['BENCH_WRITES_PER_SECOND', WRITES_PER_SECOND]] as const) {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${process.env[name]}`);
+}
+
+interface Gateway { child: ChildProcess; url: string; metricsUrl: string }
+
+/** An article editors may revise, and its figures they may verify. */
+interface WriteTarget { id: string; version: number; standfirst: string; figures: { id: string; version: number; verification: string }[] }
+
+/** What one run measured. */
+interface RunFigures {
+  name: string;
+  rps: number; p50: number; p99: number;
+  requests: number; failures: number;
+  /** Reads answered from the response cache, of all reads the gateways answered. */
+  answerHits: number;
+  /** Record lookups answered by either cache level, of all lookups. */
+  recordHits: number;
+  /** Store round-trips per request answered, writes included. */
+  statements: number;
+  writes: { done: number; failed: number; p50: number; max: number } | null;
+}
+
+const POOL_PAGE = /* GraphQL */ `
+  query MixPool($after: String) {
+    articles(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        id slug version headline standfirst publishedAt tags
+        locations { id kind }
+        casualtyFigures { id version verification }
+      } }
+    }
+  }`;
+
+const COUNTRIES = /* GraphQL */ `
+  query MixCountries {
+    locations(filter: { kind: COUNTRY }, first: 100) { edges { node { id articles(first: 0) { totalCount } } } }
+  }`;
+
+const REVISE_STANDFIRST = /* GraphQL */ `
+  mutation ReviseStandfirst($id: ID!, $version: Int!, $standfirst: String) {
+    updateArticle(id: $id, version: $version, input: { standfirst: $standfirst }) { id version }
+  }`;
+
+const VERIFY_FIGURE = /* GraphQL */ `
+  mutation VerifyFigure($id: ID!, $version: Int!, $verification: Verification) {
+    updateCasualtyFigure(id: $id, version: $version, input: { verification: $verification }) { id version verification }
+  }`;
+
+interface PoolArticle {
+  id: string; slug: string; version: number; headline: string; standfirst: string | null; publishedAt: string | null; tags: string[];
+  locations: { id: string; kind: string }[];
+  casualtyFigures: { id: string; version: number; verification: string }[];
+}
+
+/** POSTs a GraphQL request; resolves to its `data`, throwing on any error. */
+async function graphql<T>(url: string, query: string, variables: object = {}, key?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST', body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...key ? { authorization: `Bearer ${key}` } : {} },
+  });
+  const answer = await response.json() as { data?: T; errors?: unknown };
+  if (response.status !== 200 || answer.errors) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+  return answer.data!;
+}
+
+/**
+ * The mix's pools and the writers' targets, read through the public API of the gateway at `url`:
+ * the `POOL_SIZE` newest published articles; places, tags and headline words ranked by how often
+ * those articles name them; countries by their number of articles.
+ */
+async function buildPools(url: string): Promise<{ pools: MixPools; targets: WriteTarget[] }> {
+  const articles: PoolArticle[] = [];
+  let after: string | null = null;
+  while (articles.length < POOL_SIZE) {
+    const { articles: page }: { articles: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: PoolArticle }[] } } =
+      await graphql(url, POOL_PAGE, { after });
+    articles.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  articles.length = Math.min(articles.length, POOL_SIZE);
+  const { locations } = await graphql<{ locations: { edges: { node: { id: string; articles: { totalCount: number } } }[] } }>(url, COUNTRIES);
+  const countries = locations.edges.map((edge) => edge.node).filter((country) => country.articles.totalCount > 0)
+    .sort((a, b) => b.articles.totalCount - a.articles.totalCount || a.id.localeCompare(b.id)).map((country) => country.id);
+  const places = (kind: string) => byFrequency(articles.flatMap((article) => article.locations.filter((place) => place.kind === kind).map((place) => place.id)));
+  const pools: MixPools = {
+    slugs: articles.map((article) => article.slug),
+    countries,
+    regions: places('ADMIN1'),
+    localities: places('LOCALITY'),
+    tags: byFrequency(articles.flatMap((article) => article.tags)),
+    searchTerms: byFrequency(articles.flatMap((article) => article.headline.toLowerCase().match(/\p{L}{5,}/gu) ?? [])).slice(0, 100),
+    now: new Date(articles.find((article) => article.publishedAt)?.publishedAt ?? Date.now()),
+  };
+  const targets = articles.map((article) => ({
+    id: article.id, version: article.version, standfirst: article.standfirst ?? article.headline,
+    figures: article.casualtyFigures.filter((figure) => figure.verification === 'REPORTED' || figure.verification === 'CONFIRMED'),
+  }));
+  return { pools, targets };
+}
+
+/** The distinct values, the most frequent first (ties in code-point order, so the order is stable). */
+function byFrequency(values: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0)).map(([value]) => value);
+}
+
+/**
+ * Writes `WRITES_PER_SECOND` until `stop()`, on a fixed schedule however long each takes (a slow
+ * gateway does not slow the newsroom), each to the next gateway: two revised standfirsts, then two
+ * figures' verifications turned between REPORTED and CONFIRMED, and so on; the article by the
+ * readers' Zipf popularity, from its own seeded stream, skipping one still being written. Versions
+ * are followed from each answer, so no write conflicts unless someone else writes the same article.
+ */
+function startWriter(gateways: Gateway[], key: string, targets: WriteTarget[]) {
+  const faker = new SimpleFaker();
+  faker.seed(SEED);
+  const random = () => faker.number.float();
+  const pickArticle = zipfSampler(targets.length, ZIPF_EXPONENT, random);
+  const withFigures = targets.filter((target) => target.figures.length > 0);
+  const pickFigured = withFigures.length > 0 ? zipfSampler(withFigures.length, ZIPF_EXPONENT, random) : null;
+  const writing = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  const times: number[] = [];
+  let failed = 0;
+
+  /** The first of up to 100 draws that is not being written, else the last drawn. */
+  function free<T extends { id: string }>(draw: () => T): T {
+    let item = draw();
+    for (let tries = 1; writing.has(item.id) && tries < 100; tries++) item = draw();
+    return item;
+  }
+
+  async function write(n: number): Promise<void> {
+    const url = gateways[n % gateways.length].url;
+    if (Math.floor(n / 2) % 2 === 0 || !pickFigured) {
+      const target = free(() => targets[pickArticle()]);
+      writing.add(target.id);
+      try {
+        const stamp = ` (updated ${new Date().toISOString().slice(11, 19)} UTC)`;
+        const standfirst = target.standfirst.replace(/ \(updated [^)]*\)$/, '').slice(0, 1000 - stamp.length) + stamp;
+        const { updateArticle } = await graphql<{ updateArticle: { version: number } }>(url, REVISE_STANDFIRST,
+          { id: target.id, version: target.version, standfirst }, key);
+        target.version = updateArticle.version;
+        target.standfirst = standfirst;
+      } finally {
+        writing.delete(target.id);
+      }
+    } else {
+      const figure = free(() => withFigures[pickFigured()].figures[0]);
+      writing.add(figure.id);
+      try {
+        const verification = figure.verification === 'REPORTED' ? 'CONFIRMED' : 'REPORTED';
+        const { updateCasualtyFigure } = await graphql<{ updateCasualtyFigure: { version: number } }>(url, VERIFY_FIGURE,
+          { id: figure.id, version: figure.version, verification }, key);
+        figure.version = updateCasualtyFigure.version;
+        figure.verification = verification;
+      } finally {
+        writing.delete(figure.id);
+      }
+    }
+  }
+
+  let n = 0;
+  const timer = setInterval(() => {
+    const start = performance.now();
+    const number = n++;
+    const done: Promise<void> = write(number).then(() => { times.push(performance.now() - start); }, (error: Error) => {
+      failed++;
+      console.error(`write ${number} failed: ${error.message}`);
+    }).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  }, 1000 / WRITES_PER_SECOND);
+  return {
+    /** Stops writing; resolves once the writes under way have answered. */
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      return { done: times.length, failed, p50: times.length ? median(times) : 0, max: times.length ? Math.max(...times) : 0 };
+    },
+  };
+}
+
+/**
+ * Starts `count` gateways sharing Redis under `prefix` (the default cache: records in process over
+ * Redis, and whole answers), or with `cache: 'off'`.
+ */
+function startGateways(count: number, prefix: string, cache: 'layered' | 'off' = 'layered'): Promise<Gateway[]> {
+  return Promise.all(Array.from({ length: count }, async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = await startServer('src/main.ts', [], {
+      CACHE: cache, REDIS_URL, CACHE_PREFIX: prefix, RATE_LIMIT_ENABLED: 'false',
+      PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SEED_WORKED_EXAMPLE: 'false',
+    }, async () => (await fetch(`${base}/readyz`)).status === 200);
+    return { child, url: `${base}/graphql`, metricsUrl: `${base}/metrics` };
+  }));
+}
+
+/** Throws when a gateway has exited: its requests would only count as refused connections. */
+function assertRunning(gateways: Gateway[], during: string): void {
+  for (const [i, { child }] of gateways.entries()) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`gateway ${i + 1} exited (${child.exitCode ?? child.signalCode}) during the ${during}: its stderr is above`);
+    }
+  }
+}
+
+async function stopGateways(gateways: Gateway[]): Promise<void> {
+  await Promise.all(gateways.map((gateway) => stopServer(gateway.child)));
+}
+
+/**
+ * Loads each gateway from `CONNECTIONS / GATEWAYS` connections for `seconds`, each request the
+ * next of that gateway's stream; an answer with GraphQL errors counts as failed.
+ */
+async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], seconds: number) {
+  const connections = Math.floor(CONNECTIONS / gateways.length);
+  const options = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections, duration: seconds, skipAggregateResult: true };
+  let graphqlErrors = 0;
+  const results = await Promise.all(gateways.map((gateway, i) => autocannon({
+    ...options, url: gateway.url,
+    requests: [{
+      setupRequest: (request: object) => ({ ...request, body: streams[i]().body }),
+      // An unescaped `"errors":[` can only be the answer's own errors: in a string its quotes are escaped.
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.includes('"errors":[')) graphqlErrors++;
+      },
+    }],
+  })));
+  // aggregateResult is in autocannon's API (README) but not in its type definitions.
+  const merged = (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: object): autocannon.Result })
+    .aggregateResult(results, { ...options, url: gateways[0].url, connections: connections * gateways.length });
+  const requests = (merged.latency as unknown as { totalCount: number }).totalCount;
+  return {
+    rps: requests / seconds, p50: merged.latency.p50, p99: merged.latency.p99, requests,
+    // autocannon's `errors` include its `timeouts`.
+    failures: merged.errors + merged.non2xx + graphqlErrors,
+    failed: `${merged.timeouts} timed out (10 s), ${merged.non2xx} not 2xx, ${graphqlErrors} 200 with GraphQL errors, ` +
+      `${merged.errors - merged.timeouts} other connection errors`,
+  };
+}
+
+/** The counters a run's figures come from, summed over the gateways. */
+interface Counters { requests: number; reads: number; answerHits: number; recordHits: number; recordMisses: number; statements: number }
+
+async function scrape(gateways: Gateway[]): Promise<Counters> {
+  const texts = await Promise.all(gateways.map(async (gateway) => (await fetch(gateway.metricsUrl)).text()));
+  const sum = (name: string, keep: (labels: string) => boolean = () => true) => texts.reduce((total, text) => total + sampleSum(text, name, keep), 0);
+  const isWrite = (labels: string) => WRITE_OPERATIONS.some((operation) => labels.includes(`operation="${operation}"`));
+  return {
+    requests: sum('newsgate_graphql_requests_total'),
+    reads: sum('newsgate_graphql_requests_total', (labels) => !isWrite(labels)),
+    answerHits: sum('newsgate_response_cache_hits_total'),
+    recordHits: sum('newsgate_cache_hits', (labels) => labels.includes('level="all"')),
+    recordMisses: sum('newsgate_cache_misses', (labels) => labels.includes('level="all"')),
+    statements: sum('newsgate_store_query_duration_seconds_count'),
+  };
+}
+
+/** The sum of the samples of `name` in a Prometheus text exposition whose labels `keep` admits. */
+function sampleSum(text: string, name: string, keep: (labels: string) => boolean): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match && match[1] === name && keep(match[2] ?? '')) total += Number(match[3]);
+  }
+  return total;
+}
+
+/** What both runs read and write: the mix's pools, the writers' targets and the editor's key. */
+interface Workload { pools: MixPools; targets: WriteTarget[]; key: string }
+
+/**
+ * One run on fresh gateways under a fresh cache prefix: the read mix for `WARMUP_SECONDS`, then
+ * measured for `SECONDS`, with the writer alongside when `withWrites`.
+ */
+async function run(name: string, withWrites: boolean, { pools, targets, key }: Workload): Promise<RunFigures> {
+  const gateways = await startGateways(GATEWAYS, `benchmixed${process.pid}${withWrites ? 'w' : 'r'}`);
+  try {
+    // The same seed for both runs: each gateway's stream of reads is the same in both.
+    const streams = gateways.map((_, i) => readMix(pools, SEED * 1000 + i));
+    await loadMix(gateways, streams, WARMUP_SECONDS);
+    assertRunning(gateways, `${name} warm-up`);
+    const before = await scrape(gateways);
+    const writer = withWrites ? startWriter(gateways, key, targets) : null;
+    const load = await loadMix(gateways, streams, SECONDS);
+    const writes = writer ? await writer.stop() : null;
+    assertRunning(gateways, `${name} run`);
+    const after = await scrape(gateways);
+    const delta = (field: keyof Counters) => after[field] - before[field];
+    const figures: RunFigures = {
+      name, rps: load.rps, p50: load.p50, p99: load.p99, requests: load.requests, failures: load.failures, writes,
+      answerHits: delta('answerHits') / delta('reads'),
+      recordHits: delta('recordHits') / (delta('recordHits') + delta('recordMisses')),
+      statements: delta('statements') / delta('requests'),
+    };
+    console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}${figures.failures ? ` (${load.failed})` : ''}` +
+      (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
+    return figures;
+  } finally {
+    await stopGateways(gateways);
+  }
+}
+
+async function main(): Promise<void> {
+  const { config, store } = await openBenchStore();
+  const schema = config.store.databaseSchema ?? 'public';
+  const { record, key } = await createApiKey(store, `bench:mixed ${new Date().toISOString()}`, 'editor');
+  try {
+    // Read through a gateway of its own without a cache, so neither run starts with records cached.
+    const [reader] = await startGateways(1, `benchmixed${process.pid}p`, 'off');
+    const { pools, targets } = await buildPools(reader.url).finally(() => stopGateways([reader]));
+    console.log(`store: ${store.engine} (${schema}), written to by the mixed run; pools: ${pools.slugs.length} articles, ` +
+      `${pools.countries.length} countries, ${pools.regions.length} provinces, ${pools.localities.length} towns, ` +
+      `${pools.tags.length} tags, ${pools.searchTerms.length} search words`);
+    const workload = { pools, targets, key };
+    const readOnly = await run('read-only', false, workload);
+    const mixed = await run('mixed', true, workload);
+    report([readOnly, mixed]);
+    const problems = [readOnly, mixed].flatMap((figures) => [
+      ...figures.failures > MAX_FAILED_SHARE * figures.requests ? [`${figures.name}: ${figures.failures} of ${figures.requests} reads failed`] : [],
+      ...figures.writes?.failed ? [`${figures.name}: ${figures.writes.failed} writes failed`] : [],
+    ]);
+    if (problems.length > 0) throw new Error(`the mixed-load bench failed: ${problems.join('; ')}`);
+  } finally {
+    await store.revokeApiKey(record.id);
+    await store.close();
+  }
+}
+
+function report(runs: RunFigures[]): void {
+  const share = (family: string) => `${Math.round(100 * VARIANTS.filter((v) => v.family === family).reduce((sum, v) => sum + v.share, 0))} %`;
+  console.log(`\nnewsgate mixed load: ${GATEWAYS} gateways sharing Redis, ${CONNECTIONS} connections, ${SECONDS} s each after ` +
+    `${WARMUP_SECONDS} s of warm-up, seed ${SEED}; reads ${share('article')} articles, ${share('list')} lists, ` +
+    `${share('stats')} statistics, Zipf s=${ZIPF_EXPONENT}; mixed adds ${WRITES_PER_SECOND} write/s through the editorial API`);
+  console.log('run         req/s  p50 ms  p99 ms  answers hit  records hit  statements/req  failed  writes (failed)  write p50/max ms');
+  for (const figures of runs) {
+    const writes = figures.writes;
+    console.log(`${figures.name.padEnd(10)} ${figures.rps.toFixed(0).padStart(6)}  ${String(figures.p50).padStart(6)}  ` +
+      `${String(figures.p99).padStart(6)}  ${percent(figures.answerHits).padStart(11)}  ${percent(figures.recordHits).padStart(11)}  ` +
+      `${figures.statements.toFixed(3).padStart(14)}  ${String(figures.failures).padStart(6)}  ` +
+      `${(writes ? `${writes.done} (${writes.failed})` : '-').padStart(15)}  ` +
+      `${(writes ? `${writes.p50.toFixed(0)}/${writes.max.toFixed(0)}` : '-').padStart(16)}`);
+  }
+  const [readOnly, mixed] = runs;
+  const ratio = mixed.rps / readOnly.rps;
+  console.log(`mixed / read-only throughput: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`);
+}
+
+function percent(value: number): string {
+  return Number.isFinite(value) ? `${(100 * value).toFixed(1)} %` : '-';
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
