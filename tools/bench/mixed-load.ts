@@ -24,7 +24,10 @@ import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfS
  * store DATABASE_URL and DATABASE_SCHEMA name. Run it on a copy, never on a corpus others measure:
  *
  *   pg_dump -n bench100k … | sed 's/bench100k/mixed100k/g' | psql …
- *   DATABASE_URL=… DATABASE_SCHEMA=mixed100k npm run bench:mixed
+ *   DATABASE_URL=… DATABASE_SCHEMA=mixed100k BENCH_WRITABLE_SCHEMA=mixed100k npm run bench:mixed
+ *
+ * Without BENCH_WRITABLE_SCHEMA naming the same schema it says so and does nothing (so `npm run bench`
+ * on a shared corpus skips it).
  *
  * BENCH_SECONDS (default 60) sets each run's length, BENCH_SEED (default 1) the mix's seed (the
  * same for both runs); Redis from REDIS_URL, default the local one. Exits 1 when more than
@@ -352,6 +355,12 @@ async function run(name: string, withWrites: boolean, { pools, targets, key }: W
 }
 
 async function main(): Promise<void> {
+  // It writes: only to a schema named twice, so that `npm run bench` on a shared corpus leaves it alone.
+  if (!process.env.BENCH_WRITABLE_SCHEMA || process.env.BENCH_WRITABLE_SCHEMA !== (process.env.DATABASE_SCHEMA ?? 'public')) {
+    console.log('bench:mixed skipped: it writes to the store. Run it on a copy of the corpus, naming the copy twice: ' +
+      'DATABASE_SCHEMA=mixed100k BENCH_WRITABLE_SCHEMA=mixed100k npm run bench:mixed');
+    return;
+  }
   const { config, store } = await openBenchStore();
   const schema = config.store.databaseSchema ?? 'public';
   const { record, key } = await createApiKey(store, `bench:mixed ${new Date().toISOString()}`, 'editor');
