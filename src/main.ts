@@ -134,6 +134,17 @@ async function main(config: Config): Promise<void> {
   // re-raised by tsx's own handler and kills the process before the store is closed.
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+
+  // The statistics kept per article (src/store/sql-stats.ts) are built where they are not yet, in the
+  // background (`npm run migrate` builds them too): a world dashboard asked meanwhile waits for the
+  // build under way instead of starting its own, and later ones find them built.
+  const building = Date.now();
+  sqlStore.prepareStatistics().then(
+    () => log.info({ ms: Date.now() - building }, 'statistics kept per article: ready'),
+    (err: unknown) => {
+      if (!stopping) log.warn({ err }, 'statistics kept per article: not built; the world dashboard builds them when first asked');
+    },
+  );
 }
 
 let config: Config;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process';
+import { until } from './support/processes';
 
 const ROOT = join(__dirname, '..');
 
@@ -24,6 +25,8 @@ describe('npm start', () => {
     expect(gateway.logs.map((record) => record.msg)).toEqual(expect.arrayContaining([
       'content store open and migrated', 'empty store: loaded the worked example', 'newsgate is serving GraphQL',
     ]));
+    // The world dashboard's kept statistics are built in the background once the gateway serves.
+    await until(() => gateway!.logs.some((record) => record.msg === 'statistics kept per article: ready'), 'the kept statistics to be built');
     expect(await gateway.stop()).toBe(0);
     expect(gateway.stderr()).toBe('');
   });

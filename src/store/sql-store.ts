@@ -8,7 +8,7 @@ import { SqlBulkLoader } from './sql-bulk-load';
 import { SqlHistory } from './sql-history';
 import { SqlHousekeeping } from './sql-housekeeping';
 import { SqlReader } from './sql-reader';
-import { casualtyStats } from './sql-stats';
+import { buildKeptStatistics, casualtyStats } from './sql-stats';
 import { SqlEditorial } from './sql-writer';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from './store';
 
@@ -34,6 +34,14 @@ export class SqlStore implements ContentStore {
     this.bulk = new SqlBulkLoader(db);
     this.keys = new SqlApiKeys(db);
     this.housekeeping = new SqlHousekeeping(db);
+  }
+
+  /**
+   * Builds the statistics kept per article where they are not built yet (a count of every article,
+   * tens of seconds on a large store; nothing once built). See `buildKeptStatistics`.
+   */
+  prepareStatistics(): Promise<void> {
+    return buildKeptStatistics(this.db);
   }
 
   scoped(scope: ReadScope): SqlStore {
