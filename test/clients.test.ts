@@ -60,7 +60,7 @@ describe('Apollo Client 4', () => {
     let after: string | null = null;
     let hasNextPage = true;
     while (hasNextPage) {
-      const { data } = await apollo.query<any>({ query: gql(ARTICLES_PAGE), variables: { first: 3, after }, fetchPolicy: 'network-only' });
+      const { data }: { data: any } = await apollo.query<any>({ query: gql(ARTICLES_PAGE), variables: { first: 3, after }, fetchPolicy: 'network-only' });
       seen.push(data.articles.edges.length);
       ({ hasNextPage, endCursor: after } = data.articles.pageInfo);
     }
