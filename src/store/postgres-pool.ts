@@ -96,8 +96,12 @@ export class Source {
  * its session's: a config object, which `pg` copies (a statement given as text and values is not).
  */
 export function statement(text: string, values: unknown[], timeoutMs: number): QueryConfig {
-  return { text, values, query_timeout: clientBound(timeoutMs) } as QueryConfig;
+  // pg reads a falsy `query_timeout` as "the connection's", so "none" is the longest timer Node has.
+  return { text, values, query_timeout: clientBound(timeoutMs) ?? NO_CLIENT_BOUND_MS } as QueryConfig;
 }
+
+/** The longest delay a Node timer takes (about 24.8 days): a statement without a client bound. */
+const NO_CLIENT_BOUND_MS = 2 ** 31 - 1;
 
 /** The client's bound for a server bound of `timeoutMs` (0: none), a margin past it (see CLIENT_TIMEOUT_MARGIN_MS). */
 function clientBound(timeoutMs: number): number | undefined {
