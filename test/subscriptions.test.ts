@@ -32,7 +32,7 @@ interface Instance {
 
 /** A subscription's messages as they come, and how it ended. */
 interface Subscription {
-  next(timeoutMs?: number): Promise<{ data?: any; errors?: any[] }>;
+  next(timeoutMs?: number): Promise<{ data?: any; errors?: readonly any[] }>;
   /** Resolves with the errors the subscription ended with. */
   failed: Promise<any[]>;
   dispose(): void;
@@ -78,8 +78,8 @@ function client(at: Instance, authorization?: string, onClosed?: (code: number, 
 }
 
 function subscribe(on: Client, query: string, variables: Record<string, unknown>): Subscription {
-  const queue: { data?: any; errors?: any[] }[] = [];
-  let waiting: ((value: { data?: any; errors?: any[] }) => void) | null = null;
+  const queue: { data?: any; errors?: readonly any[] }[] = [];
+  let waiting: ((value: { data?: any; errors?: readonly any[] }) => void) | null = null;
   let fail!: (errors: any[]) => void;
   const failed = new Promise<any[]>((resolve) => { fail = resolve; });
   const dispose = on.subscribe({ query, variables }, {
