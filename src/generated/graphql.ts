@@ -1617,7 +1617,7 @@ export type Subscription = {
   /**
    * A region's statistics, as `casualtyStats` counts them for `filter` with `locationId: regionId`:
    * sent once at the start, then again after figures of the region change (changes within a short
-   * interval, LIVE_STATS_DEBOUNCE_MS, are counted together in one answer).
+   * interval, SUBSCRIPTIONS_STATS_DEBOUNCE_MS, default 200 ms, are counted together in one answer).
    */
   casualtyStatsChanged: CasualtyStats;
 };
