@@ -154,6 +154,8 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
     trustedDocuments: edge.trustedDocuments,
     trustProxy: app.get('trust proxy fn'),
     formatError,
+    registry: edge.metrics.registry,
+    fannedOut: () => live.updates.connected,
   }) : null;
   const apollo = new ApolloServer<Context>({
     schema,

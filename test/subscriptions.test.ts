@@ -2,6 +2,8 @@ import { type Client, createClient } from 'graphql-ws';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { createApiKey } from '../src/auth/api-keys';
+import type { RateLimiter } from '../src/http/limits';
+import { ClientRateLimiter } from '../src/http/rate-limit';
 import { type Live, openLive, publishingChanges } from '../src/live';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { type TestGateway, startTestGateway } from './support/gateway';
@@ -46,14 +48,20 @@ const prefix = uniquePrefix('subs');
 const instances: Instance[] = [];
 const clients: Client[] = [];
 
-async function instance(redisUrl: string | null, options: { limits?: { perConnection?: number; perAddress?: number }; maxDepth?: number } = {}): Promise<Instance> {
+interface InstanceOptions {
+  limits?: { perConnection?: number; perAddress?: number };
+  maxDepth?: number;
+  rateLimiter?: RateLimiter;
+}
+
+async function instance(redisUrl: string | null, options: InstanceOptions = {}): Promise<Instance> {
   const logs: Record<string, any>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => { logs.push(JSON.parse(line)); } });
   const live = openLive({ store: t.store, log, redis: redisUrl ? { url: redisUrl, prefix } : null, statsDebounceMs: 50 });
   expect(await live.ready(5000)).toBe(true);
   const api = await startTestGateway(publishingChanges(t.store, live.events), {
     live: { updates: live.updates, limits: options.limits },
-    http: options.maxDepth ? { limits: { maxDepth: options.maxDepth } } : undefined,
+    http: { limits: { maxDepth: options.maxDepth }, rateLimiter: options.rateLimiter },
   });
   const made: Instance = {
     api, live, logs, wsUrl: api.url.replace(/^http/, 'ws'),
@@ -225,6 +233,27 @@ describe('refusals', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     subscribe(one, FIGURES, { region: balochistan });
     await subscribed(a, 2);
+  });
+
+  it('refuses a subscription past the address\'s limit, over all its connections', async () => {
+    const a = await instance(null, { limits: { perAddress: 2 } });
+    subscribe(client(a), FIGURES, { region: balochistan });
+    subscribe(client(a), FIGURES, { region: quettaDistrict });
+    await subscribed(a, 2);
+    const [error] = await subscribe(client(a), FIGURES, { region: balochistan }).failed;
+    expect(error.extensions).toMatchObject({ code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 2 });
+    expect(error.message).toMatch(/your address already holds 2 subscriptions/);
+  });
+
+  it('charges a subscription\'s cost to the rate limits when it starts, and refuses past the budget with RATE_LIMITED', async () => {
+    // FIGURES costs 9: one budget of 12 points admits one, not two.
+    const limiter = new ClientRateLimiter({ publicPoints: 12 });
+    const a = await instance(null, { rateLimiter: limiter.limit });
+    subscribe(client(a), FIGURES, { region: balochistan });
+    await subscribed(a, 1);
+    const [error] = await subscribe(client(a), FIGURES, { region: balochistan }).failed;
+    expect(error.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 12 });
+    await limiter.close();
   });
 
   it('holds subscription documents to the depth limit queries are held to', async () => {

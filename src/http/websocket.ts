@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import proxyAddr from 'proxy-addr';
 import { WebSocketServer } from 'ws';
 import { PUBLIC_VIEWER, type Viewer, viewerOf } from '../auth/api-keys';
@@ -20,7 +21,7 @@ import type { Logger } from '../logger';
 import { isStoreFault } from '../store/errors';
 import type { ApiKeyStore } from '../store/store';
 import { type Limits, type OperationLimits, type RateLimiter, labelTokenLimit, parseOptionsFor } from './limits';
-import { FAILED_KEY_POINTS } from './rate-limit';
+import { FAILED_KEY_POINTS, addressKey } from './rate-limit';
 import { type TrustedDocuments, untrustedDocumentError } from './trusted-documents';
 
 /** How many subscriptions a client may hold at once. */
@@ -57,6 +58,10 @@ export interface WebSocketDependencies {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   log: Logger;
   production: boolean;
+  /** Where the subscription metrics are registered (the gateway's, served at /metrics). */
+  registry?: Registry;
+  /** Whether other instances' changes reach this one now (`LiveUpdates.connected`), for the metrics. */
+  fannedOut?: () => boolean;
 }
 
 /** What the gateway keeps per connection. */
@@ -89,11 +94,28 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
   let connections = 0;
   const release = (connection: Connection, id: string) => {
     if (!connection.open.delete(id)) return;
-    const key = connection.clientAddress ?? 'unknown';
+    const key = addressKey(connection.clientAddress);
     const left = (perAddress.get(key) ?? 1) - 1;
     if (left > 0) perAddress.set(key, left); else perAddress.delete(key);
   };
   const parseOptions = parseOptionsFor(deps.limits);
+  const registers = deps.registry ? [deps.registry] : [];
+  const refusals = new Counter({
+    name: 'newsgate_subscription_refusals_total', help: 'Subscriptions refused before they started, by error code.',
+    labelNames: ['code'], registers,
+  });
+  new Gauge({
+    name: 'newsgate_subscriptions_open', help: 'Subscriptions open on this instance.', registers,
+    collect() { this.set([...perAddress.values()].reduce((sum, count) => sum + count, 0)); },
+  });
+  const fannedOut = deps.fannedOut;
+  if (fannedOut) {
+    new Gauge({
+      name: 'newsgate_subscriptions_fanned_out', registers,
+      help: 'Whether other instances\' changes reach this one\'s subscriptions now (1), or only its own (0: Redis is away).',
+      collect() { this.set(fannedOut() ? 1 : 0); },
+    });
+  }
 
   const server = useServer<Record<string, unknown>, Extra>({
     schema: deps.schema,
@@ -124,7 +146,10 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
     },
     async onSubscribe(ctx, id, payload) {
       const connection = ctx.extra.connection!;
-      const refuse = (error: GraphQLError) => [error];
+      const refuse = (error: GraphQLError) => {
+        refusals.inc({ code: String(error.extensions.code ?? 'UNKNOWN') });
+        return [error];
+      };
       let document: DocumentNode;
       try {
         document = parse(payload.query, parseOptions);
@@ -137,6 +162,7 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
         return refuse(untrustedDocumentError());
       }
       const invalid = validate(deps.schema, document);
+      if (invalid.length > 0) refusals.inc({ code: 'GRAPHQL_VALIDATION_FAILED' });
       if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
       const operation = getOperationAST(document, payload.operationName);
       if (!operation || operation.operation !== 'subscription') {
@@ -151,7 +177,7 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
       });
       if (refusal) return refuse(refusal);
       connection.open.add(id);
-      const key = connection.clientAddress ?? 'unknown';
+      const key = addressKey(connection.clientAddress);
       perAddress.set(key, (perAddress.get(key) ?? 0) + 1);
       return {
         schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue,
@@ -190,7 +216,7 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
 
 /** SUBSCRIPTION_LIMIT_EXCEEDED when one more subscription would take the connection or its address past its limit. */
 function subscriptionLimitRefusal(connection: Connection, perAddress: Map<string, number>, limits: SubscriptionLimits): GraphQLError | undefined {
-  const address = perAddress.get(connection.clientAddress ?? 'unknown') ?? 0;
+  const address = perAddress.get(addressKey(connection.clientAddress)) ?? 0;
   const [held, limit, holder] = connection.open.size >= limits.perConnection
     ? [connection.open.size, limits.perConnection, 'this connection']
     : address >= limits.perAddress ? [address, limits.perAddress, 'your address'] : [];
