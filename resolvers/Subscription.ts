@@ -3,7 +3,18 @@ import { ErrorCode, GatewayError } from '../src/errors';
 import type { CasualtyFigureModel, CasualtyStatsModel } from '../src/graph-models';
 import type { SubscriptionResolvers } from '../src/generated/graphql';
 import type { LiveUpdates } from '../src/live/live-updates';
+import { toApiError } from '../src/editorial/editorial';
 import { checkStatsArguments } from './Stats';
+
+/** `events`, with the store's refusals (a total past what the API carries) as the API's errors, as `casualtyStats` gives them. */
+function withApiErrors<T>(events: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+  const mapped: AsyncIterableIterator<T> = {
+    next: () => events.next().catch((error: unknown) => { throw toApiError(error, ''); }),
+    return: () => events.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
+}
 
 /** The context's live updates; a subscription that reaches a gateway without them is refused. */
 function liveOf(context: { live: LiveUpdates | null }): LiveUpdates {
@@ -24,7 +35,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe(_, { regionId, filter, groupBy, regionLevel, timeBucket }, ctx) {
       const where = filter ?? {};
       checkStatsArguments(where, groupBy);
-      return liveOf(ctx).statsChanges(regionId, readScopeOf(ctx.viewer), { filter: where, groupBy, regionLevel, timeBucket });
+      return withApiErrors(liveOf(ctx).statsChanges(regionId, readScopeOf(ctx.viewer), { filter: where, groupBy, regionLevel, timeBucket }));
     },
     resolve: (stats: CasualtyStatsModel) => stats,
   },

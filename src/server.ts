@@ -19,7 +19,7 @@ import type { GatewayMetrics } from './http/metrics';
 import { FAILED_KEY_POINTS } from './http/rate-limit';
 import { requestLogger } from './http/request-log';
 import type { ResponseCache } from './http/response-cache';
-import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits, serveSubscriptions } from './http/websocket';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits, serveSubscriptions, subscriptionsOverHttpRefused } from './http/websocket';
 import type { LiveUpdates } from './live/live-updates';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -166,6 +166,7 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
       drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
       // Closes the WebSocket connections, which the HTTP server's drain would otherwise wait for.
       ...(subscriptions ? [subscriptions] : []),
+      subscriptionsOverHttpRefused(subscriptions !== null),
       // Before the plugins that read the answer's errors (metrics, cache-control, status).
       sourcesServedPlugin(),
       ...edgePlugins,

@@ -263,6 +263,13 @@ describe('refusals', () => {
     expect(error.extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
   });
 
+  it('refuses a subscription over HTTP with BAD_REQUEST, saying it is served over WebSocket', async () => {
+    const a = await instance(null);
+    const answer = await a.api.gql('subscription($r: ID!) { casualtyFigureChanged(regionId: $r) { id } }', { r: balochistan });
+    expect(answer.status).toBe(400);
+    expect(answer.errors![0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' }, message: expect.stringMatching(/over WebSocket at this same URL/) });
+  });
+
   it('refuses queries over WebSocket: they go over HTTP', async () => {
     const a = await instance(null);
     const query = subscribe(client(a), '{ __typename }', {});

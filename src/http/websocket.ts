@@ -252,3 +252,23 @@ async function subscribeWithFreshContexts(args: ExecutionArgs, contextFor: (even
   };
   return results;
 }
+
+/**
+ * The Apollo plugin that refuses a subscription sent over HTTP (Apollo would run it as a query, and
+ * fail) with BAD_REQUEST, saying where subscriptions are served: over WebSocket at the same URL when
+ * `served`, nowhere otherwise.
+ */
+export function subscriptionsOverHttpRefused(served: boolean): ApolloServerPlugin<Context> {
+  const reason = served
+    ? 'subscriptions are served over WebSocket at this same URL (the graphql-transport-ws protocol of graphql-ws), not over HTTP'
+    : 'this gateway does not serve subscriptions (SUBSCRIPTIONS=false)';
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'subscription') throw new GatewayError(ErrorCode.BAD_REQUEST, { reason }, { refusal: true });
+        },
+      };
+    },
+  };
+}
