@@ -1,13 +1,16 @@
 import { type Client, createClient } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { createApiKey } from '../src/auth/api-keys';
 import type { RateLimiter } from '../src/http/limits';
 import { ClientRateLimiter } from '../src/http/rate-limit';
 import { type Live, openLive, publishingChanges } from '../src/live';
+import { figureChannel } from '../src/live/redis-events';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { type TestGateway, startTestGateway } from './support/gateway';
 import { type RedisServer, SHARED_REDIS_URL, dropPrefix, startRedis, uniquePrefix } from './support/redis';
+import { until } from './support/processes';
 import { openTestStore } from './support/stores';
 
 /*
@@ -38,6 +41,20 @@ interface Subscription {
   /** Resolves with the errors the subscription ended with. */
   failed: Promise<any[]>;
   dispose(): void;
+}
+
+/** How many connections listen on this file's channel of the Redis at `url`. */
+async function channelSubscribers(url: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 0 });
+  redis.on('error', () => undefined);
+  try {
+    const [, count] = await redis.pubsub('NUMSUB', figureChannel(prefix)) as [string, number];
+    return Number(count);
+  } catch {
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 let t: Store;
@@ -283,16 +300,23 @@ describe('a Redis outage', () => {
   beforeAll(async () => { redis = await startRedis(); });
   afterAll(async () => { await redis?.stop(); });
 
-  it('leaves the gateway serving, with this instance\'s changes still delivered and the loss logged', async () => {
+  it('leaves the gateway serving, with this instance\'s changes still delivered and the loss logged; then hears the others again', async () => {
     const a = await instance(redis.url);
+    const b = await instance(redis.url);
     const publishedId = await article(a, 'during-outage', 'PUBLISHED');
     const dashboard = subscribe(client(a), FIGURES, { region: balochistan });
     await subscribed(a, 1);
     await redis.kill();
-    const figureId = await addFigure(a, publishedId, 9);
-    expect((await dashboard.next()).data.casualtyFigureChanged.id).toBe(figureId);
+    const local = await addFigure(a, publishedId, 9);
+    expect((await dashboard.next()).data.casualtyFigureChanged.id).toBe(local);
     expect(a.logs.some((line) => /Redis connection lost/.test(line.msg))).toBe(true);
     expect((await a.api.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+
+    await redis.restart();
+    await until(async () => await channelSubscribers(redis.url) === 2, 'both instances to listen again', 10_000);
+    expect(a.logs.some((line) => /Redis is back/.test(line.msg))).toBe(true);
+    const remote = await addFigure(b, publishedId, 4);
+    expect((await dashboard.next()).data.casualtyFigureChanged.id).toBe(remote);
   });
 });
 
