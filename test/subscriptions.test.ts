@@ -252,6 +252,15 @@ describe('refusals', () => {
     await subscribed(a, 2);
   });
 
+  it('holds subscriptions sent together to the connection\'s limit', async () => {
+    const a = await instance(null, { limits: { perConnection: 2 } });
+    const one = client(a);
+    const burst = Array.from({ length: 5 }, () => subscribe(one, FIGURES, { region: balochistan }));
+    const refused = await Promise.all(burst.slice(2).map((subscription) => subscription.failed.then(([error]) => error.extensions.code)));
+    expect(refused).toEqual(Array(3).fill('SUBSCRIPTION_LIMIT_EXCEEDED'));
+    await subscribed(a, 2);
+  });
+
   it('refuses a subscription past the address\'s limit, over all its connections', async () => {
     const a = await instance(null, { limits: { perAddress: 2 } });
     subscribe(client(a), FIGURES, { region: balochistan });

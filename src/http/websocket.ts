@@ -92,6 +92,11 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
   const wss = new WebSocketServer({ server: deps.httpServer, path: deps.path, maxPayload: deps.limits.maxBodyBytes });
   const perAddress = new Map<string, number>();
   let connections = 0;
+  const reserve = (connection: Connection, id: string) => {
+    connection.open.add(id);
+    const key = addressKey(connection.clientAddress);
+    perAddress.set(key, (perAddress.get(key) ?? 0) + 1);
+  };
   const release = (connection: Connection, id: string) => {
     if (!connection.open.delete(id)) return;
     const key = addressKey(connection.clientAddress);
@@ -162,8 +167,10 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
         return refuse(untrustedDocumentError());
       }
       const invalid = validate(deps.schema, document);
-      if (invalid.length > 0) refusals.inc({ code: 'GRAPHQL_VALIDATION_FAILED' });
-      if (invalid.length > 0) return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      if (invalid.length > 0) {
+        refusals.inc({ code: 'GRAPHQL_VALIDATION_FAILED' });
+        return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+      }
       const operation = getOperationAST(document, payload.operationName);
       if (!operation || operation.operation !== 'subscription') {
         return refuse(new GatewayError(ErrorCode.BAD_REQUEST, { reason: 'only subscriptions are served over WebSocket: send queries and mutations over HTTP to the same URL' }));
@@ -171,14 +178,17 @@ export function serveSubscriptions(deps: WebSocketDependencies): ApolloServerPlu
       const contextValue = createContext(deps.context, `${connection.requestId}:${id}`, connection.viewer, connection.clientAddress);
       const over = subscriptionLimitRefusal(connection, perAddress, deps.subscriptionLimits);
       if (over) return refuse(over);
+      // The slot is taken before the rate limiter is awaited: subscribe messages sent together are
+      // handled concurrently, and must not all pass the count.
+      reserve(connection, id);
       const refusal = await deps.operationLimits.refusal({
         schema: deps.schema, document, operation, variables: payload.variables ?? undefined,
         operationName: payload.operationName ?? null, contextValue,
       });
-      if (refusal) return refuse(refusal);
-      connection.open.add(id);
-      const key = addressKey(connection.clientAddress);
-      perAddress.set(key, (perAddress.get(key) ?? 0) + 1);
+      if (refusal) {
+        release(connection, id);
+        return refuse(refusal);
+      }
       return {
         schema: deps.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue,
       } satisfies ExecutionArgs;
