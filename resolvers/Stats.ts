@@ -7,7 +7,7 @@ import { toApiError } from '../src/editorial/editorial';
 import { loadAll } from '../src/loaders';
 
 /** Checks what the graph's types cannot: each dimension once, and a period that runs forwards. */
-function checkStatsArguments(filter: StatsFilter, groupBy: readonly string[]): void {
+export function checkStatsArguments(filter: StatsFilter, groupBy: readonly string[]): void {
   const repeated = groupBy.find((dimension, i) => groupBy.indexOf(dimension) !== i);
   if (repeated) throw new BadUserInputError('groupBy', `lists ${repeated} twice; give each dimension at most once`);
   if (filter.periodFrom && filter.periodTo && filter.periodFrom > filter.periodTo) {

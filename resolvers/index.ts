@@ -9,6 +9,7 @@ import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { DateTime } from './scalars';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
+import { Subscription } from './Subscription';
 import { IngestMutation, IngestPageResult, PlaceProposal } from './Ingest';
 import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './News';
 
@@ -19,6 +20,7 @@ import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './Ne
 export const resolvers: Resolvers = {
   Query: { ...Query, ...StatsQuery, ...NewsQuery },
   Mutation: { ...Mutation, ...NewsMutation, ...GazetteerMutation, ...IngestMutation },
+  Subscription,
   IngestPageResult, PlaceProposal,
   NewsItem, ExternalArticle, Source,
   Article, Author, Location, CasualtyFigure,

@@ -5,6 +5,8 @@ import { DEFAULT_MAX_BYTES, MIN_BYTES } from './cache/memory';
 import { REDIS_DEFAULTS } from './cache/redis-connection';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth';
 import type { TrustProxy } from './http/edge';
+import { DEFAULT_SUBSCRIPTION_LIMITS } from './http/websocket';
+import { DEFAULT_STATS_DEBOUNCE_MS } from './live/live-updates';
 import type { LogFormat } from './logger';
 import type { StoreOptions } from './store/open';
 import { DEFAULT_STORE_TIMEOUTS } from './store/postgres';
@@ -75,6 +77,10 @@ const Environment = z.object({
   CACHE_RESPONSES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   CACHE_RESPONSES_MAX_BYTES: z.coerce.number().int().positive().default(64 * 2 ** 20),
   CACHE_OUTAGE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  SUBSCRIPTIONS: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  SUBSCRIPTIONS_MAX_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SUBSCRIPTION_LIMITS.perConnection),
+  SUBSCRIPTIONS_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SUBSCRIPTION_LIMITS.perAddress),
+  SUBSCRIPTIONS_STATS_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_STATS_DEBOUNCE_MS),
   SOURCES_FILE: z.string().regex(/\.(ya?ml|json)$/i, 'must name a .yaml, .yml or .json file').optional(),
 }).refine((env) => env.DEFAULT_PAGE_SIZE <= env.MAX_PAGE_SIZE, {
   path: ['DEFAULT_PAGE_SIZE'], message: 'must not exceed MAX_PAGE_SIZE',
@@ -131,6 +137,11 @@ export interface Config {
     /** How long a document registered as an automatic persisted query is kept, in seconds. */
     apqTtlSeconds: number;
   };
+  /**
+   * GraphQL subscriptions over WebSocket (docs/subscriptions.md): whether they are served, how many a
+   * client may hold at once, and how long a region's statistics gather changes before they are counted again.
+   */
+  subscriptions: { enabled: boolean; perConnection: number; perAddress: number; statsDebounceMs: number };
   /** Path of the sources file (src/sources/definitions.ts); unset: no remote sources. */
   sourcesFile?: string;
   /** The remote sources that file declares, checked; empty without one. */
@@ -195,6 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
       httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
       apqTtlSeconds: e.APQ_TTL_SECONDS,
+    },
+    subscriptions: {
+      enabled: e.SUBSCRIPTIONS, perConnection: e.SUBSCRIPTIONS_MAX_PER_CONNECTION, perAddress: e.SUBSCRIPTIONS_MAX_PER_ADDRESS,
+      statsDebounceMs: e.SUBSCRIPTIONS_STATS_DEBOUNCE_MS,
     },
     sourcesFile: e.SOURCES_FILE,
     sources: e.SOURCES_FILE ? loadSourceDefinitions(e.SOURCES_FILE, env) : [],

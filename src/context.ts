@@ -2,7 +2,9 @@ import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
 import { SourcesServed } from './news/served';
+import type { LiveUpdates } from './live/live-updates';
 import type { PageLimits } from './pagination';
+import type { ReadScope } from './store/records';
 import type { RemoteSources } from './sources/source';
 import { withDeadline } from './store/deadline';
 import type { ContentStore } from './store/store';
@@ -26,6 +28,8 @@ export interface Context {
   sources: RemoteSources | null;
   /** What this request took from the remote sources, for the answer's extensions and cache policy. */
   served: SourcesServed;
+  /** The subscriptions' source of changes (src/live/); null where subscriptions are not served. */
+  live: LiveUpdates | null;
 }
 
 export interface ContextDependencies {
@@ -39,13 +43,20 @@ export interface ContextDependencies {
   requestTimeoutMs?: number;
   /** The remote sources; none when absent. */
   sources?: RemoteSources | null;
+  /** The subscriptions' source of changes; none when absent. */
+  live?: LiveUpdates | null;
+}
+
+/** What `viewer` may read: the public, published articles and accepted figures; a key's holder, everything. */
+export function readScopeOf(viewer: Viewer): ReadScope {
+  return viewer.role === 'public' ? { unpublished: false } : { unpublished: true };
 }
 
 /** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
 export function createContext(
   deps: ContextDependencies, requestId: string, viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
 ): Context {
-  const scoped = viewer.role === 'public' ? deps.store : deps.store.scoped({ unpublished: true });
+  const scoped = viewer.role === 'public' ? deps.store : deps.store.scoped(readScopeOf(viewer));
   const store = deps.requestTimeoutMs ? withDeadline(scoped, Date.now() + deps.requestTimeoutMs, deps.requestTimeoutMs) : scoped;
   return {
     requestId,
@@ -57,5 +68,6 @@ export function createContext(
     log: deps.log.child({ requestId }),
     sources: deps.sources ?? null,
     served: new SourcesServed(),
+    live: deps.live ?? null,
   };
 }

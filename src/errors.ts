@@ -26,6 +26,7 @@ export enum ErrorCode {
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   DOCUMENT_NOT_TRUSTED = 'DOCUMENT_NOT_TRUSTED',
   RATE_LIMITED = 'RATE_LIMITED',
+  SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
   SOURCE_UNAVAILABLE = 'SOURCE_UNAVAILABLE',
   SUBGRAPH_SECRET_REQUIRED = 'SUBGRAPH_SECRET_REQUIRED',
 }
@@ -92,6 +93,10 @@ export const ERRORS = {
     status: 429, retryable: true,
     // One literal, not a sum: the compiler reads the placeholders from its type.
     message: 'rate limit exceeded: {whose} has spent its {limit} points for this {windowSeconds}-second window (an operation costs its estimated cost, at least 1): retry in {retryAfterSeconds} s{advice}',
+  },
+  [ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED]: {
+    status: 400, retryable: false,
+    message: '{holder} already holds {held} subscriptions, the most it may hold at once ({limit}): complete one before starting another',
   },
   // Raised only while resolving, beside the other sources' data; 503 says what it would be for a whole request.
   [ErrorCode.SOURCE_UNAVAILABLE]: {

@@ -12,6 +12,7 @@ import { TrustedDocuments } from './http/trusted-documents';
 import { createGateway, type Gateway } from './server';
 import { CachedStore } from './cache/cached-store';
 import { openRemoteSources } from './sources';
+import { openLive, publishingChanges } from './live';
 import { openStore } from './store/open';
 import { STORE_SNAPSHOT_DIR } from './store/snapshot';
 import type { ContentStore } from './store/store';
@@ -48,11 +49,18 @@ async function main(config: Config): Promise<void> {
   if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
   let gateway: Gateway | undefined;
   const clearResponses = () => gateway?.responseCache?.clear();
-  const store: ContentStore = cache
+  const cachedStore: ContentStore = cache
     ? new CachedStore(sqlStore, responseCacheOn ? invalidatingResponses(cache, clearResponses) : cache, {
       entityTtlSeconds: config.cache.entityTtlSeconds, listTtlSeconds: config.cache.listTtlSeconds,
     })
     : sqlStore;
+  // Subscriptions read the store itself, and hear of every committed write, from any instance
+  // sharing the cache's Redis and prefix (docs/subscriptions.md); without Redis, of this process's.
+  const live = config.subscriptions.enabled
+    ? openLive({ store: sqlStore, log, redis: caching.redisConnection, statsDebounceMs: config.subscriptions.statsDebounceMs })
+    : null;
+  if (live) log.info({ fannedOut: Boolean(caching.redisConnection), ready: await live.ready(2000) }, 'subscriptions: live updates on');
+  const store: ContentStore = live ? publishingChanges(cachedStore, live.events) : cachedStore;
   const responseCache = responseCacheOn ? {
     ttlMs: mode === 'redis' ? 0 : config.cache.listTtlSeconds * 1000,
     needsSync: mode === 'layered',
@@ -79,6 +87,10 @@ async function main(config: Config): Promise<void> {
   if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
   gateway = await createGateway({
     config, store, log, sources,
+    live: live ? {
+      updates: live.updates,
+      limits: { perConnection: config.subscriptions.perConnection, perAddress: config.subscriptions.perAddress },
+    } : undefined,
     http: {
       playground: { enabled: config.http.playground },
       introspection: config.http.introspection,
@@ -123,6 +135,7 @@ async function main(config: Config): Promise<void> {
     }, config.shutdownTimeoutMs);
     deadline.unref();
     await gateway.stop();
+    await live?.close();
     await sources?.close();
     await store.close();
     await cache?.close();

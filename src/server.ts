@@ -14,11 +14,13 @@ import { jsonBodyByRole } from './http/body';
 import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { errorStatusPlugin, lastResortErrorHandler } from './http/error-response';
-import { labelTokenLimit } from './http/limits';
+import { OperationLimits, checkWholeNumbers, labelTokenLimit } from './http/limits';
 import type { GatewayMetrics } from './http/metrics';
 import { FAILED_KEY_POINTS } from './http/rate-limit';
 import { requestLogger } from './http/request-log';
 import type { ResponseCache } from './http/response-cache';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits, serveSubscriptions, subscriptionsOverHttpRefused } from './http/websocket';
+import type { LiveUpdates } from './live/live-updates';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 import { isStoreFault } from './store/errors';
@@ -37,6 +39,11 @@ export interface GatewayDependencies {
    * Every part has a default.
    */
   http?: HttpEdgeOptions;
+  /**
+   * GraphQL subscriptions over WebSocket on the same port and path (src/http/websocket.ts), fed by
+   * these live updates; none without it.
+   */
+  live?: { updates: LiveUpdates; limits?: Partial<SubscriptionLimits> };
 }
 
 export interface Gateway {
@@ -124,7 +131,7 @@ function drainGraceMs(shutdownTimeoutMs: number | undefined): number | undefined
  * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
  * listens until `listen`.
  */
-export async function createGateway({ config, store, log, sources, http: httpOptions }: GatewayDependencies): Promise<Gateway> {
+export async function createGateway({ config, store, log, sources, http: httpOptions, live }: GatewayDependencies): Promise<Gateway> {
   const edge = resolveHttpEdge(httpOptions, config.production, log);
   let stopping = false;
   const app = express();
@@ -134,13 +141,32 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
   const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
   const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
+  const schema = buildSchema();
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) => labelTokenLimit(maskUnexpected(formatted, error));
+  const subscriptions = live ? serveSubscriptions({
+    httpServer, path: GRAPHQL_PATH, schema, store, log, production: config.production,
+    context: { store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs, sources, live: live.updates },
+    limits: edge.limits,
+    operationLimits: new OperationLimits(edge.limits, config.pagination, edge.rateLimiter),
+    subscriptionLimits: checkWholeNumbers({ ...DEFAULT_SUBSCRIPTION_LIMITS, ...live.limits }, 'subscription limits',
+      'DEFAULT_SUBSCRIPTION_LIMITS in src/http/websocket.ts'),
+    rateLimiter: edge.rateLimiter,
+    trustedDocuments: edge.trustedDocuments,
+    trustProxy: app.get('trust proxy fn'),
+    formatError,
+    registry: edge.metrics.registry,
+    fannedOut: () => live.updates.connected,
+  }) : null;
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
-    formatError: (formatted, error) => labelTokenLimit(maskUnexpected(formatted, error)),
+    schema,
+    formatError,
     includeStacktraceInErrorResponses: !config.production,
     ...edgeApolloOptions,
     plugins: [
       drainHttpServer(httpServer, drainGraceMs(config.shutdownTimeoutMs)),
+      // Closes the WebSocket connections, which the HTTP server's drain would otherwise wait for.
+      ...(subscriptions ? [subscriptions] : []),
+      subscriptionsOverHttpRefused(subscriptions !== null),
       // Before the plugins that read the answer's errors (metrics, cache-control, status).
       sourcesServedPlugin(),
       ...edgePlugins,

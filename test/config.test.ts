@@ -14,6 +14,7 @@ describe('configuration', () => {
       requestTimeoutMs: 20000,
       pagination: { defaultPageSize: 20, maxPageSize: 100 },
       seedWorkedExample: true, shutdownTimeoutMs: 10000, heapGrowthPercent: 50, sourcesFile: undefined, sources: [],
+      subscriptions: { enabled: true, perConnection: 10, perAddress: 50, statsDebounceMs: 200 },
       cache: {
         mode: 'auto', redisUrl: undefined, redisClusterNodes: undefined, prefix: 'ng', operationTimeoutMs: 200,
         breakerThreshold: 5, breakerCooldownMs: 1000, l1TtlSeconds: 1, syncIntervalMs: 250,

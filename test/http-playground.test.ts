@@ -23,7 +23,7 @@ describe('the playground', () => {
     const schema = buildSchema();
     const pagination = { defaultPageSize: 20, maxPageSize: 100 };
 
-    it.each(PLAYGROUND_EXAMPLES.map((example) => [example.query.match(/query (\w+)/)![1], example] as const))(
+    it.each(PLAYGROUND_EXAMPLES.map((example) => [example.query.match(/(?:query|subscription) (\w+)/)![1], example] as const))(
       '%s is valid against the schema, within the default cost, and answers without errors', async (_, example) => {
         const document = parse(example.query);
         expect(validate(schema, document)).toEqual([]);
@@ -31,6 +31,8 @@ describe('the playground', () => {
         if (operation.kind !== 'OperationDefinition') throw new Error('an example must be one operation');
         const cost = operationCost(schema, document, operation, example.variables, { ...pagination, assumedListSize: DEFAULT_LIMITS.assumedListSize });
         expect(cost).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
+        // Subscriptions run over WebSocket (test/subscriptions.test.ts); the rest answer over HTTP.
+        if (operation.operation === 'subscription') return;
         const response = await dev.gql(example.query, example.variables);
         expect(response.errors).toBeUndefined();
         expect(response.status).toBe(200);
@@ -84,7 +86,7 @@ describe('the playground', () => {
       await page.goto(dev.url);
       await page.waitForSelector('.graphiql-container .graphiql-execute-button', { timeout: 30_000 });
       const tabs = await page.locator('.graphiql-tab-button').allTextContents();
-      expect(tabs.map((tab) => tab.trim())).toEqual(['ArticlePage', 'RegionFigures', 'Dashboard', 'News']);
+      expect(tabs.map((tab) => tab.trim())).toEqual(['ArticlePage', 'RegionFigures', 'Dashboard', 'News', 'LiveRegion']);
 
       await page.click('.graphiql-execute-button');
       await page.waitForFunction((headline) => (document.querySelector('.graphiql-response')?.textContent ?? '')

@@ -1599,6 +1599,53 @@ export type StatsFilter = {
   verification?: InputMaybe<Array<Verification>>;
 };
 
+/**
+ * Live updates over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`, at the same URL as
+ * queries): what a dashboard keeps open. The same API keys (in `connectionParams.authorization`), limits
+ * and public rules as queries; see docs/subscriptions.md.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each casualty figure of a region that is added or changed (edited, reviewed, retracted, or made
+   * visible by its article's publication), as it stands after the change, once the change is stored.
+   * The public hears of accepted figures of published articles only, as `casualtyFigures` lists them;
+   * a retraction arrives as the figure with `retractedAt` set. Changes that come faster than the
+   * client reads are merged: it hears each figure once, as it then stands.
+   */
+  casualtyFigureChanged: CasualtyFigure;
+  /**
+   * A region's statistics, as `casualtyStats` counts them for `filter` with `locationId: regionId`:
+   * sent once at the start, then again after figures of the region change (changes within a short
+   * interval, SUBSCRIPTIONS_STATS_DEBOUNCE_MS, default 200 ms, are counted together in one answer).
+   */
+  casualtyStatsChanged: CasualtyStats;
+};
+
+
+/**
+ * Live updates over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`, at the same URL as
+ * queries): what a dashboard keeps open. The same API keys (in `connectionParams.authorization`), limits
+ * and public rules as queries; see docs/subscriptions.md.
+ */
+export type SubscriptionCasualtyFigureChangedArgs = {
+  regionId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live updates over WebSocket (the `graphql-transport-ws` protocol of `graphql-ws`, at the same URL as
+ * queries): what a dashboard keeps open. The same API keys (in `connectionParams.authorization`), limits
+ * and public rules as queries; see docs/subscriptions.md.
+ */
+export type SubscriptionCasualtyStatsChangedArgs = {
+  filter?: InputMaybe<StatsFilter>;
+  groupBy?: InputMaybe<Array<StatsDimension>>;
+  regionId: Scalars['ID']['input'];
+  regionLevel?: InputMaybe<RegionLevel>;
+  timeBucket?: InputMaybe<TimeBucket>;
+};
+
 /** The size of a TIME bucket, in UTC. */
 export type TimeBucket =
   /** One calendar day. */
@@ -1872,6 +1919,7 @@ export type ResolversTypes = ResolversObject<{
   StatsDimension: StatsDimension;
   StatsFilter: StatsFilter;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimeBucket: TimeBucket;
   UpdateArticleInput: UpdateArticleInput;
   UpdateAuthorInput: UpdateAuthorInput;
@@ -1936,6 +1984,7 @@ export type ResolversParentTypes = ResolversObject<{
   StatsBucket: StatsBucketModel;
   StatsFilter: StatsFilter;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   UpdateArticleInput: UpdateArticleInput;
   UpdateAuthorInput: UpdateAuthorInput;
   UpdateCasualtyFigureInput: UpdateCasualtyFigureInput;
@@ -2282,6 +2331,11 @@ export type StatsBucketResolvers<ContextType = Context, ParentType extends Resol
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  casualtyFigureChanged?: SubscriptionResolver<ResolversTypes['CasualtyFigure'], "casualtyFigureChanged", ParentType, ContextType, RequireFields<SubscriptionCasualtyFigureChangedArgs, 'regionId'>>;
+  casualtyStatsChanged?: SubscriptionResolver<ResolversTypes['CasualtyStats'], "casualtyStatsChanged", ParentType, ContextType, RequireFields<SubscriptionCasualtyStatsChangedArgs, 'groupBy' | 'regionId' | 'regionLevel' | 'timeBucket'>>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Article?: ArticleResolvers<ContextType>;
   ArticleConnection?: ArticleConnectionResolvers<ContextType>;
@@ -2318,6 +2372,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SourceError?: SourceErrorResolvers<ContextType>;
   SourceHealth?: SourceHealthResolvers<ContextType>;
   StatsBucket?: StatsBucketResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

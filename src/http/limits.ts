@@ -1,8 +1,11 @@
-import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { type DocumentNode, GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule, validate } from 'graphql';
+import {
+  type DocumentNode, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode, type ParseOptions,
+  type ValidationRule, validate,
+} from 'graphql';
 import type { Context } from '../context';
 import { ErrorCode, GatewayError, type MessageValues, messageOf } from '../errors';
 import type { PageLimits } from '../pagination';
@@ -71,6 +74,8 @@ export interface LimitsPluginOptions {
   /** Who may call `_service` and `_entities` (./subgraph.ts). Default: anyone (tests of the limits alone). */
   subgraph?: SubgraphAccess;
   rateLimiter?: RateLimiter;
+  /** The shape, cost and rate checks, when they are shared with another entrance (the WebSocket server). */
+  operationLimits?: OperationLimits;
 }
 
 /**
@@ -132,7 +137,7 @@ const FOUND = /found (\d+)/;
  * graphql-armor's rules; each rule reports through `onReject` rather than throwing, so the first
  * refusal is returned instead of escaping from `validate`. Returns that refusal, or undefined.
  */
-function shapeRefusal(requestContext: GraphQLRequestContextDidResolveOperation<Context>, limits: Limits): GraphQLError | undefined {
+function shapeRefusal(requestContext: OperationToCheck, limits: Limits): GraphQLError | undefined {
   const refusals: GraphQLError[] = [];
   const refuse = (code: ShapeCode, limit: number) =>
     [(_: unknown, error: GraphQLError) => {
@@ -163,13 +168,13 @@ function shapeRefusal(requestContext: GraphQLRequestContextDidResolveOperation<C
  * both itself, before anything runs).
  */
 function costOf(
-  requestContext: GraphQLRequestContextDidResolveOperation<Context>, limits: Limits, costs: CostMemo,
+  requestContext: OperationToCheck, limits: Limits, costs: CostMemo,
 ): { cost: number | null; refusal?: GraphQLError } {
   const { operation } = requestContext;
   if (!operation) return { cost: null };
   let cost: number | null;
   try {
-    cost = costs.cost(requestContext.schema, requestContext.document, operation, requestContext.request.variables);
+    cost = costs.cost(requestContext.schema, requestContext.document, operation, requestContext.variables);
   } catch (error) {
     requestContext.contextValue.log.warn({ err: error }, 'could not compute the cost of an operation; refusing it');
     return { cost: null, refusal: limitError(ErrorCode.COST_LIMIT_EXCEEDED, { exceeded: 'this operation\'s cost could not be computed' }, limits.maxCost) };
@@ -184,20 +189,57 @@ function costOf(
   return { cost };
 }
 
+/** A parsed, valid operation, as the limits read it: from Apollo's request context or the WebSocket server. */
+export interface OperationToCheck {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  /** The operation to run; none when the document has no such operation (nothing will run). */
+  operation: OperationDefinitionNode | null | undefined;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | null;
+  contextValue: Context;
+}
+
+/**
+ * The limits every operation is held to, wherever it arrives (HTTP or WebSocket): the depth, alias
+ * and directive limits, then the cost limit, then the rate limiter. Verdicts are kept with the parsed
+ * document (Apollo's document cache gives every request with the same text the same object).
+ */
+export class OperationLimits {
+  private readonly shapely = new WeakSet<DocumentNode>();
+  private readonly costs: CostMemo;
+
+  constructor(private readonly limits: Limits, pagination: PageLimits, private readonly rateLimiter?: RateLimiter) {
+    this.costs = new CostMemo({ ...pagination, assumedListSize: limits.assumedListSize });
+  }
+
+  /** Resolves to the first refusal (a coded error with the limit's status), or undefined to let it run. */
+  async refusal(operation: OperationToCheck): Promise<GraphQLError | undefined> {
+    if (!this.shapely.has(operation.document)) {
+      const shape = shapeRefusal(operation, this.limits);
+      if (shape) return shape;
+      this.shapely.add(operation.document);
+    }
+    const { cost, refusal } = costOf(operation, this.limits, this.costs);
+    if (refusal) return refusal;
+    if (this.rateLimiter && cost !== null) {
+      return this.rateLimiter({ contextValue: operation.contextValue, operationName: operation.operationName, cost });
+    }
+    return undefined;
+  }
+}
+
 /**
  * The Apollo plugin that refuses, once an operation is parsed and valid and before it runs: a
  * document that is not trusted (in trusted-documents mode, unless it comes from the federation
- * router), then the subgraph fields without the subgraph secret, then one past the depth, alias or
- * directive limit, then one past the cost limit, then whatever the rate limiter refuses. The first
- * refusal is the answer (HTTP 400 and its code, or the limiter's); nothing reaches a resolver, so the
- * store sees no query. Tokens and body size are refused earlier, by `parseOptionsFor` and `jsonBody`.
+ * router), then the subgraph fields without the subgraph secret, then what `OperationLimits` refuses
+ * (depth, aliases, directives, cost, rate). The first refusal is the answer (HTTP 400 and its code,
+ * or the limiter's); nothing reaches a resolver, so the store sees no query. Tokens and body size are
+ * refused earlier, by `parseOptionsFor` and `jsonBody`.
  */
 export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<Context> {
   const { limits, pagination, trustedDocuments, subgraph, rateLimiter } = options;
-  // Both verdicts are kept with the parsed document (Apollo's document cache gives every request
-  // with the same text the same object): the shape of a document that passed, and costs.
-  const shapely = new WeakSet<DocumentNode>();
-  const costs = new CostMemo({ ...pagination, assumedListSize: limits.assumedListSize });
+  const operationLimits = options.operationLimits ?? new OperationLimits(limits, pagination, rateLimiter);
   return {
     async requestDidStart() {
       return {
@@ -207,17 +249,12 @@ export function limitsPlugin(options: LimitsPluginOptions): ApolloServerPlugin<C
           }
           const forbidden = subgraph && subgraphRefusal(requestContext, subgraph);
           if (forbidden) throw forbidden;
-          if (!shapely.has(requestContext.document)) {
-            const shape = shapeRefusal(requestContext, limits);
-            if (shape) throw shape;
-            shapely.add(requestContext.document);
-          }
-          const { cost, refusal } = costOf(requestContext, limits, costs);
+          const refusal = await operationLimits.refusal({
+            schema: requestContext.schema, document: requestContext.document, operation: requestContext.operation,
+            variables: requestContext.request.variables, operationName: requestContext.operationName ?? null,
+            contextValue: requestContext.contextValue,
+          });
           if (refusal) throw refusal;
-          if (rateLimiter && cost !== null) {
-            const limited = await rateLimiter({ contextValue: requestContext.contextValue, operationName: requestContext.operationName, cost });
-            if (limited) throw limited;
-          }
         },
       };
     },

@@ -132,4 +132,25 @@ query News($first: Int = 10, $after: String) {
 }
 `,
   },
+  {
+    query: `# A live dashboard: each figure of Balochistan (and below) as it is added or changed.
+# Runs over a WebSocket to this same URL; leave it running and add a figure with a mutation
+# (an editor's key in the headers tab) to see it arrive. docs/subscriptions.md has the details.
+subscription LiveRegion($region: ID!) {
+  casualtyFigureChanged(regionId: $region) {
+    id
+    outcome
+    group
+    low
+    best
+    high
+    verification
+    retractedAt
+    location { name }
+    article { headline }
+  }
+}
+`,
+    variables: { region: '4' },
+  },
 ];

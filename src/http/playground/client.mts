@@ -36,8 +36,10 @@ const settings = readSettings();
   },
 };
 
-// The page is served at the GraphQL endpoint itself, so its own path is the endpoint.
-const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
+// The page is served at the GraphQL endpoint itself, so its own path is the endpoint; subscriptions
+// go over a WebSocket to the same path (graphql-ws), with the headers tab as `connectionParams`.
+const socketUrl = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}${window.location.pathname}`;
+const fetcher = createGraphiQLFetcher({ url: window.location.pathname, subscriptionUrl: socketUrl });
 
 // GraphiQL 5 fills the first tab's query editor from `defaultTabs` but not its variables editor;
 // on a first visit (no saved tabs) hand it the first example's variables as well.
