@@ -22,6 +22,8 @@ const config: CodegenConfig = {
         mappers: {
           Article: '../graph-models#ArticleModel',
           ArticleRevision: '../graph-models#ArticleRevisionModel',
+          ArticleSnapshot: '../graph-models#ArticleSnapshotModel',
+          CasualtyFigureSnapshot: '../graph-models#CasualtyFigureSnapshotModel',
           CasualtyFigureRevision: '../graph-models#CasualtyFigureRevisionModel',
           ImportReport: '../graph-models#ImportReportModel',
           IngestPageResult: '../graph-models#IngestPageResultModel',

@@ -3,7 +3,9 @@ import type { QueryResolvers } from '../src/generated/graphql';
 import type { CasualtyFigureModel } from '../src/graph-models';
 import { pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter } from '../src/store/records';
+import type { ContentStore } from '../src/store/store';
 import { articleConnection } from './article-connection';
+import { articleSnapshot } from './Snapshot';
 import { prefetchArticles } from './prefetch';
 
 const MAX_SEARCH_LENGTH = 500;
@@ -31,22 +33,36 @@ export function checkArticleFilter<F extends ArticleFilter>(filter: F): F {
   return filter;
 }
 
+/**
+ * The article named by `id` or `slug` (exactly one) as it stood at `asOf`, with its figures then;
+ * null when the store has no such state for the reader (`HistoryReader.articleAsOf`).
+ */
+async function articleThen(args: { id?: string | null; slug?: string | null }, asOf: Date, store: ContentStore) {
+  const [key, value] = exactlyOne(args, ['id', 'slug']);
+  // What was published then may be unpublished now: find the id whatever the current status.
+  const id = key === 'id' ? value : (await store.scoped({ unpublished: true }).articlesBySlugs([value]))[0]?.id;
+  return id ? store.articleAsOf(id, asOf) : null;
+}
+
 export const Query: QueryResolvers = {
   async article(_, { asOf, ...args }, { loaders, store }, info) {
-    const [key, value] = exactlyOne(args, ['id', 'slug']);
     if (!asOf) {
+      const [key, value] = exactlyOne(args, ['id', 'slug']);
       const article = await (key === 'id' ? loaders.articleById.load(value) : loaders.articleBySlug.load(value));
       if (article) await prefetchArticles([article], info.fieldNodes, info, loaders);
       return article;
     }
-    // What was published then may be unpublished now: find the id whatever the current status.
-    const id = key === 'id' ? value : (await store.scoped({ unpublished: true }).articlesBySlugs([value]))[0]?.id;
-    const then = id ? await store.articleAsOf(id, asOf) : null;
+    const then = await articleThen(args, asOf, store);
     if (!then) return null;
     // Each figure carries the list it belongs to: its links are read among the figures of then.
     const figures: CasualtyFigureModel[] = [];
     for (const figure of then.figures) figures.push({ ...figure, asOfFigures: figures });
     return { ...then.article, asOfFigures: figures };
+  },
+
+  async articleSnapshot(_, { asOf, ...args }, { store }) {
+    const then = await articleThen(args, asOf, store);
+    return then && articleSnapshot(then.article, async () => then.figures);
   },
 
   articles: (_, { filter, orderBy, first, after }, context, info) =>

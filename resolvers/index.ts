@@ -7,6 +7,7 @@ import { Location } from './Location';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
+import { ArticleSnapshot, CasualtyFigureSnapshot } from './Snapshot';
 import { DateTime } from './scalars';
 import { RegionSummary, StatsBucket, StatsQuery } from './Stats';
 import { Subscription } from './Subscription';
@@ -24,7 +25,7 @@ export const resolvers: Resolvers = {
   IngestPageResult, PlaceProposal,
   NewsItem, ExternalArticle, Source,
   Article, Author, Location, CasualtyFigure,
-  ArticleRevision, CasualtyFigureRevision,
+  ArticleRevision, CasualtyFigureRevision, ArticleSnapshot, CasualtyFigureSnapshot,
   StatsBucket, RegionSummary,
   DateTime,
 };

@@ -21,6 +21,18 @@ export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureModel[]
  */
 export type CasualtyFigureModel = CasualtyFigureRecord & { asOfFigures?: readonly CasualtyFigureModel[] };
 export type ArticleRevisionModel = RevisionRecord<ArticleRecord>;
+/**
+ * An article's figures as they stood at one moment, and the digest of their ids and versions that
+ * names that state in snapshot ids (resolvers/Snapshot.ts).
+ */
+export interface FigureSetModel {
+  figures: readonly CasualtyFigureRecord[];
+  digest: string;
+}
+/** An article's state at one moment; its figures of that moment, read once when first asked for. */
+export type ArticleSnapshotModel = ArticleRecord & { figureSet: () => Promise<FigureSetModel> };
+/** A figure's state at one moment, with its article's figures of that moment (its links lead among them). */
+export type CasualtyFigureSnapshotModel = CasualtyFigureRecord & { figureSet: () => Promise<FigureSetModel> };
 export type CasualtyFigureRevisionModel = RevisionRecord<CasualtyFigureRecord>;
 export type ImportReportModel = ImportReport;
 export type ImportRecordResultModel = ImportRecordResult;

@@ -103,11 +103,34 @@ describe('abuse limits', () => {
     expect(cost('{ articles { edges { node { casualtyFigures { id } } } } }')).toBe(261);
     expect(cost('query($n: Int) { articles(first: $n) { edges { node { id } } } }', { n: 2 })).toBe(1 + 2 * 3);
     expect(cost('{ articles(first: 1000) { edges { node { id } } } }')).toBe(1 + 100 * 3);
-    expect(cost('{ articles(first: 0) { totalCount } }')).toBe(1);
-    // totalCount counts with the page: a small overestimate that keeps the rule simple.
-    expect(cost('{ articles { totalCount } }')).toBe(1 + 20 * 1);
+    expect(cost('{ articles(first: 0) { totalCount } }')).toBe(2);
+    expect(cost('{ articles { totalCount } }')).toBe(2);
+    expect(cost('{ latestNews: articles(first: 5) { edges { node { id } } } }')).toBe(1 + 5 * 3);
+    expect(cost('{ articles(first: 20) { totalCount edges { node { casualtyFigures { id } } } } }')).toBe(262);
+    expect(cost('{ regionSummary(locationId: "4") { latestArticles(first: 5) { id } } }')).toBe(1 + 1 + 5 * 1);
     expect(cost('{ __schema { types { fields { name } } } __typename }')).toBe(0);
     expect(cost('query($n: Int) { articles(first: $n) { totalCount } }', { n: 'many' })).toBeNull();
+  });
+
+  it('charges `totalCount` and `pageInfo` once per connection, and what each item selects once per item', () => {
+    const schema = buildSchema();
+    const model = { defaultPageSize: 20, maxPageSize: 100, assumedListSize: 10 };
+    const cost = (query: string) => {
+      const document = parse(query);
+      return operationCost(schema, document, document.definitions[0] as any, undefined, model)!;
+    };
+    const page = (first: number) => `{ articles(first: ${first}) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id headline } } } }`;
+    // 1 + n × (edges 1 + cursor 1 + node (1 + 2)) + totalCount 1 + pageInfo (1 + 2)
+    expect(cost(page(100))).toBe(1 + 100 * 5 + 1 + 3);
+    expect(cost(page(100)) - cost(page(99))).toBe(5);
+    // A connection inside each item is charged per item, and its own totalCount once per copy.
+    expect(cost(`{ articles(first: 10) { totalCount edges { node {
+      authors { articles(first: 3) { totalCount pageInfo { hasNextPage } edges { node { id } } } } } } } }`))
+      .toBe(1 + 10 * (1 + 1 + (1 + 10 * (1 + 3 * 3 + 1 + 2))) + 1);
+    // Fragments and aliases are charged as the fields they select.
+    expect(cost(`{ a: articles(first: 4) { ...page } b: articles(first: 2) { ...page } }
+      fragment page on ArticleConnection { totalCount edges { node { id } } }`)).toBe((1 + 4 * 3 + 1) + (1 + 2 * 3 + 1));
   });
 
   it('keeps the defaults wide enough for the README dashboard query', async () => {
@@ -255,7 +278,7 @@ describe('abuse limits', () => {
       expect(greedy.status).toBe(429);
       expect(greedy.headers.get('retry-after')).toBe('7');
       expect(greedy.errors!.map((error) => error.extensions!.code)).toEqual(['RATE_LIMITED']);
-      expect(calls).toEqual([{ operationName: 'Modest', cost: 16 }, { operationName: 'Greedy', cost: 21 }]);
+      expect(calls).toEqual([{ operationName: 'Modest', cost: 16 }, { operationName: 'Greedy', cost: 2 }]);
     });
   });
 });

@@ -267,6 +267,10 @@ export class CachedStore implements ContentStore {
     return this.inner.articleAsOf(id, at);
   }
 
+  figuresAsOf(articleId: string, at: Date) {
+    return this.inner.figuresAsOf(articleId, at);
+  }
+
   apiKeyById(id: string) {
     return this.inner.apiKeyById(id);
   }

@@ -40,7 +40,7 @@ export interface Limits {
 /**
  * The defaults. The README's and the playground's operations fit well inside them: the bench's
  * page of articles with their authors, places and figures (tools/bench/article-latency.ts) costs
- * 2,781 at `first: 20` and 13,901 at the maximum `first: 100`; the depth allows
+ * 2,762 at `first: 20` and 13,802 at the maximum `first: 100`; the depth allows
  * `articles → edges → node → casualtyFigures → partOf → location → parent → name` with room to spare.
  */
 export const DEFAULT_LIMITS: Limits = {

@@ -16,36 +16,56 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
 /**
  * The cost rule, as one graphql-query-complexity estimator:
  * - every field costs 1, plus what is selected inside it;
- * - a field with a `first` argument (a connection) costs 1 + n × (what is selected inside it), with
- *   n = `first`, or the default page size when it is absent or null, capped at the maximum page
- *   size (a larger `first` is refused by the resolver, with a message that says so); `totalCount`
- *   and `pageInfo` are multiplied with the edges, a small overestimate that keeps the rule simple;
+ * - a connection (a field whose type is named `…Connection`) with a `first` argument costs
+ *   1 + n × (its per-item lists) + (the rest of what is selected inside it), with n = `first`, or the
+ *   default page size when it is absent or null, capped at the maximum page size (a larger `first`
+ *   is refused by the resolver, with a message that says so). Its per-item lists are the lists of
+ *   objects of the connection type (`edges`, and `nodes` where a connection has them), each costing
+ *   1 + what is selected inside it per item; `totalCount`, `pageInfo` and any other field of the
+ *   connection are answered once per page and are charged once;
+ * - any other field with a `first` argument (a plain list such as `latestArticles`) costs
+ *   1 + n × (what is selected inside it);
  * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
  *   n the number of representations: the router's batch is counted like a page of that size;
- * - the lists of a connection (`edges`, in a type named `…Connection`) cost 1 + what is selected
- *   inside them: their length is the `first` already counted;
  * - any other list of objects costs 1 + `assumedListSize` × (what is selected inside it); a list of
  *   scalars costs 1;
  * - introspection (`__schema`, `__type`, `__typename`) costs nothing: it is bounded by the schema,
  *   graphql's own MaxIntrospectionDepthRule stops its nesting, and it is off in production.
- * So lists multiply: `articles(first: 20) { edges { node { casualtyFigures { id } } } }` costs
- * 1 + 20 × (1 + 1 + (1 + 10 × 1)) = 261.
+ * So lists multiply: `articles(first: 20) { totalCount edges { node { casualtyFigures { id } } } }`
+ * costs 1 + 20 × (1 + 1 + (1 + 10 × 1)) + 1 = 262.
+ *
+ * One estimator costs one operation: graphql-query-complexity estimates what is selected inside a
+ * field before the field itself, so the estimator keeps the per-item cost of the lists it has met
+ * until the connection they belong to takes it.
  */
 export function costEstimator(model: CostModel): ComplexityEstimator {
+  let perItem = 0;
+  const pageSize = (args: Record<string, unknown>) =>
+    Math.min(Math.max(typeof args.first === 'number' ? args.first : model.defaultPageSize, 0), model.maxPageSize);
   return ({ type: parent, field, args, childComplexity }) => {
     if (field.name.startsWith('__')) return 0;
     if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
-    if (field.args.some((arg) => arg.name === 'first')) {
-      const first = typeof args.first === 'number' ? args.first : model.defaultPageSize;
-      return 1 + Math.min(Math.max(first, 0), model.maxPageSize) * childComplexity;
-    }
     const type = getNullableType(field.type);
-    if (isListType(type) && isCompositeType(getNamedType(type)) && !parent.name.endsWith('Connection')) {
+    const paged = field.args.some((arg) => arg.name === 'first');
+    if (isConnection(getNamedType(type))) {
+      const items = perItem;
+      perItem = 0;
+      return 1 + (paged ? pageSize(args) : 1) * items + childComplexity;
+    }
+    if (paged) return 1 + pageSize(args) * childComplexity;
+    if (isListType(type) && isCompositeType(getNamedType(type))) {
+      if (isConnection(parent)) {
+        perItem += 1 + childComplexity;
+        return 0;
+      }
       return 1 + model.assumedListSize * childComplexity;
     }
     return 1 + childComplexity;
   };
 }
+
+/** Whether `type` is a page of a Relay connection (`ArticleConnection`, `NewsConnection`, …). */
+const isConnection = (type: { name: string }) => type.name.endsWith('Connection');
 
 /**
  * The estimated cost of `operation` (one of `document`'s) with `variables`, by `costEstimator`.

@@ -222,6 +222,11 @@ function settle(consumed: Promise<RateLimiterRes>): Promise<{ refused: boolean; 
  * `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Policy` headers of the IETF draft
  * (draft-ietf-httpapi-ratelimit-headers-06). `extensions.retryAfterSeconds` says the same for clients
  * that do not read headers.
+ *
+ * It is sent as `application/json` whatever the client accepts: Apollo Client 4 reads a non-2xx
+ * `application/graphql-response+json` body as the operation's result, which its `RetryLink` never
+ * retries, and a non-2xx `application/json` one as a `ServerError` carrying the status and headers,
+ * which it retries. The body is the same GraphQL error either way (docs/operations.md, "Retrying").
  */
 export function rateLimitedError(budget: Budget, points: number, windowSeconds: number, res: RateLimiterRes): GraphQLError {
   const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -236,6 +241,7 @@ export function rateLimitedError(budget: Budget, points: number, windowSeconds: 
     refusal: {
       headers: [
         ['retry-after', String(retryAfter)],
+        ['content-type', 'application/json; charset=utf-8'],
         ['ratelimit-limit', String(points)],
         ['ratelimit-remaining', '0'],
         ['ratelimit-reset', String(retryAfter)],

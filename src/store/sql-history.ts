@@ -30,15 +30,20 @@ export class SqlHistory implements HistoryReader {
     const [[article], figures] = await Promise.all([
       this.statesAsOf<ArticleRecord>('ARTICLE',
         `SELECT ${ARTICLE_COLUMNS} FROM articles a ${whereClause(['a.id = $1', ...articleVisible(this.scope)])}`, id, at),
-      this.statesAsOf<CasualtyFigureRecord>('CASUALTY_FIGURE',
-        `SELECT ${FIGURE_COLUMNS}, f.updated_at AS "updatedAt" FROM casualty_figures f WHERE f.article_id = $1
-          ORDER BY f.position, f.id`, id, at),
+      this.figuresAsOf(id, at),
     ]);
     if (!article || article.status !== 'PUBLISHED') return null;
+    return { article, figures };
+  }
+
+  async figuresAsOf(articleId: string, at: Date) {
+    const figures = await this.statesAsOf<CasualtyFigureRecord>('CASUALTY_FIGURE',
+      `SELECT ${FIGURE_COLUMNS}, f.updated_at AS "updatedAt" FROM casualty_figures f WHERE f.article_id = $1
+        ORDER BY f.position, f.id`, articleId, at);
     // The public never sees a figure that was awaiting review or rejected at the time.
     const visible = (figure: CasualtyFigureRecord) =>
       (!figure.retractedAt || figure.retractedAt > at) && (this.scope.unpublished || figure.reviewStatus === 'ACCEPTED');
-    return { article, figures: figures.filter(visible) };
+    return figures.filter(visible);
   }
 
   /**

@@ -79,6 +79,7 @@ export class SqlStore implements ContentStore {
   casualtyStats(query: StatsQuery) { return casualtyStats(this.db, this.scope, query); }
   revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) { return this.history.revisionsOf<State>(entity, ids); }
   articleAsOf(id: string, at: Date) { return this.history.articleAsOf(id, at); }
+  figuresAsOf(articleId: string, at: Date) { return this.history.figuresAsOf(articleId, at); }
 
   // ---- editorial writes and bulk loads --------------------------------------------------------
 

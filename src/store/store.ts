@@ -80,6 +80,12 @@ export interface HistoryReader {
    * null when the article is not published now: unpublishing withdraws its past as well.
    */
   articleAsOf(id: string, at: Date): Promise<{ article: ArticleRecord; figures: CasualtyFigureRecord[] } | null>;
+  /**
+   * The article's figures as they stood at `at`, whatever the article's status then, in text order:
+   * retracted ones left out, and in the public's scope only those accepted then. Empty when the
+   * article had none (or did not exist).
+   */
+  figuresAsOf(articleId: string, at: Date): Promise<CasualtyFigureRecord[]>;
 }
 
 /** Editorial writes: checked, versioned, recorded in revisions (see `Writer`). */
