@@ -173,6 +173,9 @@ describeEachEngine('filters and orders', (ctx) => {
     it('filters figures by their date, never matching undated ones', async () => {
       expect(await ids({ periodFrom: new Date('2024-01-01T00:00:00Z') }, 'DATE_DESC')).toEqual([6, 3, 1]);
       expect(await ids({ periodTo: new Date('2024-01-02T00:00:00Z') })).toEqual([1, 2]);
+      expect(await ids({ periodTo: new Date('2024-01-02T00:00:00Z') }, 'DATE_DESC')).toEqual([1, 2]);
+      expect(await ids({ periodFrom: new Date('2024-01-02T00:00:00Z') }, 'DATE_ASC')).toEqual([3, 6]);
+      expect(await ids({ periodFrom: new Date('2023-12-01T00:00:00Z'), periodTo: new Date('2024-01-04T00:00:00Z') }, 'DATE_ASC')).toEqual([2, 1]);
       expect(await ctx().store.countFigures({ periodFrom: new Date('2024-01-02T00:00:00Z'), periodTo: new Date('2024-01-05T00:00:00Z') })).toBe(1);
     });
 

@@ -103,7 +103,24 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
   return where;
 }
 
-function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): string[] {
+/**
+ * A filter's date bounds on `key` (one of the figure's dates above, the one its list is ordered by,
+ * so that both bounds delimit one range of that order's index), undated figures left out.
+ */
+function figureDateBounds(p: Params, filter: CasualtyFilter, key: string): string[] {
+  const { periodFrom: from, periodTo: to } = filter;
+  if (from == null && to == null) return [];
+  const bounds: string[] = [];
+  if (from != null) bounds.push(`${key} >= ${p.add(from)}`);
+  if (to != null) bounds.push(`${key} < ${p.add(to)}`);
+  // The bound on the undated figures' side of the key is missing: they would pass the other one.
+  const past = key === FIGURE_DATE_OR_PAST;
+  if (past && from == null) bounds.push(`${key} > '-infinity'::timestamptz`);
+  if (!past && to == null) bounds.push(`${key} < 'infinity'::timestamptz`);
+  return bounds;
+}
+
+function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope, order: FigureOrder = 'CODED'): string[] {
   const where = figureVisible(scope);
   if (!filter.includeRetracted) where.push('f.retracted_at IS NULL');
   if (filter.locationId != null) where.push(`f.location_id IN ${within(p, filter.locationId)}`);
@@ -114,8 +131,7 @@ function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): 
   if (filter.articleId != null) where.push(`f.article_id = ${p.add(toDbId(filter.articleId))}`);
   if (filter.outcomes != null) where.push(`f.outcome = ANY(${p.add(filter.outcomes)}::text[])`);
   if (filter.groups != null) where.push(`f.population = ANY(${p.add(filter.groups)}::text[])`);
-  if (filter.periodFrom != null) where.push(`${FIGURE_DATE_OR_PAST} >= ${p.add(filter.periodFrom)}`);
-  if (filter.periodTo != null) where.push(`${FIGURE_DATE_OR_FUTURE} < ${p.add(filter.periodTo)}`);
+  where.push(...figureDateBounds(p, filter, order === 'DATE_ASC' ? FIGURE_DATE_OR_FUTURE : FIGURE_DATE_OR_PAST));
   // Literals (from the closed list of states), so the review queue's partial index applies to PENDING.
   if (filter.reviewStatus != null) {
     const states = REVIEW_STATUSES.filter((state) => filter.reviewStatus!.includes(state));
@@ -316,7 +332,7 @@ export class SqlReader implements ContentReader {
 
   async listFigures(filter: CasualtyFilter, page: PageRequest, order: FigureOrder = 'CODED') {
     const p = new Params();
-    const where = figureConditions(p, filter, this.scope);
+    const where = figureConditions(p, filter, this.scope, order);
     if (order === 'CODED') {
       if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
       return this.page<CasualtyFigureRecord>('figures',
