@@ -135,7 +135,8 @@ export type ArticleOrder =
   | 'PUBLISHED_AT_DESC'
   /**
    * Best match for `filter.search` first (headline words weigh more than body words), ties newest
-   * id first. Needs `filter.search` (BAD_USER_INPUT without it).
+   * id first. Needs `filter.search` (BAD_USER_INPUT without it). Ranking reads every match, so the
+   * page is charged to the rate limit as a page of 100, whatever `first` says.
    */
   | 'RELEVANCE'
   /** Most recently changed first. */

@@ -20,6 +20,9 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  *   n = `first`, or the default page size when it is absent or null, capped at the maximum page
  *   size (a larger `first` is refused by the resolver, with a message that says so); `totalCount`
  *   and `pageInfo` are multiplied with the edges, a small overestimate that keeps the rule simple;
+ *   a list ordered by `RELEVANCE` is charged as the largest page whatever its `first`: ranking reads
+ *   every match of the search, not a page of them (docs/store.md, "Filters and orders");
+ *   filters do not change the cost (their lists are capped at 100 values by the resolvers);
  * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
  *   n the number of representations: the router's batch is counted like a page of that size;
  * - the lists of a connection (`edges`, in a type named `…Connection`) cost 1 + what is selected
@@ -37,7 +40,8 @@ export function costEstimator(model: CostModel): ComplexityEstimator {
     if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
     if (field.args.some((arg) => arg.name === 'first')) {
       const first = typeof args.first === 'number' ? args.first : model.defaultPageSize;
-      return 1 + Math.min(Math.max(first, 0), model.maxPageSize) * childComplexity;
+      const rows = args.orderBy === 'RELEVANCE' ? model.maxPageSize : Math.min(Math.max(first, 0), model.maxPageSize);
+      return 1 + rows * childComplexity;
     }
     const type = getNullableType(field.type);
     if (isListType(type) && isCompositeType(getNamedType(type)) && !parent.name.endsWith('Connection')) {
@@ -66,12 +70,13 @@ export function operationCost(
 }
 
 /** The arguments whose values the cost rule reads (besides directives' `if`). */
-const COSTED_ARGUMENTS = new Set(['first', 'representations']);
+const COSTED_ARGUMENTS = new Set(['first', 'representations', 'orderBy']);
 
 /**
- * The variables the cost of `document`'s operations can depend on: those inside a `first` or
- * `representations` argument, or inside a directive's arguments (`@skip(if: $x)` removes what it
- * skips from the count). Every other variable (a slug, a filter) leaves the cost as it is.
+ * The variables the cost of `document`'s operations can depend on: those inside a `first`,
+ * `representations` or `orderBy` argument, or inside a directive's arguments (`@skip(if: $x)`
+ * removes what it skips from the count). Every other variable (a slug, a filter) leaves the cost as
+ * it is.
  */
 export function costVariables(document: DocumentNode): string[] {
   const names = new Set<string>();
