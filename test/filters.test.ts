@@ -199,6 +199,18 @@ describeEachEngine('filters and orders', (ctx) => {
       expect(after.rows).toEqual([]);
       await cached.write('test', (writer) => writer.updateArticle(floodDraft, draft!.version + 1, { language: 'en' }));
     });
+
+    it('drops a cached list of several places when a place moves below one of them', async () => {
+      const cached = new CachedStore(ctx().store, new MemoryCache());
+      const list = async () => (await cached.listArticles({ locationIds: [world.sy, world.qu] }, 'PUBLISHED_AT_DESC', { first: 10 })).rows.map((a) => a.slug);
+      expect(await list()).toEqual(['damascus-talks', 'flood-quetta']);
+      await cached.write('test', (writer) => writer.updateLocation(world.af, { parentId: world.sy }));
+      try {
+        expect(await list()).toEqual(['damascus-talks', 'kabul-market', 'flood-quetta']);
+      } finally {
+        await cached.write('test', (writer) => writer.updateLocation(world.af, { parentId: null }));
+      }
+    });
   });
 
   describe('through the gateway', () => {
