@@ -51,9 +51,9 @@ const FIGURE_ORDERS: Record<Exclude<FigureOrder, 'CODED'>, SortOrder> = {
   DATE_ASC: { key: FIGURE_DATE_OR_FUTURE, direction: 'ASC', cast: 'timestamptz' },
 };
 
-/** `column = value` for one value (so an index on the column keeps its order), `= ANY` for several. */
-function anyOf(p: Params, column: string, values: readonly unknown[], type: 'int' | 'text'): string {
-  return values.length === 1 ? `${column} = ${p.add(values[0])}` : `${column} = ANY(${p.add(values)}::${type}[])`;
+/** `column = value` for one value (so an index led by the column keeps its order), `= ANY` for several. */
+function anyOfTexts(p: Params, column: string, values: readonly string[]): string {
+  return values.length === 1 ? `${column} = ${p.add(values[0])}` : `${column} = ANY(${p.add(values)}::text[])`;
 }
 
 /**
@@ -98,7 +98,7 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
       AND x.location_id IN ${withinAny(p, filter.locationIds)})`);
   }
   if (filter.tags != null) where.push(`a.tags && ${p.add(filter.tags)}::text[]`);
-  if (filter.languages != null) where.push(anyOf(p, 'a.language', filter.languages, 'text'));
+  if (filter.languages != null) where.push(anyOfTexts(p, 'a.language', filter.languages));
   if (filter.status != null) where.push(inClosedList('a.status', ARTICLE_STATUSES, filter.status));
   return where;
 }
@@ -132,11 +132,8 @@ function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope, o
   if (filter.outcomes != null) where.push(`f.outcome = ANY(${p.add(filter.outcomes)}::text[])`);
   if (filter.groups != null) where.push(`f.population = ANY(${p.add(filter.groups)}::text[])`);
   where.push(...figureDateBounds(p, filter, order === 'DATE_ASC' ? FIGURE_DATE_OR_FUTURE : FIGURE_DATE_OR_PAST));
-  // Literals (from the closed list of states), so the review queue's partial index applies to PENDING.
-  if (filter.reviewStatus != null) {
-    const states = REVIEW_STATUSES.filter((state) => filter.reviewStatus!.includes(state));
-    where.push(states.length > 0 ? `f.review_status IN (${states.map((state) => `'${state}'`).join(', ')})` : 'false');
-  }
+  // Literals, so the review queue's partial index applies to PENDING.
+  if (filter.reviewStatus != null) where.push(inClosedList('f.review_status', REVIEW_STATUSES, filter.reviewStatus));
   return where;
 }
 
