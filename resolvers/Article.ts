@@ -5,6 +5,7 @@ import type { ArticleResolvers } from '../src/generated/graphql';
 import { splitParagraphs } from '../src/domain/article-text';
 import { getAll } from '../src/loaders';
 import { LOCAL_SOURCE } from '../src/news/models';
+import { checkFigureFilter } from './Query';
 
 const locationsOf: ArticleResolvers['locations'] = (article, _, { loaders }) => getAll(loaders.locationById, article.locationIds);
 
@@ -25,7 +26,7 @@ export const Article: ArticleResolvers = {
       }
       return article.asOfFigures;
     }
-    return loaders.figuresOfArticle.get({ articleId: article.id, filter: filter ?? {} });
+    return loaders.figuresOfArticle.get({ articleId: article.id, filter: checkFigureFilter(filter ?? {}) });
   },
   revisions: (article, _, { loaders }) => loaders.revisionsOfArticle.load(article.id),
 };

@@ -2,13 +2,16 @@ import { BadUserInputError } from '../src/errors';
 import type { QueryResolvers } from '../src/generated/graphql';
 import type { CasualtyFigureModel } from '../src/graph-models';
 import { pageRequest, pagedList, toConnection } from '../src/pagination';
-import type { ArticleFilter } from '../src/store/records';
+import { type ArticleFilter, type AuthorFilter, type CasualtyFilter, nameSearchWords } from '../src/store/records';
 import type { ContentStore } from '../src/store/store';
 import { articleConnection } from './article-connection';
 import { articleSnapshot } from './Snapshot';
 import { prefetchArticles } from './prefetch';
 
 const MAX_SEARCH_LENGTH = 500;
+const MAX_NAME_SEARCH_LENGTH = 200;
+/** The most values a list in a filter takes: a page's worth. */
+const MAX_FILTER_VALUES = 100;
 
 /**
  * The one lookup key a single-entity field was given. Exactly one of `keys` must be set;
@@ -22,8 +25,36 @@ function exactlyOne<K extends string>(args: Partial<Record<K, string | null>>, k
   return [given[0], args[given[0]]!];
 }
 
-/** Checks the free-form parts of an article filter. */
+/** Refuses a list in `filter` longer than `MAX_FILTER_VALUES`, naming it as `filter.<field>`. */
+function checkListLengths<F extends object>(filter: F, argument = 'filter'): F {
+  for (const [field, value] of Object.entries(filter)) {
+    if (Array.isArray(value) && value.length > MAX_FILTER_VALUES) {
+      throw new BadUserInputError(`${argument}.${field}`, `takes at most ${MAX_FILTER_VALUES} values (got ${value.length}); split the list over several requests`);
+    }
+  }
+  return filter;
+}
+
+/** Checks the lists of a figure filter. */
+export function checkFigureFilter<F extends CasualtyFilter>(filter: F): F {
+  if (filter.periodFrom && filter.periodTo && filter.periodFrom > filter.periodTo) {
+    throw new BadUserInputError('filter.periodFrom', 'must not be after `periodTo`');
+  }
+  return checkListLengths(filter);
+}
+
+/** Checks an author filter's search: some letters or digits, not too long. */
+function checkAuthorFilter(filter: AuthorFilter): AuthorFilter {
+  const search = filter.search;
+  if (search != null && (search.length > MAX_NAME_SEARCH_LENGTH || nameSearchWords(search).length === 0)) {
+    throw new BadUserInputError('filter.search', `must be 1-${MAX_NAME_SEARCH_LENGTH} characters with at least one letter or digit (the start of a word of the name)`);
+  }
+  return filter;
+}
+
+/** Checks the free-form parts of an article filter, and its lists' lengths. */
 export function checkArticleFilter<F extends ArticleFilter>(filter: F): F {
+  checkListLengths(filter);
   if (filter.search != null && (filter.search.trim() === '' || filter.search.length > MAX_SEARCH_LENGTH)) {
     throw new BadUserInputError('filter.search', `must be between 1 and ${MAX_SEARCH_LENGTH} characters of text to search for`);
   }
@@ -65,18 +96,24 @@ export const Query: QueryResolvers = {
     return then && articleSnapshot(then.article, async () => then.figures);
   },
 
-  articles: (_, { filter, orderBy, first, after }, context, info) =>
-    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context, info),
+  articles(_, { filter, orderBy, first, after }, context, info) {
+    const where = checkArticleFilter(filter ?? {});
+    if (orderBy === 'RELEVANCE' && where.search == null) {
+      throw new BadUserInputError('orderBy', 'RELEVANCE ranks by `filter.search`: give a search, or choose another order');
+    }
+    return articleConnection(where, orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context, info);
+  },
 
   author(_, args, { loaders }) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);
     return key === 'id' ? loaders.authorById.load(value) : loaders.authorBySlug.load(value);
   },
 
-  async authors(_, { first, after }, { store, pagination }) {
-    const list = pagedList('authors');
-    const result = await store.listAuthors(pageRequest({ first, after }, pagination, list));
-    return toConnection(result, () => store.countAuthors(), list);
+  async authors(_, { filter, first, after }, { store, pagination }) {
+    const where = checkAuthorFilter(filter ?? {});
+    const list = pagedList('authors', where);
+    const result = await store.listAuthors(pageRequest({ first, after }, pagination, list), where);
+    return toConnection(result, () => store.countAuthors(where), list);
   },
 
   location(_, args, { loaders }) {
@@ -91,10 +128,12 @@ export const Query: QueryResolvers = {
     return toConnection(result, () => store.countLocations(where), list);
   },
 
-  async casualtyFigures(_, { filter, first, after }, { store, loaders, pagination }) {
-    const where = filter ?? {};
-    const list = pagedList('figures', where);
-    const result = await store.listFigures(where, pageRequest({ first, after }, pagination, list));
+  async casualtyFigures(_, { filter, orderBy, first, after }, { store, loaders, pagination }) {
+    const where = checkFigureFilter(filter ?? {});
+    const order = orderBy ?? 'CODED';
+    // The default order keeps the list's cursors as they were before orders existed.
+    const list = order === 'CODED' ? pagedList('figures', where) : pagedList('figuresByDate', where, order);
+    const result = await store.listFigures(where, pageRequest({ first, after }, pagination, list), order);
     loaders.primeFigures(result.rows);
     return toConnection(result, () => store.countFigures(where), list);
   },

@@ -16,7 +16,8 @@ export async function articleConnection(
   { store, loaders, pagination }: Context,
   info: GraphQLResolveInfo,
 ): Promise<Connection<ArticleRecord>> {
-  const list = pagedList('articles', filter, order);
+  // Ranks are not instants: relevance pages a list of its own (its keys have another shape).
+  const list = pagedList(order === 'RELEVANCE' ? 'articleSearch' : 'articles', filter, order);
   const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));
   loaders.primeArticles(result.rows);
   await prefetchArticles(result.rows, selected(selected(info.fieldNodes, 'edges', info), 'node', info), info, loaders);

@@ -95,6 +95,13 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
           expect(page.rows.map((article) => article.id)).toEqual(rows.map((row) => row.id));
         }
       }
+      // Several regions: an article in two of them is counted once.
+      const several = places.slice(0, 3);
+      const { rows: [{ n }] } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM articles a WHERE a.status = 'PUBLISHED' AND EXISTS (SELECT 1 FROM article_locations x
+           JOIN location_paths p ON p.descendant_id = x.location_id WHERE x.article_id = a.id AND p.ancestor_id = ANY($1::int[]))`,
+        [several.map(Number)]);
+      expect(await store.countArticles({ locationIds: several })).toBe(n);
     }), { numRuns: 25 });
   });
 

@@ -41,4 +41,20 @@ describe('the cost kept per document', () => {
     expect(memo.cost(schema, document, operation, { first: 5, withFigures: true })).toBeNull();
     expect(memo.cost(schema, document, operation, { first: 'five', withFigures: true, slug: 'a' })).toBeNull();
   });
+
+  it('charges a list ranked by relevance as the largest page, and keeps its cost apart', () => {
+    const ranked = parse(/* GraphQL */ `
+      query Ranked($order: ArticleOrder, $ids: [ID!]) {
+        articles(first: 5, orderBy: $order, filter: { search: "flood", ids: $ids }) { edges { node { headline } } }
+      }`);
+    const rankedOperation = ranked.definitions[0] as OperationDefinitionNode;
+    expect(costVariables(ranked)).toEqual(['order']);
+    const memo = new CostMemo(MODEL);
+    const newest = memo.cost(schema, ranked, rankedOperation, { order: 'PUBLISHED_AT_DESC', ids: ['1', '2'] });
+    const relevance = memo.cost(schema, ranked, rankedOperation, { order: 'RELEVANCE', ids: ['1', '2'] });
+    expect(newest).toBe(1 + 5 * 3);
+    expect(relevance).toBe(1 + MODEL.maxPageSize * 3);
+    expect(memo.cost(schema, ranked, rankedOperation, { order: 'PUBLISHED_AT_DESC', ids: Array.from({ length: 100 }, (_, i) => String(i)) }))
+      .toBe(newest);
+  });
 });

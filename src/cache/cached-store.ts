@@ -10,7 +10,7 @@ import {
   EVERYTHING, TAGS, type Touched, articleListTags, figureListTags, notingPlacesLeft, placeTags, tagsOf,
 } from './store-tags';
 import type {
-  ArticleFilter, ArticleOrder, CasualtyFilter, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ArticleFilter, ArticleOrder, AuthorFilter, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from '../store/records';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
@@ -152,20 +152,20 @@ export class CachedStore implements ContentStore {
   // ---- lists and counts -----------------------------------------------------------------------
 
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
-    return this.single('articles', { filter, order, page }, articleListTags(filter),
+    return this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
       () => this.inner.listArticles(filter, order, page));
   }
 
   countArticles(filter: ArticleFilter) {
-    return this.single('count-articles', filter, articleListTags(filter), () => this.inner.countArticles(filter));
+    return this.single('count-articles', normalArticleFilter(filter), articleListTags(filter), () => this.inner.countArticles(filter));
   }
 
-  listAuthors(page: PageRequest) {
-    return this.single('authors', page, [TAGS.authors], () => this.inner.listAuthors(page));
+  listAuthors(page: PageRequest, filter: AuthorFilter = {}) {
+    return this.single('authors', { page, filter }, [TAGS.authors], () => this.inner.listAuthors(page, filter));
   }
 
-  countAuthors() {
-    return this.single('count-authors', {}, [TAGS.authors], () => this.inner.countAuthors());
+  countAuthors(filter: AuthorFilter = {}) {
+    return this.single('count-authors', filter, [TAGS.authors], () => this.inner.countAuthors(filter));
   }
 
   listLocations(filter: LocationFilter, page: PageRequest) {
@@ -176,9 +176,9 @@ export class CachedStore implements ContentStore {
     return this.single('count-locations', filter, [TAGS.locations], () => this.inner.countLocations(filter));
   }
 
-  listFigures(filter: CasualtyFilter, page: PageRequest) {
-    return this.single('figures', { filter: normalFigureFilter(filter), page }, figureListTags(filter),
-      () => this.inner.listFigures(filter, page));
+  listFigures(filter: CasualtyFilter, page: PageRequest, order: FigureOrder = 'CODED') {
+    return this.single('figures', { filter: normalFigureFilter(filter), page, order }, figureListTags(filter),
+      () => this.inner.listFigures(filter, page, order));
   }
 
   countFigures(filter: CasualtyFilter) {
@@ -358,5 +358,13 @@ export class CachedStore implements ContentStore {
 
 /** A figure filter with its set-like lists sorted and `includeRetracted: false` as absent. */
 function normalFigureFilter(filter: CasualtyFilter): CasualtyFilter {
-  return { ...filter, ...sortedLists(filter, ['verification', 'claimantType', 'reviewStatus']), includeRetracted: filter.includeRetracted || null };
+  return {
+    ...filter, ...sortedLists(filter, ['verification', 'claimantType', 'reviewStatus', 'outcomes', 'groups']),
+    includeRetracted: filter.includeRetracted || null,
+  };
+}
+
+/** An article filter with its set-like lists sorted: `tags: [a, b]` and `[b, a]` are one entry. */
+function normalArticleFilter(filter: ArticleFilter): ArticleFilter {
+  return { ...filter, ...sortedLists(filter, ['ids', 'authorIds', 'locationIds', 'tags', 'languages', 'status']) };
 }

@@ -83,16 +83,20 @@ export function notingPlacesLeft(writer: Writer, placesLeft: Set<string>): Write
   });
 }
 
-/** Extra tags for a filter on a place "and everything below it": the place tree may change. */
-export function placeTags(locationId: string | null | undefined): string[] {
-  return locationId == null ? [] : [TAGS.locations];
+/** Extra tags for a filter on places "and everything below them": the place tree may change. */
+export function placeTags(...locationIds: (string | readonly string[] | null | undefined)[]): string[] {
+  return locationIds.some((ids) => ids != null) ? [TAGS.locations] : [];
 }
 
+/**
+ * Any write to an article (its status, language, tags, authors, places, text) bumps `articles`, so
+ * every filter on them is covered; filters on places also follow the place tree.
+ */
 export function articleListTags(filter: ArticleFilter): string[] {
-  return [TAGS.articles, ...placeTags(filter.locationId)];
+  return [TAGS.articles, ...placeTags(filter.locationId, filter.locationIds)];
 }
 
-/** Which figures the public sees depends on their articles' status. */
+/** Which figures the public sees, and a figure's date, depend on their articles' status and publication. */
 export function figureListTags(filter: CasualtyFilter): string[] {
   return [TAGS.figures, TAGS.articles, ...placeTags(filter.locationId)];
 }

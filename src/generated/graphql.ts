@@ -100,16 +100,31 @@ export type ArticleEdge = {
 export type ArticleFilter = {
   /** Only articles this author signed. */
   authorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Articles signed by any of these authors (at most 100). */
+  authorIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Any of these articles (at most 100 ids); unknown ids match nothing. */
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Articles in any of these languages, as BCP 47 tags such as `en` (at most 100). */
+  languages?: InputMaybe<Array<Scalars['String']['input']>>;
   /** A place and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Articles reporting on any of these places or anything below them (at most 100). */
+  locationIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Inclusive lower bound on `publishedAt`. Undated articles never match a date bound. */
   publishedFrom?: InputMaybe<Scalars['DateTime']['input']>;
   /** Exclusive upper bound on `publishedAt`. */
   publishedTo?: InputMaybe<Scalars['DateTime']['input']>;
   /** Full-text search over headline and body (web search syntax: words, "phrases", -exclusions, or). */
   search?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Any of these workflow states (editors list their drafts with `[DRAFT]`); every state the reader
+   * may see when omitted. The public sees PUBLISHED articles only, whatever this says.
+   */
+  status?: InputMaybe<Array<ArticleStatus>>;
   /** Only articles carrying this tag. */
   tag?: InputMaybe<Scalars['String']['input']>;
+  /** Articles carrying any of these tags (at most 100). */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** The order articles are listed in; ties are broken by id. */
@@ -118,6 +133,12 @@ export type ArticleOrder =
   | 'PUBLISHED_AT_ASC'
   /** Newest first; undated articles last. */
   | 'PUBLISHED_AT_DESC'
+  /**
+   * Best match for `filter.search` first (headline words weigh more than body words), ties newest
+   * id first. Needs `filter.search` (BAD_USER_INPUT without it). Ranking reads every match, so the
+   * page is charged to the rate limit as a page of 100, whatever `first` says.
+   */
+  | 'RELEVANCE'
   /** Most recently changed first. */
   | 'UPDATED_AT_DESC';
 
@@ -250,6 +271,15 @@ export type AuthorEdge = {
   node: Author;
 };
 
+/** Narrows `authors`. */
+export type AuthorFilter = {
+  /**
+   * Authors whose name has a word starting with each word given, without regard to case
+   * (`"ana ru"` finds Ana Ruiz); 1-200 characters with at least one letter or digit.
+   */
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Who may keep a cached response: any cache (PUBLIC) or only the client's own (PRIVATE). */
 export type CacheControlScope =
   /** Only the client's own cache may keep it: the response depends on who asked. */
@@ -334,7 +364,7 @@ export type CasualtyFigure = {
 /** A page of casualty figures (a Relay connection). Summing its figures double-counts: see `CasualtyFigure.partOf`. */
 export type CasualtyFigureConnection = {
   __typename?: 'CasualtyFigureConnection';
-  /** The figures on this page, in the order they were coded (by id). */
+  /** The figures on this page, in the list's order (by default the order they were coded, by id). */
   edges: Array<CasualtyFigureEdge>;
   /** Whether another page follows, and the cursor to fetch it with. */
   pageInfo: PageInfo;
@@ -399,6 +429,15 @@ export type CasualtyFigureInput = {
   /** The text's own words for the people counted, at most 200 characters. */
   who?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** The order figures are listed in; ties are broken by id. */
+export type CasualtyFigureOrder =
+  /** In the order they were coded (by id): the default. */
+  | 'CODED'
+  /** By the figure's date, oldest first; undated figures last. */
+  | 'DATE_ASC'
+  /** By the figure's date (its `periodStart`, else its article's `publishedAt`), newest first; undated figures last. */
+  | 'DATE_DESC';
 
 /** One change to a casualty figure. */
 export type CasualtyFigureRevision = {
@@ -500,14 +539,31 @@ export type CasualtyFilter = {
   articleId?: InputMaybe<Scalars['ID']['input']>;
   /** Any of these; all when omitted. */
   claimantType?: InputMaybe<Array<ClaimantType>>;
-  /** Only figures counting this group. */
+  /**
+   * Only figures counting this group.
+   * @deprecated Use `groups`, which takes one value or a list.
+   */
   group?: InputMaybe<PopulationGroup>;
+  /** Any of these groups; all when omitted. A single value is accepted as a list of one. */
+  groups?: InputMaybe<Array<PopulationGroup>>;
   /** Also list retracted figures (default false). */
   includeRetracted?: InputMaybe<Scalars['Boolean']['input']>;
   /** A place and everything below it. */
   locationId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only figures of this outcome. */
+  /**
+   * Only figures of this outcome.
+   * @deprecated Use `outcomes`, which takes one value or a list.
+   */
   outcome?: InputMaybe<CasualtyOutcome>;
+  /** Any of these outcomes; all when omitted. A single value is accepted as a list of one. */
+  outcomes?: InputMaybe<Array<CasualtyOutcome>>;
+  /**
+   * Inclusive lower bound on the figure's date: its `periodStart`, else its article's `publishedAt`
+   * (as the statistics' `periodFrom`). Undated figures never match a date bound.
+   */
+  periodFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exclusive upper bound on the figure's date (see `periodFrom`). */
+  periodTo?: InputMaybe<Scalars['DateTime']['input']>;
   /**
    * Any of these review states; all the reader may see when omitted. Editors list the review queue
    * with `[PENDING]`; the public sees accepted figures only, whatever this says.
@@ -1493,6 +1549,7 @@ export type QueryAuthorArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryAuthorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<AuthorFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1502,6 +1559,7 @@ export type QueryCasualtyFiguresArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CasualtyFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<CasualtyFigureOrder>;
 };
 
 
@@ -2007,12 +2065,14 @@ export type ResolversTypes = ResolversObject<{
   Author: ResolverTypeWrapper<AuthorRecord>;
   AuthorConnection: ResolverTypeWrapper<AuthorConnectionModel>;
   AuthorEdge: ResolverTypeWrapper<Omit<AuthorEdge, 'node'> & { node: ResolversTypes['Author'] }>;
+  AuthorFilter: AuthorFilter;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CacheControlScope: CacheControlScope;
   CasualtyFigure: ResolverTypeWrapper<CasualtyFigureModel>;
   CasualtyFigureConnection: ResolverTypeWrapper<CasualtyFigureConnectionModel>;
   CasualtyFigureEdge: ResolverTypeWrapper<Omit<CasualtyFigureEdge, 'node'> & { node: ResolversTypes['CasualtyFigure'] }>;
   CasualtyFigureInput: CasualtyFigureInput;
+  CasualtyFigureOrder: CasualtyFigureOrder;
   CasualtyFigureRevision: ResolverTypeWrapper<CasualtyFigureRevisionModel>;
   CasualtyFigureSnapshot: ResolverTypeWrapper<CasualtyFigureSnapshotModel>;
   CasualtyFilter: CasualtyFilter;
@@ -2094,6 +2154,7 @@ export type ResolversParentTypes = ResolversObject<{
   Author: AuthorRecord;
   AuthorConnection: AuthorConnectionModel;
   AuthorEdge: Omit<AuthorEdge, 'node'> & { node: ResolversParentTypes['Author'] };
+  AuthorFilter: AuthorFilter;
   Boolean: Scalars['Boolean']['output'];
   CasualtyFigure: CasualtyFigureModel;
   CasualtyFigureConnection: CasualtyFigureConnectionModel;
@@ -2487,7 +2548,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, RequireFields<QueryArticlesArgs, 'orderBy'>>;
   author?: Resolver<Maybe<ResolversTypes['Author']>, ParentType, ContextType, Partial<QueryAuthorArgs>>;
   authors?: Resolver<ResolversTypes['AuthorConnection'], ParentType, ContextType, Partial<QueryAuthorsArgs>>;
-  casualtyFigures?: Resolver<ResolversTypes['CasualtyFigureConnection'], ParentType, ContextType, Partial<QueryCasualtyFiguresArgs>>;
+  casualtyFigures?: Resolver<ResolversTypes['CasualtyFigureConnection'], ParentType, ContextType, RequireFields<QueryCasualtyFiguresArgs, 'orderBy'>>;
   casualtyStats?: Resolver<ResolversTypes['CasualtyStats'], ParentType, ContextType, RequireFields<QueryCasualtyStatsArgs, 'groupBy' | 'regionLevel' | 'timeBucket'>>;
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType, Partial<QueryLocationArgs>>;
   locations?: Resolver<ResolversTypes['LocationConnection'], ParentType, ContextType, Partial<QueryLocationsArgs>>;

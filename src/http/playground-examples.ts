@@ -55,7 +55,7 @@ query RegionFigures($region: ID!) {
     children { name kind }
   }
   casualtyFigures(
-    filter: { locationId: $region, outcome: KILLED, verification: [CONFIRMED, REPORTED] }
+    filter: { locationId: $region, outcomes: [KILLED], verification: [CONFIRMED, REPORTED] }
     first: 50
   ) {
     totalCount
@@ -91,7 +91,7 @@ query Dashboard($first: Int = 10, $after: String) {
         publishedAt
         authors { name }
         locations { name }
-        casualtyFigures(filter: { outcome: KILLED }) {
+        casualtyFigures(filter: { outcomes: [KILLED] }) {
           group
           low
           best

@@ -22,7 +22,10 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  *   is refused by the resolver, with a message that says so). Its per-item lists are the lists of
  *   objects of the connection type (`edges`, and `nodes` where a connection has them), each costing
  *   1 + what is selected inside it per item; `totalCount`, `pageInfo` and any other field of the
- *   connection are answered once per page and are charged once;
+ *   connection are answered once per page and are charged once; a list ordered by `RELEVANCE` is
+ *   charged as the largest page whatever its `first`: ranking reads every match of the search, not a
+ *   page of them (docs/store.md, "Filters and orders"); filters do not change the cost (their lists
+ *   are capped at 100 values by the resolvers);
  * - any other field with a `first` argument (a plain list such as `latestArticles`) costs
  *   1 + n × (what is selected inside it);
  * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
@@ -40,8 +43,9 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  */
 export function costEstimator(model: CostModel): ComplexityEstimator {
   let perItem = 0;
-  const pageSize = (args: Record<string, unknown>) =>
-    Math.min(Math.max(typeof args.first === 'number' ? args.first : model.defaultPageSize, 0), model.maxPageSize);
+  const pageSize = (args: Record<string, unknown>) => (args.orderBy === 'RELEVANCE'
+    ? model.maxPageSize
+    : Math.min(Math.max(typeof args.first === 'number' ? args.first : model.defaultPageSize, 0), model.maxPageSize));
   return ({ type: parent, field, args, childComplexity }) => {
     if (field.name.startsWith('__')) return 0;
     if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
@@ -86,12 +90,13 @@ export function operationCost(
 }
 
 /** The arguments whose values the cost rule reads (besides directives' `if`). */
-const COSTED_ARGUMENTS = new Set(['first', 'representations']);
+const COSTED_ARGUMENTS = new Set(['first', 'representations', 'orderBy']);
 
 /**
- * The variables the cost of `document`'s operations can depend on: those inside a `first` or
- * `representations` argument, or inside a directive's arguments (`@skip(if: $x)` removes what it
- * skips from the count). Every other variable (a slug, a filter) leaves the cost as it is.
+ * The variables the cost of `document`'s operations can depend on: those inside a `first`,
+ * `representations` or `orderBy` argument, or inside a directive's arguments (`@skip(if: $x)`
+ * removes what it skips from the count). Every other variable (a slug, a filter) leaves the cost as
+ * it is.
  */
 export function costVariables(document: DocumentNode): string[] {
   const names = new Set<string>();

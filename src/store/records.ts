@@ -118,9 +118,35 @@ export interface ArticleFilter {
   publishedFrom?: Date | null;
   /** Exclusive. */
   publishedTo?: Date | null;
+  /** Any of these articles. */
+  ids?: string[] | null;
+  /** Signed by any of these authors. */
+  authorIds?: string[] | null;
+  /** Reporting on any of these places or anything below them. */
+  locationIds?: string[] | null;
+  /** Carrying any of these tags. */
+  tags?: string[] | null;
+  /** In any of these languages (exact tags, as stored). */
+  languages?: string[] | null;
+  /** Any of these states; the public's scope sees PUBLISHED only whatever this says. */
+  status?: ArticleStatus[] | null;
 }
 
-export type ArticleOrder = 'PUBLISHED_AT_DESC' | 'PUBLISHED_AT_ASC' | 'UPDATED_AT_DESC';
+/** `RELEVANCE` ranks by `ArticleFilter.search`, and needs it. */
+export type ArticleOrder = 'PUBLISHED_AT_DESC' | 'PUBLISHED_AT_ASC' | 'UPDATED_AT_DESC' | 'RELEVANCE';
+
+export interface AuthorFilter {
+  /** Names with a word starting with each of `nameSearchWords(search)`, without regard to case. */
+  search?: string | null;
+}
+
+/** The words of a name search, lower case: its runs of letters and digits (none: it matches nothing). */
+export function nameSearchWords(search: string): string[] {
+  return search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** `CODED`: by id. The others by the figure's date (period start, else its article's publication), undated last. */
+export type FigureOrder = 'CODED' | 'DATE_DESC' | 'DATE_ASC';
 
 export interface LocationFilter {
   kind?: LocationKind | null;
@@ -131,8 +157,16 @@ export interface LocationFilter {
 
 export interface CasualtyFilter {
   locationId?: string | null;
+  /** Superseded by `outcomes` (both narrow when both are given). */
   outcome?: Outcome | null;
+  /** Superseded by `groups` (both narrow when both are given). */
   group?: Group | null;
+  outcomes?: Outcome[] | null;
+  groups?: Group[] | null;
+  /** Inclusive; on the figure's date (its period start, else its article's publication), as `StatsFilter`. */
+  periodFrom?: Date | null;
+  /** Exclusive. */
+  periodTo?: Date | null;
   verification?: Verification[] | null;
   claimantType?: ClaimantType[] | null;
   articleId?: string | null;

@@ -10,13 +10,20 @@ import { isStoredId } from './sql-common';
  *   JSON (`2026-11-24T09:30:00.123+00:00`, whatever the server's DateStyle; `infinity` or
  *   `-infinity` for undated articles);
  * - `name` (authors, places): the name;
- * - `id` (figures): nothing (null).
+ * - `id` (figures in the order they were coded): nothing (null);
+ * - `rank` (articles by relevance): the search rank, a `real` as PostgreSQL writes it (`0.0607927`,
+ *   `6.079271e-05`), which it reads back as the same `real`.
+ *
+ * Figures by date are keyed like articles (`instant`, the figure's date), in a list of their own.
  */
-export type SortKeyShape = 'instant' | 'name' | 'id';
+export type SortKeyShape = 'instant' | 'name' | 'id' | 'rank';
 
-/** The shape of the keys of each list: `listArticles`, `listAuthors`, `listLocations`, `listFigures`. */
+/**
+ * The shape of the keys of each list: `listArticles` (`articleSearch` when ordered by relevance),
+ * `listAuthors`, `listLocations`, `listFigures` (`figuresByDate` when ordered by date).
+ */
 export const SORT_KEY_SHAPES = {
-  articles: 'instant', authors: 'name', locations: 'name', figures: 'id',
+  articles: 'instant', authors: 'name', locations: 'name', figures: 'id', articleSearch: 'rank', figuresByDate: 'instant',
 } as const satisfies Record<string, SortKeyShape>;
 
 export type ListName = keyof typeof SORT_KEY_SHAPES;
@@ -33,8 +40,12 @@ export function isSortKey(shape: SortKeyShape, key: unknown): key is SortKey {
     case 'instant': return typeof value === 'string' && isTimestamp(value);
     case 'name': return typeof value === 'string' && textProblem(value) === undefined;
     case 'id': return value === null;
+    case 'rank': return typeof value === 'string' && RANK.test(value);
   }
 }
+
+/** PostgreSQL's text form of a finite, non-negative `real` (ranks are never negative). */
+const RANK = /^\d{1,40}(?:\.\d{1,40})?(?:e[+-]\d{1,2})?$/;
 
 /** PostgreSQL's JSON form of a timestamptz: ISO 8601 with the offset in hours and minutes (and seconds, for old local times). */
 const TIMESTAMP = /^(\d{4,6})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?[+-](\d\d):(\d\d)(?::(\d\d))?( BC)?$/;

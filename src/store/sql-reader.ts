@@ -1,9 +1,9 @@
 /** The SQL of reading (`ContentReader`, `GazetteerReader`): records by key, lists and counts of them, the gazetteer. */
 import type { Db, Lane } from './db';
 import {
-  REVIEW_STATUSES,
-  type ArticleFilter, type ArticleOrder, type ArticleRecord, type AuthorRecord, type CasualtyFigureRecord, type CasualtyFilter,
-  type GazetteerPlace, type LocationAliasRecord, type LocationFilter, type LocationRecord, type Page, type PageRequest,
+  ARTICLE_STATUSES, REVIEW_STATUSES, nameSearchWords,
+  type ArticleFilter, type ArticleOrder, type ArticleRecord, type AuthorFilter, type AuthorRecord, type CasualtyFigureRecord,
+  type CasualtyFilter, type FigureOrder, type GazetteerPlace, type LocationAliasRecord, type LocationFilter, type LocationRecord, type Page, type PageRequest,
   type ReadScope, type SortKey,
 } from './records';
 import type { ContentReader } from './store';
@@ -12,12 +12,59 @@ import {
   groupedInKeyOrder, inKeyOrder, toDbId, toDbIds, whereClause,
 } from './sql-common';
 
-/** How each article ordering sorts, and how a cursor's key is compared. */
-const ARTICLE_ORDERS: Record<ArticleOrder, { key: string; direction: 'ASC' | 'DESC' }> = {
-  PUBLISHED_AT_DESC: { key: `coalesce(a.published_at, '-infinity'::timestamptz)`, direction: 'DESC' },
-  PUBLISHED_AT_ASC: { key: `coalesce(a.published_at, 'infinity'::timestamptz)`, direction: 'ASC' },
-  UPDATED_AT_DESC: { key: `a.updated_at`, direction: 'DESC' },
+/** How a list sorts: the key expression (a cursor's value is compared with it as `cast`) and the direction. */
+interface SortOrder {
+  key: string;
+  direction: 'ASC' | 'DESC';
+  cast: 'timestamptz' | 'real';
+}
+
+/** The search of an article filter as a query; the same in the filter and in the relevance order. */
+function searchQuery(p: Params, search: string): string {
+  return `websearch_to_tsquery('english', ${p.add(search)})`;
+}
+
+/** How each article ordering sorts. Relevance ranks by the filter's search, which it needs. */
+function articleOrder(p: Params, order: ArticleOrder, filter: ArticleFilter): SortOrder {
+  switch (order) {
+    case 'PUBLISHED_AT_DESC': return { key: `coalesce(a.published_at, '-infinity'::timestamptz)`, direction: 'DESC', cast: 'timestamptz' };
+    case 'PUBLISHED_AT_ASC': return { key: `coalesce(a.published_at, 'infinity'::timestamptz)`, direction: 'ASC', cast: 'timestamptz' };
+    case 'UPDATED_AT_DESC': return { key: `a.updated_at`, direction: 'DESC', cast: 'timestamptz' };
+    case 'RELEVANCE':
+      if (filter.search == null) throw new Error('the RELEVANCE order needs a search in the filter');
+      return { key: `ts_rank(a.search, ${searchQuery(p, filter.search)})`, direction: 'DESC', cast: 'real' };
+  }
+}
+
+/**
+ * A figure's date, as the statistics date it (its period's start, else its article's publication),
+ * with undated figures at one end: at `-infinity` they come last newest first, and never reach a
+ * lower bound; at `infinity` they come last oldest first, and never pass an upper bound. The forms
+ * 0013_filters.sql indexes.
+ */
+const FIGURE_DATE_OR_PAST = `coalesce(f.period_start, f.article_published_at, '-infinity'::timestamptz)`;
+const FIGURE_DATE_OR_FUTURE = `coalesce(f.period_start, f.article_published_at, 'infinity'::timestamptz)`;
+
+/** How each figure ordering sorts (`CODED`: by id alone, with no key). */
+const FIGURE_ORDERS: Record<Exclude<FigureOrder, 'CODED'>, SortOrder> = {
+  DATE_DESC: { key: FIGURE_DATE_OR_PAST, direction: 'DESC', cast: 'timestamptz' },
+  DATE_ASC: { key: FIGURE_DATE_OR_FUTURE, direction: 'ASC', cast: 'timestamptz' },
 };
+
+/** `column = value` for one value (so an index led by the column keeps its order), `= ANY` for several. */
+function anyOfTexts(p: Params, column: string, values: readonly string[]): string {
+  return values.length === 1 ? `${column} = ${p.add(values[0])}` : `${column} = ANY(${p.add(values)}::text[])`;
+}
+
+/**
+ * `column IN (...)` over the values of `closed` that `wanted` names, as literals, so that a partial
+ * index on one of them applies (a parameter would hide which state is asked for); false for none.
+ */
+function inClosedList<T extends string>(column: string, closed: readonly T[], wanted: readonly T[]): string {
+  const values = closed.filter((value) => wanted.includes(value));
+  if (values.length === 0) return 'false';
+  return values.length === 1 ? `${column} = '${values[0]}'` : `${column} IN (${values.map((value) => `'${value}'`).join(', ')})`;
+}
 
 /** The place `id` and every place below it, as a subquery of location ids. */
 function within(p: Params, locationId: string): string {
@@ -33,13 +80,40 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
     where.push(`EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region_id = ${p.add(toDbId(filter.locationId))})`);
   }
   if (filter.tag != null) where.push(`a.tags @> ARRAY[${p.add(filter.tag)}::text]`);
-  if (filter.search != null) where.push(`a.search @@ websearch_to_tsquery('english', ${p.add(filter.search)})`);
+  if (filter.search != null) where.push(`a.search @@ ${searchQuery(p, filter.search)}`);
   if (filter.publishedFrom != null) where.push(`a.published_at >= ${p.add(filter.publishedFrom)}`);
   if (filter.publishedTo != null) where.push(`a.published_at < ${p.add(filter.publishedTo)}`);
+  if (filter.ids != null) where.push(`a.id = ANY(${p.add(toDbIds(filter.ids))}::int[])`);
+  if (filter.authorIds != null) {
+    where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ANY(${p.add(toDbIds(filter.authorIds))}::int[]))`);
+  }
+  if (filter.locationIds != null) {
+    where.push(`EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region_id = ANY(${p.add(toDbIds(filter.locationIds))}::int[]))`);
+  }
+  if (filter.tags != null) where.push(`a.tags && ${p.add(filter.tags)}::text[]`);
+  if (filter.languages != null) where.push(anyOfTexts(p, 'a.language', filter.languages));
+  if (filter.status != null) where.push(inClosedList('a.status', ARTICLE_STATUSES, filter.status));
   return where;
 }
 
-function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): string[] {
+/**
+ * A filter's date bounds on `key` (one of the figure's dates above, the one its list is ordered by,
+ * so that both bounds delimit one range of that order's index), undated figures left out.
+ */
+function figureDateBounds(p: Params, filter: CasualtyFilter, key: string): string[] {
+  const { periodFrom: from, periodTo: to } = filter;
+  if (from == null && to == null) return [];
+  const bounds: string[] = [];
+  if (from != null) bounds.push(`${key} >= ${p.add(from)}`);
+  if (to != null) bounds.push(`${key} < ${p.add(to)}`);
+  // The bound on the undated figures' side of the key is missing: they would pass the other one.
+  const past = key === FIGURE_DATE_OR_PAST;
+  if (past && from == null) bounds.push(`${key} > '-infinity'::timestamptz`);
+  if (!past && to == null) bounds.push(`${key} < 'infinity'::timestamptz`);
+  return bounds;
+}
+
+function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope, order: FigureOrder = 'CODED'): string[] {
   const where = figureVisible(scope);
   if (!filter.includeRetracted) where.push('f.retracted_at IS NULL');
   if (filter.locationId != null) where.push(`f.location_id IN ${within(p, filter.locationId)}`);
@@ -48,12 +122,35 @@ function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope): 
   if (filter.verification != null) where.push(`f.verification = ANY(${p.add(filter.verification)}::text[])`);
   if (filter.claimantType != null) where.push(`f.claimant_type = ANY(${p.add(filter.claimantType)}::text[])`);
   if (filter.articleId != null) where.push(`f.article_id = ${p.add(toDbId(filter.articleId))}`);
-  // Literals (from the closed list of states), so the review queue's partial index applies to PENDING.
-  if (filter.reviewStatus != null) {
-    const states = REVIEW_STATUSES.filter((state) => filter.reviewStatus!.includes(state));
-    where.push(states.length > 0 ? `f.review_status IN (${states.map((state) => `'${state}'`).join(', ')})` : 'false');
-  }
+  if (filter.outcomes != null) where.push(`f.outcome = ANY(${p.add(filter.outcomes)}::text[])`);
+  if (filter.groups != null) where.push(`f.population = ANY(${p.add(filter.groups)}::text[])`);
+  where.push(...figureDateBounds(p, filter, order === 'DATE_ASC' ? FIGURE_DATE_OR_FUTURE : FIGURE_DATE_OR_PAST));
+  // Literals, so the review queue's partial index applies to PENDING.
+  if (filter.reviewStatus != null) where.push(inClosedList('f.review_status', REVIEW_STATUSES, filter.reviewStatus));
   return where;
+}
+
+/** Each word of the search (letters and digits) must start a word of the name: the form 0013_filters.sql indexes. */
+function authorConditions(p: Params, filter: AuthorFilter): string[] {
+  if (filter.search == null) return [];
+  const words = nameSearchWords(filter.search);
+  if (words.length === 0) return ['false'];
+  // The words hold letters and digits only, so quoting them as tsquery lexemes is safe.
+  return [`to_tsvector('simple', au.name) @@ to_tsquery('simple', ${p.add(words.map((word) => `'${word}':*`).join(' & '))})`];
+}
+
+/** The condition that starts a page after the row whose sort key is `after`, in `sort`'s order. */
+function afterKey(p: Params, sort: SortOrder, idColumn: string, after: SortKey): string {
+  const comparison = sort.direction === 'DESC' ? '<' : '>';
+  return `(${sort.key}, ${idColumn}) ${comparison} (${p.add(after[0])}::${sort.cast}, ${p.add(toDbId(after[1]))})`;
+}
+
+/**
+ * A sort key as text that its cast reads back exactly: JSON's form of a timestamp is ISO 8601
+ * whatever the server's DateStyle, and of a `real` its shortest exact digits (see sort-keys.ts).
+ */
+function sortKeyText(key: string): string {
+  return `to_json(${key}) #>> '{}'`;
 }
 
 function locationConditions(p: Params, filter: LocationFilter): string[] {
@@ -181,40 +278,40 @@ export class SqlReader implements ContentReader {
   // ---- lists ----------------------------------------------------------------------------------
 
   async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
-    const { key, direction } = ARTICLE_ORDERS[order];
     const p = new Params();
     const where = articleConditions(p, filter, this.scope);
-    if (page.after) {
-      const comparison = direction === 'DESC' ? '<' : '>';
-      where.push(`(${key}, a.id) ${comparison} (${p.add(page.after[0])}::timestamptz, ${p.add(toDbId(page.after[1]))})`);
-    }
-    // JSON's form of a timestamp is ISO 8601 whatever the server's DateStyle (see sort-keys.ts).
-    const sql = `SELECT ${ARTICLE_COLUMNS}, to_json(${key}) #>> '{}' AS "sortKey" FROM articles a ${whereClause(where)}
+    const { key, direction, cast } = articleOrder(p, order, filter);
+    if (page.after) where.push(afterKey(p, { key, direction, cast }, 'a.id', page.after));
+    const sql = `SELECT ${ARTICLE_COLUMNS}, ${sortKeyText(key)} AS "sortKey" FROM articles a ${whereClause(where)}
       ORDER BY ${key} ${direction}, a.id ${direction} LIMIT ${p.add(page.first + 1)}`;
     return this.page<ArticleRecord>('articles', sql, p.values, page.first);
   }
 
   async countArticles(filter: ArticleFilter) {
     const p = new Params();
-    const { locationId, ...rest } = filter;
-    // A region and nothing else narrowing it: counted from the rows of the region alone (an index).
-    if (locationId != null && Object.values(rest).every((value) => value == null)) {
-      const where = [`r.region_id = ${p.add(toDbId(locationId))}`, ...(this.scope.unpublished ? [] : ['r.published'])];
-      return this.count('articles', `SELECT count(*)::int AS n FROM article_regions r ${whereClause(where)}`, p.values);
+    const { locationId, locationIds, ...rest } = filter;
+    // Regions and nothing else narrowing them: counted from the regions' rows alone (an index range).
+    if ((locationId == null) !== (locationIds == null) && Object.values(rest).every((value) => value == null)) {
+      const regions = locationIds ?? [locationId!];
+      const where = [`r.region_id = ANY(${p.add(toDbIds(regions))}::int[])`, ...(this.scope.unpublished ? [] : ['r.published'])];
+      const counted = regions.length === 1 ? 'count(*)' : 'count(DISTINCT r.article_id)';
+      return this.count('articles', `SELECT ${counted}::int AS n FROM article_regions r ${whereClause(where)}`, p.values);
     }
     return this.count('articles', `SELECT count(*)::int AS n FROM articles a ${whereClause(articleConditions(p, filter, this.scope))}`, p.values);
   }
 
-  async listAuthors(page: PageRequest) {
+  async listAuthors(page: PageRequest, filter: AuthorFilter = {}) {
     const p = new Params();
-    const where = page.after ? [`(au.name, au.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`] : [];
+    const where = authorConditions(p, filter);
+    if (page.after) where.push(`(au.name, au.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`);
     return this.page<AuthorRecord>('authors',
       `SELECT ${AUTHOR_COLUMNS}, au.name AS "sortKey" FROM authors au ${whereClause(where)}
         ORDER BY au.name, au.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
   }
 
-  countAuthors() {
-    return this.count('authors', `SELECT count(*)::int AS n FROM authors`, []);
+  countAuthors(filter: AuthorFilter = {}) {
+    const p = new Params();
+    return this.count('authors', `SELECT count(*)::int AS n FROM authors au ${whereClause(authorConditions(p, filter))}`, p.values);
   }
 
   async listLocations(filter: LocationFilter, page: PageRequest) {
@@ -231,13 +328,20 @@ export class SqlReader implements ContentReader {
     return this.count('places', `SELECT count(*)::int AS n FROM locations l ${whereClause(locationConditions(p, filter))}`, p.values);
   }
 
-  async listFigures(filter: CasualtyFilter, page: PageRequest) {
+  async listFigures(filter: CasualtyFilter, page: PageRequest, order: FigureOrder = 'CODED') {
     const p = new Params();
-    const where = figureConditions(p, filter, this.scope);
-    if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
+    const where = figureConditions(p, filter, this.scope, order);
+    if (order === 'CODED') {
+      if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
+      return this.page<CasualtyFigureRecord>('figures',
+        `SELECT ${FIGURE_COLUMNS}, NULL::text AS "sortKey" FROM casualty_figures f ${whereClause(where)}
+          ORDER BY f.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
+    }
+    const sort = FIGURE_ORDERS[order];
+    if (page.after) where.push(afterKey(p, sort, 'f.id', page.after));
     return this.page<CasualtyFigureRecord>('figures',
-      `SELECT ${FIGURE_COLUMNS}, NULL::text AS "sortKey" FROM casualty_figures f ${whereClause(where)}
-        ORDER BY f.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
+      `SELECT ${FIGURE_COLUMNS}, ${sortKeyText(sort.key)} AS "sortKey" FROM casualty_figures f ${whereClause(where)}
+        ORDER BY ${sort.key} ${sort.direction}, f.id ${sort.direction} LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
   }
 
   countFigures(filter: CasualtyFilter) {

@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import type {
-  ApiKeyRecord, ArticleFilter, ArticleOrder, CasualtyFilter, LocationAliasRecord, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ApiKeyRecord, ArticleFilter, ArticleOrder, AuthorFilter, CasualtyFilter, FigureOrder, LocationAliasRecord, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from './records';
 import { SqlApiKeys } from './sql-api-keys';
@@ -67,11 +67,11 @@ export class SqlStore implements ContentStore {
 
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) { return this.reader.listArticles(filter, order, page); }
   countArticles(filter: ArticleFilter) { return this.reader.countArticles(filter); }
-  listAuthors(page: PageRequest) { return this.reader.listAuthors(page); }
-  countAuthors() { return this.reader.countAuthors(); }
+  listAuthors(page: PageRequest, filter?: AuthorFilter) { return this.reader.listAuthors(page, filter); }
+  countAuthors(filter?: AuthorFilter) { return this.reader.countAuthors(filter); }
   listLocations(filter: LocationFilter, page: PageRequest) { return this.reader.listLocations(filter, page); }
   countLocations(filter: LocationFilter) { return this.reader.countLocations(filter); }
-  listFigures(filter: CasualtyFilter, page: PageRequest) { return this.reader.listFigures(filter, page); }
+  listFigures(filter: CasualtyFilter, page: PageRequest, order?: FigureOrder) { return this.reader.listFigures(filter, page, order); }
   countFigures(filter: CasualtyFilter) { return this.reader.countFigures(filter); }
 
   // ---- statistics and history -----------------------------------------------------------------

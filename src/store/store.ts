@@ -4,8 +4,8 @@
  * ./sql-store.ts; the read-through cache decorates any `ContentStore`.
  */
 import type {
-  ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorPatch, AuthorRecord,
-  CasualtyFigureRecord, CasualtyFilter, Changes, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
+  ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorFilter, AuthorPatch, AuthorRecord,
+  CasualtyFigureRecord, CasualtyFilter, Changes, FigureOrder, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
@@ -42,13 +42,16 @@ export interface ContentReader {
   /** The figures counted inside each figure (its `parts`). */
   partsOf(figureIds: readonly string[]): Promise<CasualtyFigureRecord[][]>;
 
+  /** `RELEVANCE` needs `filter.search` (rejects without it); its keys are ranks (./sort-keys.ts). */
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleRecord>>;
   countArticles(filter: ArticleFilter): Promise<number>;
-  listAuthors(page: PageRequest): Promise<Page<AuthorRecord>>;
-  countAuthors(): Promise<number>;
+  /** By name; `filter` defaults to every author. */
+  listAuthors(page: PageRequest, filter?: AuthorFilter): Promise<Page<AuthorRecord>>;
+  countAuthors(filter?: AuthorFilter): Promise<number>;
   listLocations(filter: LocationFilter, page: PageRequest): Promise<Page<LocationRecord>>;
   countLocations(filter: LocationFilter): Promise<number>;
-  listFigures(filter: CasualtyFilter, page: PageRequest): Promise<Page<CasualtyFigureRecord>>;
+  /** In `order` (by id when omitted); by date the keys are instants (./sort-keys.ts). */
+  listFigures(filter: CasualtyFilter, page: PageRequest, order?: FigureOrder): Promise<Page<CasualtyFigureRecord>>;
   countFigures(filter: CasualtyFilter): Promise<number>;
 }
 
