@@ -49,18 +49,18 @@ export const Query: QueryResolvers = {
     return { ...then.article, asOfFigures: figures };
   },
 
-  articles: (_, { filter, orderBy, first, after }, context, info) =>
-    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context, info),
+  articles: (_, { filter, orderBy, ...paging }, context, info) =>
+    articleConnection(checkArticleFilter(filter ?? {}), orderBy ?? 'PUBLISHED_AT_DESC', paging, context, info),
 
   author(_, args, { loaders }) {
     const [key, value] = exactlyOne(args, ['id', 'slug']);
     return key === 'id' ? loaders.authorById.load(value) : loaders.authorBySlug.load(value);
   },
 
-  async authors(_, { first, after }, { store, pagination }) {
+  async authors(_, paging, { store, pagination }) {
     const list = pagedList('authors');
-    const result = await store.listAuthors(pageRequest({ first, after }, pagination, list));
-    return toConnection(result, () => store.countAuthors(), list);
+    const result = await store.listAuthors(pageRequest(paging, pagination, list));
+    return toConnection(result, () => store.countAuthors(), list, paging);
   },
 
   location(_, args, { loaders }) {
@@ -68,18 +68,18 @@ export const Query: QueryResolvers = {
     return key === 'id' ? loaders.locationById.load(value) : loaders.locationByIsoCode.load(value);
   },
 
-  async locations(_, { filter, first, after }, { store, pagination }) {
+  async locations(_, { filter, ...paging }, { store, pagination }) {
     const where = filter ?? {};
     const list = pagedList('locations', where);
-    const result = await store.listLocations(where, pageRequest({ first, after }, pagination, list));
-    return toConnection(result, () => store.countLocations(where), list);
+    const result = await store.listLocations(where, pageRequest(paging, pagination, list));
+    return toConnection(result, () => store.countLocations(where), list, paging);
   },
 
-  async casualtyFigures(_, { filter, first, after }, { store, loaders, pagination }) {
+  async casualtyFigures(_, { filter, ...paging }, { store, loaders, pagination }) {
     const where = filter ?? {};
     const list = pagedList('figures', where);
-    const result = await store.listFigures(where, pageRequest({ first, after }, pagination, list));
+    const result = await store.listFigures(where, pageRequest(paging, pagination, list));
     loaders.primeFigures(result.rows);
-    return toConnection(result, () => store.countFigures(where), list);
+    return toConnection(result, () => store.countFigures(where), list, paging);
   },
 };

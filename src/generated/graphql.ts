@@ -166,7 +166,9 @@ export type Author = {
 /** A person who signs articles. */
 export type AuthorArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of authors (a Relay connection). */
@@ -747,7 +749,9 @@ export type Location = {
 /** A place in the one place tree (country > province > district > locality > site), with ISO codes where they exist. */
 export type LocationArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -1191,13 +1195,21 @@ export type NewsItem = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
-/** Relay-style page information. */
+/**
+ * Relay-style page information. An empty page (`first: 0`, or past either end) stands where it was
+ * asked for: its `startCursor` and `endCursor` are the `after` (paging backwards, the `before`) it
+ * was given, so paging on from it continues from there.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge on this page, or null for an empty page. */
+  /** The cursor of the last edge on this page; on an empty page, the cursor it was asked for (null at the start of the list). */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows this one; fetch it with `after: endCursor`. */
+  /** True when another page follows this one; fetch it with `after: endCursor`. Paging backwards (`last`), true when the page was asked for `before` a cursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when another page comes before this one; fetch it with `last` and `before: startCursor`. Paging forwards (`first`), true when the page was asked for `after` a cursor. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge on this page; on an empty page, the cursor it was asked for (null at the start of the list). */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A place the page names that the gazetteer lacks, below a place it has. Nothing is created until an editor accepts it with `acceptPlaceProposal` (its `name`, `kind` and parent's id). */
@@ -1324,8 +1336,10 @@ export type QueryArticleArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ArticleFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ArticleOrder>;
 };
 
@@ -1340,15 +1354,19 @@ export type QueryAuthorArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryAuthorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryCasualtyFiguresArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CasualtyFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1371,8 +1389,10 @@ export type QueryLocationArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryLocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<LocationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2210,6 +2230,8 @@ export type NewsItemResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PlaceProposalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceProposal'] = ResolversParentTypes['PlaceProposal']> = ResolversObject<{
