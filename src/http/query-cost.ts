@@ -17,11 +17,12 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  * The cost rule, as one graphql-query-complexity estimator:
  * - every field costs 1, plus what is selected inside it;
  * - a field with a `first` argument (a connection) costs 1 + n × (what is selected inside it), with
- *   n = `first`, or the default page size when it is absent or null, capped at the maximum page
- *   size (a larger `first` is refused by the resolver, with a message that says so); `totalCount`
+ *   n = `first` (or `last`, paging backwards; the larger when both are given), or the default page
+ *   size when both are absent or null, capped at the maximum page size (a larger one is refused by
+ *   the resolver, with a message that says so); `totalCount`
  *   and `pageInfo` are multiplied with the edges, a small overestimate that keeps the rule simple;
- * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
- *   n the number of representations: the router's batch is counted like a page of that size;
+ * - `_entities` (a federation router's references) and `nodes` cost 1 + n × (what is selected inside
+ *   them), with n the number of representations or ids: the batch is counted like a page of that size;
  * - the lists of a connection (`edges`, in a type named `…Connection`) cost 1 + what is selected
  *   inside them: their length is the `first` already counted;
  * - any other list of objects costs 1 + `assumedListSize` × (what is selected inside it); a list of
@@ -35,9 +36,11 @@ export function costEstimator(model: CostModel): ComplexityEstimator {
   return ({ type: parent, field, args, childComplexity }) => {
     if (field.name.startsWith('__')) return 0;
     if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
+    if (field.name === 'nodes' && parent.name === 'Query' && Array.isArray(args.ids)) return 1 + args.ids.length * childComplexity;
     if (field.args.some((arg) => arg.name === 'first')) {
-      const first = typeof args.first === 'number' ? args.first : model.defaultPageSize;
-      return 1 + Math.min(Math.max(first, 0), model.maxPageSize) * childComplexity;
+      const sizes = [args.first, args.last].filter((size): size is number => typeof size === 'number');
+      const size = sizes.length > 0 ? Math.max(...sizes) : model.defaultPageSize;
+      return 1 + Math.min(Math.max(size, 0), model.maxPageSize) * childComplexity;
     }
     const type = getNullableType(field.type);
     if (isListType(type) && isCompositeType(getNamedType(type)) && !parent.name.endsWith('Connection')) {
@@ -66,11 +69,11 @@ export function operationCost(
 }
 
 /** The arguments whose values the cost rule reads (besides directives' `if`). */
-const COSTED_ARGUMENTS = new Set(['first', 'representations']);
+const COSTED_ARGUMENTS = new Set(['first', 'last', 'representations', 'ids']);
 
 /**
- * The variables the cost of `document`'s operations can depend on: those inside a `first` or
- * `representations` argument, or inside a directive's arguments (`@skip(if: $x)` removes what it
+ * The variables the cost of `document`'s operations can depend on: those inside a `first`, `last`,
+ * `representations` or `ids` argument, or inside a directive's arguments (`@skip(if: $x)` removes what it
  * skips from the count). Every other variable (a slug, a filter) leaves the cost as it is.
  */
 export function costVariables(document: DocumentNode): string[] {
