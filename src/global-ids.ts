@@ -17,7 +17,7 @@ import { isStoredId } from './store/sql-common';
 export const NODE_TYPES = ['Article', 'Author', 'Location', 'CasualtyFigure'] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
-const GLOBAL_ID = new RegExp(`^(${NODE_TYPES.join('|')}):(\\d+)$`);
+const GLOBAL_ID = new RegExp(`^(${NODE_TYPES.join('|')}):(0|[1-9]\\d*)$`);
 
 /** The global id of the `type` whose store id is `databaseId`: base64url of `Type:databaseId`, as cursors are base64url too. */
 export function toGlobalId(type: NodeType, databaseId: string): string {
@@ -44,7 +44,7 @@ export function databaseIdOf(type: NodeType, id: string, argument: string): stri
   const global = parseGlobalId(id);
   if (!global) return id;
   if (global.type !== type) {
-    throw new BadUserInputError(argument, `is the id of a ${global.type}, not of a ${type}: pass a ${type}'s \`id\` or \`databaseId\``);
+    throw new BadUserInputError(argument, `is a global id of type ${global.type}, not ${type}: pass the \`id\` or \`databaseId\` of the ${type} meant`);
   }
   return global.databaseId;
 }
