@@ -83,7 +83,7 @@ export function decodeCursor(list: PagedList, cursor: string, argument = 'after'
     throw new BadUserInputError(argument, isOldCursor(decoded) ? OLD_CURSOR : NOT_A_CURSOR);
   }
   const [digest, ...key] = decoded;
-  if (digest !== list.digest) throw new BadUserInputError(argument, OTHER_LIST);
+  if (digest !== list.digest) throw new BadUserInputError(argument, argument === 'before' ? OTHER_LIST.replace('an endCursor', 'a startCursor') : OTHER_LIST);
   if (!isSortKey(SORT_KEY_SHAPES[list.name], key)) throw new BadUserInputError(argument, NOT_A_CURSOR);
   return key;
 }
