@@ -8,7 +8,7 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   type GraphQLArgument, type GraphQLField, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLInputType,
-  type GraphQLObjectType, type GraphQLSchema, getNamedType, getNullableType, isInputObjectType, isListType,
+  type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema, getNamedType, getNullableType, isInputObjectType, isListType,
 } from 'graphql';
 import { BadUserInputError } from './errors';
 import { isStoredId } from './store/sql-common';
@@ -151,22 +151,22 @@ export function acceptingGlobalIds(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD](config, fieldName, typeName) {
       const field = (schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
-      if (!field || !config.resolve || field.args.length === 0) return config;
+      if (!field || field.args.length === 0) return config;
       const conversions = field.args
         .map((arg) => [arg.name, conversionOf(arg.type, nodeOfArgument(typeName, field, arg), new Set())] as const)
         .filter((entry): entry is [string, Conversion] => entry[1] !== undefined);
       if (conversions.length === 0) return config;
-      const resolve: GraphQLFieldResolver<unknown, unknown> = config.resolve;
-      return {
-        ...config,
-        resolve(source, args: Record<string, unknown>, context, info) {
-          const converted = { ...args };
-          for (const [name, convert] of conversions) {
-            if (converted[name] != null) converted[name] = convert(converted[name], name);
-          }
-          return resolve(source, converted, context, info);
-        },
+      const convert = (args: Record<string, unknown>) => {
+        const converted = { ...args };
+        for (const [name, conversion] of conversions) {
+          if (converted[name] != null) converted[name] = conversion(converted[name], name);
+        }
+        return converted;
       };
+      // A subscription's arguments reach `subscribe` first, then `resolve` with each event.
+      const wrap = (resolver: GraphQLFieldResolver<unknown, unknown> | undefined) => resolver &&
+        ((source: unknown, args: Record<string, unknown>, context: unknown, info: GraphQLResolveInfo) => resolver(source, convert(args), context, info));
+      return { ...config, resolve: wrap(config.resolve), subscribe: wrap(config.subscribe) };
     },
   });
 }
