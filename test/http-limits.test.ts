@@ -92,7 +92,7 @@ describe('abuse limits', () => {
     });
   });
 
-  it('measures the cost with lists multiplied, `first` counted and defaulted, introspection free', () => {
+  it('measures the cost with lists multiplied, `first` and `last` counted and defaulted, introspection free', () => {
     const schema = buildSchema();
     const model = { defaultPageSize: 20, maxPageSize: 100, assumedListSize: 10 };
     const cost = (query: string, variables?: Record<string, unknown>) => {
@@ -106,6 +106,10 @@ describe('abuse limits', () => {
     expect(cost('{ articles(first: 0) { totalCount } }')).toBe(1);
     // totalCount counts with the page: a small overestimate that keeps the rule simple.
     expect(cost('{ articles { totalCount } }')).toBe(1 + 20 * 1);
+    // `last` counts as `first` does, capped alike; the larger counts when a client sends both.
+    expect(cost('query($n: Int) { articles(last: $n) { edges { node { id } } } }', { n: 2 })).toBe(1 + 2 * 3);
+    expect(cost('{ articles(last: 1000) { edges { node { id } } } }')).toBe(1 + 100 * 3);
+    expect(cost('{ authors(first: 2, last: 7) { edges { node { id } } } }')).toBe(1 + 7 * 3);
     expect(cost('{ __schema { types { fields { name } } } __typename }')).toBe(0);
     expect(cost('query($n: Int) { articles(first: $n) { totalCount } }', { n: 'many' })).toBeNull();
   });
