@@ -166,7 +166,7 @@ describeEachEngine('figure review', (ctx) => {
       // Its part still proposes to be counted inside it: rejected first.
       const early = await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'REJECT' });
       expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
-      expect(early.errors?.[0].message).toContain(police.id);
+      expect(early.errors?.[0].message).toContain(storeId(police.id));
 
       expect((await asEditor(REVIEW, { id: police.id, v: 1, d: 'REJECT' })).errors).toBeUndefined();
       const rejected = await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'REJECT' });
@@ -286,14 +286,14 @@ describeEachEngine('figure review', (ctx) => {
       const refused = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
       expect(refused.errors).toHaveLength(1);
       expect(refused.errors![0].extensions).toMatchObject({
-        code: 'FIGURES_PENDING_REVIEW', articleId: draft.id, figureIds: [wounded.id, police.id],
+        code: 'FIGURES_PENDING_REVIEW', articleId: storeId(draft.id), figureIds: [wounded.id, police.id].map(storeId),
       });
       expect(refused.errors![0].message).toContain(`${storeId(wounded.id)}, ${storeId(police.id)}`);
       expect((await asEditor(`query($a: ID!) { article(id: $a) { status } }`, { a: draft.id })).data.article.status).toBe('DRAFT');
 
       await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'ACCEPT' });
       const still = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
-      expect(still.errors![0].extensions).toMatchObject({ code: 'FIGURES_PENDING_REVIEW', figureIds: [police.id] });
+      expect(still.errors![0].extensions).toMatchObject({ code: 'FIGURES_PENDING_REVIEW', figureIds: [storeId(police.id)] });
       await asEditor(REVIEW, { id: police.id, v: 1, d: 'REJECT' });
       const published = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
       expect(published.errors).toBeUndefined();
