@@ -99,17 +99,18 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     expect(asEditor.data._entities[0]).toMatchObject({ id: ids.draft, status: 'DRAFT' });
   });
 
-  it('resolves a node by its global id or by its store id alike, and refuses a global id of another type', async () => {
+  it('resolves a node by its global id, its store id or its databaseId key alike, and refuses a global id of another type', async () => {
     const { data: direct } = await open.gql('query($id: ID!) { article(id: $id) { id databaseId } }', { id: ex.articleId });
     const { data, errors } = await open.gql(ENTITIES, { representations: [
       ref('Article', { id: direct.article.id }),
       ref('Article', { id: ex.articleId }),
+      ref('Article', { databaseId: ex.articleId }),
       ref('Author', { id: direct.article.id }),
     ] });
-    expect(data._entities.slice(0, 2)).toEqual([direct.article, direct.article].map((a) => expect.objectContaining(a)));
-    expect(data._entities[2]).toBeNull();
+    expect(data._entities.slice(0, 3)).toEqual([direct.article, direct.article, direct.article].map((a) => expect.objectContaining(a)));
+    expect(data._entities[3]).toBeNull();
     expect(errors).toHaveLength(1);
-    expect(errors?.[0]).toMatchObject({ path: ['_entities', 2], extensions: { code: 'BAD_USER_INPUT', argument: 'representations[2].id' } });
+    expect(errors?.[0]).toMatchObject({ path: ['_entities', 3], extensions: { code: 'BAD_USER_INPUT', argument: 'representations[3].id' } });
     expect(errors?.[0].message).toMatch(/is a global id of type Article, not Author/);
   });
 
