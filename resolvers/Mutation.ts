@@ -2,6 +2,7 @@ import * as editorial from '../src/editorial/editorial';
 import { LIMITS } from '../src/editorial/inputs';
 import { BadUserInputError } from '../src/errors';
 import type { MutationResolvers } from '../src/generated/graphql';
+import { toGlobalId } from '../src/global-ids';
 
 /** Every mutation runs behind `@requires` (see schema/mutation.graphql), so a viewer with an actor. */
 const actor = (context: { viewer: { actor: string | null } }) => context.viewer.actor!;
@@ -9,11 +10,11 @@ const actor = (context: { viewer: { actor: string | null } }) => context.viewer.
 export const Mutation: MutationResolvers = {
   createAuthor: (_, { input }, ctx) => editorial.createAuthor(ctx.store, actor(ctx), input),
   updateAuthor: (_, { id, input }, ctx) => editorial.updateAuthor(ctx.store, actor(ctx), id, input),
-  deleteAuthor: (_, { id }, ctx) => editorial.deleteAuthor(ctx.store, actor(ctx), id),
+  deleteAuthor: async (_, { id }, ctx) => toGlobalId('Author', await editorial.deleteAuthor(ctx.store, actor(ctx), id)),
 
   createLocation: (_, { input }, ctx) => editorial.createLocation(ctx.store, actor(ctx), input),
   updateLocation: (_, { id, input }, ctx) => editorial.updateLocation(ctx.store, actor(ctx), id, input),
-  deleteLocation: (_, { id }, ctx) => editorial.deleteLocation(ctx.store, actor(ctx), id),
+  deleteLocation: async (_, { id }, ctx) => toGlobalId('Location', await editorial.deleteLocation(ctx.store, actor(ctx), id)),
 
   createArticle: (_, { input }, ctx) => editorial.createArticle(ctx.store, actor(ctx), input),
   updateArticle: (_, { id, version, input }, ctx) => editorial.updateArticle(ctx.store, actor(ctx), id, version, input),

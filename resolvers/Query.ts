@@ -96,12 +96,12 @@ export const Query: QueryResolvers = {
     return then && articleSnapshot(then.article, async () => then.figures);
   },
 
-  articles(_, { filter, orderBy, first, after }, context, info) {
+  articles(_, { filter, orderBy, ...paging }, context, info) {
     const where = checkArticleFilter(filter ?? {});
     if (orderBy === 'RELEVANCE' && where.search == null) {
       throw new BadUserInputError('orderBy', 'RELEVANCE ranks by `filter.search`: give a search, or choose another order');
     }
-    return articleConnection(where, orderBy ?? 'PUBLISHED_AT_DESC', { first, after }, context, info);
+    return articleConnection(where, orderBy ?? 'PUBLISHED_AT_DESC', paging, context, info);
   },
 
   author(_, args, { loaders }) {
@@ -109,11 +109,11 @@ export const Query: QueryResolvers = {
     return key === 'id' ? loaders.authorById.load(value) : loaders.authorBySlug.load(value);
   },
 
-  async authors(_, { filter, first, after }, { store, pagination }) {
+  async authors(_, { filter, ...paging }, { store, pagination }) {
     const where = checkAuthorFilter(filter ?? {});
     const list = pagedList('authors', where);
-    const result = await store.listAuthors(pageRequest({ first, after }, pagination, list), where);
-    return toConnection(result, () => store.countAuthors(where), list);
+    const result = await store.listAuthors(pageRequest(paging, pagination, list), where);
+    return toConnection(result, () => store.countAuthors(where), list, paging);
   },
 
   location(_, args, { loaders }) {
@@ -121,20 +121,20 @@ export const Query: QueryResolvers = {
     return key === 'id' ? loaders.locationById.load(value) : loaders.locationByIsoCode.load(value);
   },
 
-  async locations(_, { filter, first, after }, { store, pagination }) {
+  async locations(_, { filter, ...paging }, { store, pagination }) {
     const where = filter ?? {};
     const list = pagedList('locations', where);
-    const result = await store.listLocations(where, pageRequest({ first, after }, pagination, list));
-    return toConnection(result, () => store.countLocations(where), list);
+    const result = await store.listLocations(where, pageRequest(paging, pagination, list));
+    return toConnection(result, () => store.countLocations(where), list, paging);
   },
 
-  async casualtyFigures(_, { filter, orderBy, first, after }, { store, loaders, pagination }) {
+  async casualtyFigures(_, { filter, orderBy, ...paging }, { store, loaders, pagination }) {
     const where = checkFigureFilter(filter ?? {});
     const order = orderBy ?? 'CODED';
     // The default order keeps the list's cursors as they were before orders existed.
     const list = order === 'CODED' ? pagedList('figures', where) : pagedList('figuresByDate', where, order);
-    const result = await store.listFigures(where, pageRequest({ first, after }, pagination, list), order);
+    const result = await store.listFigures(where, pageRequest(paging, pagination, list), order);
     loaders.primeFigures(result.rows);
-    return toConnection(result, () => store.countFigures(where), list);
+    return toConnection(result, () => store.countFigures(where), list, paging);
   },
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { splitParagraphs } from '../src/domain/article-text';
 import type { ArticleSnapshotResolvers, CasualtyFigureSnapshotResolvers } from '../src/generated/graphql';
+import { toGlobalId } from '../src/global-ids';
 import type {
   ArticleRecord, ArticleSnapshotModel, CasualtyFigureRecord, CasualtyFigureSnapshotModel, FigureSetModel,
 } from '../src/graph-models';
@@ -63,8 +64,8 @@ async function linking(snapshot: CasualtyFigureSnapshotModel, link: 'partOfId' |
 }
 
 export const ArticleSnapshot: ArticleSnapshotResolvers = {
-  id: async (snapshot) => `article:${snapshot.id}@v${snapshot.version}.${(await snapshot.figureSet()).digest}`,
-  articleId: (snapshot) => snapshot.id,
+  id: async (snapshot) => `article:${toGlobalId('Article', snapshot.id)}@v${snapshot.version}.${(await snapshot.figureSet()).digest}`,
+  articleId: (snapshot) => toGlobalId('Article', snapshot.id),
   article: (snapshot, _, { loaders }) => loaders.articleById.load(snapshot.id),
   paragraphs: (snapshot) => splitParagraphs(snapshot.body),
   authors: (snapshot, _, { loaders }) => getAll(loaders.authorById, snapshot.authorIds),
@@ -76,8 +77,9 @@ export const ArticleSnapshot: ArticleSnapshotResolvers = {
 };
 
 export const CasualtyFigureSnapshot: CasualtyFigureSnapshotResolvers = {
-  id: async (snapshot) => `figure:${snapshot.id}@v${snapshot.version}.${(await snapshot.figureSet()).digest}`,
-  figureId: (snapshot) => snapshot.id,
+  id: async (snapshot) => `figure:${toGlobalId('CasualtyFigure', snapshot.id)}@v${snapshot.version}.${(await snapshot.figureSet()).digest}`,
+  figureId: (snapshot) => toGlobalId('CasualtyFigure', snapshot.id),
+  articleId: (snapshot) => toGlobalId('Article', snapshot.articleId),
   figure: (snapshot, _, { loaders }) => loaders.figureById.load(snapshot.id),
   location: (snapshot, _, { loaders }) => (snapshot.locationId ? loaders.locationById.get(snapshot.locationId) : null),
   partOf: (snapshot) => linked(snapshot, snapshot.partOfId),

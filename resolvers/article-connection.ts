@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../src/context';
-import { pageRequest, pagedList, toConnection, type Connection } from '../src/pagination';
+import { type Connection, type PageArgs, pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
 import { prefetchArticles, selected } from './prefetch';
 
@@ -12,7 +12,7 @@ import { prefetchArticles, selected } from './prefetch';
 export async function articleConnection(
   filter: ArticleFilter,
   order: ArticleOrder,
-  args: { first?: number | null; after?: string | null },
+  args: PageArgs,
   { store, loaders, pagination }: Context,
   info: GraphQLResolveInfo,
 ): Promise<Connection<ArticleRecord>> {
@@ -21,5 +21,5 @@ export async function articleConnection(
   const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));
   loaders.primeArticles(result.rows);
   await prefetchArticles(result.rows, selected(selected(info.fieldNodes, 'edges', info), 'node', info), info, loaders);
-  return toConnection(result, () => store.countArticles(filter), list);
+  return toConnection(result, () => store.countArticles(filter), list, args);
 }

@@ -5,6 +5,7 @@ import { CasualtyFigure } from './CasualtyFigure';
 import { GazetteerMutation } from './Gazetteer';
 import { Location } from './Location';
 import { Mutation } from './Mutation';
+import { Node, NodeQuery, identity } from './Node';
 import { Query } from './Query';
 import { ArticleRevision, CasualtyFigureRevision } from './Revision';
 import { ArticleSnapshot, CasualtyFigureSnapshot } from './Snapshot';
@@ -16,15 +17,20 @@ import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './Ne
 
 /**
  * Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their
- * Query and Mutation fields; Gazetteer.ts the gazetteer's Mutation fields).
+ * Query and Mutation fields; Gazetteer.ts the gazetteer's Mutation fields; Node.ts `node`, `nodes`
+ * and the global `id` and `databaseId` of every node type).
  */
 export const resolvers: Resolvers = {
-  Query: { ...Query, ...StatsQuery, ...NewsQuery },
+  Query: { ...Query, ...StatsQuery, ...NewsQuery, ...NodeQuery },
   Mutation: { ...Mutation, ...NewsMutation, ...GazetteerMutation, ...IngestMutation },
   Subscription,
   IngestPageResult, PlaceProposal,
   NewsItem, ExternalArticle, Source,
-  Article, Author, Location, CasualtyFigure,
+  Node,
+  Article: { ...Article, ...identity('Article') },
+  Author: { ...Author, ...identity('Author') },
+  Location: { ...Location, ...identity('Location') },
+  CasualtyFigure: { ...CasualtyFigure, ...identity('CasualtyFigure') },
   ArticleRevision, CasualtyFigureRevision, ArticleSnapshot, CasualtyFigureSnapshot,
   StatsBucket, RegionSummary,
   DateTime,

@@ -11,9 +11,25 @@ export interface PageLimits {
 /** A Relay connection as resolvers return it; `totalCount` runs its count query only when asked. */
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Called by graphql's default resolver only when a client selects `totalCount`. */
   totalCount: () => Promise<number>;
+}
+
+/** Relay's page information (schema/common.graphql, `PageInfo`). */
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/** The paging arguments of a connection field. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
 }
 
 /** 72 bits: enough to tell lists apart, short enough to repeat on every edge. */
@@ -67,7 +83,7 @@ export function decodeCursor(list: PagedList, cursor: string, argument = 'after'
     throw new BadUserInputError(argument, isOldCursor(decoded) ? OLD_CURSOR : NOT_A_CURSOR);
   }
   const [digest, ...key] = decoded;
-  if (digest !== list.digest) throw new BadUserInputError(argument, OTHER_LIST);
+  if (digest !== list.digest) throw new BadUserInputError(argument, argument === 'before' ? OTHER_LIST.replace('an endCursor', 'a startCursor') : OTHER_LIST);
   if (!isSortKey(SORT_KEY_SHAPES[list.name], key)) throw new BadUserInputError(argument, NOT_A_CURSOR);
   return key;
 }
@@ -88,29 +104,54 @@ function isOldCursor(decoded: unknown): boolean {
 }
 
 /**
- * `first` checked: it defaults to the configured page size and must lie between 0 and the cap;
- * the error says the cap.
+ * `first` (or `last`, named by `argument`) checked: it defaults to the configured page size and
+ * must lie between 0 and the cap; the error says the cap.
  */
-export function pageSize(first: number | null | undefined, limits: PageLimits): number {
+export function pageSize(first: number | null | undefined, limits: PageLimits, argument: 'first' | 'last' = 'first'): number {
   const size = first ?? limits.defaultPageSize;
   if (size < 0 || size > limits.maxPageSize) {
-    throw new BadUserInputError('first', `must be between 0 and ${limits.maxPageSize} (got ${size}); ` +
-      'fetch further pages with `after: pageInfo.endCursor`');
+    const further = argument === 'first' ? '`after: pageInfo.endCursor`' : '`before: pageInfo.startCursor`';
+    throw new BadUserInputError(argument, `must be between 0 and ${limits.maxPageSize} (got ${size}); ` +
+      `fetch further pages with ${further}`);
   }
   return size;
 }
 
-/** Checks `first` and `after` (which must be a cursor of `list`) and turns them into a store page request. */
-export function pageRequest(args: { first?: number | null; after?: string | null }, limits: PageLimits, list: PagedList): PageRequest {
-  return { first: pageSize(args.first, limits), after: args.after == null ? null : decodeCursor(list, args.after) };
+/**
+ * Checks the paging arguments (`after` and `before` must be cursors of `list`; `first` and `last`
+ * are not given together) and turns them into a store page request: the first `first` rows, or with
+ * `last` the last `last` rows, between the cursors.
+ */
+export function pageRequest(args: PageArgs, limits: PageLimits, list: PagedList): PageRequest {
+  if (args.first != null && args.last != null) {
+    throw new BadUserInputError('first, last', 'give `first` (paging forwards, with `after`) or `last` (paging backwards, with `before`), not both');
+  }
+  const fromEnd = args.last != null;
+  return {
+    first: fromEnd ? pageSize(args.last, limits, 'last') : pageSize(args.first, limits),
+    after: args.after == null ? null : decodeCursor(list, args.after, 'after'),
+    before: args.before == null ? null : decodeCursor(list, args.before, 'before'),
+    ...(fromEnd ? { fromEnd } : {}),
+  };
 }
 
-/** Wraps a store page of `list` as a connection. */
-export function toConnection<T>(page: Page<T>, count: () => Promise<number>, list: PagedList): Connection<T> {
+/**
+ * Wraps a store page of `list`, asked for with `args`, as a connection. The page's cursors are those
+ * of its first and last edges; a page without edges (`first: 0`, or past the end) stands where its
+ * request did, so its cursors are the `after` (or, paging backwards, the `before`) it was given:
+ * `after: endCursor` and `before: startCursor` continue from there.
+ */
+export function toConnection<T>(page: Page<T>, count: () => Promise<number>, list: PagedList, args: PageArgs = {}): Connection<T> {
   const edges = page.rows.map((node, i) => ({ cursor: encodeCursor(list, page.keys[i]), node }));
+  const standing = (args.last != null ? args.before : args.after) ?? null;
   return {
     edges,
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? standing,
+      endCursor: edges.at(-1)?.cursor ?? standing,
+    },
     totalCount: count,
   };
 }

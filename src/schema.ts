@@ -5,6 +5,7 @@ import { type GraphQLSchema, parse } from 'graphql';
 import { resolvers } from '../resolvers';
 import { applyRequiresDirective } from './auth/requires-directive';
 import { checkingRepresentations } from './federation/entities';
+import { acceptingGlobalIds } from './global-ids';
 
 export const SCHEMA_DIR = join(__dirname, '..', 'schema');
 
@@ -17,9 +18,10 @@ export function readTypeDefs(dir = SCHEMA_DIR): string[] {
 /**
  * The executable schema: SDL from schema/ and resolvers from resolvers/, as an Apollo Federation 2
  * subgraph (`_service` and `_entities` added; schema/federation.graphql links the spec). Who may
- * call those two is the HTTP edge's decision (src/http/subgraph.ts).
+ * call those two is the HTTP edge's decision (src/http/subgraph.ts). Arguments that name an entity
+ * take its global id or its store id (./global-ids.ts); the role check comes first.
  */
 export function buildSchema(): GraphQLSchema {
   const subgraph = buildSubgraphSchema({ typeDefs: parse(readTypeDefs().join('\n')), resolvers: resolvers as never });
-  return checkingRepresentations(applyRequiresDirective(subgraph));
+  return checkingRepresentations(applyRequiresDirective(acceptingGlobalIds(subgraph)));
 }

@@ -5,7 +5,7 @@ import { startTestGateway, type TestGateway } from './support/gateway';
 import { generator } from './support/random';
 import { describeEachEngine } from './support/stores';
 
-const CONNECTION = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
+const CONNECTION = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor hasPreviousPage startCursor }';
 
 /** Every list that takes `after`, in each ordering and with a filter: how to ask for it, and where its connection is. */
 const LISTS: { name: string; query: string; at: (data: any) => any }[] = [
@@ -23,6 +23,10 @@ const LISTS: { name: string; query: string; at: (data: any) => any }[] = [
 ];
 
 const operation = (list: (typeof LISTS)[number]) => `query($first: Int, $after: String) { ${list.query} }`;
+/** The same list asked for with every paging argument: `first`/`after` and `last`/`before`. */
+const both = (list: (typeof LISTS)[number]) => `query($first: Int, $after: String, $last: Int, $before: String) {
+  ${list.query.replace('first: $first, after: $after', 'first: $first, after: $after, last: $last, before: $before')} }`;
+const ids = (page: any) => page.edges.map((edge: any) => edge.node.id);
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
 
@@ -64,6 +68,91 @@ describeEachEngine('cursors', (ctx) => {
     }
     expect(seen).toEqual(whole.edges.map((edge: any) => edge.node.id));
     expect(seen).toHaveLength(whole.totalCount);
+  });
+
+  it.each(LISTS)('pages backwards through $name with last and startCursor: every row once, in order, by the same keyset', async (list) => {
+    const whole = list.at((await api.gql(operation(list), { first: 100 })).data);
+    const pages: any[] = [];
+    let before: string | null = null;
+    ctx().db.reset();
+    for (let n = 0; n < 50; n += 1) {
+      const response = await api.gql(both(list), { last: 3, before });
+      expect(response.errors).toBeUndefined();
+      const page = list.at(response.data);
+      pages.unshift(page);
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor;
+    }
+    expect(pages.flatMap(ids)).toEqual(ids(whole));
+    // The bottom page has nothing after it; every page above it has.
+    expect(pages.map((page) => page.pageInfo.hasNextPage)).toEqual(pages.map((_, i) => i < pages.length - 1));
+    expect(pages[0].pageInfo.hasPreviousPage).toBe(false);
+    // Keyset in reverse: never an OFFSET.
+    expect(ctx().db.statements.filter((sql) => /\bOFFSET\b/i.test(sql))).toEqual([]);
+  });
+
+  it.each(LISTS)('walks $name as a Relay client does: forwards to the end, then back across each page boundary', async (list) => {
+    const forward: any[] = [];
+    let after: string | null = null;
+    do {
+      const page = list.at((await api.gql(both(list), { first: 3, after })).data);
+      forward.push(page);
+      after = page.pageInfo.endCursor;
+    } while (forward.at(-1).pageInfo.hasNextPage);
+    expect(forward.length).toBeGreaterThan(1);
+    expect(forward[0].pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: forward[0].edges[0].cursor });
+    expect(forward.slice(1).every((page) => page.pageInfo.hasPreviousPage)).toBe(true);
+    for (let i = forward.length - 1; i > 0; i -= 1) {
+      const back = list.at((await api.gql(both(list), { last: 3, before: forward[i].pageInfo.startCursor })).data);
+      expect(ids(back)).toEqual(ids(forward[i - 1]));
+      expect(back.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: i - 1 > 0, endCursor: forward[i - 1].pageInfo.endCursor });
+    }
+    // Both bounds at once: the rows strictly between two cursors.
+    if (forward.length > 2) {
+      const between = list.at((await api.gql(both(list), { first: 100, after: forward[0].pageInfo.endCursor, before: forward[2].pageInfo.startCursor })).data);
+      expect(ids(between)).toEqual(ids(forward[1]));
+    }
+  });
+
+  it('answers first: 0 with no edges, whether rows follow, and the cursor it stands at', async () => {
+    const [articles] = LISTS;
+    const start = articles.at((await api.gql(both(articles), { first: 0 })).data);
+    expect(start).toMatchObject({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(start.totalCount).toBeGreaterThan(0);
+    const firstPage = articles.at((await api.gql(both(articles), { first: 3 })).data);
+    const standing = articles.at((await api.gql(both(articles), { first: 0, after: firstPage.pageInfo.endCursor })).data);
+    expect(standing).toMatchObject({ edges: [], pageInfo: {
+      hasNextPage: true, hasPreviousPage: true, startCursor: firstPage.pageInfo.endCursor, endCursor: firstPage.pageInfo.endCursor,
+    } });
+    // Paging on from the empty page continues where it stood.
+    const next = articles.at((await api.gql(both(articles), { first: 3, after: standing.pageInfo.endCursor })).data);
+    const second = articles.at((await api.gql(both(articles), { first: 3, after: firstPage.pageInfo.endCursor })).data);
+    expect(ids(next)).toEqual(ids(second));
+    const backwards = articles.at((await api.gql(both(articles), { last: 0, before: second.pageInfo.startCursor })).data);
+    expect(backwards).toMatchObject({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: second.pageInfo.startCursor } });
+    // Past the end: no rows follow.
+    let after = firstPage.pageInfo.endCursor;
+    for (;;) {
+      const page = articles.at((await api.gql(both(articles), { first: 100, after })).data);
+      after = page.pageInfo.endCursor;
+      if (!page.pageInfo.hasNextPage) break;
+    }
+    const end = articles.at((await api.gql(both(articles), { first: 0, after })).data);
+    expect(end.pageInfo).toMatchObject({ hasNextPage: false, endCursor: after });
+  });
+
+  it('refuses, naming `before`, a cursor from another list; `first` with `last`; and `last` over the cap', async () => {
+    const wrongList = await api.gql(both(LISTS[1]), { last: 2, before: cursorOf.get(LISTS[0].name) });
+    expect(wrongList.errors?.[0]).toMatchObject({
+      message: 'before: this cursor belongs to another list, ordering or filter: pass a startCursor this list returned',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'before' },
+    });
+    const twoWays = await api.gql(both(LISTS[0]), { first: 2, last: 2 });
+    expect(twoWays.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'first, last' } });
+    expect(twoWays.errors?.[0].message).toMatch(/give `first` .* or `last` .*, not both/);
+    const tooMany = await api.gql(both(LISTS[0]), { last: 101 });
+    expect(tooMany.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'last' } });
+    expect(tooMany.errors?.[0].message).toMatch(/between 0 and 100 \(got 101\).*before: pageInfo.startCursor/);
   });
 
   it('refuses, naming `after`, a cursor from any other list, ordering or filter', async () => {

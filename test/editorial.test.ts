@@ -1,6 +1,7 @@
 import { createApiKey } from '../src/auth/api-keys';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import { startTestGateway, type TestGateway } from './support/gateway';
+import { storeId } from './support/ids';
 import { describeEachEngine } from './support/stores';
 
 /** The `n`th of 40,000 distinct words of two CJK characters. */
@@ -226,7 +227,7 @@ describeEachEngine('editorial writes', (ctx) => {
       const cycle = await asEditor(`mutation($id: ID!, $v: Int!, $p: ID) { updateCasualtyFigure(id: $id, version: $v, input: { partOfId: $p }) { id } }`,
         { id: whole.id, v: whole.version, p: part.id });
       expect(cycle.errors![0].extensions!.violations).toContainEqual({ field: 'input.partOfId', message: 'would make the figure part of itself' });
-      const stored = (await ctx().store.figuresByIds([whole.id]))[0]!;
+      const stored = (await ctx().store.figuresByIds([storeId(whole.id)]))[0]!;
       expect(stored).toMatchObject({ partOfId: null, version: 1 });
     });
   });
@@ -261,7 +262,7 @@ describeEachEngine('editorial writes', (ctx) => {
       await asEditor(`mutation($id: ID!) { updateArticle(id: $id, version: 1, input: { headline: "First edit" }) { version } }`, { id: article.id });
       const stale = await asEditor(`mutation($id: ID!) { updateArticle(id: $id, version: 1, input: { headline: "Lost edit" }) { version } }`, { id: article.id });
       expect(stale.errors![0].extensions!.code).toBe('CONFLICT');
-      expect((await ctx().store.scoped({ unpublished: true }).articlesByIds([article.id]))[0]!.headline).toBe('First edit');
+      expect((await ctx().store.scoped({ unpublished: true }).articlesByIds([storeId(article.id)]))[0]!.headline).toBe('First edit');
     });
 
     it('reads an article as it was published at an earlier moment, figures included', async () => {
@@ -299,7 +300,7 @@ describeEachEngine('editorial writes', (ctx) => {
       const { article, whole } = await articleWithWhole('retract-story');
       const part = (await asEditor(ADD_FIGURE, { a: article.id, input: figureInput({ partOfId: whole.id }) })).data.addCasualtyFigure;
       const refused = await asEditor(`mutation($id: ID!) { retractCasualtyFigure(id: $id, version: 1, reason: "wrong") { id } }`, { id: whole.id });
-      expect(refused.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' }, message: expect.stringMatching(new RegExp(`figures ${part.id} are counted inside`)) });
+      expect(refused.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' }, message: expect.stringMatching(new RegExp(`figures ${storeId(part.id)} are counted inside`)) });
 
       const retracted = await asEditor(`mutation($id: ID!) { retractCasualtyFigure(id: $id, version: 1, reason: "Double-counted") { ${FIGURE_FIELDS} } }`, { id: part.id });
       expect(retracted.data.retractCasualtyFigure).toMatchObject({ version: 2, retractionReason: 'Double-counted', retractedAt: expect.any(String) });

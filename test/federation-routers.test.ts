@@ -5,6 +5,7 @@ import { FEDERATED_EXAMPLE, SUPERGRAPH_PLAYGROUND_PATH } from '../tools/supergra
 import { gatewaysOverWorkedExample, type GraphQLResponse, type TestGateway } from './support/gateway';
 import { freePort } from './support/processes';
 import { type StartRouter, startApolloRouter, startHiveRouter, type TestRouter } from './support/routers';
+import { toGlobalId } from '../src/global-ids';
 
 /**
  * newsgate as a Federation 2 subgraph, over the worked example, beside the example media subgraph
@@ -19,7 +20,7 @@ const SECRET = 'router-test-secret';
 const SPANNING = /* GraphQL */ `
   query Spanning {
     articles(first: 5) {
-      edges { node { id headline images { url caption credit width height } locations { name isoCode flagUrl } } }
+      edges { node { id databaseId headline images { url caption credit width height } locations { name isoCode flagUrl } } }
     }
     locations(first: 50) { edges { node { name isoCode flagUrl } } }
     balochistan: location(isoCode: "PK-BA") { name isoCode flagUrl }
@@ -116,11 +117,12 @@ describe.each(ROUTERS)('newsgate and the media subgraph through $name', ({ start
     await t.stopGateways();
   });
 
-  it('answers one query from both subgraphs: images by article id, flags by ISO code', async () => {
+  it('answers one query from both subgraphs: images by article databaseId, flags by ISO code', async () => {
     const { data, errors } = await post(router.url, SPANNING);
     expect(errors).toBeUndefined();
     const [article] = nodes(data.articles);
-    expect(article.id).toBe(t.articleId);
+    expect(article.databaseId).toBe(t.articleId);
+    expect(article.id).toBe(toGlobalId('Article', t.articleId));
     expect(article.headline).toMatch(/Balochistan/);
     expect(article.images).toEqual(imagesFor(t.articleId));
     expect(article.locations.length).toBeGreaterThan(0);

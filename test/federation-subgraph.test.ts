@@ -13,10 +13,10 @@ const ENTITIES = /* GraphQL */ `
   query Entities($representations: [_Any!]!) {
     _entities(representations: $representations) {
       __typename
-      ... on Article { id headline status }
+      ... on Article { id databaseId headline status }
       ... on Author { id name }
       ... on Location { id name isoCode }
-      ... on CasualtyFigure { id low high article { id } }
+      ... on CasualtyFigure { id low high article { databaseId } }
     }
   }`;
 
@@ -68,9 +68,9 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     expect(errors).toBeUndefined();
     expect(data._entities.map((entity: any) => entity?.__typename ?? null)).toEqual(
       ['Article', 'Author', 'Location', 'Location', 'CasualtyFigure', null, null, null]);
-    expect(data._entities[0]).toMatchObject({ id: ex.articleId, status: 'PUBLISHED' });
+    expect(data._entities[0]).toMatchObject({ databaseId: ex.articleId, status: 'PUBLISHED' });
     expect(data._entities[3]).toMatchObject({ isoCode: 'PK', name: 'Pakistan' });
-    expect(data._entities[4]).toMatchObject({ id: ids.figure, article: { id: ex.articleId } });
+    expect(data._entities[4]).toMatchObject({ id: ids.figure, article: { databaseId: ex.articleId } });
   });
 
   it('answers the same entity through _entities as through the root field', async () => {
@@ -99,6 +99,21 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     expect(asEditor.data._entities[0]).toMatchObject({ id: ids.draft, status: 'DRAFT' });
   });
 
+  it('resolves a node by its global id, its store id or its databaseId key alike, and refuses a global id of another type', async () => {
+    const { data: direct } = await open.gql('query($id: ID!) { article(id: $id) { id databaseId } }', { id: ex.articleId });
+    const { data, errors } = await open.gql(ENTITIES, { representations: [
+      ref('Article', { id: direct.article.id }),
+      ref('Article', { id: ex.articleId }),
+      ref('Article', { databaseId: ex.articleId }),
+      ref('Author', { id: direct.article.id }),
+    ] });
+    expect(data._entities.slice(0, 3)).toEqual([direct.article, direct.article, direct.article].map((a) => expect.objectContaining(a)));
+    expect(data._entities[3]).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]).toMatchObject({ path: ['_entities', 3], extensions: { code: 'BAD_USER_INPUT', argument: 'representations[3].id' } });
+    expect(errors?.[0].message).toMatch(/is a global id of type Article, not Author/);
+  });
+
   it('enforces @requires(role:) through _entities: the public is refused the editors\' fields, an editor gets them', async () => {
     const revisions = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Article { headline revisions { version action } } } }';
     const r = [ref('Article', { id: ex.articleId })];
@@ -120,7 +135,7 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     for (const [bad, argument] of cases) {
       const answer = await open.gql(ENTITIES, { representations: [ref('Article', { id: ex.articleId }), bad] });
       expect(answer.status).toBe(200);
-      expect(answer.data._entities).toEqual([expect.objectContaining({ id: ex.articleId }), null]);
+      expect(answer.data._entities).toEqual([expect.objectContaining({ databaseId: ex.articleId }), null]);
       expect(answer.errors).toHaveLength(1);
       expect(answer.errors?.[0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'BAD_USER_INPUT', argument } });
       expect(answer.errors?.[0].message).toMatch(/Article|id/);
@@ -144,7 +159,7 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
       const sneaky = await guarded.gql('query { ...F articles(first: 1) { totalCount } } fragment F on Query { _service { sdl } }');
       expect(sneaky.errors?.[0].extensions).toMatchObject({ code: 'SUBGRAPH_SECRET_REQUIRED', fields: ['_service'] });
       expect((await guarded.gql(SDL, {}, ROUTER)).data._service.sdl).toContain('@key');
-      expect((await guarded.gql(ENTITIES, { representations }, ROUTER)).data._entities[0].id).toBe(ex.articleId);
+      expect((await guarded.gql(ENTITIES, { representations }, ROUTER)).data._entities[0].databaseId).toBe(ex.articleId);
       // Everything else is as before.
       expect((await guarded.gql('{ articles(first: 1) { totalCount } }')).data.articles.totalCount).toBe(1);
     });
@@ -194,7 +209,7 @@ describe('newsgate as a Federation 2 subgraph (the checks of the subgraph specif
     it('never serves a router\'s _entities answer from the whole-response cache to a request without the secret', async () => {
       const cached = await ex.gateway({ http: { subgraphSecret: SECRET, responseCache: { ttlMs: 60_000, maxBytes: 2 ** 20 } } });
       const body = { representations: [ref('Article', { id: ex.articleId })] };
-      for (let i = 0; i < 3; i++) expect((await cached.gql(ENTITIES, body, ROUTER)).data._entities[0].id).toBe(ex.articleId);
+      for (let i = 0; i < 3; i++) expect((await cached.gql(ENTITIES, body, ROUTER)).data._entities[0].databaseId).toBe(ex.articleId);
       const stranger = await cached.gql(ENTITIES, body);
       expect(stranger.status).toBe(403);
       expect(stranger.data).toBeUndefined();

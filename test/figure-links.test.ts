@@ -4,6 +4,8 @@ import { CachedStore } from '../src/cache/cached-store';
 import type { ContentStore } from '../src/store/store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { describeEachEngine } from './support/stores';
+import { storeId } from './support/ids';
+import { toGlobalId } from '../src/global-ids';
 
 /**
  * The second edition's figure fields through the API (docs/editorial.md): BETWEEN's second number,
@@ -124,13 +126,13 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const again = await add(a, { number: 20, restatesId: whole.id });
       const loop = await asEditor(UPDATE, { id: whole.id, v: 1, input: { supersedesId: again.id } });
       expect(violationsOf(loop)).toContainEqual({ field: 'input.supersedesId',
-        message: `would make a loop of figure links back to this figure (${whole.id} supersedes ${again.id}, ${again.id} restates ${whole.id})` });
+        message: `would make a loop of figure links back to this figure (${storeId(whole.id)} supersedes ${storeId(again.id)}, ${storeId(again.id)} restates ${storeId(whole.id)})` });
       const part = await add(a, { number: 3, partOfId: again.id });
       const deeper = await asEditor(UPDATE, { id: whole.id, v: 1, input: { partOfId: part.id } });
       expect(violationsOf(deeper)).toContainEqual({ field: 'input.partOfId', message: expect.stringMatching(
-        new RegExp(`loop of figure links back to this figure \\(${whole.id} partOf ${part.id}, ${part.id} partOf ${again.id}, ${again.id} restates ${whole.id}\\)`)) });
+        new RegExp(`loop of figure links back to this figure \\(${storeId(whole.id)} partOf ${storeId(part.id)}, ${storeId(part.id)} partOf ${storeId(again.id)}, ${storeId(again.id)} restates ${storeId(whole.id)}\\)`)) });
       expect(violationsOf(await asEditor(UPDATE, { id: whole.id, v: 1, input: { restatesId: whole.id } })))
-        .toEqual([{ field: 'input.restatesId', message: `would make a loop of figure links back to this figure (${whole.id} restates ${whole.id})` }]);
+        .toEqual([{ field: 'input.restatesId', message: `would make a loop of figure links back to this figure (${storeId(whole.id)} restates ${storeId(whole.id)})` }]);
       expect(violationsOf(await asEditor(UPDATE, { id: whole.id, v: 1, input: { partOfId: whole.id } })))
         .toContainEqual({ field: 'input.partOfId', message: 'would make the figure part of itself' });
       expect(await current(a, whole.id)).toMatchObject({ version: 1, partOf: null, supersedes: null });
@@ -140,12 +142,12 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const a = await story();
       const killed = await add(a);
       expect(violationsOf(await asEditor(ADD, { a, input: input({ outcome: 'INJURED', supersedesId: killed.id }) })))
-        .toEqual([{ field: 'input.supersedesId', message: `must name a figure of the same outcome: figure ${killed.id} is KILLED, this one INJURED` }]);
+        .toEqual([{ field: 'input.supersedesId', message: `must name a figure of the same outcome: figure ${storeId(killed.id)} is KILLED, this one INJURED` }]);
       const newer = await add(a, { number: 21, supersedesId: killed.id });
       expect(violationsOf(await asEditor(ADD, { a, input: input({ number: 22, supersedesId: killed.id }) })))
-        .toEqual([{ field: 'input.supersedesId', message: `figure ${killed.id} is already superseded by figure ${newer.id}: supersede figure ${newer.id} instead` }]);
+        .toEqual([{ field: 'input.supersedesId', message: `figure ${storeId(killed.id)} is already superseded by figure ${storeId(newer.id)}: supersede figure ${storeId(newer.id)} instead` }]);
       expect(violationsOf(await asEditor(UPDATE, { id: killed.id, v: 1, input: { outcome: 'INJURED' } })))
-        .toEqual([{ field: 'input.outcome', message: `figure ${newer.id} supersedes this one and is KILLED: a revised count keeps its outcome` }]);
+        .toEqual([{ field: 'input.outcome', message: `figure ${storeId(newer.id)} supersedes this one and is KILLED: a revised count keeps its outcome` }]);
       const chained = await add(a, { number: 23, supersedesId: newer.id });
       expect(await current(a, newer.id)).toMatchObject({ supersedes: { id: killed.id }, supersededBy: { id: chained.id } });
     });
@@ -156,7 +158,7 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       await add(a, { number: 4, group: 'SECURITY_FORCES', partOfId: taliban.id });
       // "local officials said two": with it the set spans 2 to 5, and its parts (4) would exceed its low.
       const officials = await asEditor(ADD, { a, input: input({ number: 2, restatesId: taliban.id }) });
-      expect(violationsOf(officials)).toEqual([{ field: 'input.low', message: `the parts of the set of figures ${taliban.id}, the new one (the same people) ` +
+      expect(violationsOf(officials)).toEqual([{ field: 'input.low', message: `the parts of the set of figures ${storeId(taliban.id)}, the new one (the same people) ` +
         'would add up to at least 4, more than the set\'s low of 2: their counts contradict, so the set takes the smallest low and the largest high' }]);
     });
 
@@ -166,7 +168,7 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const part = await add(a, { number: 12, partOfId: about.id });
       const upTo = await asEditor(ADD, { a, input: input({ qualifier: 'UP_TO', number: 10, restatesId: about.id }) });
       expect(violationsOf(upTo)).toEqual([{ field: 'input.low',
-        message: `figure ${part.id} would exceed the high (10) of the set of figures ${about.id}, the new one (the same people) it is part of` }]);
+        message: `figure ${storeId(part.id)} would exceed the high (10) of the set of figures ${storeId(about.id)}, the new one (the same people) it is part of` }]);
     });
 
     it('lets agreeing counts narrow the set to their common ground, and refuses to retract one the parts need', async () => {
@@ -179,7 +181,7 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       expect(part.partOf).toEqual({ id: atLeast.id });
       const retract = await asEditor(RETRACT, { id: exact.id, v: 1 });
       expect(retract.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' },
-        message: expect.stringMatching(new RegExp(`the parts of figure ${atLeast.id} would add up to at least 14, more than its low of 10`)) });
+        message: expect.stringMatching(new RegExp(`the parts of figure ${storeId(atLeast.id)} would add up to at least 14, more than its low of 10`)) });
       const inside = await asEditor(ADD, { a, input: input({ number: 1, restatesId: atLeast.id, partOfId: atLeast.id }) });
       expect(violationsOf(inside)).toContainEqual({ field: 'input.partOfId', message: expect.stringMatching(/a figure is never part of its own set/) });
     });
@@ -191,9 +193,9 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const older = await add(a, { number: 3 });
       const newer = await add(a, { number: 4, supersedesId: older.id });
       const restated = await asEditor(RETRACT, { id: first.id, v: 1 });
-      expect(restated.errors![0].message).toMatch(new RegExp(`figures ${again.id} restate this one: retract them or change their restatesId first`));
+      expect(restated.errors![0].message).toMatch(new RegExp(`figures ${storeId(again.id)} restate this one: retract them or change their restatesId first`));
       const superseded = await asEditor(RETRACT, { id: older.id, v: 1 });
-      expect(superseded.errors![0].message).toMatch(new RegExp(`figures ${newer.id} supersede this one`));
+      expect(superseded.errors![0].message).toMatch(new RegExp(`figures ${storeId(newer.id)} supersede this one`));
       expect((await asEditor(RETRACT, { id: newer.id, v: 1 })).errors).toBeUndefined();
       expect((await asEditor(RETRACT, { id: older.id, v: 1 })).errors).toBeUndefined();
     });
@@ -235,7 +237,7 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const figure = await add(a, { who: 'guards' });
       await asEditor(UPDATE, { id: figure.id, v: 1, input: { number: 6 } });
       await ctx().db.query(`UPDATE revisions SET previous = previous - 'restatesId' - 'supersedesId' - 'who' - 'background'
-        WHERE entity = 'CASUALTY_FIGURE' AND entity_id = $1 AND version = 2`, [Number(figure.id)]);
+        WHERE entity = 'CASUALTY_FIGURE' AND entity_id = $1 AND version = 2`, [Number(storeId(figure.id))]);
       const revisions = await asEditor(`query($a: ID!) { article(id: $a) { casualtyFigures { revisions { previous { who background restates { id } } } } } }`, { a });
       expect(revisions.errors).toBeUndefined();
       expect(revisions.data.article.casualtyFigures[0].revisions[1].previous).toEqual({ who: null, background: false, restates: null });
@@ -310,11 +312,11 @@ describeEachEngine('figure links and the second edition\'s fields', (ctx) => {
       const read = async () => (await cached.gql(`query($a: ID!) { article(id: $a) { casualtyFigures { supersededBy { id } } } }`, { a })).data.article.casualtyFigures[0];
       expect(await read()).toEqual({ supersededBy: null });
       const [newer] = await store.insertFigures([{
-        articleId: a, outcome: 'KILLED', group: 'CIVILIANS', qualifier: 'EXACT', low: 9, best: 9, high: 9, claimedBy: null,
+        articleId: storeId(a), outcome: 'KILLED', group: 'CIVILIANS', qualifier: 'EXACT', low: 9, best: 9, high: 9, claimedBy: null,
         claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'Nine.', locationId: null, periodStart: null, periodEnd: null,
-        partOfId: null, supersedesId: first.id,
+        partOfId: null, supersedesId: storeId(first.id),
       }]);
-      expect(await read()).toEqual({ supersededBy: { id: newer } });
+      expect(await read()).toEqual({ supersededBy: { id: toGlobalId('CasualtyFigure', newer) } });
     });
   });
 });

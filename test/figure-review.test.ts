@@ -8,6 +8,8 @@ import type { ContentStore } from '../src/store/store';
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { ENGINES, describeEachEngine, openTestDb } from './support/stores';
 import { postgresAvailable } from './support/services';
+import { storeId } from './support/ids';
+import { toGlobalId } from '../src/global-ids';
 
 /**
  * Reviewed before counted (issue 18, item 5): figures ingestion proposes (origin EXTRACTED, with a
@@ -71,7 +73,11 @@ describeEachEngine('figure review', (ctx) => {
     { ...figure({ outcome: 'INJURED', number: 3, group: 'SECURITY_FORCES', quote: 'Three police among them.' }), key: 'police', partOf: 'wounded', confidence: 0.55 },
   ] as ProposedFigureFields[];
 
-  const propose = (articleId: string, store: ContentStore = ctx().store) => proposeFigures(store, 'ingest', articleId, proposals());
+  /** Proposes `proposals()` for the article with global id `articleId`; the figures come back with global ids, as the graph names them. */
+  const propose = async (articleId: string, store: ContentStore = ctx().store) =>
+    (await proposeFigures(store, 'ingest', storeId(articleId), proposals())).map((f) => ({
+      ...f, id: toGlobalId('CasualtyFigure', f.id), partOfId: f.partOfId && toGlobalId('CasualtyFigure', f.partOfId),
+    }));
 
   const publicStats = async (articleId: string, on = api) => (await on.gql(STATS, { ids: [articleId] })).data.casualtyStats;
   const editorStats = async (articleId: string) => (await asEditor(STATS, { ids: [articleId] })).data.casualtyStats;
@@ -120,11 +126,11 @@ describeEachEngine('figure review', (ctx) => {
     it('keep their review fields through the bulk loader', async () => {
       const { id } = await story();
       const [bulk] = await ctx().store.insertFigures([{
-        articleId: id, position: 5, outcome: 'KILLED', group: 'CIVILIANS', low: 2, best: 2, high: 2, qualifier: 'EXACT',
+        articleId: storeId(id), position: 5, outcome: 'KILLED', group: 'CIVILIANS', low: 2, best: 2, high: 2, qualifier: 'EXACT',
         claimedBy: null, claimantType: 'OFFICIAL', verification: 'REPORTED', quote: 'Two died.', locationId: null,
         periodStart: null, periodEnd: null, partOfId: null, origin: 'EXTRACTED', confidence: 0.25, reviewStatus: 'PENDING',
       }]);
-      expect((await editorFigures(id)).find((f: Figure) => f.id === bulk)).toMatchObject({ origin: 'EXTRACTED', confidence: 0.25, reviewStatus: 'PENDING' });
+      expect((await editorFigures(id)).find((f: Figure) => f.id === toGlobalId('CasualtyFigure', bulk))).toMatchObject({ origin: 'EXTRACTED', confidence: 0.25, reviewStatus: 'PENDING' });
       expect(await publicFigures(id)).toHaveLength(1);
     });
 
@@ -132,7 +138,7 @@ describeEachEngine('figure review', (ctx) => {
       const { id } = await story();
       const bad = proposals();
       bad[1] = { ...bad[1], confidence: 1.5 };
-      await expect(proposeFigures(ctx().store, 'ingest', id, bad)).rejects.toMatchObject({
+      await expect(proposeFigures(ctx().store, 'ingest', storeId(id), bad)).rejects.toMatchObject({
         extensions: { code: 'BAD_USER_INPUT', argument: 'figures.1.confidence' },
       });
       expect(await editorFigures(id)).toHaveLength(1);
@@ -160,7 +166,7 @@ describeEachEngine('figure review', (ctx) => {
       // Its part still proposes to be counted inside it: rejected first.
       const early = await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'REJECT' });
       expect(early.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
-      expect(early.errors?.[0].message).toContain(police.id);
+      expect(early.errors?.[0].message).toContain(storeId(police.id));
 
       expect((await asEditor(REVIEW, { id: police.id, v: 1, d: 'REJECT' })).errors).toBeUndefined();
       const rejected = await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'REJECT' });
@@ -209,7 +215,7 @@ describeEachEngine('figure review', (ctx) => {
       const [wounded, police] = await propose(id);
       const early = await asEditor(REVIEW, { id: police.id, v: 1, d: 'ACCEPT' });
       expect(early.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'id' });
-      expect(early.errors?.[0].message).toContain(`names figure ${wounded.id}, which is pending`);
+      expect(early.errors?.[0].message).toContain(`names figure ${storeId(wounded.id)}, which is pending`);
       expect((await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'ACCEPT' })).errors).toBeUndefined();
       expect((await asEditor(REVIEW, { id: police.id, v: 1, d: 'ACCEPT' })).errors).toBeUndefined();
       // The part is counted inside its whole, not added to it.
@@ -280,14 +286,14 @@ describeEachEngine('figure review', (ctx) => {
       const refused = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
       expect(refused.errors).toHaveLength(1);
       expect(refused.errors![0].extensions).toMatchObject({
-        code: 'FIGURES_PENDING_REVIEW', articleId: draft.id, figureIds: [wounded.id, police.id],
+        code: 'FIGURES_PENDING_REVIEW', articleId: storeId(draft.id), figureIds: [wounded.id, police.id].map(storeId),
       });
-      expect(refused.errors![0].message).toContain(`${wounded.id}, ${police.id}`);
+      expect(refused.errors![0].message).toContain(`${storeId(wounded.id)}, ${storeId(police.id)}`);
       expect((await asEditor(`query($a: ID!) { article(id: $a) { status } }`, { a: draft.id })).data.article.status).toBe('DRAFT');
 
       await asEditor(REVIEW, { id: wounded.id, v: 1, d: 'ACCEPT' });
       const still = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
-      expect(still.errors![0].extensions).toMatchObject({ code: 'FIGURES_PENDING_REVIEW', figureIds: [police.id] });
+      expect(still.errors![0].extensions).toMatchObject({ code: 'FIGURES_PENDING_REVIEW', figureIds: [storeId(police.id)] });
       await asEditor(REVIEW, { id: police.id, v: 1, d: 'REJECT' });
       const published = await asEditor(PUBLISH, { id: draft.id, v: draft.version });
       expect(published.errors).toBeUndefined();

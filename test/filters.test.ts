@@ -293,7 +293,7 @@ describeEachEngine('filters and orders', (ctx) => {
 
     it('lists figures by date and pages them with cursors of their order', async () => {
       const query = `query($after: String, $from: DateTime) { casualtyFigures(orderBy: DATE_DESC, first: 2, after: $after, filter: { periodFrom: $from }) {
-        edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+        edges { node { id: databaseId } } pageInfo { hasNextPage endCursor } } }`;
       const first = await api.gql(query, {});
       const second = await api.gql(query, { after: first.data.casualtyFigures.pageInfo.endCursor });
       const order = [...first.data.casualtyFigures.edges, ...second.data.casualtyFigures.edges].map((edge: any) => world.figures.indexOf(edge.node.id) + 1);

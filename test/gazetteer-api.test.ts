@@ -8,6 +8,7 @@ import { loadCodedArticle } from '../src/seed/worked-example';
 import type { ContentStore } from '../src/store/store';
 import { type GraphQLResponse, type TestGateway, type TestGatewayOptions, startTestGateway } from './support/gateway';
 import { describeEachEngine } from './support/stores';
+import { toGlobalId } from '../src/global-ids';
 
 /**
  * The gazetteer through the HTTP API (schema/gazetteer.graphql): places' aliases listed, added and
@@ -76,12 +77,12 @@ describeEachEngine('the gazetteer through the API', (ctx) => {
       const added = await asEditor(ADD, { id: noshki, input: { alias: 'Naushkī', kind: 'FORMER' } });
       expect(added.errors).toBeUndefined();
       const withIt = byAlias([...before, { alias: 'Naushkī', kind: 'FORMER' }]);
-      expect(added.data.addLocationAlias).toEqual({ id: noshki, name: 'Noshki', aliases: withIt });
+      expect(added.data.addLocationAlias).toEqual({ id: toGlobalId('Location', noshki), name: 'Noshki', aliases: withIt });
       expect(await publicAliases(noshki)).toEqual(withIt);
 
       const removed = await asEditor(REMOVE, { id: noshki, alias: 'NAUSHKI' });
       expect(removed.errors).toBeUndefined();
-      expect(removed.data.removeLocationAlias).toEqual({ id: noshki, name: 'Noshki', aliases: before });
+      expect(removed.data.removeLocationAlias).toEqual({ id: toGlobalId('Location', noshki), name: 'Noshki', aliases: before });
       expect(await publicAliases(noshki)).toEqual(before);
     });
 
@@ -143,7 +144,7 @@ describeEachEngine('the gazetteer through the API', (ctx) => {
       const accepted = await asEditor(ACCEPT, { input: kech });
       expect(accepted.errors).toBeUndefined();
       const created = accepted.data.acceptPlaceProposal;
-      expect(created).toEqual({ id: expect.any(String), name: kech.name, kind: 'ADMIN2', parent: { id: kech.parentId } });
+      expect(created).toEqual({ id: expect.any(String), name: kech.name, kind: 'ADMIN2', parent: { id: toGlobalId('Location', kech.parentId) } });
       const children = await api.gql(`query($id: ID!) { location(id: $id) { children { id } } }`, { id: kech.parentId });
       expect(children.data.location.children).toContainEqual({ id: created.id });
       expect((await proposals()).map((proposal) => proposal.name)).not.toContain(kech.name);

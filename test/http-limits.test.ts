@@ -92,7 +92,7 @@ describe('abuse limits', () => {
     });
   });
 
-  it('measures the cost with lists multiplied, `first` counted and defaulted, introspection free', () => {
+  it('measures the cost with lists multiplied, `first` and `last` counted and defaulted, introspection free', () => {
     const schema = buildSchema();
     const model = { defaultPageSize: 20, maxPageSize: 100, assumedListSize: 10 };
     const cost = (query: string, variables?: Record<string, unknown>) => {
@@ -108,6 +108,10 @@ describe('abuse limits', () => {
     expect(cost('{ latestNews: articles(first: 5) { edges { node { id } } } }')).toBe(1 + 5 * 3);
     expect(cost('{ articles(first: 20) { totalCount edges { node { casualtyFigures { id } } } } }')).toBe(262);
     expect(cost('{ regionSummary(locationId: "4") { latestArticles(first: 5) { id } } }')).toBe(1 + 1 + 5 * 1);
+    // `last` counts as `first` does, capped alike; the larger counts when a client sends both.
+    expect(cost('query($n: Int) { articles(last: $n) { edges { node { id } } } }', { n: 2 })).toBe(1 + 2 * 3);
+    expect(cost('{ articles(last: 1000) { edges { node { id } } } }')).toBe(1 + 100 * 3);
+    expect(cost('{ authors(first: 2, last: 7) { edges { node { id } } } }')).toBe(1 + 7 * 3);
     expect(cost('{ __schema { types { fields { name } } } __typename }')).toBe(0);
     expect(cost('query($n: Int) { articles(first: $n) { totalCount } }', { n: 'many' })).toBeNull();
   });

@@ -1,6 +1,8 @@
 import { createArticle } from '../src/editorial/editorial';
 import { FixedSources, item, threeSources } from './support/fixed-sources';
 import { type GraphQLResponse, gatewaysOverWorkedExample, type TestGateway } from './support/gateway';
+import { toGlobalId } from '../src/global-ids';
+import { storeId } from './support/ids';
 
 const NEWS = `query ($filter: NewsFilter, $first: Int, $after: String) {
   news(filter: $filter, first: $first, after: $after) {
@@ -59,7 +61,7 @@ describe('news over the store and three sources', () => {
       (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || (a.id < b.id ? -1 : 1)).map((entry) => entry.key);
   }
 
-  const keyOf = (node: any) => (node.__typename === 'Article' ? `newsgate:${node.id}` : `${node.source.id}:${node.headline.split(' ').at(-1)}`);
+  const keyOf = (node: any) => (node.__typename === 'Article' ? `newsgate:${storeId(node.id)}` : `${node.source.id}:${node.headline.split(' ').at(-1)}`);
 
   it.each([1, 2, 3, 5, 7, 50])('lists every item exactly once, newest first, walking pages of %i', async (first) => {
     const { nodes, pages } = await walk(first);
@@ -142,7 +144,7 @@ describe('news without sources', () => {
       sources { id kind url health { state } } }`);
     expect(errors).toBeUndefined();
     expect(data.news).toEqual({
-      edges: [{ node: { __typename: 'Article', id: example.articleId, url: null, source: { id: 'newsgate', kind: 'LOCAL' } } }],
+      edges: [{ node: { __typename: 'Article', id: toGlobalId('Article', example.articleId), url: null, source: { id: 'newsgate', kind: 'LOCAL' } } }],
       totalCount: 1, totalCountIsLowerBound: false,
     });
     expect(data.sources).toEqual([{ id: 'newsgate', kind: 'LOCAL', url: null, health: null }]);

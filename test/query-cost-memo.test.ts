@@ -16,8 +16,10 @@ describe('the cost kept per document', () => {
   const document = parse(PAGE);
   const operation = document.definitions[0] as OperationDefinitionNode;
 
-  it('depends only on the variables in `first`, `representations` and directives', () => {
+  it('depends only on the variables in `first`, `last`, `representations`, `ids` and directives', () => {
     expect(costVariables(document)).toEqual(['first', 'withFigures']);
+    expect(costVariables(parse('query($l: Int, $ids: [ID!]!, $a: String) { articles(last: $l, before: $a) { totalCount } nodes(ids: $ids) { id } }')))
+      .toEqual(['ids', 'l']);
   });
 
   it('answers what the estimator computes, whatever order the variables come in', () => {

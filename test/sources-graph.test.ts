@@ -143,7 +143,7 @@ describe('remote sources in the graph', () => {
     expect(fields).toEqual(expect.arrayContaining(['id', 'headline', 'url', 'places', 'source', 'fetchedAt', 'stale']));
     for (const ours of ['casualtyFigures', 'revisions', 'version', 'body']) expect(fields).not.toContain(ours);
     expect(data.external.interfaces).toEqual([{ name: 'NewsItem' }]);
-    expect(data.article.interfaces).toEqual([{ name: 'NewsItem' }]);
+    expect(data.article.interfaces).toEqual([{ name: 'NewsItem' }, { name: 'Node' }]);
   });
 });
 

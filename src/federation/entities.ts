@@ -1,6 +1,7 @@
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import { BadUserInputError } from '../errors';
+import { type NodeType, NODE_TYPES, databaseIdOf } from '../global-ids';
 
 /** A router's reference to one of our entities, as `__resolveReference` receives it: one key's fields. */
 export type EntityKey<Field extends string = 'id'> = { __typename: string } & Record<Field, string>;
@@ -18,7 +19,8 @@ export function entityKeys(schema: GraphQLSchema): Map<string, string[][]> {
 
 /**
  * Checks one representation and returns it with its key values as strings (an `ID` may arrive as a
- * number). A representation must name an entity type and carry every field of one of its keys;
+ * number), a node's `id` as its store id whether it came global or not (../global-ids.ts), and its
+ * `databaseId` key as that `id`. A representation must name an entity type and carry every field of one of its keys;
  * anything else is the router's mistake, refused as BAD_USER_INPUT naming it, rather than the
  * untyped error `@apollo/subgraph` would throw (which clients would see masked as an internal one).
  */
@@ -36,7 +38,13 @@ function checkedRepresentation(value: unknown, index: number, keys: Map<string, 
     const wanted = fieldSets.map((set) => set.join(' and ')).join(' or ');
     throw new BadUserInputError(argument, `a ${typename} is referenced by ${wanted} (a string)`);
   }
-  return { __typename: typename as string, ...Object.fromEntries(key.map((field) => [field, String(fields[field])])) };
+  const values = key.map((field) => [field, String(fields[field])]);
+  // Routers send what the graph gave them or what another subgraph kept: a global id or a store id.
+  const node = (NODE_TYPES as readonly string[]).includes(typename as string) ? typename as NodeType : null;
+  // A node's `databaseId` key is its store id, which its `__resolveReference` reads as `id`.
+  const converted = values.map(([field, value]) => (!node || (field !== 'id' && field !== 'databaseId') ? [field, value]
+    : ['id', field === 'id' ? databaseIdOf(node, value, `${argument}.id`) : value]));
+  return { __typename: typename as string, ...Object.fromEntries(converted) };
 }
 
 /**

@@ -22,7 +22,7 @@ export type Scalars = {
 };
 
 /** A news article: clean text, who wrote it, where it reports on, and the figures it reports. */
-export type Article = NewsItem & {
+export type Article = NewsItem & Node & {
   __typename?: 'Article';
   /** As NewsItem: the authors' names, in byline order. */
   authorNames: Array<Scalars['String']['output']>;
@@ -32,9 +32,11 @@ export type Article = NewsItem & {
   body: Scalars['String']['output'];
   /** The article's figures in the order they appear in the text (retracted ones only if the filter asks). */
   casualtyFigures: Array<CasualtyFigure>;
+  /** The article's own id in the store, numbered per type (an author may have the same one): what `id` was before global ids. `article(id:)` takes it, as it takes `id`. */
+  databaseId: Scalars['ID']['output'];
   /** The headline, 1-300 characters. */
   headline: Scalars['String']['output'];
-  /** The article's id, stable for its lifetime; ids are numbered per type (an author may have the same one). */
+  /** The article's global id (`Node`): opaque, stable for its lifetime and unique across types. Its number in the store is `databaseId`. */
   id: Scalars['ID']['output'];
   /** BCP 47 language tag, e.g. `en`. */
   language: Scalars['String']['output'];
@@ -230,13 +232,15 @@ export type ArticleStatus =
   | 'UNPUBLISHED';
 
 /** A person who signs articles. */
-export type Author = {
+export type Author = Node & {
   __typename?: 'Author';
   /** The author's articles, newest first. */
   articles: ArticleConnection;
   /** A short biography, at most 5,000 characters; null when none was given. */
   bio?: Maybe<Scalars['String']['output']>;
-  /** The author's id, stable for their lifetime; ids are numbered per type. */
+  /** The author's own id in the store, numbered per type: what `id` was before global ids. `author(id:)` takes it, as it takes `id`. */
+  databaseId: Scalars['ID']['output'];
+  /** The author's global id (`Node`): opaque, stable for their lifetime and unique across types. Their number in the store is `databaseId`. */
   id: Scalars['ID']['output'];
   /** The name as bylines give it, 1-200 characters. */
   name: Scalars['String']['output'];
@@ -248,7 +252,9 @@ export type Author = {
 /** A person who signs articles. */
 export type AuthorArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of authors (a Relay connection). */
@@ -291,7 +297,7 @@ export type CacheControlScope =
  * One claim from one article: who is counted, what happened to them, how many, who said so and how
  * sure anyone is. Never add a figure to the one it is `partOf`.
  */
-export type CasualtyFigure = {
+export type CasualtyFigure = Node & {
   __typename?: 'CasualtyFigure';
   /** The article that makes the claim. */
   article: Article;
@@ -305,11 +311,13 @@ export type CasualtyFigure = {
   claimedBy?: Maybe<Scalars['String']['output']>;
   /** For an EXTRACTED figure, how sure the extractor was, from 0 to 1; null for every other origin. */
   confidence?: Maybe<Scalars['Float']['output']>;
+  /** The figure's own id in the store, numbered per type: what `id` was before global ids. Arguments that name a figure take it, as they take `id`. */
+  databaseId: Scalars['ID']['output'];
   /** Who the people counted are, coarsely (see `who` for the text's words). */
   group: PopulationGroup;
   /** The largest number the wording allows; null when unbounded. */
   high?: Maybe<Scalars['Int']['output']>;
-  /** The figure's id, stable for its lifetime; ids are numbered per type. */
+  /** The figure's global id (`Node`): opaque, stable for its lifetime and unique across types. Its number in the store is `databaseId`. */
   id: Scalars['ID']['output'];
   /** The place the figure applies to, at the precision the text gives; null when the text places it nowhere. */
   location?: Maybe<Location>;
@@ -911,7 +919,7 @@ export type LeftOutReason =
   | 'VERIFICATION';
 
 /** A place in the one place tree (country > province > district > locality > site), with ISO codes where they exist. */
-export type Location = {
+export type Location = Node & {
   __typename?: 'Location';
   /** The place's other names, in alphabetical order (compared in lower case, without accents); public. */
   aliases: Array<LocationAlias>;
@@ -921,7 +929,9 @@ export type Location = {
   articles: ArticleConnection;
   /** The places directly below it, by name; empty for a place with none. */
   children: Array<Location>;
-  /** The place's id, stable for its lifetime; ids are numbered per type. */
+  /** The place's own id in the store, numbered per type: what `id` was before global ids. `location(id:)` takes it, as it takes `id`. */
+  databaseId: Scalars['ID']['output'];
+  /** The place's global id (`Node`): opaque, stable for its lifetime and unique across types. Its number in the store is `databaseId`. */
   id: Scalars['ID']['output'];
   /** ISO 3166-1 alpha-2 for countries, ISO 3166-2 for provinces; null where none exists. */
   isoCode?: Maybe<Scalars['String']['output']>;
@@ -941,7 +951,9 @@ export type Location = {
 /** A place in the one place tree (country > province > district > locality > site), with ISO codes where they exist. */
 export type LocationArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -1385,13 +1397,30 @@ export type NewsItem = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
-/** Relay-style page information. */
+/**
+ * An object with a global id: `node(id:)` and `nodes(ids:)` refetch it. Articles, authors, places and
+ * casualty figures are nodes.
+ */
+export type Node = {
+  /** Opaque and unique across every type: keep it and pass it back as it is; its type is not to be read from it. */
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * Relay-style page information. An empty page (`first: 0`, or past either end) stands where it was
+ * asked for: its `startCursor` and `endCursor` are the `after` (paging backwards, the `before`) it
+ * was given, so paging on from it continues from there.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge on this page, or null for an empty page. */
+  /** The cursor of the last edge on this page; on an empty page, the cursor it was asked for (null at the start of the list). */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when another page follows this one; fetch it with `after: endCursor`. */
+  /** True when another page follows this one; fetch it with `after: endCursor`. Paging backwards (`last`), true when the page was asked for `before` a cursor. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when another page comes before this one; fetch it with `last` and `before: startCursor`. Paging forwards (`first`), true when the page was asked for `after` a cursor. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge on this page; on an empty page, the cursor it was asked for (null at the start of the list). */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A place the page names that the gazetteer lacks, below a place it has. Nothing is created until an editor accepts it with `acceptPlaceProposal` (its `name`, `kind` and parent's id). */
@@ -1507,6 +1536,18 @@ export type Query = {
    * keeps; `endCursor` is then still given: page on with it.
    */
   news: NewsConnection;
+  /**
+   * The object with this global id (a `Node.id`), or null when there is none or the reader may not see
+   * it (a draft, for the public, as through `article`). BAD_USER_INPUT when `id` is not a global id
+   * (a per-type id such as `"1"` names no type: use `article(id:)` and its kind for those).
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects with these global ids, in the order given, each null when there is none or the reader
+   * may not see it; a malformed id is null with its own BAD_USER_INPUT error (path `nodes.<index>`).
+   * Read in one batch per type. At most 100 ids.
+   */
+  nodes: Array<Maybe<Node>>;
   /** A dashboard's landing card for a region; null when there is no such place. */
   regionSummary?: Maybe<RegionSummary>;
   /** Every source: our own store first, then the configured ones in the order of the sources file. */
@@ -1533,8 +1574,10 @@ export type QueryArticleSnapshotArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryArticlesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ArticleFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<ArticleOrder>;
 };
 
@@ -1549,16 +1592,20 @@ export type QueryAuthorArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryAuthorsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuthorFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryCasualtyFiguresArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CasualtyFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CasualtyFigureOrder>;
 };
 
@@ -1582,8 +1629,10 @@ export type QueryLocationArgs = {
 /** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
 export type QueryLocationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<LocationFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1592,6 +1641,18 @@ export type QueryNewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NewsFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** What anyone may read. The public sees published articles and accepted figures only; an API key shows editors the rest. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -2050,6 +2111,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ArticleModel )
     | ( ExternalArticleModel )
   ;
+  Node:
+    | ( ArticleModel )
+    | ( AuthorRecord )
+    | ( CasualtyFigureModel )
+    | ( LocationRecord )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -2112,6 +2179,7 @@ export type ResolversTypes = ResolversObject<{
   NewsEdge: ResolverTypeWrapper<Omit<NewsEdge, 'node'> & { node: ResolversTypes['NewsItem'] }>;
   NewsFilter: NewsFilter;
   NewsItem: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['NewsItem']>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceProposal: ResolverTypeWrapper<PlaceProposalModel>;
   PlaceProposalInput: PlaceProposalInput;
@@ -2191,6 +2259,7 @@ export type ResolversParentTypes = ResolversObject<{
   NewsEdge: Omit<NewsEdge, 'node'> & { node: ResolversParentTypes['NewsItem'] };
   NewsFilter: NewsFilter;
   NewsItem: ResolversInterfaceTypes<ResolversParentTypes>['NewsItem'];
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   PlaceProposal: PlaceProposalModel;
   PlaceProposalInput: PlaceProposalInput;
@@ -2228,6 +2297,7 @@ export type ArticleResolvers<ContextType = Context, ParentType extends Resolvers
   authors?: Resolver<Array<ResolversTypes['Author']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   casualtyFigures?: Resolver<Array<ResolversTypes['CasualtyFigure']>, ParentType, ContextType, Partial<ArticleCasualtyFiguresArgs>>;
+  databaseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   headline?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   language?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2295,9 +2365,11 @@ export type ArticleSnapshotResolvers<ContextType = Context, ParentType extends R
 export type AuthorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Author'] = ResolversParentTypes['Author']> = ResolversObject<{
   articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, Partial<AuthorArticlesArgs>>;
   bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  databaseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AuthorConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthorConnection'] = ResolversParentTypes['AuthorConnection']> = ResolversObject<{
@@ -2318,6 +2390,7 @@ export type CasualtyFigureResolvers<ContextType = Context, ParentType extends Re
   claimantType?: Resolver<ResolversTypes['ClaimantType'], ParentType, ContextType>;
   claimedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  databaseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   group?: Resolver<ResolversTypes['PopulationGroup'], ParentType, ContextType>;
   high?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2342,6 +2415,7 @@ export type CasualtyFigureResolvers<ContextType = Context, ParentType extends Re
   verification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   who?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CasualtyFigureConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CasualtyFigureConnection'] = ResolversParentTypes['CasualtyFigureConnection']> = ResolversObject<{
@@ -2466,6 +2540,7 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   ancestors?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
   articles?: Resolver<ResolversTypes['ArticleConnection'], ParentType, ContextType, Partial<LocationArticlesArgs>>;
   children?: Resolver<Array<ResolversTypes['Location']>, ParentType, ContextType>;
+  databaseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isoCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['LocationKind'], ParentType, ContextType>;
@@ -2473,6 +2548,7 @@ export type LocationResolvers<ContextType = Context, ParentType extends Resolver
   longitude?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type LocationAliasResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocationAlias'] = ResolversParentTypes['LocationAlias']> = ResolversObject<{
@@ -2530,9 +2606,15 @@ export type NewsItemResolvers<ContextType = Context, ParentType extends Resolver
   __resolveType: TypeResolveFn<'Article' | 'ExternalArticle', ParentType, ContextType>;
 }>;
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Article' | 'Author' | 'CasualtyFigure' | 'Location', ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PlaceProposalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceProposal'] = ResolversParentTypes['PlaceProposal']> = ResolversObject<{
@@ -2553,6 +2635,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   location?: Resolver<Maybe<ResolversTypes['Location']>, ParentType, ContextType, Partial<QueryLocationArgs>>;
   locations?: Resolver<ResolversTypes['LocationConnection'], ParentType, ContextType, Partial<QueryLocationsArgs>>;
   news?: Resolver<ResolversTypes['NewsConnection'], ParentType, ContextType, Partial<QueryNewsArgs>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   regionSummary?: Resolver<Maybe<ResolversTypes['RegionSummary']>, ParentType, ContextType, RequireFields<QueryRegionSummaryArgs, 'locationId'>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
 }>;
@@ -2641,6 +2725,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NewsConnection?: NewsConnectionResolvers<ContextType>;
   NewsEdge?: NewsEdgeResolvers<ContextType>;
   NewsItem?: NewsItemResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PlaceProposal?: PlaceProposalResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -17,8 +17,9 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  * The cost rule, as one graphql-query-complexity estimator:
  * - every field costs 1, plus what is selected inside it;
  * - a connection (a field whose type is named `…Connection`) with a `first` argument costs
- *   1 + n × (its per-item lists) + (the rest of what is selected inside it), with n = `first`, or the
- *   default page size when it is absent or null, capped at the maximum page size (a larger `first`
+ *   1 + n × (its per-item lists) + (the rest of what is selected inside it), with n = `first` (or `last`,
+ *   paging backwards; the larger when both are given), or the default page size when both are absent
+ *   or null, capped at the maximum page size (a larger `first`
  *   is refused by the resolver, with a message that says so). Its per-item lists are the lists of
  *   objects of the connection type (`edges`, and `nodes` where a connection has them), each costing
  *   1 + what is selected inside it per item; `totalCount`, `pageInfo` and any other field of the
@@ -28,8 +29,8 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  *   are capped at 100 values by the resolvers);
  * - any other field with a `first` argument (a plain list such as `latestArticles`) costs
  *   1 + n × (what is selected inside it);
- * - `_entities` (a federation router's references) costs 1 + n × (what is selected inside it), with
- *   n the number of representations: the router's batch is counted like a page of that size;
+ * - `_entities` (a federation router's references) and `nodes` cost 1 + n × (what is selected inside
+ *   them), with n the number of representations or ids: the batch is counted like a page of that size;
  * - any other list of objects costs 1 + `assumedListSize` × (what is selected inside it); a list of
  *   scalars costs 1;
  * - introspection (`__schema`, `__type`, `__typename`) costs nothing: it is bounded by the schema,
@@ -43,12 +44,15 @@ export const DEFAULT_ASSUMED_LIST_SIZE = 10;
  */
 export function costEstimator(model: CostModel): ComplexityEstimator {
   let perItem = 0;
-  const pageSize = (args: Record<string, unknown>) => (args.orderBy === 'RELEVANCE'
-    ? model.maxPageSize
-    : Math.min(Math.max(typeof args.first === 'number' ? args.first : model.defaultPageSize, 0), model.maxPageSize));
+  const pageSize = (args: Record<string, unknown>) => {
+    if (args.orderBy === 'RELEVANCE') return model.maxPageSize;
+    const sizes = [args.first, args.last].filter((size): size is number => typeof size === 'number');
+    return Math.min(Math.max(sizes.length > 0 ? Math.max(...sizes) : model.defaultPageSize, 0), model.maxPageSize);
+  };
   return ({ type: parent, field, args, childComplexity }) => {
     if (field.name.startsWith('__')) return 0;
     if (field.name === '_entities' && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
+    if (field.name === 'nodes' && parent.name === 'Query' && Array.isArray(args.ids)) return 1 + args.ids.length * childComplexity;
     const type = getNullableType(field.type);
     const paged = field.args.some((arg) => arg.name === 'first');
     if (isConnection(getNamedType(type))) {
@@ -90,11 +94,11 @@ export function operationCost(
 }
 
 /** The arguments whose values the cost rule reads (besides directives' `if`). */
-const COSTED_ARGUMENTS = new Set(['first', 'representations', 'orderBy']);
+const COSTED_ARGUMENTS = new Set(['first', 'last', 'representations', 'ids', 'orderBy']);
 
 /**
- * The variables the cost of `document`'s operations can depend on: those inside a `first`,
- * `representations` or `orderBy` argument, or inside a directive's arguments (`@skip(if: $x)`
+ * The variables the cost of `document`'s operations can depend on: those inside a `first`, `last`,
+ * `representations`, `ids` or `orderBy` argument, or inside a directive's arguments (`@skip(if: $x)`
  * removes what it skips from the count). Every other variable (a slug, a filter) leaves the cost as
  * it is.
  */

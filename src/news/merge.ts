@@ -243,7 +243,13 @@ export async function newsConnection(
   return {
     edges,
     // A page a source ended early may be empty; its end still carries every list's position.
-    pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeNewsCursor(digest, position()) : null) },
+    // News pages forwards only: a page has earlier ones when it starts after a cursor.
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after != null,
+      startCursor: edges[0]?.cursor ?? after,
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeNewsCursor(digest, position()) : null),
+    },
     totalCount: async () => (await count()).count,
     totalCountIsLowerBound: async () => (await count()).lowerBound,
   };

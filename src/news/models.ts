@@ -1,5 +1,6 @@
 /** The parents of the news types (codegen's mappers, re-exported by ../graph-models). */
 import type { ArticleRecord } from '../store/records';
+import type { PageInfo } from '../pagination';
 import type { ExternalItem, SourceInfo } from '../sources/source';
 
 /** A remote item as the page that carried it was served. */
@@ -34,7 +35,7 @@ export function sourceModel(info: SourceInfo): SourceModel {
 /** `news` as resolvers return it; the counts are computed only when a client asks for them. */
 export interface NewsConnectionModel {
   edges: { cursor: string; node: NewsItemModel }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   totalCount: () => Promise<number>;
   totalCountIsLowerBound: () => Promise<boolean>;
 }

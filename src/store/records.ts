@@ -181,15 +181,23 @@ export interface ReadScope {
   unpublished: boolean;
 }
 
-/** Where a page starts: after the row whose sort key is `after` (from a cursor), or at the top. */
+/**
+ * One page of a list: the first `first` rows after `after` (the top when absent), or with `fromEnd`
+ * the last `first` rows before `before` (the bottom when absent); each bound applies whichever end
+ * the page is taken from. Rows come in the list's order either way.
+ */
 export interface PageRequest {
-  /** How many rows to return. */
+  /** How many rows to return (Relay's `first`, or `last` with `fromEnd`). */
   first: number;
   /**
    * The sort key of the last row of the previous page, as the store gave it in `Page.keys`; one
    * from outside must have its list's shape (`isSortKey`, ./sort-keys.ts), or the SQL may fail.
    */
   after?: SortKey | null;
+  /** The sort key of the first row of the next page, as `after`: only rows before it are listed. */
+  before?: SortKey | null;
+  /** Take the rows from the bottom of the list, reading its index backwards (Relay's `last`). */
+  fromEnd?: boolean;
 }
 
 /** A row's position in its ordering: the ordering column's value (if any) and the id. */
@@ -199,7 +207,10 @@ export interface Page<T> {
   rows: T[];
   /** The sort key of each row, for cursors. */
   keys: SortKey[];
+  /** Rows follow this page: one more row was found after it (`fromEnd`: the request had a `before`). */
   hasNextPage: boolean;
+  /** Rows precede this page: one more row was found before it (`fromEnd`), or the request had an `after`. */
+  hasPreviousPage: boolean;
 }
 
 /** New content for the bulk loaders: the same records, with references by id. */

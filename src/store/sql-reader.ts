@@ -139,12 +139,6 @@ function authorConditions(p: Params, filter: AuthorFilter): string[] {
   return [`to_tsvector('simple', au.name) @@ to_tsquery('simple', ${p.add(words.map((word) => `'${word}':*`).join(' & '))})`];
 }
 
-/** The condition that starts a page after the row whose sort key is `after`, in `sort`'s order. */
-function afterKey(p: Params, sort: SortOrder, idColumn: string, after: SortKey): string {
-  const comparison = sort.direction === 'DESC' ? '<' : '>';
-  return `(${sort.key}, ${idColumn}) ${comparison} (${p.add(after[0])}::${sort.cast}, ${p.add(toDbId(after[1]))})`;
-}
-
 /**
  * A sort key as text that its cast reads back exactly: JSON's form of a timestamp is ISO 8601
  * whatever the server's DateStyle, and of a `real` its shortest exact digits (see sort-keys.ts).
@@ -160,6 +154,34 @@ function locationConditions(p: Params, filter: LocationFilter): string[] {
   if (filter.withinId != null) where.push(`l.id IN ${within(p, filter.withinId)}`);
   if (filter.nameContains != null) where.push(`strpos(lower(l.name), lower(${p.add(filter.nameContains)})) > 0`);
   return where;
+}
+
+/** How a list sorts: by `key` (none for a list sorted by id alone), ties broken by `id`, both in `direction`. */
+interface ListSort {
+  key: string | null;
+  id: string;
+  /** The cast a cursor's key value takes to compare with `key` (`::timestamptz`), or ''. */
+  cast: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/**
+ * The keyset of one page of a list sorted by `sort`: the conditions its `after` and `before` bounds
+ * add, its ORDER BY and its LIMIT (one row more than asked, to tell whether more follow). A page
+ * taken `fromEnd` is read in the reverse order, so the same index is scanned backwards (never an
+ * OFFSET), and its rows come bottom up: `page` puts them back in the list's order.
+ */
+function keyset(p: Params, sort: ListSort, page: PageRequest): { bounds: string[]; orderBy: string; limit: string } {
+  const columns = sort.key === null ? sort.id : `(${sort.key}, ${sort.id})`;
+  const position = ([value, id]: SortKey) => (sort.key === null
+    ? p.add(toDbId(id)) : `(${p.add(value)}${sort.cast}, ${p.add(toDbId(id))})`);
+  const [later, earlier] = sort.direction === 'ASC' ? ['>', '<'] : ['<', '>'];
+  const bounds: string[] = [];
+  if (page.after) bounds.push(`${columns} ${later} ${position(page.after)}`);
+  if (page.before) bounds.push(`${columns} ${earlier} ${position(page.before)}`);
+  const direction = page.fromEnd ? (sort.direction === 'ASC' ? 'DESC' : 'ASC') : sort.direction;
+  const orderBy = [sort.key, sort.id].filter((column) => column !== null).map((column) => `${column} ${direction}`).join(', ');
+  return { bounds, orderBy, limit: p.add(page.first + 1) };
 }
 
 /** Reads in the scope it was made with, each in the lane of its table's family (see `Lane`). */
@@ -281,10 +303,10 @@ export class SqlReader implements ContentReader {
     const p = new Params();
     const where = articleConditions(p, filter, this.scope);
     const { key, direction, cast } = articleOrder(p, order, filter);
-    if (page.after) where.push(afterKey(p, { key, direction, cast }, 'a.id', page.after));
-    const sql = `SELECT ${ARTICLE_COLUMNS}, ${sortKeyText(key)} AS "sortKey" FROM articles a ${whereClause(where)}
-      ORDER BY ${key} ${direction}, a.id ${direction} LIMIT ${p.add(page.first + 1)}`;
-    return this.page<ArticleRecord>('articles', sql, p.values, page.first);
+    const { bounds, orderBy, limit } = keyset(p, { key, id: 'a.id', cast: `::${cast}`, direction }, page);
+    const sql = `SELECT ${ARTICLE_COLUMNS}, ${sortKeyText(key)} AS "sortKey" FROM articles a ${whereClause([...where, ...bounds])}
+      ORDER BY ${orderBy} LIMIT ${limit}`;
+    return this.page<ArticleRecord>('articles', sql, p.values, page);
   }
 
   async countArticles(filter: ArticleFilter) {
@@ -303,10 +325,10 @@ export class SqlReader implements ContentReader {
   async listAuthors(page: PageRequest, filter: AuthorFilter = {}) {
     const p = new Params();
     const where = authorConditions(p, filter);
-    if (page.after) where.push(`(au.name, au.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`);
+    const { bounds, orderBy, limit } = keyset(p, { key: 'au.name', id: 'au.id', cast: '', direction: 'ASC' }, page);
     return this.page<AuthorRecord>('authors',
-      `SELECT ${AUTHOR_COLUMNS}, au.name AS "sortKey" FROM authors au ${whereClause(where)}
-        ORDER BY au.name, au.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
+      `SELECT ${AUTHOR_COLUMNS}, au.name AS "sortKey" FROM authors au ${whereClause([...where, ...bounds])}
+        ORDER BY ${orderBy} LIMIT ${limit}`, p.values, page);
   }
 
   countAuthors(filter: AuthorFilter = {}) {
@@ -317,10 +339,10 @@ export class SqlReader implements ContentReader {
   async listLocations(filter: LocationFilter, page: PageRequest) {
     const p = new Params();
     const where = locationConditions(p, filter);
-    if (page.after) where.push(`(l.name, l.id) > (${p.add(page.after[0])}, ${p.add(toDbId(page.after[1]))})`);
+    const { bounds, orderBy, limit } = keyset(p, { key: 'l.name', id: 'l.id', cast: '', direction: 'ASC' }, page);
     return this.page<LocationRecord>('places',
-      `SELECT ${LOCATION_COLUMNS}, l.name AS "sortKey" FROM locations l ${whereClause(where)}
-        ORDER BY l.name, l.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
+      `SELECT ${LOCATION_COLUMNS}, l.name AS "sortKey" FROM locations l ${whereClause([...where, ...bounds])}
+        ORDER BY ${orderBy} LIMIT ${limit}`, p.values, page);
   }
 
   countLocations(filter: LocationFilter) {
@@ -331,17 +353,12 @@ export class SqlReader implements ContentReader {
   async listFigures(filter: CasualtyFilter, page: PageRequest, order: FigureOrder = 'CODED') {
     const p = new Params();
     const where = figureConditions(p, filter, this.scope, order);
-    if (order === 'CODED') {
-      if (page.after) where.push(`f.id > ${p.add(toDbId(page.after[1]))}`);
-      return this.page<CasualtyFigureRecord>('figures',
-        `SELECT ${FIGURE_COLUMNS}, NULL::text AS "sortKey" FROM casualty_figures f ${whereClause(where)}
-          ORDER BY f.id LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
-    }
-    const sort = FIGURE_ORDERS[order];
-    if (page.after) where.push(afterKey(p, sort, 'f.id', page.after));
+    const sort = order === 'CODED' ? null : FIGURE_ORDERS[order];
+    const { bounds, orderBy, limit } = keyset(p,
+      { key: sort?.key ?? null, id: 'f.id', cast: sort ? `::${sort.cast}` : '', direction: sort?.direction ?? 'ASC' }, page);
     return this.page<CasualtyFigureRecord>('figures',
-      `SELECT ${FIGURE_COLUMNS}, ${sortKeyText(sort.key)} AS "sortKey" FROM casualty_figures f ${whereClause(where)}
-        ORDER BY ${sort.key} ${sort.direction}, f.id ${sort.direction} LIMIT ${p.add(page.first + 1)}`, p.values, page.first);
+      `SELECT ${FIGURE_COLUMNS}, ${sort ? sortKeyText(sort.key) : 'NULL::text'} AS "sortKey" FROM casualty_figures f
+        ${whereClause([...where, ...bounds])} ORDER BY ${orderBy} LIMIT ${limit}`, p.values, page);
   }
 
   countFigures(filter: CasualtyFilter) {
@@ -349,15 +366,20 @@ export class SqlReader implements ContentReader {
     return this.count('figures', `SELECT count(*)::int AS n FROM casualty_figures f ${whereClause(figureConditions(p, filter, this.scope))}`, p.values);
   }
 
-  /** Runs a list query in `lane` that selects `first + 1` rows with a "sortKey" column, and pages it. */
-  private async page<T extends { id: string }>(lane: Lane, sql: string, params: unknown[], first: number): Promise<Page<T>> {
+  /**
+   * Runs a list query in `lane` that selects up to `page.first + 1` rows with a "sortKey" column
+   * (bottom up when `page.fromEnd`: see `keyset`), and pages it in the list's order.
+   */
+  private async page<T extends { id: string }>(lane: Lane, sql: string, params: unknown[], page: PageRequest): Promise<Page<T>> {
     const { rows } = await this.db.reads(lane).query<T & { sortKey: string | null }>(sql, params);
-    const hasNextPage = rows.length > first;
-    const kept = rows.slice(0, first);
+    const more = rows.length > page.first;
+    const kept = rows.slice(0, page.first);
+    if (page.fromEnd) kept.reverse();
     return {
       rows: kept.map(({ sortKey, ...row }) => row as unknown as T),
       keys: kept.map((row): SortKey => [row.sortKey, row.id]),
-      hasNextPage,
+      hasNextPage: page.fromEnd ? page.before != null : more,
+      hasPreviousPage: page.fromEnd ? more : page.after != null,
     };
   }
 

@@ -7,7 +7,8 @@ import { type FieldNode, Kind, parse, valueFromASTUntyped } from 'graphql';
 
 /**
  * An example "media" subgraph, as another team would write it to extend newsgate's types: it adds
- * `images` to newsgate's `Article` (found by its `id` key) and `flagUrl` to its `Location` (found by
+ * `images` to newsgate's `Article` (found by its `databaseId` key, the store's number, which this
+ * subgraph keeps; newsgate's `id` is a global id) and `flagUrl` to its `Location` (found by
  * its `isoCode` key). It owns no data of newsgate's and needs none: a router hands it the keys. The
  * other way round, `flagsOnFile` returns places by ISO code alone and the router asks newsgate for
  * the rest of each (its `_entities`).
@@ -19,8 +20,9 @@ const typeDefs = parse(`#graphql
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
 
   "newsgate's article, seen from here: only its key and what this subgraph adds."
-  type Article @key(fields: "id") {
-    id: ID!
+  type Article @key(fields: "databaseId") {
+    "newsgate's own number for the article (its \`id\` is a global id)."
+    databaseId: ID!
     """
     Pictures for the article, in display order. Nullable, as a field added to another subgraph's
     type should be: while this subgraph is down, routers answer null here and keep the article.
@@ -84,8 +86,8 @@ const resolvers = {
     flagsOnFile: () => FLAGS_ON_FILE.map((isoCode) => ({ isoCode })),
   },
   Article: {
-    __resolveReference: ({ id }: { id: string }) => ({ id }),
-    images: ({ id }: { id: string }) => imagesFor(id),
+    __resolveReference: ({ databaseId }: { databaseId: string }) => ({ databaseId }),
+    images: ({ databaseId }: { databaseId: string }) => imagesFor(databaseId),
   },
   Location: {
     __resolveReference: ({ isoCode }: { isoCode: string | null }) => ({ isoCode }),

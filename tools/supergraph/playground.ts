@@ -14,7 +14,7 @@ export const SUPERGRAPH_PLAYGROUND_PATH = '/playground';
 
 /** The first tab: one operation answered by both subgraphs. */
 export const FEDERATED_EXAMPLE = `# One query, two subgraphs: headlines and places from newsgate,
-# images and flags from the media subgraph (found by Article.id and Location.isoCode).
+# images and flags from the media subgraph (found by Article.databaseId and Location.isoCode).
 query ArticlesWithMedia {
   articles(first: 5) {
     edges {
