@@ -1,8 +1,8 @@
 /** The SQL of reading (`ContentReader`, `GazetteerReader`): records by key, lists and counts of them, the gazetteer. */
 import type { Db, Lane } from './db';
 import {
-  REVIEW_STATUSES,
-  type ArticleFilter, type ArticleOrder, type ArticleRecord, type AuthorRecord, type CasualtyFigureRecord, type CasualtyFilter,
+  REVIEW_STATUSES, reviveDates,
+  type ArticleBundle, type ArticleFilter, type ArticleKey, type BundleParts, type ArticleOrder, type ArticleRecord, type AuthorRecord, type CasualtyFigureRecord, type CasualtyFilter,
   type GazetteerPlace, type LocationAliasRecord, type LocationFilter, type LocationRecord, type Page, type PageRequest,
   type ReadScope, type SortKey,
 } from './records';
@@ -177,6 +177,41 @@ export class SqlReader implements ContentReader {
         ${whereClause(['f.part_of_id = ANY($1::int[])', ...figureConditions(new Params(), {}, this.scope)])}
         ORDER BY f.position, f.id`, [toDbIds(figureIds)]);
     return groupedInKeyOrder(figureIds, rows, (row) => row.partOfId);
+  }
+
+  /**
+   * One statement whatever the parts: the articles in a CTE, their figures in another, and each
+   * kind aggregated to one JSON array in one column of the one row (records as each kind's own read
+   * spells them; JSON carries dates as text, revived here).
+   */
+  async articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle> {
+    const p = new Params();
+    const match = by === 'id' ? `a.id = ANY(${p.add(toDbIds(keys))}::int[])` : `a.slug = ANY(${p.add(keys)}::text[])`;
+    const figures = parts.figures;
+    const placesFrom = [
+      ...(parts.places ? ['SELECT x.location_id FROM article_locations x WHERE x.article_id IN (SELECT id FROM a)'] : []),
+      ...(figures && parts.figurePlaces ? ['SELECT f.location_id FROM f'] : []),
+    ];
+    const articleRecord = parts.articles ? `, to_json(r) AS record` : '';
+    const articleColumns = parts.articles ? ` CROSS JOIN LATERAL (SELECT ${ARTICLE_COLUMNS}) r` : '';
+    const sql = `WITH a AS (SELECT a.id${articleRecord} FROM articles a${articleColumns}
+                          ${whereClause([match, ...articleVisible(this.scope)])})${figures ? `,
+      f AS (SELECT f.article_id, f.position, f.id, f.location_id, to_json(r) AS record
+              FROM casualty_figures f CROSS JOIN LATERAL (SELECT ${FIGURE_COLUMNS}) r
+              ${whereClause(['f.article_id IN (SELECT id FROM a)', ...figureConditions(p, {}, this.scope)])})` : ''}
+      SELECT ${parts.articles ? '(SELECT json_agg(a.record) FROM a)' : 'NULL::json'} AS articles,
+        ${parts.authors ? `(SELECT json_agg(au) FROM (SELECT ${AUTHOR_COLUMNS} FROM authors au
+           WHERE au.id IN (SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a))) au)` : 'NULL::json'} AS authors,
+        ${placesFrom.length ? `(SELECT json_agg(l) FROM (SELECT ${LOCATION_COLUMNS} FROM locations l
+           WHERE l.id IN (${placesFrom.join(' UNION ALL ')})) l)` : 'NULL::json'} AS places,
+        ${figures ? '(SELECT json_agg(f.record ORDER BY f.article_id, f.position, f.id) FROM f)' : 'NULL::json'} AS figures`;
+    const { rows: [row] } = await this.db.reads('articles').query<{ [Kind in keyof ArticleBundle]: ArticleBundle[Kind] | null }>(sql, p.values);
+    return {
+      articles: (row.articles ?? []).map(reviveDates),
+      authors: row.authors ?? [],
+      places: row.places ?? [],
+      figures: (row.figures ?? []).map(reviveDates),
+    };
   }
 
   // ---- lists ----------------------------------------------------------------------------------
