@@ -182,7 +182,8 @@ export class SqlReader implements ContentReader {
   /**
    * One statement whatever the parts: the articles in a CTE, their figures in another, and each
    * kind aggregated to one JSON array in one column of the one row (records as each kind's own read
-   * spells them; JSON carries dates as text, revived here).
+   * spells them; JSON carries dates as text, revived here). Authors and places are looked up by
+   * `= ANY(ARRAY(...))`, so by their primary keys rather than by a join over every place.
    */
   async articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle> {
     const p = new Params();
@@ -201,9 +202,9 @@ export class SqlReader implements ContentReader {
               ${whereClause(['f.article_id IN (SELECT id FROM a)', ...figureConditions(p, {}, this.scope)])})` : ''}
       SELECT ${parts.articles ? '(SELECT json_agg(a.record) FROM a)' : 'NULL::json'} AS articles,
         ${parts.authors ? `(SELECT json_agg(au) FROM (SELECT ${AUTHOR_COLUMNS} FROM authors au
-           WHERE au.id IN (SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a))) au)` : 'NULL::json'} AS authors,
+           WHERE au.id = ANY(ARRAY(SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a)))) au)` : 'NULL::json'} AS authors,
         ${placesFrom.length ? `(SELECT json_agg(l) FROM (SELECT ${LOCATION_COLUMNS} FROM locations l
-           WHERE l.id IN (${placesFrom.join(' UNION ALL ')})) l)` : 'NULL::json'} AS places,
+           WHERE l.id = ANY(ARRAY(${placesFrom.join(' UNION ALL ')}))) l)` : 'NULL::json'} AS places,
         ${figures ? '(SELECT json_agg(f.record ORDER BY f.article_id, f.position, f.id) FROM f)' : 'NULL::json'} AS figures`;
     const { rows: [row] } = await this.db.reads('articles').query<{ [Kind in keyof ArticleBundle]: ArticleBundle[Kind] | null }>(sql, p.values);
     return {
