@@ -27,7 +27,9 @@ export function selected(fields: readonly FieldNode[], name: string, info: Pick<
  * their authors (`authors`, `authorNames`), their places (`locations`, `places`), their figures (a
  * `casualtyFigures` without arguments: the unfiltered list) and those figures' places (its
  * `location`). Null when they ask for none of these. Memoised per selection (`memo`, keyed by the
- * first of the field's nodes, which belong to the parsed document and live as long as it).
+ * first of the field's nodes, which belong to the parsed document and live as long as it). A hint
+ * only: every field still reads through the loaders, so parts read for nothing or left out cost a
+ * statement, never a wrong answer.
  */
 export function relatedParts(
   memo: WeakMap<FieldNode, RelatedParts | null>, fieldNodes: readonly FieldNode[], info: Pick<GraphQLResolveInfo, 'fragments'>,
