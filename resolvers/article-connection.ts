@@ -1,12 +1,20 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../src/context';
+import type { RelatedParts } from '../src/loaders';
 import { type Connection, type PageArgs, pageRequest, pagedList, toConnection } from '../src/pagination';
 import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
-import { prefetchArticles, selected } from './prefetch';
+import { relatedParts, selected } from './prefetch';
+
+/**
+ * What each connection field's selection reads along with its page (see `relatedParts`): a function
+ * of the parsed document alone, so shared by every request.
+ */
+const partsOfSelection = new WeakMap<FieldNode, RelatedParts | null>();
 
 /**
  * One page of articles matching `filter`, as a connection: the rows prime the request's article
- * loader, what the selection (`info`) asks of them is fetched ahead (./prefetch.ts), and
+ * loader, what the selection (`info`) asks of what they reference is read in one more statement
+ * and primes the loaders (`Loaders.primeRelated`, ./prefetch.ts), and
  * `totalCount` is counted only if the client asks for it.
  */
 export async function articleConnection(
@@ -20,6 +28,7 @@ export async function articleConnection(
   const list = pagedList(order === 'RELEVANCE' ? 'articleSearch' : 'articles', filter, order);
   const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));
   loaders.primeArticles(result.rows);
-  await prefetchArticles(result.rows, selected(selected(info.fieldNodes, 'edges', info), 'node', info), info, loaders);
+  const parts = relatedParts(partsOfSelection, info.fieldNodes, info, (nodes) => selected(selected(nodes, 'edges', info), 'node', info));
+  if (parts) await loaders.primeRelated(result.rows, parts);
   return toConnection(result, () => store.countArticles(filter), list, args);
 }

@@ -1,6 +1,5 @@
 import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
-import type { Loaders } from '../src/loaders';
-import type { ArticleRecord } from '../src/store/records';
+import type { RelatedParts } from '../src/loaders';
 
 /**
  * The fields named `name` selected directly in the selection sets of `fields` (through fragments and
@@ -24,38 +23,30 @@ export function selected(fields: readonly FieldNode[], name: string, info: Pick<
 }
 
 /**
- * Loads, before the articles' own fields run, what those fields will ask the loaders for: their
- * authors and places, their figures (the unfiltered list) and the figures' places, as far as the
- * selection `nodes` (the Article fields' nodes) asks for them. The statements are the ones the fields
- * would have batched (one per kind and wave); what changes is that the fields then find every record
- * in hand and resolve without a promise each (see `SettledLoader`). A failed load is left in the
- * loader, so the field that needs it fails as it would have without this.
+ * What the Article fields' nodes `nodes` will ask the loaders for beyond the articles themselves:
+ * their authors (`authors`, `authorNames`), their places (`locations`, `places`), their figures (a
+ * `casualtyFigures` without arguments: the unfiltered list) and those figures' places (its
+ * `location`). Null when they ask for none of these. Memoised per selection (`memo`, keyed by the
+ * first of the field's nodes, which belong to the parsed document and live as long as it). A hint
+ * only: every field still reads through the loaders, so parts read for nothing or left out cost a
+ * statement, never a wrong answer.
  */
-export async function prefetchArticles(
-  articles: readonly ArticleRecord[], nodes: readonly FieldNode[], info: Pick<GraphQLResolveInfo, 'fragments'>, loaders: Loaders,
-): Promise<void> {
-  if (articles.length === 0 || nodes.length === 0) return;
-  const wants = (name: string) => selected(nodes, name, info);
-  const figureFields = wants('casualtyFigures').filter((field) => !field.arguments?.length);
-  const loads: Promise<unknown>[] = [];
-  if (wants('authors').length || wants('authorNames').length) {
-    loads.push(loaders.authorById.loadMany(unique(articles.flatMap((article) => article.authorIds))));
-  }
-  const placeIds = wants('locations').length || wants('places').length ? articles.flatMap((article) => article.locationIds) : [];
-  if (figureFields.length) {
-    const figuresLoaded = loaders.figuresOfArticle.loadMany(articles.map((article) => ({ articleId: article.id, filter: {} })));
-    const figurePlaces = selected(figureFields, 'location', info).length > 0;
-    loads.push(figuresLoaded.then((lists) => {
-      if (!figurePlaces) return undefined;
-      const ids = lists.flatMap((list) => (list instanceof Error ? [] : list.flatMap((figure) => (figure.locationId ? [figure.locationId] : []))));
-      return loaders.locationById.loadMany(unique([...placeIds, ...ids]));
-    }));
-  } else if (placeIds.length) {
-    loads.push(loaders.locationById.loadMany(unique(placeIds)));
-  }
-  await Promise.all(loads);
-}
-
-function unique(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
+export function relatedParts(
+  memo: WeakMap<FieldNode, RelatedParts | null>, fieldNodes: readonly FieldNode[], info: Pick<GraphQLResolveInfo, 'fragments'>,
+  nodesOf: (fieldNodes: readonly FieldNode[]) => readonly FieldNode[] = (nodes) => nodes,
+): RelatedParts | null {
+  const [first] = fieldNodes;
+  if (first && memo.has(first)) return memo.get(first)!;
+  const nodes = nodesOf(fieldNodes);
+  const wants = (name: string) => selected(nodes, name, info).length > 0;
+  const figureFields = selected(nodes, 'casualtyFigures', info).filter((field) => !field.arguments?.length);
+  const parts: RelatedParts = {
+    authors: wants('authors') || wants('authorNames'),
+    places: wants('locations') || wants('places'),
+    figures: figureFields.length > 0,
+    figurePlaces: selected(figureFields, 'location', info).length > 0,
+  };
+  const found = Object.values(parts).some(Boolean) ? parts : null;
+  if (first) memo.set(first, found);
+  return found;
 }

@@ -1,12 +1,24 @@
 import DataLoader from 'dataloader';
 import { canonicalJson } from './cache/keys';
-import type { ArticleRecord, CasualtyFigureRecord, CasualtyFilter } from './store/records';
+import type {
+  ArticleBundle, ArticleKey, ArticleRecord, BundleParts, CasualtyFigureRecord, CasualtyFilter,
+} from './store/records';
 import type { ContentStore } from './store/store';
 
 /** A figure-list key: the article and the filter its `casualtyFigures` field was given. */
 export interface FiguresOfArticleKey {
   articleId: string;
   filter: CasualtyFilter;
+}
+
+/** What an article's fields will ask the loaders for, to be read along with it (see `BundleParts`). */
+export type RelatedParts = Omit<BundleParts, 'articles'>;
+
+/** An `articleWith` key: an article by id or slug, and what to read along with it. */
+export interface ArticleWithKey {
+  by: ArticleKey;
+  key: string;
+  parts: RelatedParts;
 }
 
 /**
@@ -83,12 +95,71 @@ export function createLoaders(store: ContentStore) {
     for (const figure of figures) figureById.prime(figure.id, figure);
   };
 
+  const authorById = new SettledLoader((ids: readonly string[]) => store.authorsByIds(ids));
+  const articleBySlug = new DataLoader((slugs: readonly string[]) => store.articlesBySlugs(slugs));
+  const locationById = new SettledLoader((ids: readonly string[]) => store.locationsByIds(ids));
+  const figuresOfArticle = new SettledLoader(
+    async (keys: readonly FiguresOfArticleKey[]) => {
+      // Grouped by the filter's canonical text: equal filters batch together whatever their key order.
+      const byFilter = groupBy(keys, (key) => canonicalJson(key.filter));
+      const results: CasualtyFigureRecord[][] = new Array(keys.length);
+      await Promise.all([...byFilter.values()].map(async (indexes) => {
+        const lists = await store.figuresOfArticles(indexes.map((i) => keys[i].articleId), keys[indexes[0]].filter);
+        indexes.forEach((keyIndex, i) => {
+          results[keyIndex] = lists[i];
+          primeFigures(lists[i]);
+        });
+      }));
+      return results;
+    },
+    { cacheKeyFn: (key) => `${key.articleId}:${canonicalJson(key.filter)}` },
+  );
+
+  /**
+   * Primes the loaders with a bundle's records: its articles, their authors and places, and for
+   * each of `articleIds` (when `parts` asked for figures) its unfiltered figure list and the figures.
+   */
+  const primeBundle = (bundle: ArticleBundle, articleIds: readonly string[], parts: RelatedParts) => {
+    for (const article of bundle.articles) {
+      articleById.prime(article.id, article);
+      articleBySlug.prime(article.slug, article);
+    }
+    for (const author of bundle.authors) authorById.prime(author.id, author);
+    for (const place of bundle.places) locationById.prime(place.id, place);
+    if (!parts.figures) return;
+    const lists = new Map<string, CasualtyFigureRecord[]>(articleIds.map((id) => [id, []]));
+    for (const figure of bundle.figures) lists.get(figure.articleId)?.push(figure);
+    for (const [articleId, figures] of lists) {
+      figuresOfArticle.prime({ articleId, filter: {} }, figures);
+      primeFigures(figures);
+    }
+  };
+
   return {
-    authorById: new SettledLoader((ids: readonly string[]) => store.authorsByIds(ids)),
+    authorById,
     authorBySlug: new DataLoader((slugs: readonly string[]) => store.authorsBySlugs(slugs)),
     articleById,
-    articleBySlug: new DataLoader((slugs: readonly string[]) => store.articlesBySlugs(slugs)),
-    locationById: new SettledLoader((ids: readonly string[]) => store.locationsByIds(ids)),
+    articleBySlug,
+    /**
+     * Articles by id or slug (null for one this reader cannot see), each read in one statement with
+     * what its key's `parts` names (one per kind of key and parts in a batch); those records prime
+     * the other loaders, so the article's fields find them in hand.
+     */
+    articleWith: new DataLoader(
+      async (keys: readonly ArticleWithKey[]) => {
+        const results: (ArticleRecord | null)[] = new Array(keys.length);
+        await Promise.all([...groupBy(keys, (key) => `${key.by}:${canonicalJson(key.parts)}`).values()].map(async (indexes) => {
+          const { by, parts } = keys[indexes[0]];
+          const bundle = await store.articleBundle(by, indexes.map((i) => keys[i].key), { ...parts, articles: true });
+          primeBundle(bundle, bundle.articles.map((article) => article.id), parts);
+          const found = new Map(bundle.articles.map((article) => [by === 'id' ? article.id : article.slug, article]));
+          for (const i of indexes) results[i] = found.get(keys[i].key) ?? null;
+        }));
+        return results;
+      },
+      { cacheKeyFn: (key) => `${key.by}:${key.key}:${canonicalJson(key.parts)}` },
+    ),
+    locationById,
     locationByIsoCode: new DataLoader((codes: readonly string[]) => store.locationsByIsoCodes(codes)),
     locationsByName: new DataLoader((names: readonly string[]) => store.locationsByNames(names)),
     figureById,
@@ -102,34 +173,37 @@ export function createLoaders(store: ContentStore) {
       lists.forEach(primeFigures);
       return lists;
     }),
-    figuresOfArticle: new SettledLoader(
-      async (keys: readonly FiguresOfArticleKey[]) => {
-        // Grouped by the filter's canonical text: equal filters batch together whatever their key order.
-        const byFilter = new Map<string, { filter: CasualtyFilter; indexes: number[] }>();
-        keys.forEach((key, index) => {
-          const text = canonicalJson(key.filter);
-          const group = byFilter.get(text) ?? { filter: key.filter, indexes: [] };
-          group.indexes.push(index);
-          byFilter.set(text, group);
-        });
-        const results: CasualtyFigureRecord[][] = new Array(keys.length);
-        await Promise.all([...byFilter.values()].map(async ({ filter, indexes }) => {
-          const lists = await store.figuresOfArticles(indexes.map((i) => keys[i].articleId), filter);
-          indexes.forEach((keyIndex, i) => {
-            results[keyIndex] = lists[i];
-            primeFigures(lists[i]);
-          });
-        }));
-        return results;
-      },
-      { cacheKeyFn: (key) => `${key.articleId}:${canonicalJson(key.filter)}` },
-    ),
+    figuresOfArticle,
     /** Rows from list queries, so that nested lookups of the same ids are free. */
     primeArticles(articles: ArticleRecord[]) {
       for (const article of articles) articleById.prime(article.id, article);
     },
+    /**
+     * Reads what `parts` names of the records `articles` reference, in one statement, and primes
+     * the loaders with it. Resolves once they are primed; when the read fails, resolves all the
+     * same, having primed nothing: each field then loads what it needs on its own, and fails there
+     * if the store is still failing.
+     */
+    async primeRelated(articles: readonly ArticleRecord[], parts: RelatedParts): Promise<void> {
+      if (articles.length === 0) return;
+      const ids = articles.map((article) => article.id);
+      const bundle = await store.articleBundle('id', ids, { ...parts, articles: false }).catch(() => null);
+      if (bundle) primeBundle(bundle, ids, parts);
+    },
     primeFigures,
   };
+}
+
+/** The positions of `items`, grouped by `keyOf`, groups in order of first appearance. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  return groups;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -48,6 +48,8 @@ async function figuresOf(id: string): Promise<CasualtyFigureRecord[]> {
   return figures;
 }
 
+const ALL_PARTS = { articles: true, authors: true, places: true, figures: true, figurePlaces: true };
+
 /** Publishes or unpublishes article `id` through `store`. */
 async function setStatus(store: ContentStore, id: string, status: ArticleRecord['status'], action: 'PUBLISH' | 'UNPUBLISH') {
   const { version } = await stored(id);
@@ -91,6 +93,8 @@ for (const [name, makeCache, run] of VARIANTS) {
         ['figuresOfArticles', (s) => s.figuresOfArticles(articleIds)],
         ['figuresOfArticles (filtered)', (s) => s.figuresOfArticles(articleIds, { group: 'CIVILIANS', locationId: province!.id })],
         ['partsOf', (s) => s.partsOf([figures[0].id, figures[1].id])],
+        ['articleBundle (by id)', (s) => s.articleBundle('id', articleIds.slice(0, 3), ALL_PARTS)],
+        ['articleBundle (by slug)', (s) => s.articleBundle('slug', ['story-1', 'nobody'], ALL_PARTS)],
         ['listArticles', (s) => s.listArticles({ tag: 'test' }, 'PUBLISHED_AT_DESC', { first: 3 })],
         ['countArticles', (s) => s.countArticles({ locationId: province!.parentId })],
         ['listAuthors', (s) => s.listAuthors({ first: 5 })],
@@ -176,6 +180,36 @@ for (const [name, makeCache, run] of VARIANTS) {
       expect((await store.articlesByIds([id]))[0]!.headline).toBe(headline);
       expect((await store.articlesBySlugs([before.slug]))[0]!.headline).toBe(headline);
       expect((await store.listArticles({}, 'UPDATED_AT_DESC', { first: 10 })).rows[0]).toMatchObject({ id, headline });
+    });
+
+    it('shows a change to an article, its author, its place or its figure in its bundle on the next read, by id and by slug', async () => {
+      const id = articleIds[5];
+      const article = await stored(id);
+      // One after the other: two first reads at once of entries whose tags Redis has never seen store only one.
+      const bundles = async () => [await store.articleBundle('id', [id], ALL_PARTS), await store.articleBundle('slug', [article.slug], ALL_PARTS)];
+      const names = async () => (await bundles()).map((bundle) => ({
+        headline: bundle.articles[0].headline,
+        authors: bundle.authors.map((author) => author.name).sort(),
+        places: bundle.places.map((place) => place.name).sort(),
+        lows: bundle.figures.map((figure) => figure.low),
+      }));
+      await bundles();
+      expect(await queriesOf(bundles)).toBe(0);
+      const [authorId] = article.authorIds;
+      const [placeId] = article.locationIds;
+      const [figure] = await figuresOf(id);
+      await store.write('tester', async (writer) => {
+        await writer.updateAuthor(authorId, { name: `Renamed through ${name}` });
+        await writer.updateLocation(placeId, { name: `Renamed place through ${name}` });
+        await writer.updateArticle(id, article.version, { headline: `Bundled through ${name}` });
+        await writer.updateFigure(figure.id, figure.version, { low: 1 });
+      });
+      for (const seen of await names()) {
+        expect(seen.headline).toBe(`Bundled through ${name}`);
+        expect(seen.authors).toContain(`Renamed through ${name}`);
+        expect(seen.places).toContain(`Renamed place through ${name}`);
+        expect(seen.lows[0]).toBe(1);
+      }
     });
 
     it('hides an unpublished article and its figures from the public at once, everywhere, and shows them again when republished', async () => {

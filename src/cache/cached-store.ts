@@ -10,7 +10,7 @@ import {
   EVERYTHING, TAGS, type Touched, articleListTags, figureListTags, notingPlacesLeft, placeTags, tagsOf,
 } from './store-tags';
 import type {
-  ArticleFilter, ArticleOrder, AuthorFilter, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from '../store/records';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
@@ -147,6 +147,18 @@ export class CachedStore implements ContentStore {
   /** Parts are figures of the whole's article, so every change to them bumps the whole's tag (see `write`). */
   partsOf(figureIds: readonly string[]) {
     return this.batch('parts', figureIds, (id) => [TAGS.figure(id)], (missing) => this.inner.partsOf(missing));
+  }
+
+  /**
+   * One entry per call (its keys and parts), for as long as a record's. It holds records of several
+   * kinds, so it depends on each: on its articles' own tags (every change to an article or one of
+   * its figures bumps them; by slug, on every article's, as slug lookups do) and on every author's
+   * and every place's (a bundle holds whichever its articles name).
+   */
+  articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) {
+    const tags = [...(by === 'id' ? keys.map(TAGS.article) : [TAGS.articles]), TAGS.authors, TAGS.locations];
+    return this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
+      () => this.inner.articleBundle(by, keys, parts));
   }
 
   // ---- lists and counts -----------------------------------------------------------------------

@@ -11,8 +11,12 @@ export interface QueryResult<Row> {
 }
 
 export interface Queryable {
-  /** Runs one parameterised statement ($1, $2, ...) in one round-trip to the engine. */
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  /**
+   * Runs one parameterised statement ($1, $2, ...) in one round-trip to the engine. With a `name`,
+   * an engine that can prepares the statement once per connection and reuses its plan: the same
+   * name must always come with the same text (the engine may refuse another, or run the first).
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[], name?: string): Promise<QueryResult<Row>>;
 }
 
 /**

@@ -38,15 +38,16 @@ export class Source {
     this.pool.on('error', onLost);
   }
 
-  /** One statement with the session's bounds. */
-  query(text: string, values: unknown[], fresh: boolean): Promise<QueryResult<unknown>> {
-    return fresh ? this.queryFresh(text, values) : this.pool.query(text, values);
+  /** One statement with the session's bounds; a named one is prepared once per connection (see `Queryable.query`). */
+  query(text: string, values: unknown[], fresh: boolean, name?: string): Promise<QueryResult<unknown>> {
+    const query = name ? { name, text, values } : text;
+    return fresh ? this.queryFresh(query, values) : this.pool.query(query as never, values);
   }
 
-  private async queryFresh(text: string, values: unknown[]): Promise<QueryResult<unknown>> {
+  private async queryFresh(query: string | QueryConfig, values: unknown[]): Promise<QueryResult<unknown>> {
     const { client, release } = await this.checkOut(true, () => undefined);
     try {
-      return await client.query(text, values);
+      return await client.query(query as never, values);
     } finally {
       release();
     }

@@ -104,8 +104,8 @@ export class PostgresDb implements Db {
     this.timedLanes = Object.fromEntries(LANES.map((lane) => [lane, withTimeout(this.lanes[lane], this.timeouts.acquireMs, LANE_WAIT_OVER)])) as
       Record<Lane, SemaphoreInterface>;
     this.laneQueryables = Object.fromEntries(LANES.map((lane) => [lane, {
-      query: <Row>(sql: string, params: unknown[] = []) => this.read(lane, this.timeouts.readMs,
-        (fresh) => this.timed(this.reading.query(sql, params, fresh))) as Promise<QueryResult<Row>>,
+      query: <Row>(sql: string, params: unknown[] = [], name?: string) => this.read(lane, this.timeouts.readMs,
+        (fresh) => this.timed(this.reading.query(sql, params, fresh, name))) as Promise<QueryResult<Row>>,
     }])) as Record<Lane, Queryable>;
   }
 

@@ -213,6 +213,35 @@ export interface Page<T> {
   hasPreviousPage: boolean;
 }
 
+/** How a batch of articles is named: by id or by slug. */
+export type ArticleKey = 'id' | 'slug';
+
+/**
+ * What an article bundle carries (see `ContentReader.articleBundle`): the articles themselves, and
+ * of what they reference, their authors, their places, their figures (the unfiltered list: the
+ * visible, unretracted ones) and those figures' places.
+ */
+export interface BundleParts {
+  articles: boolean;
+  authors: boolean;
+  places: boolean;
+  figures: boolean;
+  figurePlaces: boolean;
+}
+
+/**
+ * Flat records of several kinds read together: articles and what they reference, each kind a list
+ * of records equal to those the kind's own reads return. Nothing is nested: `figures` holds every
+ * article's figures, in text order within each article; `places` the articles' and the figures'
+ * places, each once. A kind the parts did not ask for is an empty list.
+ */
+export interface ArticleBundle {
+  articles: ArticleRecord[];
+  authors: AuthorRecord[];
+  places: LocationRecord[];
+  figures: CasualtyFigureRecord[];
+}
+
 /** New content for the bulk loaders: the same records, with references by id. */
 export type NewAuthor = Omit<AuthorRecord, 'id'> & { id?: string };
 export type NewLocation = Omit<LocationRecord, 'id'> & { id?: string };

@@ -1,9 +1,10 @@
 /** The SQL of reading (`ContentReader`, `GazetteerReader`): records by key, lists and counts of them, the gazetteer. */
 import type { Db, Lane } from './db';
 import {
-  ARTICLE_STATUSES, REVIEW_STATUSES, nameSearchWords,
-  type ArticleFilter, type ArticleOrder, type ArticleRecord, type AuthorFilter, type AuthorRecord, type CasualtyFigureRecord,
-  type CasualtyFilter, type FigureOrder, type GazetteerPlace, type LocationAliasRecord, type LocationFilter, type LocationRecord, type Page, type PageRequest,
+  ARTICLE_STATUSES, REVIEW_STATUSES, nameSearchWords, reviveDates,
+  type ArticleBundle, type ArticleFilter, type ArticleKey, type ArticleOrder, type ArticleRecord, type AuthorFilter, type AuthorRecord,
+  type BundleParts, type CasualtyFigureRecord, type CasualtyFilter, type FigureOrder, type GazetteerPlace, type LocationAliasRecord,
+  type LocationFilter, type LocationRecord, type Page, type PageRequest,
   type ReadScope, type SortKey,
 } from './records';
 import type { ContentReader } from './store';
@@ -184,6 +185,47 @@ function keyset(p: Params, sort: ListSort, page: PageRequest): { bounds: string[
   return { bounds, orderBy, limit: p.add(page.first + 1) };
 }
 
+/** The statements of `articleBundle`, by key kind, parts and scope: a few dozen at most. */
+const bundleStatements = new Map<string, { sql: string; name: string }>();
+
+/**
+ * The one statement of an article bundle (`$1`: the ids or slugs), and its name: it is prepared
+ * once per connection, as its plan costs the database more than running it. The articles in a CTE,
+ * their figures in another, and each kind aggregated to one JSON array in one column of the one row
+ * (records as each kind's own read spells them; JSON carries dates as text, revived by the caller).
+ * Authors and places are looked up by `= ANY(ARRAY(...))`, so by primary key rather than by a join
+ * over every place.
+ */
+function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): { sql: string; name: string } {
+  const id = `${by}_${(['articles', 'authors', 'places', 'figures', 'figurePlaces'] as const).map((part) => Number(parts[part])).join('')}_` +
+    `${scope.unpublished ? 'all' : 'public'}`;
+  const known = bundleStatements.get(id);
+  if (known) return known;
+  const figures = parts.figures;
+  const match = by === 'id' ? 'a.id = ANY($1::int[])' : 'a.slug = ANY($1::text[])';
+  const placesFrom = [
+    ...(parts.places ? ['SELECT x.location_id FROM article_locations x WHERE x.article_id IN (SELECT id FROM a)'] : []),
+    ...(figures && parts.figurePlaces ? ['SELECT f.location_id FROM f'] : []),
+  ];
+  const articleRecord = parts.articles ? `, to_json(r) AS record` : '';
+  const articleColumns = parts.articles ? ` CROSS JOIN LATERAL (SELECT ${ARTICLE_COLUMNS}) r` : '';
+  // The unfiltered figure list's conditions take no parameters.
+  const sql = `WITH a AS (SELECT a.id${articleRecord} FROM articles a${articleColumns}
+                        ${whereClause([match, ...articleVisible(scope)])})${figures ? `,
+    f AS (SELECT f.article_id, f.position, f.id, f.location_id, to_json(r) AS record
+            FROM casualty_figures f CROSS JOIN LATERAL (SELECT ${FIGURE_COLUMNS}) r
+            ${whereClause(['f.article_id IN (SELECT id FROM a)', ...figureConditions(new Params(), {}, scope)])})` : ''}
+    SELECT ${parts.articles ? '(SELECT json_agg(a.record) FROM a)' : 'NULL::json'} AS articles,
+      ${parts.authors ? `(SELECT json_agg(au) FROM (SELECT ${AUTHOR_COLUMNS} FROM authors au
+         WHERE au.id = ANY(ARRAY(SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a)))) au)` : 'NULL::json'} AS authors,
+      ${placesFrom.length ? `(SELECT json_agg(l) FROM (SELECT ${LOCATION_COLUMNS} FROM locations l
+         WHERE l.id = ANY(ARRAY(${placesFrom.join(' UNION ALL ')}))) l)` : 'NULL::json'} AS places,
+      ${figures ? '(SELECT json_agg(f.record ORDER BY f.article_id, f.position, f.id) FROM f)' : 'NULL::json'} AS figures`;
+  const statement = { sql, name: `newsgate_bundle_${id}` };
+  bundleStatements.set(id, statement);
+  return statement;
+}
+
 /** Reads in the scope it was made with, each in the lane of its table's family (see `Lane`). */
 export class SqlReader implements ContentReader {
   constructor(private readonly db: Db, private readonly scope: ReadScope) {}
@@ -295,6 +337,18 @@ export class SqlReader implements ContentReader {
         ${whereClause(['f.part_of_id = ANY($1::int[])', ...figureConditions(new Params(), {}, this.scope)])}
         ORDER BY f.position, f.id`, [toDbIds(figureIds)]);
     return groupedInKeyOrder(figureIds, rows, (row) => row.partOfId);
+  }
+
+  async articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle> {
+    const { sql, name } = bundleStatement(by, parts, this.scope);
+    const { rows: [row] } = await this.db.reads('articles').query<{ [Kind in keyof ArticleBundle]: ArticleBundle[Kind] | null }>(
+      sql, [by === 'id' ? toDbIds(keys) : keys], name);
+    return {
+      articles: (row.articles ?? []).map(reviveDates),
+      authors: row.authors ?? [],
+      places: row.places ?? [],
+      figures: (row.figures ?? []).map(reviveDates),
+    };
   }
 
   // ---- lists ----------------------------------------------------------------------------------

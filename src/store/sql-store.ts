@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import type {
-  ApiKeyRecord, ArticleFilter, ArticleOrder, AuthorFilter, CasualtyFilter, FigureOrder, LocationAliasRecord, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
+  ApiKeyRecord, ArticleBundle, ArticleFilter, ArticleKey, BundleParts, ArticleOrder, AuthorFilter, CasualtyFilter, FigureOrder, LocationAliasRecord, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from './records';
 import { SqlApiKeys } from './sql-api-keys';
@@ -64,6 +64,8 @@ export class SqlStore implements ContentStore {
   aliasesOf(locationIds: readonly string[]) { return this.reader.aliasesOf(locationIds); }
   figuresOfArticles(articleIds: readonly string[], filter?: CasualtyFilter) { return this.reader.figuresOfArticles(articleIds, filter); }
   partsOf(figureIds: readonly string[]) { return this.reader.partsOf(figureIds); }
+
+  articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) { return this.reader.articleBundle(by, keys, parts); }
 
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) { return this.reader.listArticles(filter, order, page); }
   countArticles(filter: ArticleFilter) { return this.reader.countArticles(filter); }

@@ -4,8 +4,8 @@
  * ./sql-store.ts; the read-through cache decorates any `ContentStore`.
  */
 import type {
-  ApiKeyRecord, ArticleFilter, ArticleOrder, ArticlePatch, ArticleRecord, AuthorFilter, AuthorPatch, AuthorRecord,
-  CasualtyFigureRecord, CasualtyFilter, Changes, FigureOrder, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
+  ApiKeyRecord, ArticleBundle, ArticleFilter, ArticleKey, ArticleOrder, ArticlePatch, ArticleRecord, AuthorFilter, AuthorPatch, AuthorRecord,
+  BundleParts, CasualtyFigureRecord, CasualtyFilter, Changes, FigureOrder, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
@@ -41,6 +41,13 @@ export interface ContentReader {
   figuresOfArticles(articleIds: readonly string[], filter?: CasualtyFilter): Promise<CasualtyFigureRecord[][]>;
   /** The figures counted inside each figure (its `parts`). */
   partsOf(figureIds: readonly string[]): Promise<CasualtyFigureRecord[][]>;
+
+  /**
+   * The articles named by `keys` (by id or by slug, those this scope sees) and the records `parts`
+   * asks for of what they reference, flat, in one round-trip: what an article's fields would have
+   * read in several. Each kind of record is equal to what that kind's own batch read returns.
+   */
+  articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle>;
 
   /** `RELEVANCE` needs `filter.search` (rejects without it); its keys are ranks (./sort-keys.ts). */
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleRecord>>;

@@ -44,9 +44,9 @@ export class CountingDb implements Db {
   }
   private counting(queryable: Queryable): Queryable {
     return {
-      query: <Row>(sql: string, params?: unknown[]) => {
+      query: <Row>(sql: string, params?: unknown[], name?: string) => {
         this.record(sql);
-        return queryable.query<Row>(sql, params);
+        return queryable.query<Row>(sql, params, name);
       },
     };
   }
