@@ -20,6 +20,8 @@ import { FAILED_KEY_POINTS } from './http/rate-limit';
 import { requestLogger } from './http/request-log';
 import type { ResponseCache } from './http/response-cache';
 import type { Logger } from './logger';
+import { CompiledQueries, type CompiledQueriesOptions } from './execution/compiled-queries';
+import { executingGateway } from './execution/gateway';
 import { buildSchema } from './schema';
 import { isStoreFault } from './store/errors';
 import type { ContentStore } from './store/store';
@@ -37,6 +39,12 @@ export interface GatewayDependencies {
    * Every part has a default.
    */
   http?: HttpEdgeOptions;
+  /**
+   * How queries run: compiled with graphql-jit, kept within these bounds (src/execution/compiled-queries.ts),
+   * the rest on graphql-js; `false` runs every operation on graphql-js. Default: compiled, with the
+   * default bounds.
+   */
+  compiledQueries?: CompiledQueriesOptions | false;
 }
 
 export interface Gateway {
@@ -124,7 +132,7 @@ function drainGraceMs(shutdownTimeoutMs: number | undefined): number | undefined
  * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
  * listens until `listen`.
  */
-export async function createGateway({ config, store, log, sources, http: httpOptions }: GatewayDependencies): Promise<Gateway> {
+export async function createGateway({ config, store, log, sources, http: httpOptions, compiledQueries }: GatewayDependencies): Promise<Gateway> {
   const edge = resolveHttpEdge(httpOptions, config.production, log);
   let stopping = false;
   const app = express();
@@ -134,8 +142,11 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
   const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
   const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
+  const schema = buildSchema();
+  const queries = compiledQueries === false ? undefined : new CompiledQueries(schema, compiledQueries);
+  if (queries) edge.metrics.setExecutionSource(() => ({ counts: queries.counts, documents: queries.size }));
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
+    ...(queries ? { gateway: executingGateway(schema, queries) } : { schema }),
     formatError: (formatted, error) => labelTokenLimit(maskUnexpected(formatted, error)),
     includeStacktraceInErrorResponses: !config.production,
     ...edgeApolloOptions,

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { HttpEdgeOptions } from '../../src/http/edge';
 import { loadCodedArticle } from '../../src/seed/worked-example';
-import { createGateway, type Gateway } from '../../src/server';
+import { createGateway, type Gateway, type GatewayDependencies } from '../../src/server';
 import type { ContentStore } from '../../src/store/store';
 import type { RemoteSources } from '../../src/sources/source';
 import { openTestStore } from './stores';
@@ -32,6 +32,8 @@ export interface TestGatewayOptions {
   http?: HttpEdgeOptions;
   /** The remote sources `news` lists beside the store. */
   sources?: RemoteSources;
+  /** How queries run (`GatewayDependencies.compiledQueries`): `false` runs every one on graphql-js. */
+  compiledQueries?: GatewayDependencies['compiledQueries'];
 }
 
 /** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
@@ -49,6 +51,7 @@ export async function startTestGateway(store: ContentStore, options: TestGateway
     log,
     http: options.http,
     sources: options.sources,
+    compiledQueries: options.compiledQueries,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
