@@ -41,8 +41,8 @@ export interface GatewayDependencies {
   http?: HttpEdgeOptions;
   /**
    * How queries run: compiled with graphql-jit, kept within these bounds (src/execution/compiled-queries.ts),
-   * the rest on graphql-js; `false` runs every operation on graphql-js. Default: compiled, with the
-   * default bounds.
+   * the rest on graphql-js; `false` runs every operation on graphql-js. Default: compiled, at most
+   * 1,000 documents' operations within the document cache's byte budget (`http.documentCacheBytes`).
    */
   compiledQueries?: CompiledQueriesOptions | false;
 }
@@ -143,7 +143,8 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
   const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
   const schema = buildSchema();
-  const queries = compiledQueries === false ? undefined : new CompiledQueries(schema, compiledQueries);
+  // Compiled queries are of the documents Apollo keeps parsed: the same byte budget bounds both.
+  const queries = compiledQueries === false ? undefined : new CompiledQueries(schema, { maxBytes: edge.documentCacheBytes, ...compiledQueries });
   if (queries) edge.metrics.setExecutionSource(() => ({ counts: queries.counts, documents: queries.size }));
   const apollo = new ApolloServer<Context>({
     ...(queries ? { gateway: executingGateway(schema, queries) } : { schema }),

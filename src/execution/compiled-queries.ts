@@ -19,7 +19,7 @@ export interface CompiledQueriesOptions {
   /**
    * How many bytes of memory the compiled operations may take, each charged twice its document's
    * `heapSizeOf` (src/cache/heap-size.ts), an overestimate of the generated code and its closures,
-   * which also hold on to the document. Default 16 MiB.
+   * which also hold on to the document. Default 8 MiB (the gateway gives its document cache's budget).
    */
   maxBytes?: number;
 }
@@ -32,7 +32,7 @@ export interface ExecutionCounts {
   graphqlJs: number;
 }
 
-export const DEFAULT_COMPILED_QUERIES = { maxEntries: 1_000, maxBytes: 16 * 2 ** 20 } as const;
+export const DEFAULT_COMPILED_QUERIES = { maxEntries: 1_000, maxBytes: 8 * 2 ** 20 } as const;
 
 /** What a document maps to: its operations by name, each compiled or, when graphql-jit refused, `null`. */
 type Compiled = Map<string, CompiledQuery | null>;
