@@ -79,6 +79,7 @@ async function main(config: Config): Promise<void> {
   if (rateLimits) log.info({ store: rateLimits.store, ready: await rateLimits.ready(2000), ...rateLimits.settings }, 'rate limits on');
   gateway = await createGateway({
     config, store, log, sources,
+    compiledQueries: config.http.compiledQueries ? undefined : false,
     http: {
       playground: { enabled: config.http.playground },
       introspection: config.http.introspection,
