@@ -70,7 +70,7 @@ describe('the compiled executor', () => {
 
   beforeAll(async () => {
     reference = await ex.gateway({ compiledQueries: false });
-    compiled = await ex.gateway();
+    compiled = await ex.gateway({ compiledQueries: { runsBeforeCompiling: 0 } });
     editor = { authorization: `Bearer ${(await createApiKey(ex.store, 'Differential', 'editor')).key}` };
     const { data } = await reference.gql('query($id: ID!) { article(id: $id) { slug } }', { id: ex.articleId });
     shared = { id: ex.articleId, slug: data.article.slug };
@@ -104,6 +104,16 @@ describe('the compiled executor', () => {
     expect(await answer(compiled, query, { ...shared, first: 2 }, operationName)).toEqual(expected);
   });
 
+  it('compiles a query from its second run, by default', async () => {
+    const api = await ex.gateway();
+    const query = 'query($id: ID!) { article(id: $id) { id headline } }';
+    const first = await api.gql(query, { id: ex.articleId });
+    expect(await executions(api)).toEqual({ compiled: 0, graphqlJs: 1 });
+    expect(await api.gql(query, { id: ex.articleId })).toMatchObject({ status: 200, data: first.data });
+    await api.gql(query, { id: ex.articleId });
+    expect(await executions(api)).toEqual({ compiled: 2, graphqlJs: 1 });
+  });
+
   it('runs queries compiled, and mutations and refused variables on graphql-js', async () => {
     const before = await executions(compiled);
     await compiled.gql('query($id: ID!) { article(id: $id) { id } }', { id: ex.articleId });
@@ -118,24 +128,26 @@ describe('the compiled executor', () => {
 describe('the compiled queries kept', () => {
   const schema = buildSchema();
   const documents = Array.from({ length: 12 }, (_, i) => parse(`{ a${i}: __typename }`));
+  const compiling = (options: ConstructorParameters<typeof CompiledQueries>[1]) => new CompiledQueries(schema, { runsBeforeCompiling: 0, ...options });
   const run = (queries: CompiledQueries, document: (typeof documents)[number]) => queries.execute({
     document, operation: document.definitions[0] as never, contextValue: {},
   });
 
   it('are at most maxEntries documents, the least recently used forgotten first', async () => {
-    const queries = new CompiledQueries(schema, { maxEntries: 5 });
+    const queries = compiling({ maxEntries: 5 });
     for (const document of documents) await run(queries, document);
     expect(queries.size).toBe(5);
     expect(queries.counts).toEqual({ compiled: 12, graphqlJs: 0 });
   });
 
   it('take at most maxBytes, and still answer a document too large to keep', async () => {
-    const queries = new CompiledQueries(schema, { maxBytes: 10_000 });
+    const queries = compiling({ maxBytes: 10_000 });
     for (const document of documents) expect((await run(queries, document)).data).toEqual({ [`a${documents.indexOf(document)}`]: 'Query' });
     expect(queries.size).toBeLessThan(documents.length);
   });
 
   it('refuses bounds that are not positive whole numbers, saying which', () => {
     expect(() => new CompiledQueries(schema, { maxEntries: 0 })).toThrow(/maxEntries and maxBytes must be positive whole numbers/);
+    expect(() => new CompiledQueries(schema, { runsBeforeCompiling: -1 })).toThrow(/runsBeforeCompiling must be a whole number of at least 0/);
   });
 });

@@ -22,6 +22,11 @@ export interface CompiledQueriesOptions {
    * which also hold on to the document. Default 8 MiB (the gateway gives its document cache's budget).
    */
   maxBytes?: number;
+  /**
+   * How many times an operation runs on graphql-js before it is compiled. Default 1: a document sent
+   * once (a one-off, literals in its text) costs no compilation, which takes longer than running it.
+   */
+  runsBeforeCompiling?: number;
 }
 
 /** The executions so far, by the executor that ran them (read by the metrics at each scrape). */
@@ -32,14 +37,18 @@ export interface ExecutionCounts {
   graphqlJs: number;
 }
 
-export const DEFAULT_COMPILED_QUERIES = { maxEntries: 1_000, maxBytes: 8 * 2 ** 20 } as const;
+export const DEFAULT_COMPILED_QUERIES = { maxEntries: 1_000, maxBytes: 8 * 2 ** 20, runsBeforeCompiling: 1 } as const;
 
-/** What a document maps to: its operations by name, each compiled or, when graphql-jit refused, `null`. */
-type Compiled = Map<string, CompiledQuery | null>;
+/**
+ * What a document maps to: its operations by name, each with the runs it had before it was compiled,
+ * and once compiled, the compiled query, or `null` when graphql-jit refused it.
+ */
+type Compiled = Map<string, { runs: number; query?: CompiledQuery | null }>;
 
 /**
  * Runs queries with graphql-jit: each operation is compiled once per parsed document (Apollo's
- * document cache hands every request with the same text the same object) into a function that
+ * document cache hands every request with the same text the same object), from its second run
+ * (`runsBeforeCompiling`), into a function that
  * resolves the selection without graphql-js's per-field info objects and argument maps. Answers as
  * graphql-js would (the differential test in test/compiled-execution.test.ts holds it to that);
  * everything else runs on graphql-js: mutations (rare, and their serial execution is graphql-js's
@@ -50,11 +59,17 @@ export class CompiledQueries {
   private readonly compiled: LRUCache<DocumentNode, Compiled>;
   readonly counts: ExecutionCounts = { compiled: 0, graphqlJs: 0 };
 
+  private readonly runsBeforeCompiling: number;
+
   constructor(private readonly schema: GraphQLSchema, options: CompiledQueriesOptions = {}) {
-    const { maxEntries, maxBytes } = { ...DEFAULT_COMPILED_QUERIES, ...options };
+    const { maxEntries, maxBytes, runsBeforeCompiling } = { ...DEFAULT_COMPILED_QUERIES, ...options };
     if (!(Number.isInteger(maxEntries) && maxEntries > 0) || !(Number.isInteger(maxBytes) && maxBytes > 0)) {
       throw new Error(`compiled queries: maxEntries and maxBytes must be positive whole numbers, not ${maxEntries} and ${maxBytes}`);
     }
+    if (!(Number.isInteger(runsBeforeCompiling) && runsBeforeCompiling >= 0)) {
+      throw new Error(`compiled queries: runsBeforeCompiling must be a whole number of at least 0, not ${runsBeforeCompiling}`);
+    }
+    this.runsBeforeCompiling = runsBeforeCompiling;
     this.compiled = new LRUCache<DocumentNode, Compiled>({
       max: maxEntries,
       maxSize: maxBytes,
@@ -62,7 +77,7 @@ export class CompiledQueries {
     });
   }
 
-  /** How many documents have compiled operations kept. */
+  /** How many documents are kept, with their operations compiled or the runs counted towards compiling them. */
   get size(): number {
     return this.compiled.size;
   }
@@ -82,15 +97,17 @@ export class CompiledQueries {
     return execute({ schema: this.schema, document, operationName, variableValues: variables, contextValue });
   }
 
+  /** The operation compiled; `null` while it has not run `runsBeforeCompiling` times, or when graphql-jit refused it. */
   private compiledOf(document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null {
     const name = operation.name?.value ?? '';
     let byName = this.compiled.get(document);
-    let query = byName?.get(name);
-    if (query !== undefined) return query;
-    query = compiledOrNull(this.schema, document, operation.name?.value);
     if (!byName) this.compiled.set(document, byName = new Map());
-    byName.set(name, query);
-    return query;
+    let entry = byName.get(name);
+    if (!entry) byName.set(name, entry = { runs: 0 });
+    if (entry.query === undefined && entry.runs++ >= this.runsBeforeCompiling) {
+      entry.query = compiledOrNull(this.schema, document, operation.name?.value);
+    }
+    return entry.query ?? null;
   }
 }
 
