@@ -32,7 +32,10 @@ export interface TestGatewayOptions {
   http?: HttpEdgeOptions;
   /** The remote sources `news` lists beside the store. */
   sources?: RemoteSources;
-  /** How queries run (`GatewayDependencies.compiledQueries`): `false` runs every one on graphql-js. */
+  /**
+   * How queries run (`GatewayDependencies.compiledQueries`): `false` runs every one on graphql-js.
+   * Default: compiled from their first run, so every test through a gateway runs the compiled path.
+   */
   compiledQueries?: GatewayDependencies['compiledQueries'];
 }
 
@@ -51,7 +54,7 @@ export async function startTestGateway(store: ContentStore, options: TestGateway
     log,
     http: options.http,
     sources: options.sources,
-    compiledQueries: options.compiledQueries,
+    compiledQueries: options.compiledQueries ?? { runsBeforeCompiling: 0 },
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
