@@ -24,7 +24,7 @@ export function executingGateway(schema: GraphQLSchema, queries: CompiledQueries
           operationName: requestContext.request.operationName,
           variables: requestContext.request.variables,
           contextValue: requestContext.context,
-        }) as never,
+        }),
       };
     },
     async stop() {},
