@@ -2,6 +2,7 @@ import type { Resolvers } from '../src/generated/graphql';
 import { Article } from './Article';
 import { Author } from './Author';
 import { CasualtyFigure } from './CasualtyFigure';
+import { ArticleConnection, AuthorConnection, CasualtyFigureConnection, LocationConnection, NewsConnection } from './connections';
 import { GazetteerMutation } from './Gazetteer';
 import { Location } from './Location';
 import { Mutation } from './Mutation';
@@ -18,7 +19,8 @@ import { ExternalArticle, NewsItem, NewsMutation, NewsQuery, Source } from './Ne
 /**
  * Every resolver, one file per GraphQL type (Stats.ts and News.ts hold their families' types and their
  * Query and Mutation fields; Gazetteer.ts the gazetteer's Mutation fields; Node.ts `node`, `nodes`
- * and the global `id` and `databaseId` of every node type).
+ * and the global `id` and `databaseId` of every node type; connections.ts the counts of every
+ * connection type).
  */
 export const resolvers: Resolvers = {
   Query: { ...Query, ...StatsQuery, ...NewsQuery, ...NodeQuery },
@@ -31,6 +33,7 @@ export const resolvers: Resolvers = {
   Author: { ...Author, ...identity('Author') },
   Location: { ...Location, ...identity('Location') },
   CasualtyFigure: { ...CasualtyFigure, ...identity('CasualtyFigure') },
+  ArticleConnection, AuthorConnection, LocationConnection, CasualtyFigureConnection, NewsConnection,
   ArticleRevision, CasualtyFigureRevision, ArticleSnapshot, CasualtyFigureSnapshot,
   StatsBucket, RegionSummary,
   DateTime,

@@ -61,6 +61,7 @@ const Environment = z.object({
   READINESS_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
   HTTP_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(30),
   APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+  COMPILED_QUERIES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REDIS_CLUSTER_NODES: z.string().regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, 'must be host:port[,host:port…]').optional(),
   CACHE: z.enum(['auto', 'off', 'memory', 'redis', 'layered']).default('auto'),
@@ -136,6 +137,8 @@ export interface Config {
     httpCacheMaxAgeSeconds: number;
     /** How long a document registered as an automatic persisted query is kept, in seconds. */
     apqTtlSeconds: number;
+    /** Queries run compiled with graphql-jit (src/execution/); false: every operation on graphql-js. */
+    compiledQueries: boolean;
   };
   /**
    * GraphQL subscriptions over WebSocket (docs/subscriptions.md): whether they are served, how many a
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
       httpCacheMaxAgeSeconds: e.HTTP_CACHE_MAX_AGE_SECONDS,
       apqTtlSeconds: e.APQ_TTL_SECONDS,
+      compiledQueries: e.COMPILED_QUERIES,
     },
     subscriptions: {
       enabled: e.SUBSCRIPTIONS, perConnection: e.SUBSCRIPTIONS_MAX_PER_CONNECTION, perAddress: e.SUBSCRIPTIONS_MAX_PER_ADDRESS,

@@ -91,6 +91,7 @@ async function main(config: Config): Promise<void> {
       updates: live.updates,
       limits: { perConnection: config.subscriptions.perConnection, perAddress: config.subscriptions.perAddress },
     } : undefined,
+    compiledQueries: config.http.compiledQueries ? undefined : false,
     http: {
       playground: { enabled: config.http.playground },
       introspection: config.http.introspection,

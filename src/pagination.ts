@@ -12,7 +12,7 @@ export interface PageLimits {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
-  /** Called by graphql's default resolver only when a client selects `totalCount`. */
+  /** Called by `totalCount`'s resolver (resolvers/connections.ts) only when a client selects it. */
   totalCount: () => Promise<number>;
 }
 

@@ -22,6 +22,8 @@ import type { ResponseCache } from './http/response-cache';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits, serveSubscriptions, subscriptionsOverHttpRefused } from './http/websocket';
 import type { LiveUpdates } from './live/live-updates';
 import type { Logger } from './logger';
+import { CompiledQueries, type CompiledQueriesOptions } from './execution/compiled-queries';
+import { executingGateway } from './execution/gateway';
 import { buildSchema } from './schema';
 import { isStoreFault } from './store/errors';
 import type { ContentStore } from './store/store';
@@ -44,6 +46,12 @@ export interface GatewayDependencies {
    * these live updates; none without it.
    */
   live?: { updates: LiveUpdates; limits?: Partial<SubscriptionLimits> };
+  /**
+   * How queries run: compiled with graphql-jit, kept within these bounds (src/execution/compiled-queries.ts),
+   * the rest on graphql-js; `false` runs every operation on graphql-js. Default: compiled, at most
+   * 1,000 documents' operations within the document cache's byte budget (`http.documentCacheBytes`).
+   */
+  compiledQueries?: CompiledQueriesOptions | false;
 }
 
 export interface Gateway {
@@ -131,7 +139,7 @@ function drainGraceMs(shutdownTimeoutMs: number | undefined): number | undefined
  * production), /healthz, /readyz and /metrics, every request logged with its request id. Nothing
  * listens until `listen`.
  */
-export async function createGateway({ config, store, log, sources, http: httpOptions, live }: GatewayDependencies): Promise<Gateway> {
+export async function createGateway({ config, store, log, sources, http: httpOptions, live, compiledQueries }: GatewayDependencies): Promise<Gateway> {
   const edge = resolveHttpEdge(httpOptions, config.production, log);
   let stopping = false;
   const app = express();
@@ -157,8 +165,11 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
     registry: edge.metrics.registry,
     fannedOut: () => live.updates.connected,
   }) : null;
+  // Compiled queries are of the documents Apollo keeps parsed: the same byte budget bounds both.
+  const queries = compiledQueries === false ? undefined : new CompiledQueries(schema, { maxBytes: edge.documentCacheBytes, ...compiledQueries });
+  if (queries) edge.metrics.setExecutionSource(() => ({ counts: queries.counts, documents: queries.size }));
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(queries ? { gateway: executingGateway(schema, queries) } : { schema }),
     formatError,
     includeStacktraceInErrorResponses: !config.production,
     ...edgeApolloOptions,

@@ -24,7 +24,7 @@ describe('configuration', () => {
       },
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
-        httpCacheMaxAgeSeconds: 30, apqTtlSeconds: 86_400,
+        httpCacheMaxAgeSeconds: 30, apqTtlSeconds: 86_400, compiledQueries: true,
         limits: { maxBodyBytes: undefined, maxEditorBodyBytes: undefined, maxTokens: undefined, maxDepth: undefined, maxAliases: undefined,
           maxDirectives: undefined, maxCost: undefined, assumedListSize: undefined },
         rateLimit: { enabled: true, windowSeconds: undefined, publicPoints: undefined, keyPoints: undefined },

@@ -1,4 +1,4 @@
-import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
+import { MapperKind, getDirective, isPromise, mapSchema } from '@graphql-tools/utils';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import { BadUserInputError } from '../errors';
 import { type NodeType, NODE_TYPES, databaseIdOf } from '../global-ids';
@@ -70,10 +70,17 @@ export function checkingRepresentations(schema: GraphQLSchema): GraphQLSchema {
           });
           const good = checked.filter((entry): entry is EntityKey<string> => !(entry instanceof BadUserInputError));
           const resolved = (resolve(source, { representations: good }, context, info) as unknown[])[Symbol.iterator]();
-          // A rejected item is null in the answer, with its error: graphql-js completes list items one by one.
-          return checked.map((entry) => (entry instanceof BadUserInputError ? Promise.reject(entry) : resolved.next().value));
+          // An item that is an Error is null in the answer, with that error: graphql-js completes list
+          // items one by one. Errors are given as items rather than as rejected promises, which
+          // graphql-jit (src/execution/compiled-queries.ts) places wrongly in a list.
+          return checked.map((entry) => (entry instanceof BadUserInputError ? entry : failureAsItem(resolved.next().value)));
         },
       };
     },
   });
+}
+
+/** `item`, or for a promise, one that resolves to the Error it would have been rejected with. */
+function failureAsItem(item: unknown): unknown {
+  return isPromise(item) ? item.catch((error: unknown) => (error instanceof Error ? error : Promise.reject(error))) : item;
 }

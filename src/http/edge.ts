@@ -75,6 +75,7 @@ export interface HttpEdgeOptions {
    * syntax tree with its list of tokens, four to five times its JSON. Documents later refused by a limit
    * are kept too (refusing them again is cheap), so a client can fill the cache but not grow it.
    * Default 8 MiB: about 300 documents the size of the README's dashboard query, 1,000 small ones.
+   * The same budget bounds the queries kept compiled (src/execution/compiled-queries.ts).
    */
   documentCacheBytes?: number;
 }

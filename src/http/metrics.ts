@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState, CacheMetrics } from '../cache/cache';
 import type { Context } from '../context';
+import type { ExecutionCounts } from '../execution/compiled-queries';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 
@@ -65,6 +66,10 @@ const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half-open'];
  * - `newsgate_cache_bytes{level}`: bytes the cache holds in this process (for the levels that
  *   live here), and `newsgate_response_cache_bytes`: bytes of whole answers kept in this process;
  *   each against its budget (`CACHE_MAX_BYTES_IN_PROCESS`, `CACHE_RESPONSES_MAX_BYTES`).
+ * - `newsgate_graphql_executions{executor}`: operations executed since the gateway started, by
+ *   `compiled` (a query compiled with graphql-jit) or `graphql-js` (../execution/compiled-queries.ts),
+ *   and `newsgate_compiled_query_documents`: documents whose compiled operations are kept; both read
+ *   at each scrape (`setExecutionSource`), absent without one.
  * - Node's default process metrics.
  */
 export class GatewayMetrics {
@@ -84,6 +89,7 @@ export class GatewayMetrics {
   private cacheSource: CacheMetricsSource | undefined;
   private redisPing: (() => Promise<boolean>) | undefined;
   private responseCacheBytes: (() => number) | undefined;
+  private executionSource: (() => { counts: ExecutionCounts; documents: number }) | undefined;
   private snapshotInFlight: Promise<CacheMetrics | undefined> | undefined;
 
   constructor(private readonly options: MetricsOptions = {}) {
@@ -131,6 +137,11 @@ export class GatewayMetrics {
   /** Plugs in the response cache's size in bytes, read at every scrape from then on. */
   setResponseCacheSize(bytes: () => number): void {
     this.responseCacheBytes = bytes;
+  }
+
+  /** Plugs in the executor's counts and the number of documents it keeps compiled, read at every scrape from then on. */
+  setExecutionSource(source: () => { counts: ExecutionCounts; documents: number }): void {
+    this.executionSource = source;
   }
 
   /** Plugs in (or replaces) the cache's counters, read at every scrape from then on. */
@@ -267,6 +278,25 @@ export class GatewayMetrics {
       collect() {
         const bytes = responseBytes();
         if (bytes !== undefined) this.set(bytes);
+      },
+    });
+    const execution = () => this.executionSource?.();
+    new Gauge({
+      name: 'newsgate_graphql_executions', help: 'Operations executed since the gateway started, by executor: compiled (graphql-jit) or graphql-js.',
+      labelNames: ['executor'], registers,
+      collect() {
+        const source = execution();
+        if (!source) return;
+        this.set({ executor: 'compiled' }, source.counts.compiled);
+        this.set({ executor: 'graphql-js' }, source.counts.graphqlJs);
+      },
+    });
+    new Gauge({
+      name: 'newsgate_compiled_query_documents', help: 'Documents whose operations are kept compiled (graphql-jit), within the compiled-query bounds.',
+      registers,
+      collect() {
+        const source = execution();
+        if (source) this.set(source.documents);
       },
     });
     new Gauge({

@@ -34,6 +34,11 @@ export interface TestGatewayOptions {
   sources?: RemoteSources;
   /** Subscriptions over WebSocket (see `createGateway`). */
   live?: GatewayDependencies['live'];
+  /**
+   * How queries run (`GatewayDependencies.compiledQueries`): `false` runs every one on graphql-js.
+   * Default: compiled from their first run, so every test through a gateway runs the compiled path.
+   */
+  compiledQueries?: GatewayDependencies['compiledQueries'];
 }
 
 /** Starts the real HTTP gateway over `store` on a free loopback port, with the HTTP edge's options. */
@@ -52,6 +57,7 @@ export async function startTestGateway(store: ContentStore, options: TestGateway
     http: options.http,
     sources: options.sources,
     live: options.live,
+    compiledQueries: options.compiledQueries ?? { runsBeforeCompiling: 0 },
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
