@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Pool } from 'pg';
+import { toGlobalId } from '../src/global-ids';
 import { createPeerServer, openPeerPool } from '../tools/bench/peer';
 import { ARTICLE, COUNTRY_PAGE, withoutTotal } from '../tools/bench/queries';
 import { buildCorpus } from './support/corpus';
@@ -96,11 +97,11 @@ run('the bench peer', () => {
     }
     // The undated article is last under its province.
     const { peer: provincePage } = await both(withoutTotal(COUNTRY_PAGE), { country: province });
-    expect(provincePage.articles.edges.at(-1).node.id).toBe(articleIds[3]);
+    expect(provincePage.articles.edges.at(-1).node.id).toBe(toGlobalId('Article', articleIds[3]));
     const { peer: countryPage } = await both(withoutTotal(COUNTRY_PAGE), { country });
     expect(countryPage.articles.edges).toHaveLength(20);
     // A part whose whole awaits review names no whole, as the gateway hides it.
-    const third = countryPage.articles.edges.find((edge: any) => edge.node.id === articleIds[2]).node;
+    const third = countryPage.articles.edges.find((edge: any) => edge.node.id === toGlobalId('Article', articleIds[2])).node;
     expect(third.casualtyFigures.map((figure: any) => figure.partOf)).toEqual([null, null, null]);
   });
 });

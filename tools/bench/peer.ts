@@ -62,13 +62,20 @@ const SDL = /* GraphQL */ `
  */
 const instant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * An entity's global id as newsgate sends it (src/global-ids.ts: base64url of `Type:number`, no
+ * padding), made in PostgreSQL.
+ */
+const globalId = (type: string, column: string) =>
+  `translate(encode(convert_to('${type}:' || ${column}, 'UTF8'), 'base64'), '+/=' || chr(10), '-_')`;
+
 /** What the public sees of an article's figures: accepted, unretracted ones of a published article. */
 const LIVE_FIGURE = `f.article_status = 'PUBLISHED' AND f.review_status = 'ACCEPTED' AND f.retracted_at IS NULL`;
 
 /** The article query's statement: the published article with slug $1, its byline, places and figures. */
 const ARTICLE_SQL = `
   SELECT json_build_object(
-    'id', a.id::text, 'headline', a.headline, 'publishedAt', ${instant('a.published_at')},
+    'id', ${globalId('Article', 'a.id')}, 'headline', a.headline, 'publishedAt', ${instant('a.published_at')},
     'authors', coalesce((SELECT json_agg(json_build_object('name', au.name) ORDER BY x.position, x.author_id)
                            FROM article_authors x JOIN authors au ON au.id = x.author_id WHERE x.article_id = a.id), '[]'),
     'locations', coalesce((SELECT json_agg(json_build_object('name', l.name, 'isoCode', l.iso_code) ORDER BY x.position, x.location_id)
@@ -88,7 +95,7 @@ const ARTICLE_SQL = `
  */
 const LIST_SQL = `
   SELECT json_build_object('edges', coalesce(json_agg(json_build_object('node', json_build_object(
-    'id', a.id::text, 'headline', a.headline, 'publishedAt', ${instant('a.published_at')},
+    'id', ${globalId('Article', 'a.id')}, 'headline', a.headline, 'publishedAt', ${instant('a.published_at')},
     'authors', coalesce((SELECT json_agg(json_build_object('name', au.name) ORDER BY x.position, x.author_id)
                            FROM article_authors x JOIN authors au ON au.id = x.author_id WHERE x.article_id = a.id), '[]'),
     'locations', coalesce((SELECT json_agg(json_build_object('name', l.name) ORDER BY x.position, x.location_id)
@@ -97,7 +104,7 @@ const LIST_SQL = `
         'group', f.population, 'low', f.low, 'best', f.best, 'high', f.high,
         'qualifier', f.qualifier, 'verification', f.verification, 'claimedBy', f.claimed_by,
         'location', (SELECT json_build_object('name', l.name) FROM locations l WHERE l.id = f.location_id),
-        'partOf', (SELECT json_build_object('id', w.id::text) FROM casualty_figures w
+        'partOf', (SELECT json_build_object('id', ${globalId('CasualtyFigure', 'w.id')}) FROM casualty_figures w
                     WHERE w.id = f.part_of_id AND w.article_status = 'PUBLISHED' AND w.review_status = 'ACCEPTED')
       ) ORDER BY f.position, f.id) FROM casualty_figures f WHERE f.article_id = a.id AND ${LIVE_FIGURE}), '[]')
   )) ORDER BY a.sort_key DESC, a.id DESC), '[]')) AS answer

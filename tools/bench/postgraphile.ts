@@ -8,6 +8,7 @@
  * hides, PostGraphile shows; the bench's corpus has none, and the bench checks the answers equal).
  */
 import type { Pool } from 'pg';
+import { toGlobalId } from '../../src/global-ids';
 import { quoteIdent } from '../../src/store/postgres';
 import type { Target } from './harness';
 
@@ -73,7 +74,7 @@ type Node = Record<string, any>;
 /** A PostGraphile article as newsgate answers it: ids as strings, instants in ISO 8601 with milliseconds, links flattened. */
 function asArticle(node: Node): Node {
   return {
-    id: String(node.rowId), headline: node.headline,
+    id: toGlobalId('Article', String(node.rowId)), headline: node.headline,
     publishedAt: node.publishedAt === null ? null : new Date(node.publishedAt).toISOString(),
     authors: node.articleAuthorsByArticleId.nodes.map((link: Node) => link.authorByAuthorId),
     locations: node.articleLocationsByArticleId.nodes.map((link: Node) => link.locationByLocationId),
@@ -81,7 +82,7 @@ function asArticle(node: Node): Node {
       ...(figure.outcome === undefined ? {} : { outcome: figure.outcome }),
       group: population, low: figure.low, best: figure.best, high: figure.high, qualifier: figure.qualifier,
       verification: figure.verification, claimedBy: figure.claimedBy, location: locationByLocationId,
-      ...(casualtyFigureByPartOfId === undefined ? {} : { partOf: casualtyFigureByPartOfId && { id: String(casualtyFigureByPartOfId.rowId) } }),
+      ...(casualtyFigureByPartOfId === undefined ? {} : { partOf: casualtyFigureByPartOfId && { id: toGlobalId('CasualtyFigure', String(casualtyFigureByPartOfId.rowId)) } }),
     })),
   };
 }
