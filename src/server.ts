@@ -49,7 +49,8 @@ export interface GatewayDependencies {
   /**
    * How queries run: compiled with graphql-jit, kept within these bounds (src/execution/compiled-queries.ts),
    * the rest on graphql-js; `false` runs every operation on graphql-js. Default: compiled, at most
-   * 1,000 documents' operations within the document cache's byte budget (`http.documentCacheBytes`).
+   * 1,000 documents' operations within half the document cache's byte budget (`http.documentCacheBytes`),
+   * the parsed documents keeping the other half.
    */
   compiledQueries?: CompiledQueriesOptions | false;
 }
@@ -148,7 +149,9 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   app.use(requestLogger(log));
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
   const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
-  const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log);
+  // Parsed documents and the queries compiled from them share one byte budget, half each.
+  const documentBytes = compiledQueries === false ? edge.documentCacheBytes : Math.floor(edge.documentCacheBytes / 2);
+  const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log, documentBytes);
   const schema = buildSchema();
   const formatError = (formatted: GraphQLFormattedError, error: unknown) => labelTokenLimit(maskUnexpected(formatted, error));
   const subscriptions = live ? serveSubscriptions({
@@ -165,8 +168,8 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
     registry: edge.metrics.registry,
     fannedOut: () => live.updates.connected,
   }) : null;
-  // Compiled queries are of the documents Apollo keeps parsed: the same byte budget bounds both.
-  const queries = compiledQueries === false ? undefined : new CompiledQueries(schema, { maxBytes: edge.documentCacheBytes, ...compiledQueries });
+  const queries = compiledQueries === false ? undefined
+    : new CompiledQueries(schema, { maxBytes: edge.documentCacheBytes - documentBytes, ...compiledQueries });
   if (queries) edge.metrics.setExecutionSource(() => ({ counts: queries.counts, documents: queries.size }));
   const apollo = new ApolloServer<Context>({
     ...(queries ? { gateway: executingGateway(schema, queries) } : { schema }),

@@ -41,6 +41,7 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
       const towns = await store.upsertLocations([0, 1, 2].map((i) => ({ parentId: provinces[i % 2], name: `Town ${i}`, kind: 'LOCALITY' as const, isoCode: null, latitude: null, longitude: null })));
       const places = [country, ...provinces, ...towns];
       const articles: string[] = [];
+      let villages = 0;
       const pick = <T>(list: T[], n: number) => list[n % list.length];
       for (const w of writes) await apply(w);
 
@@ -70,7 +71,7 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
           await store.write('test', (writer) => writer.updateLocation(place, { parentId: under })).catch(() => undefined);
         } else if (w.kind === 'add-place') {
           const created = await store.write('test', (writer) => writer.createLocation({
-            parentId: pick(places, w.under), name: `Village ${places.length}`, kind: 'SITE', isoCode: null, latitude: null, longitude: null,
+            parentId: pick(places, w.under), name: `Village ${villages++}`, kind: 'SITE', isoCode: null, latitude: null, longitude: null,
           }));
           places.push(created.value.id);
         } else if (w.kind === 'delete-place' && places.length > 1) {

@@ -144,14 +144,14 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
  * playground (or no landing page at all: Apollo's default one loads from a CDN), metrics,
  * limits, and the text rule every string argument keeps (./input-text.ts). CSRF prevention and refusing batched requests are Apollo's defaults and stay on.
  */
-export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: Logger): Pick<
+export function apolloEdgeOptions(edge: HttpEdge, pagination: PageLimits, log: Logger, documentBytes = edge.documentCacheBytes): Pick<
   ApolloServerOptions<Context>,
   'introspection' | 'hideSchemaDetailsFromClientErrors' | 'parseOptions' | 'persistedQueries' | 'documentStore'
 > & { plugins: ApolloServerPlugin<Context>[] } {
   return {
     introspection: edge.introspection,
     documentStore: new InMemoryLRUCache<DocumentNode>({
-      maxSize: edge.documentCacheBytes,
+      maxSize: documentBytes,
       sizeCalculation: (document, key) => heapSizeOf(document) + heapSizeOf(key) + LRU_ENTRY_BYTES,
     }),
     hideSchemaDetailsFromClientErrors: !edge.introspection,
