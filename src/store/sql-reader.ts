@@ -72,13 +72,18 @@ function within(p: Params, locationId: string): string {
   return `(SELECT descendant_id FROM location_paths WHERE ancestor_id = ${p.add(toDbId(locationId))})`;
 }
 
+/** Articles reporting on a place in any of `regionIds` (itself or below it), by `article_regions` (0014). */
+function inAnyRegion(p: Params, regionIds: readonly string[]): string {
+  return `EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region_id = ANY(${p.add(toDbIds(regionIds))}::int[]))`;
+}
+
 function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): string[] {
   const where = articleVisible(scope);
   if (filter.authorId != null) {
     where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ${p.add(toDbId(filter.authorId))})`);
   }
   if (filter.locationId != null) {
-    where.push(`EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region_id = ${p.add(toDbId(filter.locationId))})`);
+    where.push(inAnyRegion(p, [filter.locationId]));
   }
   if (filter.tag != null) where.push(`a.tags @> ARRAY[${p.add(filter.tag)}::text]`);
   if (filter.search != null) where.push(`a.search @@ ${searchQuery(p, filter.search)}`);
@@ -89,7 +94,7 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
     where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ANY(${p.add(toDbIds(filter.authorIds))}::int[]))`);
   }
   if (filter.locationIds != null) {
-    where.push(`EXISTS (SELECT 1 FROM article_regions r WHERE r.article_id = a.id AND r.region_id = ANY(${p.add(toDbIds(filter.locationIds))}::int[]))`);
+    where.push(inAnyRegion(p, filter.locationIds));
   }
   if (filter.tags != null) where.push(`a.tags && ${p.add(filter.tags)}::text[]`);
   if (filter.languages != null) where.push(anyOfTexts(p, 'a.language', filter.languages));
