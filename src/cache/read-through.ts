@@ -1,21 +1,23 @@
-import type { Cache, CacheEntry, CacheRequest, Stamp } from './cache';
+import { ALL_TAG, type Cache, type CacheEntry, type CacheRequest, type Stamp } from './cache';
 
 /** TTLs are shortened by up to this fraction at random, so entries filled together expire apart. */
 const TTL_JITTER = 0.1;
 
 interface Pending {
+  /** The tags of the entry being looked up: an invalidation of one of them detaches the lookup. */
+  tags: readonly string[];
   promise: Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-function pending(): Pending {
+function pending(tags: readonly string[]): Pending {
   let resolve!: (value: unknown) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<unknown>((res, rej) => { resolve = res; reject = rej; });
   // Whoever asked awaits it; this keeps a failed load nobody else waits for from being "unhandled".
   promise.catch(() => undefined);
-  return { promise, resolve, reject };
+  return { tags, promise, resolve, reject };
 }
 
 /**
@@ -25,7 +27,9 @@ function pending(): Pending {
  * round-trip and one source load.
  *
  * After an invalidation through `invalidate`, new requests never join a lookup that started before
- * it: a write through this process is never followed by a read of what it replaced.
+ * it of an entry depending on an invalidated tag: a write through this process is never followed by
+ * a read of what it replaced. Lookups of other entries stay shared: a write elsewhere does not make
+ * every request under way for a slow entry start a load of its own.
  */
 export class ReadThrough {
   private readonly inFlight = new Map<string, Pending>();
@@ -53,7 +57,7 @@ export class ReadThrough {
         waits.push(wait);
         return;
       }
-      const entry = pending();
+      const entry = pending(request.tags);
       this.inFlight.set(request.key, entry);
       own.set(i, entry);
     });
@@ -79,12 +83,20 @@ export class ReadThrough {
   }
 
   /**
-   * Invalidates `tags` in the cache (see `Cache.invalidate`), then makes later requests start
-   * lookups of their own rather than join ones that began before.
+   * Invalidates `tags` in the cache (see `Cache.invalidate`), then makes later requests for entries
+   * that depend on one of them (on any, for `ALL_TAG`) start lookups of their own rather than join
+   * ones that began before.
    */
   async invalidate(tags: readonly string[]): Promise<void> {
     await this.cache.invalidate(tags);
-    this.inFlight.clear();
+    if (tags.includes(ALL_TAG)) {
+      this.inFlight.clear();
+      return;
+    }
+    const invalidated = new Set(tags);
+    for (const [key, entry] of this.inFlight) {
+      if (entry.tags.some((tag) => invalidated.has(tag))) this.inFlight.delete(key);
+    }
   }
 
   /** Looks up the positions this call owns in one cache read and loads the misses in one call. */
