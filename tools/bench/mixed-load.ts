@@ -269,13 +269,32 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
   const connections = Math.floor(CONNECTIONS / gateways.length);
   const options = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections, duration: seconds, skipAggregateResult: true };
   let graphqlErrors = 0;
+  // Per family: requests sent, answered, and the failed answers by status and error code.
+  const families = new Map<MixRequest['family'], { sent: number; answered: number; failed: Map<string, number> }>();
+  const tally = (family: MixRequest['family']) => {
+    let counts = families.get(family);
+    if (!counts) families.set(family, counts = { sent: 0, answered: 0, failed: new Map() });
+    return counts;
+  };
   const results = await Promise.all(gateways.map((gateway, i) => autocannon({
     ...options, url: gateway.url,
     requests: [{
-      setupRequest: (request: object) => ({ ...request, body: streams[i]().body }),
+      setupRequest: (request: object, context: { family?: MixRequest['family'] }) => {
+        const next = streams[i]();
+        context.family = next.family;
+        tally(next.family).sent++;
+        return { ...request, body: next.body };
+      },
       // An unescaped `"errors":[` can only be the answer's own errors: in a string its quotes are escaped.
-      onResponse: (status: number, body: string) => {
-        if (status === 200 && body.includes('"errors":[')) graphqlErrors++;
+      onResponse: (status: number, body: string, context: { family?: MixRequest['family'] }) => {
+        const errors = body.includes('"errors":[');
+        if (status === 200 && errors) graphqlErrors++;
+        const counts = tally(context.family!);
+        counts.answered++;
+        if (status !== 200 || errors) {
+          const kind = `${status} ${/"code":"([A-Z_]+)"/.exec(body)?.[1] ?? ''}`.trim();
+          counts.failed.set(kind, (counts.failed.get(kind) ?? 0) + 1);
+        }
       },
     }],
   })));
@@ -289,6 +308,9 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
     failures: merged.errors + merged.non2xx + graphqlErrors,
     failed: `${merged.timeouts} timed out (10 s), ${merged.non2xx} not 2xx, ${graphqlErrors} 200 with GraphQL errors, ` +
       `${merged.errors - merged.timeouts} other connection errors`,
+    // Requests sent but not answered timed out, failed to connect, or were under way at the end.
+    byFamily: [...families].map(([family, { sent, answered, failed }]) => `${family}: ${sent - answered} unanswered of ${sent}` +
+      [...failed].map(([kind, n]) => `, ${n} ${kind}`).join('')).join('; '),
   };
 }
 
@@ -348,6 +370,7 @@ async function run(name: string, withWrites: boolean, { pools, targets, key }: W
     };
     console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}${figures.failures ? ` (${load.failed})` : ''}` +
       (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
+    if (figures.failures) console.log(`    by family: ${load.byFamily}`);
     return figures;
   } finally {
     await stopGateways(gateways);
