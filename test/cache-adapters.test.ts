@@ -110,6 +110,48 @@ function describeContract(name: string, make: () => Promise<Cache>, run: jest.De
 
 describeContract('memory', async () => new MemoryCache());
 
+/** Claims (`Cache.claim`), which adapters shared between instances keep; `make` gives a fresh cache sharing its claims with the last one made. */
+function describeClaims(name: string, make: () => Promise<Cache>, run: jest.Describe = describe): void {
+  run(`claims of a load [${name}]`, () => {
+    let caches: Cache[];
+    beforeEach(async () => { caches = [await make(), await make()]; });
+    afterEach(() => Promise.all(caches.map((cache) => cache.close())));
+
+    /** Claims `key` (tagged `stats:1`) on `cache` at the generations a miss sees now. */
+    async function claim(cache: Cache, key: string, ms = 60_000) {
+      const [lookup] = await cache.read([{ key, tags: ['stats:1'] }]);
+      return cache.claim!(key, stampOf(lookup), ms);
+    }
+
+    it('grants a key to one instance at a time, until released or its time is up, and a late release ends no later claim', async () => {
+      const [a, b] = caches;
+      const release = await claim(a, 'stats:1');
+      expect(release).toEqual(expect.any(Function));
+      expect(await claim(b, 'stats:1')).toBeNull();
+      expect(await claim(a, 'stats:1')).toBeNull();
+      expect(await claim(b, 'stats:2')).toEqual(expect.any(Function));
+      await release!();
+      const short = await claim(b, 'stats:1', 200);
+      expect(short).toEqual(expect.any(Function));
+      await sleep(400);
+      const later = await claim(a, 'stats:1');
+      expect(later).toEqual(expect.any(Function));
+      await short!(); // b's claim had ended: a's stands
+      expect(await claim(b, 'stats:1')).toBeNull();
+    });
+
+    it('grants a key again once a tag of its entry is invalidated: a load begun before the write does not hold up one after it', async () => {
+      const [a, b] = caches;
+      await fill(a, 'other', ['stats:1'], 'mints the generation'); // a tag Redis holds a generation of
+      expect(await claim(a, 'stats:1')).toEqual(expect.any(Function));
+      expect(await claim(b, 'stats:1')).toBeNull();
+      await a.invalidate(['stats:1']);
+      expect(await claim(b, 'stats:1')).toEqual(expect.any(Function));
+      expect(await claim(a, 'stats:1')).toBeNull();
+    });
+  });
+}
+
 const onSharedRedis = sharedRedisAvailable() ? describe : describe.skip;
 const sharedPrefixes: string[] = [];
 afterAll(() => Promise.all(sharedPrefixes.map((prefix) => dropPrefix(prefix))));
@@ -124,6 +166,22 @@ async function sharedRedisCache(): Promise<RedisCache> {
 }
 
 describeContract('redis', sharedRedisCache, onSharedRedis);
+/** Caches under one prefix, as instances sharing Redis are. */
+function samePrefix(make: (prefix: string) => Promise<Cache>): () => Promise<Cache> {
+  let made = 0;
+  let prefix = '';
+  return () => {
+    if (made++ % 2 === 0) sharedPrefixes.push(prefix = uniquePrefix('claims'));
+    return make(prefix);
+  };
+}
+const sharedRedisAt = async (prefix: string) => {
+  const cache = new RedisCache({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS });
+  await cache.ready();
+  return cache;
+};
+describeClaims('redis', samePrefix(sharedRedisAt), onSharedRedis);
+describeClaims('two-level', samePrefix(async (prefix) => new TwoLevelCache(await sharedRedisAt(prefix))), onSharedRedis);
 describeContract('two-level', async () => {
   const cache = new TwoLevelCache(await sharedRedisCache());
   await cache.l2.ready();

@@ -159,4 +159,54 @@ run('two instances sharing one Redis', () => {
     // What it held before the first check may predate a write it never heard of.
     expect(syncs.slice(0, 2).map((sync) => sync.changed)).toEqual([true, false]);
   });
+  /** `store` with its statistics counted in `counts` and answered after `delayMs`; `fail` makes them reject instead. */
+  function countingStatistics(store: SqlStore, counts: number[], delayMs: number, fail = false): SqlStore {
+    return new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'casualtyStats') return Reflect.get(target, name, receiver);
+        return async (...args: Parameters<SqlStore['casualtyStats']>) => {
+          counts.push(Date.now());
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          if (fail) throw new Error('statistics statement cancelled');
+          return target.casualtyStats(...args);
+        };
+      },
+    });
+  }
+
+  const everywhere = { filter: {}, groupBy: ['OUTCOME' as const], regionLevel: 'COUNTRY' as const, timeBucket: 'MONTH' as const };
+
+  it('count a statistic asked of both at once only once between them, and both answer with it', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const counts: number[] = [];
+    const [cacheA, cacheB] = await Promise.all(['a', 'b'].map(async () => new TwoLevelCache(await redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }) as RedisCache)));
+    caches.push(cacheA, cacheB);
+    const inner = countingStatistics(testDb.store, counts, 300);
+    const [a, b] = [new CachedStore(inner, cacheA), new CachedStore(inner, cacheB)];
+    const answers = await Promise.all([a.casualtyStats(everywhere), b.casualtyStats(everywhere), a.casualtyStats(everywhere), b.casualtyStats(everywhere)]);
+    expect(counts).toHaveLength(1);
+    const expected = await testDb.store.casualtyStats(everywhere);
+    for (const answer of answers) expect(answer).toEqual(expected);
+  });
+
+  it('count a statistic themselves when the one that claimed it fails to', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const failed: number[] = [];
+    const counted: number[] = [];
+    const [cacheA, cacheB] = await Promise.all(['a', 'b'].map(async () => new TwoLevelCache(await redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }) as RedisCache)));
+    caches.push(cacheA, cacheB);
+    const a = new CachedStore(countingStatistics(testDb.store, failed, 300, true), cacheA);
+    const b = new CachedStore(countingStatistics(testDb.store, counted, 0), cacheB);
+    const fromA = a.casualtyStats(everywhere);
+    fromA.catch(() => undefined);
+    await until(() => failed.length === 1, 'A counting', 3000);
+    const fromB = b.casualtyStats(everywhere);
+    await expect(fromA).rejects.toThrow('statistics statement cancelled');
+    expect(await fromB).toEqual(await testDb.store.casualtyStats(everywhere));
+    // B waited for A's claim to end, then counted once.
+    expect(counted).toHaveLength(1);
+    expect(counted[0]).toBeGreaterThanOrEqual(failed[0] + 300);
+  });
 });

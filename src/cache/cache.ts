@@ -87,6 +87,9 @@ export interface CacheMetrics {
   levels?: Record<string, CacheMetrics>;
 }
 
+/** Ends a claim (see `Cache.claim`) before its time; never rejects. */
+export type Release = () => Promise<void>;
+
 /** A cache of tagged entries, invalidated by tag. See the file comment for the contract. */
 export interface Cache {
   /**
@@ -105,6 +108,17 @@ export interface Cache {
    * stops serving from it until it has dropped everything there (see ./redis).
    */
   invalidate(tags: readonly string[]): Promise<void>;
+  /**
+   * Claims the load of `key`, as the miss that gave `stamp` saw its tags, for at most `ms` among
+   * every instance sharing the cache, so that an entry costly to load is loaded by one of them
+   * while the others wait for it (see `ReadThrough.oneClaimed`). A claim is of those generations:
+   * once a tag of the entry is invalidated, a miss sees new ones and may claim the load again,
+   * without waiting for a load that began before the write. Resolves to the claim's release when
+   * no other instance holds it, or when the cache cannot tell (the caller then loads, as without a
+   * cache); null while another holds it. Never rejects. An adapter without other instances to
+   * share with need not have it.
+   */
+  claim?(key: string, stamp: Stamp, ms: number): Promise<Release | null>;
   metrics(): CacheMetrics;
   /** Releases connections; further calls answer misses. */
   close(): Promise<void>;

@@ -27,6 +27,13 @@ export interface CachedStoreOptions {
 /** Every status: what invalidation needs to see of an article's figures. */
 const EVERY_STATUS: ReadScope = { unpublished: true };
 
+/**
+ * How long an instance's claim to count a statistic lasts at most, in milliseconds: past the
+ * statistics statement's default bound (15 s), so that it ends before its count only when that
+ * instance stopped (a claim that ends early merely lets another instance count too).
+ */
+const STATISTICS_CLAIM_MS = 20_000;
+
 /** One read-through (so one single-flight table) per cache, shared by every store over it. */
 const readThroughs = new WeakMap<Cache, ReadThrough>();
 
@@ -200,12 +207,15 @@ export class CachedStore implements ContentStore {
 
   /**
    * Statistics depend on the figures below their region (and those figures' articles and wholes,
-   * which share an article with them) and on the place tree: tagged by region (see `TAGS`).
+   * which share an article with them) and on the place tree: tagged by region (see `TAGS`). A
+   * region's answer can take the store seconds to count, so instances sharing the cache count it
+   * once between them (`ReadThrough.oneClaimed`).
    */
   casualtyStats(query: StatsQuery) {
     const filter = query.filter;
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
-    return this.single('stats', normal, [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)], () => this.inner.casualtyStats(query));
+    const request = { key: `${this.namespace}:stats:${argumentsKey(normal)}`, tags: [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)] };
+    return this.reads.oneClaimed(request, this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
   }
 
   // ---- writes ---------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-import { ALL_TAG, type Cache, type CacheEntry, type CacheRequest, type Stamp } from './cache';
+import { ALL_TAG, type Cache, type CacheEntry, type CacheRequest, type Release, type Stamp } from './cache';
 
 /** TTLs are shortened by up to this fraction at random, so entries filled together expire apart. */
 const TTL_JITTER = 0.1;
+
+/** How often a caller waiting for another instance's load looks the entry up, in milliseconds. */
+const CLAIM_POLL_MS = 50;
 
 interface Pending {
   /** The tags of the entry being looked up: an invalidation of one of them detaches the lookup. */
@@ -80,6 +83,42 @@ export class ReadThrough {
   async one<T>(request: CacheRequest, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
     const [value] = await this.many<T>([request], ttlSeconds, async () => [await load()]);
     return value;
+  }
+
+  /**
+   * Resolves one value, as `one` does, for an entry costly to load: on a miss it is loaded by the
+   * one instance sharing the cache whose claim of it `Cache.claim` grants (for at most `claimMs`),
+   * and the claim ends once the value is stored. While another instance holds the claim, this one
+   * looks the entry up every `CLAIM_POLL_MS` and answers with it once stored, or claims and loads it
+   * itself once that claim ends without it (the other's load failed, or its instance stopped) or a
+   * write has invalidated what it was loading (the claim was of the generations before). Without
+   * `Cache.claim`, the same as `one`.
+   */
+  async oneClaimed<T>(request: CacheRequest, ttlSeconds: number, claimMs: number, load: () => Promise<T>): Promise<T> {
+    const cache = this.cache;
+    if (!cache.claim) return this.one(request, ttlSeconds, load);
+    const held: { release?: Release } = {};
+    try {
+      return await this.one(request, ttlSeconds, async () => {
+        for (let waited = false; ; waited = true) {
+          // Looked up again for the generations to claim at (the first time, the miss `one` saw).
+          const [lookup] = await cache.read([request]);
+          if (lookup.hit) return lookup.value as T;
+          const release = await cache.claim!(request.key, lookup.stamp, claimMs);
+          if (!release) {
+            await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+            continue;
+          }
+          held.release = release;
+          // After a wait, the other's value may have been stored between the look and the claim.
+          const [again] = waited ? await cache.read([request]) : [lookup];
+          return again.hit ? again.value as T : load();
+        }
+      });
+    } finally {
+      // After `one` has stored the value: a waiter that finds the claim ended finds the value too.
+      await held.release?.();
+    }
   }
 
   /**

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, type Redis } from 'ioredis';
 import {
-  ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp,
+  ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Release, type Stamp,
   checkPositive, emptyMetrics, sameGenerations, withAllTag,
 } from './cache';
 import { decode, encode } from './codec';
@@ -114,6 +114,7 @@ export class RedisCache implements Cache {
     this.client = connect(options, operationTimeoutMs, false);
     this.client.on('error', () => undefined); // Failed operations are counted and reported where they fail.
     this.client.defineCommand('bumpGenerations', { lua: BUMP_SCRIPT });
+    this.client.defineCommand('releaseClaim', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     this.ping = pinger(this.client, operationTimeoutMs);
   }
 
@@ -183,6 +184,33 @@ export class RedisCache implements Cache {
   }
 
   /**
+   * Claims `key` at the generations `stamp` saw for `ms`, as `<prefix>:c:<key>:<generations>` (SET
+   * NX PX, holding a token of this claim's own, so that a release after the claim expired cannot
+   * end another instance's).
+   */
+  async claim(key: string, stamp: Stamp, ms: number): Promise<Release | null> {
+    const seen = stamp as unknown as RedisStamp | null;
+    // No stamp: the miss did not reach Redis, so neither can the claim.
+    if (seen === null || !(await this.usable())) return RELEASED;
+    const claimKey = this.claimKey(key, seen.generations);
+    const token = this.freshGeneration();
+    try {
+      const set = await this.guard.run(() => this.client.set(claimKey, token, 'PX', Math.max(1, Math.round(ms)), 'NX'));
+      if (set !== 'OK') return null;
+    } catch (error) {
+      this.failed(error);
+      return RELEASED;
+    }
+    return async () => {
+      try {
+        await this.guard.run(() => (this.client as unknown as ReleaseCommand).releaseClaim(claimKey, token));
+      } catch (error) {
+        this.failed(error); // The claim then ends at its time.
+      }
+    };
+  }
+
+  /**
    * Calls `listener` with the tags of every invalidation another instance publishes on this
    * prefix (subscribing on first use, on a connection of its own). Delivery is best effort: a
    * message lost while disconnected is not replayed. Returns the unsubscribe function.
@@ -243,6 +271,10 @@ export class RedisCache implements Cache {
 
   private entryKey(key: string): string {
     return `${this.prefix}:e:${key}`;
+  }
+
+  private claimKey(key: string, generations: readonly (string | null)[]): string {
+    return `${this.prefix}:c:${key}:${generations.map((generation) => generation ?? '-').join(',')}`;
   }
 
   private generationKey(tag: string): string {
@@ -377,6 +409,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface BumpCommand {
   bumpGenerations(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
 }
+
+/** Deletes a claim (KEYS[1]) only while it still holds this claim's token (ARGV[1]). */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+interface ReleaseCommand {
+  releaseClaim(key: string, token: string): Promise<number>;
+}
+
+/** The release of a claim this instance could not ask Redis about: there is nothing to end. */
+const RELEASED: Release = async () => undefined;
 
 function parseHeld(data: Buffer | null): Held | null {
   if (data === null) return null;

@@ -1,4 +1,4 @@
-import type { Cache } from './cache';
+import type { Cache, Stamp } from './cache';
 
 /** The tag every answer in the shared response cache depends on (see src/http/shared-answers.ts). */
 export const RESPONSES_TAG = 'responses';
@@ -17,6 +17,7 @@ export function invalidatingResponses(cache: Cache, clearLocal: () => void): Cac
       await cache.invalidate([...tags, RESPONSES_TAG]);
       clearLocal();
     },
+    ...cache.claim ? { claim: (key: string, stamp: Stamp, ms: number) => cache.claim!(key, stamp, ms) } : {},
     metrics: () => cache.metrics(),
     close: () => cache.close(),
   };

@@ -1,4 +1,4 @@
-import { ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Stamp } from './cache';
+import { ALL_TAG, type Cache, type CacheEntry, type CacheLookup, type CacheMetrics, type CacheRequest, type Release, type Stamp } from './cache';
 import { MemoryCache } from './memory';
 import type { RedisCache } from './redis';
 
@@ -153,6 +153,11 @@ export class TwoLevelCache implements Cache {
   async invalidate(tags: readonly string[]): Promise<void> {
     await this.l1.invalidate(tags);
     await this.l2.invalidate(tags);
+  }
+
+  /** Claims are held in Redis, where the other instances see them, at the generations Redis gave the miss. */
+  claim(key: string, stamp: Stamp, ms: number): Promise<Release | null> {
+    return this.l2.claim(key, (stamp as unknown as TwoLevelStamp).l2, ms);
   }
 
   /** Totals over both levels (a hit in either is a hit), with each level's own counters. */
