@@ -52,9 +52,14 @@ export function readScopeOf(viewer: Viewer): ReadScope {
   return viewer.role === 'public' ? { unpublished: false } : { unpublished: true };
 }
 
-/** Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer. */
+/**
+ * Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer,
+ * and so may `requestLog`, a child of `deps.log` that already puts `requestId` on its lines (the
+ * access log's): default, a new one.
+ */
 export function createContext(
   deps: ContextDependencies, requestId: string, viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
+  requestLog: Logger = deps.log.child({ requestId }),
 ): Context {
   const scoped = viewer.role === 'public' ? deps.store : deps.store.scoped(readScopeOf(viewer));
   const store = deps.requestTimeoutMs ? withDeadline(scoped, Date.now() + deps.requestTimeoutMs, deps.requestTimeoutMs) : scoped;
@@ -65,7 +70,7 @@ export function createContext(
     loaders: createLoaders(store),
     store,
     pagination: deps.pagination,
-    log: deps.log.child({ requestId }),
+    log: requestLog,
     sources: deps.sources ?? null,
     served: new SourcesServed(),
     live: deps.live ?? null,

@@ -1,10 +1,11 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express from 'express';
+import proxyAddr from 'proxy-addr';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { PUBLIC_VIEWER, hasRole, viewerOf, type Viewer } from './auth/api-keys';
 import type { Config } from './config';
@@ -14,6 +15,7 @@ import { jsonBodyByRole } from './http/body';
 import { drainHttpServer } from './http/drain';
 import { GRAPHQL_PATH, type HttpEdgeOptions, apolloEdgeOptions, edgeRoutes, resolveHttpEdge } from './http/edge';
 import { errorStatusPlugin, lastResortErrorHandler } from './http/error-response';
+import { type ErrorHandler, type Handler, graphqlPath } from './http/graphql-path';
 import { OperationLimits, checkWholeNumbers, labelTokenLimit } from './http/limits';
 import type { GatewayMetrics } from './http/metrics';
 import { FAILED_KEY_POINTS } from './http/rate-limit';
@@ -146,9 +148,11 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', edge.trustProxy);
-  app.use(requestLogger(log));
+  const logRequest = requestLogger(log);
+  app.use(logRequest);
   app.use(edgeRoutes(edge, { store, log, isStopping: () => stopping }));
-  const httpServer = http.createServer(edge.responseCache ? edge.responseCache.listener(app) : app);
+  // Its request listener is added once Apollo has started (below); the drain plugin needs the server first.
+  const httpServer = http.createServer();
   // Parsed documents and the queries compiled from them share one byte budget, half each.
   const documentBytes = compiledQueries === false ? edge.documentCacheBytes : Math.floor(edge.documentCacheBytes / 2);
   const { plugins: edgePlugins, ...edgeApolloOptions } = apolloEdgeOptions(edge, config.pagination, log, documentBytes);
@@ -195,40 +199,44 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   await apollo.start();
 
   // The request's key is checked once, before its body is read (editors may send larger bodies).
-  const viewers = new WeakMap<express.Request, Promise<Viewer>>();
-  const viewerFor = (req: express.Request) => {
+  const viewers = new WeakMap<IncomingMessage, Promise<Viewer>>();
+  const viewerFor = (req: IncomingMessage) => {
     let viewer = viewers.get(req);
     if (!viewer) viewers.set(req, viewer = viewerOf(store, req.headers.authorization));
     return viewer;
   };
-  app.use(
-    GRAPHQL_PATH,
-    cors<cors.CorsRequest>(),
-    ...jsonBodyByRole({ publicBytes: edge.limits.maxBodyBytes, editorBytes: edge.limits.maxEditorBodyBytes },
-      async (req) => hasRole(await viewerFor(req), 'editor'), edge.metrics.countError),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const clientAddress = req.ip ?? null;
-        const viewer = await viewerFor(req).catch(async (error: unknown) => {
-          if (isStoreFault(error)) {
-            req.log.warn({ err: error }, 'content store fault while checking an API key');
-            throw new StoreFaultError(error);
-          }
-          // A bad key spends its address's budget, so guessing keys is rate-limited too.
-          const refusal = error instanceof UnauthenticatedError && await edge.rateLimiter?.({
-            contextValue: { viewer: PUBLIC_VIEWER, clientAddress, requestId: String(req.id) } as Context,
-            operationName: null, cost: FAILED_KEY_POINTS,
-          });
-          throw refusal || error;
-        });
-        const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs, sources },
-          String(req.id), viewer, clientAddress);
-        edge.responseCache?.track(req, context);
-        return context;
-      },
-    }),
-  );
-  app.use(lastResortErrorHandler(log));
+  const trustProxy = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const context = async (req: IncomingMessage): Promise<Context> => {
+    const clientAddress = proxyAddr(req, trustProxy) ?? null;
+    const viewer = await viewerFor(req).catch(async (error: unknown) => {
+      if (isStoreFault(error)) {
+        req.log.warn({ err: error }, 'content store fault while checking an API key');
+        throw new StoreFaultError(error);
+      }
+      // A bad key spends its address's budget, so guessing keys is rate-limited too.
+      const refusal = error instanceof UnauthenticatedError && await edge.rateLimiter?.({
+        contextValue: { viewer: PUBLIC_VIEWER, clientAddress, requestId: String(req.id) } as Context,
+        operationName: null, cost: FAILED_KEY_POINTS,
+      });
+      throw refusal || error;
+    });
+    const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs, sources },
+      String(req.id), viewer, clientAddress, req.log);
+    edge.responseCache?.track(req, context);
+    return context;
+  };
+  const allowCors = cors<cors.CorsRequest>();
+  const [jsonBody, refuseUnreadableBody] = jsonBodyByRole({ publicBytes: edge.limits.maxBodyBytes, editorBytes: edge.limits.maxEditorBodyBytes },
+    async (req) => hasRole(await viewerFor(req), 'editor'), edge.metrics.countError);
+  const lastResort = lastResortErrorHandler(log);
+  app.use(GRAPHQL_PATH, allowCors, jsonBody, refuseUnreadableBody, expressMiddleware(apollo, { context: ({ req }) => context(req) }));
+  app.use(lastResort);
+  // POSTs to /graphql skip Express (the same steps, on Node's own request path); the rest go through it.
+  const listener = graphqlPath(app, {
+    path: GRAPHQL_PATH, apollo, context,
+    steps: [logRequest, allowCors, jsonBody] as Handler[], refusals: refuseUnreadableBody as ErrorHandler, lastResort: lastResort as ErrorHandler,
+  });
+  httpServer.on('request', edge.responseCache ? edge.responseCache.listener(listener) : listener);
 
   return {
     app,
