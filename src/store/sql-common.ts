@@ -3,7 +3,7 @@
  * a scope may see, and the closure table's links for new places.
  */
 import type { Queryable } from './db';
-import { type CasualtyFigureRecord, type ReadScope, reviveDates } from './records';
+import { type CasualtyFigureRecord, DATE_FIELDS, type ReadScope, reviveDate } from './records';
 
 /** Collects positional parameters while a statement is built. */
 export class Params {
@@ -72,9 +72,10 @@ export const FIGURE_VALUES = `json_build_array(${FIGURE_FIELDS.map(([, expressio
  * from `FIGURE_FIELDS` to one object literal, so that every record is built at once with the same
  * shape (a loop of keyed stores costs several times as much and leaves more garbage).
  */
-export const figureFromValues = new Function('revive', `return (values) => revive({ ${
-  FIGURE_FIELDS.map(([name], i) => `${JSON.stringify(name)}: values[${i}]`).join(', ')} });`,
-)(reviveDates) as (values: readonly unknown[]) => CasualtyFigureRecord;
+export const figureFromValues = new Function('reviveDate', `return (values) => ({ ${
+  FIGURE_FIELDS.map(([name], i) => `${JSON.stringify(name)}: ${
+    (DATE_FIELDS as readonly string[]).includes(name) ? `reviveDate(values[${i}])` : `values[${i}]`}`).join(', ')} });`,
+)(reviveDate) as (values: readonly unknown[]) => CasualtyFigureRecord;
 
 /**
  * Indexes rows by `field` and maps `keys` onto them: the result has one entry per key, in key
