@@ -59,10 +59,21 @@ export class SettledLoader<K, V, C = K> extends DataLoader<K, V, C> {
       : Promise.all(keys.map((key) => this.load(key)));
   }
 
-  override prime(key: K, value: V | PromiseLike<V> | Error): this {
+  /** A key in hand resolves at once, without a batch, as DataLoader's own memo would answer it. */
+  override load(key: K): Promise<V> {
     const cacheKey = this.keyOf(key);
-    if (!(value instanceof Error) && !isThenable(value) && !this.settled.has(cacheKey)) this.settled.set(cacheKey, value);
-    return super.prime(key, value);
+    return this.settled.has(cacheKey) ? Promise.resolve(this.settled.get(cacheKey)!) : super.load(key);
+  }
+
+  /**
+   * A value in hand is kept here alone (`load` and `get` answer from it): no promise is made for a
+   * key that may never be asked for, which on a page is most of them (every figure, for `partOf`).
+   */
+  override prime(key: K, value: V | PromiseLike<V> | Error): this {
+    if (value instanceof Error || isThenable(value)) return super.prime(key, value);
+    const cacheKey = this.keyOf(key);
+    if (!this.settled.has(cacheKey)) this.settled.set(cacheKey, value);
+    return this;
   }
 
   override clear(key: K): this {

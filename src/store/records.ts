@@ -384,7 +384,14 @@ export interface StatsResult {
 }
 
 /** The fields records keep as `Date`, which JSON (a revision's state, an imported file) carries as ISO 8601 text. */
-const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'] as const;
+export const DATE_FIELDS = ['publishedAt', 'updatedAt', 'periodStart', 'periodEnd', 'retractedAt'] as const;
+
+/** `value` made a `Date` when it is an ISO 8601 string (see `reviveDates`), else `value` itself. */
+export function reviveDate(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date;
+}
 
 /**
  * `record`, parsed from JSON, with each of its date fields that holds an ISO 8601 string made a
@@ -395,10 +402,7 @@ export function reviveDates<T>(record: T): T {
   if (record === null || typeof record !== 'object') return record;
   const fields = record as Record<string, unknown>;
   for (const field of DATE_FIELDS) {
-    const value = fields[field];
-    if (typeof value !== 'string') continue;
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime())) fields[field] = date;
+    if (typeof fields[field] === 'string') fields[field] = reviveDate(fields[field]);
   }
   return record;
 }

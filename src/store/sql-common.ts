@@ -3,7 +3,7 @@
  * a scope may see, and the closure table's links for new places.
  */
 import type { Queryable } from './db';
-import type { ReadScope } from './records';
+import { type CasualtyFigureRecord, DATE_FIELDS, type ReadScope, reviveDate } from './records';
 
 /** Collects positional parameters while a statement is built. */
 export class Params {
@@ -43,14 +43,39 @@ export const ARTICLE_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfir
         ORDER BY x.position, x.location_id) AS "locationIds",
   a.status, a.version`;
 
-export const FIGURE_COLUMNS = `f.id::text AS id, f.article_id::text AS "articleId", f.outcome, f.population AS "group",
-  f.low, f.best, f.high, f.qualifier, f.claimed_by AS "claimedBy", f.claimant_type AS "claimantType",
-  f.verification, f.quote, f.location_id::text AS "locationId", f.period_start AS "periodStart",
-  f.period_end AS "periodEnd", f.part_of_id::text AS "partOfId", f.restates_id::text AS "restatesId",
-  f.supersedes_id::text AS "supersedesId", f.who, f.background, f.origin,
-  f.confidence::numeric::float8 AS confidence,
-  f.review_status AS "reviewStatus", f.version,
-  f.retracted_at AS "retractedAt", f.retraction_reason AS "retractionReason"`;
+/**
+ * A figure record's fields, each with the expression that reads it from `casualty_figures f`, in one
+ * order: the columns of every figure read (`FIGURE_COLUMNS`), and the positions of a figure sent as
+ * a JSON array (`FIGURE_VALUES`, read back by `figureFromValues`).
+ */
+const FIGURE_FIELDS: ReadonlyArray<readonly [keyof CasualtyFigureRecord, string]> = [
+  ['id', 'f.id::text'], ['articleId', 'f.article_id::text'], ['outcome', 'f.outcome'], ['group', 'f.population'],
+  ['low', 'f.low'], ['best', 'f.best'], ['high', 'f.high'], ['qualifier', 'f.qualifier'], ['claimedBy', 'f.claimed_by'],
+  ['claimantType', 'f.claimant_type'], ['verification', 'f.verification'], ['quote', 'f.quote'],
+  ['locationId', 'f.location_id::text'], ['periodStart', 'f.period_start'], ['periodEnd', 'f.period_end'],
+  ['partOfId', 'f.part_of_id::text'], ['restatesId', 'f.restates_id::text'], ['supersedesId', 'f.supersedes_id::text'],
+  ['who', 'f.who'], ['background', 'f.background'], ['origin', 'f.origin'], ['confidence', 'f.confidence::numeric::float8'],
+  ['reviewStatus', 'f.review_status'], ['version', 'f.version'], ['retractedAt', 'f.retracted_at'],
+  ['retractionReason', 'f.retraction_reason'],
+];
+
+export const FIGURE_COLUMNS = FIGURE_FIELDS.map(([name, expression]) => `${expression} AS "${name}"`).join(', ');
+
+/**
+ * A figure as one JSON array of its fields' values, without their names (half the text of a JSON
+ * object, for PostgreSQL to write and for Node to parse); `figureFromValues` reads it back.
+ */
+export const FIGURE_VALUES = `json_build_array(${FIGURE_FIELDS.map(([, expression]) => expression).join(', ')})`;
+
+/**
+ * The record of a figure sent as `FIGURE_VALUES` (parsed from JSON), its dates revived. Compiled
+ * from `FIGURE_FIELDS` to one object literal, so that every record is built at once with the same
+ * shape (a loop of keyed stores costs several times as much and leaves more garbage).
+ */
+export const figureFromValues = new Function('reviveDate', `return (values) => ({ ${
+  FIGURE_FIELDS.map(([name], i) => `${JSON.stringify(name)}: ${
+    (DATE_FIELDS as readonly string[]).includes(name) ? `reviveDate(values[${i}])` : `values[${i}]`}`).join(', ')} });`,
+)(reviveDate) as (values: readonly unknown[]) => CasualtyFigureRecord;
 
 /**
  * Indexes rows by `field` and maps `keys` onto them: the result has one entry per key, in key

@@ -9,8 +9,8 @@ import {
 } from './records';
 import type { ContentReader } from './store';
 import {
-  ARTICLE_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, LOCATION_COLUMNS, Params, articleVisible, figureVisible,
-  groupedInKeyOrder, inKeyOrder, toDbId, toDbIds, whereClause,
+  ARTICLE_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, FIGURE_VALUES, LOCATION_COLUMNS, Params, articleVisible, figureFromValues,
+  figureVisible, groupedInKeyOrder, inKeyOrder, toDbId, toDbIds, whereClause,
 } from './sql-common';
 
 /** How a list sorts: the key expression (a cursor's value is compared with it as `cast`) and the direction. */
@@ -197,7 +197,8 @@ const bundleStatements = new Map<string, { sql: string; name: string }>();
  * The one statement of an article bundle (`$1`: the ids or slugs), and its name: it is prepared
  * once per connection, as its plan costs the database more than running it. The articles in a CTE,
  * their figures in another, and each kind aggregated to one JSON array in one column of the one row
- * (records as each kind's own read spells them; JSON carries dates as text, revived by the caller).
+ * (records as each kind's own read spells them, but figures, the bulk of it, each as an array of
+ * values, `FIGURE_VALUES`; JSON carries dates as text, revived by the caller).
  * Authors and places are looked up by `= ANY(ARRAY(...))`, so by primary key rather than by a join
  * over every place.
  */
@@ -217,8 +218,7 @@ function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): 
   // The unfiltered figure list's conditions take no parameters.
   const sql = `WITH a AS (SELECT a.id${articleRecord} FROM articles a${articleColumns}
                         ${whereClause([match, ...articleVisible(scope)])})${figures ? `,
-    f AS (SELECT f.article_id, f.position, f.id, f.location_id, to_json(r) AS record
-            FROM casualty_figures f CROSS JOIN LATERAL (SELECT ${FIGURE_COLUMNS}) r
+    f AS (SELECT f.article_id, f.position, f.id, f.location_id, ${FIGURE_VALUES} AS record FROM casualty_figures f
             ${whereClause(['f.article_id IN (SELECT id FROM a)', ...figureConditions(new Params(), {}, scope)])})` : ''}
     SELECT ${parts.articles ? '(SELECT json_agg(a.record) FROM a)' : 'NULL::json'} AS articles,
       ${parts.authors ? `(SELECT json_agg(au) FROM (SELECT ${AUTHOR_COLUMNS} FROM authors au
@@ -352,7 +352,7 @@ export class SqlReader implements ContentReader {
       articles: (row.articles ?? []).map(reviveDates),
       authors: row.authors ?? [],
       places: row.places ?? [],
-      figures: (row.figures ?? []).map(reviveDates),
+      figures: (row.figures as unknown[][] | null ?? []).map(figureFromValues),
     };
   }
 
