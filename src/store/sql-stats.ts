@@ -170,12 +170,15 @@ function countingCtes(p: Params, query: StatsQuery, scope: ReadScope, included: 
   // Revised by a live figure: whatever the filter says of the revision, the revised never counts.
   const liveRevisions = `SELECT r.supersedes_id FROM casualty_figures r
     WHERE r.supersedes_id IS NOT NULL AND r.retracted_at IS NULL AND r.review_status = 'ACCEPTED'`;
+  const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   /**
    * The first mention of the set of people that figure `id` belongs to, climbed by primary key
-   * (restatements name the first mention; up to three levels are followed here).
+   * (restatements name the first mention; up to three levels are followed here). Each step is a
+   * lookup of its own: a join here would be a hash join under `STATEMENT_SETTINGS`, reading the
+   * whole table for every figure whose whole restates another.
    */
   const rootOf = (id: string) => `(SELECT CASE WHEN r0.restates_id IS NULL THEN r0.id ELSE coalesce(
-      (SELECT coalesce(r2.restates_id, r1.restates_id) FROM casualty_figures r1 LEFT JOIN casualty_figures r2 ON r2.id = r1.restates_id
+      (SELECT coalesce(${restatedFigure('r1.restates_id')}, r1.restates_id) FROM casualty_figures r1
         WHERE r1.id = r0.restates_id AND r1.restates_id IS NOT NULL), r0.restates_id) END
     FROM casualty_figures r0 WHERE r0.id = ${id})`;
   /**
@@ -188,7 +191,6 @@ function countingCtes(p: Params, query: StatsQuery, scope: ReadScope, included: 
    * representative carries that key (pk_*); every other member is its own representative.
    */
   const partKey = (m: string, k: string) => `CASE WHEN ${m}.rep THEN ${m}.${k} ELSE ${m}.pk_${k} END`;
-  const restatedFigure = (id: string) => `(SELECT g.restates_id FROM casualty_figures g WHERE g.id = ${id})`;
   const ctes = `WITH RECURSIVE
   ${restriction.ctes ?? ''}${region ? `rmap AS MATERIALIZED (
     -- Each place's bucket at the requested level: its ancestor (or itself) of that kind; else, when
