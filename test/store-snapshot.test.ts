@@ -36,7 +36,8 @@ describe('the embedded store\'s snapshot', () => {
     fresh = await openDb({});
     await migrate(fresh);
     restored = await openDb({ pgliteSnapshotDir: dir });
-  });
+    // Two PGlite stores migrated from scratch: about 20 s idle, past a minute on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await fresh?.close();
     await restored?.close();
