@@ -3,7 +3,7 @@
  * wide: one short method per store method, routing it through the cache (`batch`, `single`,
  * `writeThrough`) or past it. The tags entries depend on, and what a write touches, are in ./store-tags.
  */
-import { type Cache, checkPositive } from './cache';
+import { type Cache, type CacheRequest, checkPositive } from './cache';
 import { argumentsKey, sortedLists } from './keys';
 import { ReadThrough } from './read-through';
 import {
@@ -214,8 +214,8 @@ export class CachedStore implements ContentStore {
   casualtyStats(query: StatsQuery) {
     const filter = query.filter;
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
-    const request = { key: `${this.namespace}:stats:${argumentsKey(normal)}`, tags: [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)] };
-    return this.reads.oneClaimed(request, this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
+    return this.reads.oneClaimed(this.requestFor('stats', normal, [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)]),
+      this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
   }
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -331,7 +331,12 @@ export class CachedStore implements ContentStore {
 
   /** One list page or count through the cache, keyed by a digest of its normalised arguments. */
   private single<T>(kind: string, args: unknown, tags: string[], load: () => Promise<T>): Promise<T> {
-    return this.reads.one({ key: `${this.namespace}:${kind}:${argumentsKey(args)}`, tags }, this.listTtlSeconds, load);
+    return this.reads.one(this.requestFor(kind, args, tags), this.listTtlSeconds, load);
+  }
+
+  /** The cache entry of a `kind` of read with these arguments. */
+  private requestFor(kind: string, args: unknown, tags: string[]): CacheRequest {
+    return { key: `${this.namespace}:${kind}:${argumentsKey(args)}`, tags };
   }
 
   /**
