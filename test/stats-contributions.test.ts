@@ -9,7 +9,10 @@ import { describeEachEngine } from './support/stores';
  * answers: on random articles (nested figures, restatements, revisions, background counts), after
  * random writes of every kind the statistics read (bounds, groups, verifications, places, dates,
  * links, retractions, reviews, an article's status and date, a place's kind), recounted at once or
- * left marked, for random shapes and periods. The full statement is asked with no shape kept.
+ * left marked, for random shapes and periods, and for a shape grouped by region, filtered to one
+ * region (a country, or a province) with or without REGION among the dimensions: its articles'
+ * figures lie in three countries, so some articles span two. The full statement is asked with no
+ * shape kept.
  */
 
 const DIMENSIONS: StatsDimension[] = ['REGION', 'GROUP', 'OUTCOME', 'VERIFICATION', 'CLAIMANT_TYPE', 'TIME'];
@@ -25,6 +28,15 @@ const shape: fc.Arbitrary<MaintainedShape> = fc.record({
   groupBy: fc.subarray(DIMENSIONS),
   regionLevel: fc.constantFrom('COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY'),
   timeBucket: fc.constantFrom('DAY', 'WEEK', 'MONTH', 'YEAR'),
+  unpublished: fc.boolean(),
+  verifications: fc.subarray(VERIFICATIONS, { minLength: 1 }),
+}) as fc.Arbitrary<MaintainedShape>;
+
+/** The world dashboard's kind of shape: by country and maybe more, so country-filtered questions are answered from it. */
+const countryShape: fc.Arbitrary<MaintainedShape> = fc.record({
+  groupBy: fc.subarray(DIMENSIONS.filter((d) => d !== 'REGION')).map((others): StatsDimension[] => ['REGION', ...others]),
+  regionLevel: fc.constant('COUNTRY'),
+  timeBucket: fc.constantFrom('DAY', 'MONTH', 'YEAR'),
   unpublished: fc.boolean(),
   verifications: fc.subarray(VERIFICATIONS, { minLength: 1 }),
 }) as fc.Arbitrary<MaintainedShape>;
@@ -77,11 +89,21 @@ const period = fc.record({
 
 describeEachEngine('casualty statistics from kept contributions (property)', (ctx) => {
   let places: { id: string; kind: string }[];
+  /** The places a question is filtered to: three countries and a province. */
+  let regions: string[];
   let run = 0;
   beforeAll(async () => {
-    await loadCodedArticle(ctx().store);
-    const [{ id: balochistan }] = (await ctx().store.locationsByIsoCodes(['PK-BA'])) as { id: string }[];
-    places = (await ctx().store.listLocations({ withinId: balochistan }, { first: 50 })).rows.map((l) => ({ id: l.id, kind: l.kind }));
+    const { store } = ctx();
+    await loadCodedArticle(store);
+    const [pakistan, afghanistan, india, balochistan] = (await store.locationsByIsoCodes(['PK', 'AF', 'IN', 'PK-BA'])) as { id: string }[];
+    const [kabul] = await store.upsertLocations([{ parentId: afghanistan.id, name: 'Kabul', kind: 'LOCALITY', isoCode: null, latitude: null, longitude: null }]);
+    // Figures in Balochistan, and in Afghanistan (itself or a city) and India: an article with
+    // several figures often spans two countries.
+    places = [
+      ...(await store.listLocations({ withinId: balochistan.id }, { first: 50 })).rows.map((l) => ({ id: l.id, kind: l.kind })),
+      { id: afghanistan.id, kind: 'COUNTRY' }, { id: kabul, kind: 'LOCALITY' }, { id: afghanistan.id, kind: 'COUNTRY' }, { id: india.id, kind: 'COUNTRY' },
+    ];
+    regions = [pakistan.id, afghanistan.id, india.id, balochistan.id];
   });
 
   /** Stores a figure of `articleId` with links to its `earlier` figures; resolves to its id. */
@@ -164,35 +186,44 @@ describeEachEngine('casualty statistics from kept contributions (property)', (ct
   it('answers every question of a kept shape as the full statement does, after any writes', async () => {
     const { db } = ctx();
     await fc.assert(fc.asyncProperty(
-      fc.array(shape, { minLength: 1, maxLength: 3 }),
+      fc.array(fc.oneof(shape, countryShape), { minLength: 1, maxLength: 3 }),
       fc.array(article, { minLength: 1, maxLength: 4 }),
-      fc.array(fc.record({ write, recount: fc.boolean(), asks: fc.array(fc.tuple(fc.nat(), period, fc.boolean()), { maxLength: 3 }) }), { maxLength: 8 }),
+      fc.array(fc.record({ write, recount: fc.boolean(),
+        asks: fc.array(fc.tuple(fc.nat(), period, fc.boolean(), fc.option(fc.nat()), fc.boolean()), { maxLength: 3 }) }), { maxLength: 8 }),
       async (shapes, initial, writes) => {
         // Each run starts with no shape kept and its own articles (earlier runs' stay, and are counted too).
         for (const table of ['stats_shapes', 'stats_contributions', 'stats_article_spans', 'stats_rollup']) await db.query(`DELETE FROM ${table}`);
         const articles: number[] = [];
         for (const a of initial) articles.push(await addArticle(a));
         // Asked with `recount` false, the articles written since the last recount are counted afresh.
-        const ask = async (shapeIndex: number, p: { from: string | null; to: string | null }, recount = true) => {
+        // Asked for a region (the `region`-th), maybe without REGION among the dimensions.
+        const ask = async (shapeIndex: number, p: { from: string | null; to: string | null }, recount = true,
+          region: number | null = null, withoutRegion = false) => {
           const s = shapes[shapeIndex % shapes.length];
           const scope: ReadScope = { unpublished: s.unpublished };
-          const query: StatsQuery = { groupBy: s.groupBy, regionLevel: s.regionLevel, timeBucket: s.timeBucket,
-            filter: { verification: s.verifications as StatsQuery['filter']['verification'],
+          const locationId = region === null ? null : regions[region % regions.length];
+          const query: StatsQuery = { groupBy: locationId && withoutRegion ? s.groupBy.filter((d) => d !== 'REGION') : s.groupBy,
+            regionLevel: s.regionLevel, timeBucket: s.timeBucket,
+            filter: { verification: s.verifications as StatsQuery['filter']['verification'], locationId,
               periodFrom: p.from ? new Date(p.from) : null, periodTo: p.to ? new Date(p.to) : null } };
           const full: StatsResult = await casualtyStats(db, scope, query, []);
           db.reset();
           const kept = await casualtyStats(db, scope, query, shapes, recount);
-          // The answer came from the kept sums, not the full statement.
-          expect(db.statements.some((sql) => sql.includes('FROM stats_rollup r'))).toBe(true);
-          expect({ shape: s, period: p, answer: kept }).toEqual({ shape: s, period: p, answer: full });
+          // The answer came from the kept sums, not the full statement (a region's only from a shape by region).
+          const answerable = !locationId || s.groupBy.includes('REGION');
+          if (answerable) expect(db.statements.some((sql) => sql.includes('FROM stats_rollup r'))).toBe(true);
+          expect({ shape: s, period: p, query, answer: kept }).toEqual({ shape: s, period: p, query, answer: full });
         };
         for (const [i] of shapes.entries()) await ask(i, { from: null, to: null });
         for (const step of writes) {
           await apply(step.write, articles);
           if (step.recount) await flushStale(db);
-          for (const [i, p, recount] of step.asks) await ask(i, p, recount);
+          for (const [i, p, recount, region, withoutRegion] of step.asks) await ask(i, p, recount, region, withoutRegion);
         }
-        for (const [i] of shapes.entries()) await ask(i, { from: '2025-02-01T00:00:00Z', to: '2025-03-01T00:00:00Z' });
+        for (const [i] of shapes.entries()) {
+          await ask(i, { from: '2025-02-01T00:00:00Z', to: '2025-03-01T00:00:00Z' });
+          for (const [region] of regions.entries()) await ask(i, { from: null, to: null }, true, region, true);
+        }
         // Places get their kinds back for the next run.
         for (const place of places) await db.query(`UPDATE locations SET kind = $2 WHERE id = $1`, [Number(place.id), place.kind]);
       },

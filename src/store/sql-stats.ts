@@ -43,6 +43,11 @@ import { Params, toDbId, toDbIds } from './sql-common';
 
 const KIND_OF_LEVEL = ['COUNTRY', 'ADMIN1', 'ADMIN2', 'LOCALITY'] as const;
 
+/** The kind of place a region level's buckets are (a level no place has: ADMIN1). */
+function kindOfLevel(level: StatsQuery['regionLevel']): string {
+  return KIND_OF_LEVEL.includes(level) ? level : 'ADMIN1';
+}
+
 const DIMENSION_COLUMNS: Record<Exclude<StatsDimension, 'REGION' | 'TIME'>, string> = {
   GROUP: 'f.population', OUTCOME: 'f.outcome', VERIFICATION: 'f.verification', CLAIMANT_TYPE: 'f.claimant_type',
 };
@@ -160,7 +165,7 @@ function countingCtes(p: Params, query: StatsQuery, scope: ReadScope, included: 
   const shape: Shape = { dimensions: query.groupBy, level: query.regionLevel, unit: query.timeBucket };
   const region = shape.dimensions.includes('REGION');
   const unitParam = shape.dimensions.includes('TIME') ? p.add(TIME_UNITS[shape.unit]) : '';
-  const levelParam = region ? p.add(KIND_OF_LEVEL.includes(shape.level) ? shape.level : 'ADMIN1') : '';
+  const levelParam = region ? p.add(kindOfLevel(shape.level)) : '';
   const verifications = p.add(included);
   const columns = keyColumnsOf(shape, unitParam);
   // A bucket's key: the requested columns (set 1) or the left-out verification `lv` (sets 2–4).
@@ -534,14 +539,24 @@ function shapeKey(shape: MaintainedShape): string {
   });
 }
 
-/** Whether `shape`'s contributions answer `query` exactly: the same grouping, verifications and scope, and no filter but a period. */
+/**
+ * Whether `shape`'s contributions answer `query` exactly: the same verifications and scope, and
+ * either the same grouping with no filter but a period, or, for a shape grouped by region, a place
+ * in the filter besides and the same grouping with or without REGION (an article lying wholly in
+ * a region puts every figure in that region's bucket, so its buckets by the other dimensions are
+ * the same; see `maintainedStatement`).
+ */
 function answers(shape: MaintainedShape, query: StatsQuery, scope: ReadScope, included: readonly string[]): boolean {
-  const { periodFrom, periodTo, verification, ...others } = query.filter;
+  const { periodFrom, periodTo, verification, locationId, ...others } = query.filter;
   void periodFrom; void periodTo; void verification;
   const filtered = Object.values(others).some((value) => value != null && (!Array.isArray(value) || value.length > 0));
-  const asked: MaintainedShape = { groupBy: query.groupBy, regionLevel: query.regionLevel, timeBucket: query.timeBucket,
-    unpublished: scope.unpublished, verifications: [...included] };
-  return !filtered && new Set(query.groupBy).size === query.groupBy.length && shapeKey(asked) === shapeKey(shape);
+  if (filtered || new Set(query.groupBy).size !== query.groupBy.length) return false;
+  const asked = (groupBy: StatsDimension[], regionLevel: StatsQuery['regionLevel']) => shapeKey({ groupBy, regionLevel,
+    timeBucket: query.timeBucket, unpublished: scope.unpublished, verifications: [...included] });
+  if (locationId == null) return asked(query.groupBy, query.regionLevel) === shapeKey(shape);
+  return shape.groupBy.includes('REGION') && (query.groupBy.includes('REGION')
+    ? asked(query.groupBy, query.regionLevel)
+    : asked([...query.groupBy, 'REGION'], shape.regionLevel)) === shapeKey(shape);
 }
 
 /** The query whose per-article rows are a shape's contributions: its grouping, no filter but its verifications. */
@@ -668,27 +683,40 @@ async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { fr
   const conditions = figureConditions(s, {}, { unpublished: shape.unpublished });
   const sKey = s.add(key);
   conditions.push(articles(s));
-  await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated)
-    SELECT ${sKey}, article_id, date_trunc('month', min(d) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
-           (date_trunc('month', max(d) AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC', bool_or(d IS NULL)
-      FROM (SELECT f.article_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')}) f
-     GROUP BY article_id`, s.values);
+  // Each figure's region at the shape's level as \`countingCtes\`' rmap finds it exactly (null when
+  // the place is known only more coarsely): an article whose figures all have the same one has it
+  // as its sole region.
+  const level = shape.groupBy.includes('REGION') ? s.add(kindOfLevel(shape.regionLevel)) : null;
+  await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated, sole_region_id)
+    WITH f AS MATERIALIZED (SELECT f.article_id, f.location_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')})${level ? `,
+    exact AS (SELECT p.descendant_id AS location_id, min(a.id) AS region_id
+                FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
+               WHERE a.kind = ${level} AND p.descendant_id IN (SELECT location_id FROM f)
+               GROUP BY p.descendant_id)` : ''}
+    SELECT ${sKey}, f.article_id, date_trunc('month', min(f.d) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+           (date_trunc('month', max(f.d) AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC', bool_or(f.d IS NULL),
+           ${level ? 'CASE WHEN bool_and(e.region_id IS NOT NULL) AND min(e.region_id) = max(e.region_id) THEN min(e.region_id) END' : 'NULL::integer'}
+      FROM f${level ? ' LEFT JOIN exact e ON e.location_id = f.location_id' : ''}
+     GROUP BY f.article_id`, s.values);
   if (summed && Array.isArray(ids)) await addToRollup(tx, key, ids, 1);
 }
 
-/** Adds the contributions of the articles `ids` (all: null) to `shape`'s sums (`sign` -1: takes them out), dropping buckets left with none. */
+/**
+ * Adds the contributions of the articles `ids` (all: null) to `shape`'s sums (`sign` -1: takes them
+ * out), per bucket, span and sole region, dropping buckets left with none.
+ */
 async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sign: 1 | -1): Promise<void> {
   const keys = STORED_KEYS.map((k) => `c.${k}`).join(', ');
   const sums = { n: 'count(*)', figures: 'sum(c.figures)', articles: 'count(*) FILTER (WHERE c.figures > 0)', low: 'coalesce(sum(c.low), 0)',
     best: 'coalesce(sum(c.best), 0)', best_unknown: 'count(*) FILTER (WHERE NOT c.best_known)', high: 'coalesce(sum(c.high), 0)',
     high_unknown: 'count(*) FILTER (WHERE NOT c.high_known)', disputed: 'sum(c.disputed)' };
   const names = Object.keys(sums);
-  await tx.query(`INSERT INTO stats_rollup AS r (shape, first_month, end_month, undated, ${STORED_KEYS.join(', ')}, ${names.join(', ')})
-    SELECT c.shape, s.first_month, s.end_month, s.undated, ${keys}, ${Object.values(sums).map((sum) => `${sign} * ${sum}`).join(', ')}
+  await tx.query(`INSERT INTO stats_rollup AS r (shape, sole_region_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')}, ${names.join(', ')})
+    SELECT c.shape, s.sole_region_id, s.first_month, s.end_month, s.undated, ${keys}, ${Object.values(sums).map((sum) => `${sign} * ${sum}`).join(', ')}
       FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
      WHERE c.shape = $1${ids ? ' AND c.article_id = ANY($2::int[])' : ''}
-     GROUP BY c.shape, s.first_month, s.end_month, s.undated, ${keys}
-    ON CONFLICT (shape, first_month, end_month, undated, ${STORED_KEYS.join(', ')})
+     GROUP BY c.shape, s.sole_region_id, s.first_month, s.end_month, s.undated, ${keys}
+    ON CONFLICT (shape, sole_region_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')})
     DO UPDATE SET ${names.map((name) => `${name} = r.${name} + EXCLUDED.${name}`).join(', ')}`, ids ? [key, ids] : [key]);
   if (sign < 0) await tx.query(`DELETE FROM stats_rollup WHERE shape = $1 AND n = 0`, [key]);
 }
@@ -699,32 +727,52 @@ async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sig
  * the full statement counts for every article not answered so: the changed ones, and those whose
  * span the period cuts. The answer is the full statement's: each article adds its contribution to
  * the same sums (`articles` included: a bucket's article count is a sum over articles too).
+ *
+ * A query filtered to a place (`answers`) is answered so from the articles whose sole region is
+ * that place: the filter reads every figure they have, each in that region's bucket, so each adds
+ * its kept contribution. Every other article with a figure there is counted afresh: one with
+ * figures elsewhere too counts differently (a part outside takes its share out of no whole here,
+ * a whole outside is no effective parent), and a place that is no region of the shape's level is
+ * nobody's sole region, so its articles are all counted afresh.
  */
 function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuery): string {
   const key = p.add(shapeKey(shape));
-  const { periodFrom, periodTo } = query.filter;
+  const { periodFrom, periodTo, locationId } = query.filter;
   const from = periodFrom != null ? p.add(periodFrom) : null;
   const to = periodTo != null ? p.add(periodTo) : null;
+  const region = locationId != null ? p.add(toDbId(locationId)) : null;
   const dated = from != null || to != null;
-  // Holds the span of an article (or a sum's) whole.
-  const holds = (s: string) => dated
-    ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []].join(' AND ')
-    : 'true';
+  // Holds the span of an article (or a sum's) whole; of the region's sole articles only, when asked for one.
+  const holds = (s: string) => [
+    ...region ? [`${s}.sole_region_id = ${region}`] : [],
+    ...dated ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []] : [],
+  ].join(' AND ') || 'true';
   // The articles whose span the period cuts (neither holds nor misses it; never one it holds): a
   // bound inside the span, or an undated figure beside dated ones. Found by the spans' index.
   const cut = (bound: string) => `SELECT s.article_id FROM stats_article_spans s
      WHERE tstzrange(s.first_month, s.end_month, '()') @> ${bound}::timestamptz AND s.shape = ${key}`;
   const cuts = dated ? [...from ? [cut(from)] : [], ...to ? [cut(to)] : [],
     `SELECT s.article_id FROM stats_article_spans s WHERE s.undated AND s.shape = ${key} AND s.first_month IS NOT NULL`] : [];
-  const restriction: Restriction = {
-    ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
+  const restriction: Restriction = region
+    ? {
+      ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
+  kept_articles AS MATERIALIZED (
+    -- The articles answered by their kept contributions: the region's sole, held whole, unchanged.
+    SELECT s.article_id FROM stats_article_spans s
+     WHERE s.shape = ${key} AND ${holds('s')} AND NOT EXISTS (SELECT 1 FROM stale_articles x WHERE x.article_id = s.article_id)
+  ),
+  `,
+      figures: 'NOT EXISTS (SELECT 1 FROM kept_articles k WHERE k.article_id = f.article_id)',
+    }
+    : {
+      ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
   live_articles AS MATERIALIZED (
     -- The articles counted afresh: changed since their last count, or with a span the period cuts.
     ${['SELECT article_id FROM stale_articles', ...cuts].join('\n    UNION\n    ')}
   ),
   `,
-    figures: 'f.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))',
-  };
+      figures: 'f.article_id = ANY(ARRAY(SELECT article_id FROM live_articles))',
+    };
   const { ctes, keys, columns } = countingCtes(p, query, { unpublished: shape.unpublished }, shape.verifications, restriction);
   const list = (prefix = '') => keys.map((k) => `${prefix}${k}`).join(', ');
   return `${ctes},
