@@ -30,7 +30,10 @@
  * rest afresh with the same statement: articles changed since their last count (marked by
  * triggers in the writer's transaction) and those whose dates the period cuts. So the world answers
  * in a few hundred milliseconds from a million figures, and equals the full count
- * (test/stats-contributions.test.ts proves it on random articles and writes).
+ * (test/stats-contributions.test.ts proves it on random articles and writes). A country's answer
+ * of the same shape (its place in the filter, REGION grouped or not) adds the kept sums of the
+ * articles lying wholly in it (their *sole region*, migration 0015) and counts afresh the others
+ * with figures there (see `maintainedStatement`).
  *
  * The file is long because it is that one statement: its fragments (filters, bucket keys, the
  * climb to wholes) are parts of one query and read only together.
