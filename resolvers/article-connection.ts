@@ -2,7 +2,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../src/context';
 import type { RelatedParts } from '../src/loaders';
 import { type Connection, type PageArgs, pageRequest, pagedList, toConnection } from '../src/pagination';
-import type { ArticleFilter, ArticleOrder, ArticleRecord } from '../src/store/records';
+import type { ArticleFilter, ArticleOrder, ArticleSummary } from '../src/store/records';
 import { relatedParts, selected } from './prefetch';
 
 /**
@@ -23,7 +23,7 @@ export async function articleConnection(
   args: PageArgs,
   { store, loaders, pagination }: Context,
   info: GraphQLResolveInfo,
-): Promise<Connection<ArticleRecord>> {
+): Promise<Connection<ArticleSummary>> {
   // Ranks are not instants: relevance pages a list of its own (its keys have another shape).
   const list = pagedList(order === 'RELEVANCE' ? 'articleSearch' : 'articles', filter, order);
   const result = await store.listArticles(filter, order, pageRequest(args, pagination, list));

@@ -25,8 +25,9 @@ export function selected(fields: readonly FieldNode[], name: string, info: Pick<
 /**
  * What the Article fields' nodes `nodes` will ask the loaders for beyond the articles themselves:
  * their authors (`authors`, `authorNames`), their places (`locations`, `places`), their figures (a
- * `casualtyFigures` without arguments: the unfiltered list) and those figures' places (its
- * `location`). Null when they ask for none of these. Memoised per selection (`memo`, keyed by the
+ * `casualtyFigures` without arguments: the unfiltered list), those figures' places (its
+ * `location`), and their bodies (`body`, `paragraphs`: a list page's articles come without). Null
+ * when they ask for none of these. Memoised per selection (`memo`, keyed by the
  * first of the field's nodes, which belong to the parsed document and live as long as it). A hint
  * only: every field still reads through the loaders, so parts read for nothing or left out cost a
  * statement, never a wrong answer.
@@ -45,6 +46,7 @@ export function relatedParts(
     places: wants('locations') || wants('places'),
     figures: figureFields.length > 0,
     figurePlaces: selected(figureFields, 'location', info).length > 0,
+    bodies: wants('body') || wants('paragraphs'),
   };
   const found = Object.values(parts).some(Boolean) ? parts : null;
   if (first) memo.set(first, found);

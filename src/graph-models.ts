@@ -7,14 +7,17 @@ import type { ExternalArticleModel, NewsConnectionModel, SourceModel } from './n
 import type { ImportRecordResult, ImportReport } from './editorial/editorial';
 import type { IngestedPlaceProposal, IngestResult } from './ingest/ingest';
 import type {
-  ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord, StatsBucket, StatsResult,
+  ArticleRecord, ArticleSummary, AuthorRecord, CasualtyFigureRecord, LocationRecord, RevisionRecord, StatsBucket, StatsResult,
 } from './store/records';
 
 export type { ArticleRecord, AuthorRecord, CasualtyFigureRecord, LocationRecord };
 export type { ExternalArticleModel, NewsConnectionModel, SourceModel };
 
-/** An article read `asOf` a moment carries the figures as they stood then. */
-export type ArticleModel = ArticleRecord & { asOfFigures?: CasualtyFigureModel[] };
+/**
+ * An article: a full record, or a list page's without its body (`ArticleSummary`), whose `body` and
+ * `paragraphs` read it by id. One read `asOf` a moment carries the figures as they stood then.
+ */
+export type ArticleModel = ArticleSummary & { body?: string; asOfFigures?: CasualtyFigureModel[] };
 /**
  * A figure read `asOf` a moment carries its article's figures as they stood then, so that its
  * links (parts, restatements, revisions) are read among them, not among today's.
@@ -38,7 +41,7 @@ export type ImportReportModel = ImportReport;
 export type ImportRecordResultModel = ImportRecordResult;
 export type IngestPageResultModel = IngestResult;
 export type PlaceProposalModel = IngestedPlaceProposal;
-export type ArticleConnectionModel = Connection<ArticleRecord>;
+export type ArticleConnectionModel = Connection<ArticleSummary>;
 export type AuthorConnectionModel = Connection<AuthorRecord>;
 export type LocationConnectionModel = Connection<LocationRecord>;
 export type CasualtyFigureConnectionModel = Connection<CasualtyFigureRecord>;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { canonicalJson } from './cache/keys';
 import type {
-  ArticleBundle, ArticleKey, ArticleRecord, BundleParts, CasualtyFigureRecord, CasualtyFilter,
+  ArticleBundle, ArticleKey, ArticleRecord, ArticleSummary, BundleParts, CasualtyFigureRecord, CasualtyFilter,
 } from './store/records';
 import type { ContentStore } from './store/store';
 
@@ -99,7 +99,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function createLoaders(store: ContentStore) {
   const figureById = new SettledLoader((ids: readonly string[]) => store.figuresByIds(ids));
-  const articleById = new SettledLoader((ids: readonly string[]) => store.articlesByIds(ids));
+  /**
+   * Holds full records, and list pages' summaries (`primeArticles`): an article's body is read
+   * through `bodyOfArticle` when its record has none (resolvers/Article.ts).
+   */
+  const articleById = new SettledLoader<string, ArticleSummary | null>((ids: readonly string[]) => store.articlesByIds(ids));
+  /** The bodies of articles in hand without them, one statement per batch (a page's, at most). */
+  const bodyOfArticle = new SettledLoader((ids: readonly string[]) => store.articleBodies(ids));
 
   /** Later `partOf` and `article` lookups of rows already in hand cost nothing. */
   const primeFigures = (figures: CasualtyFigureRecord[]) => {
@@ -137,6 +143,7 @@ export function createLoaders(store: ContentStore) {
     }
     for (const author of bundle.authors) authorById.prime(author.id, author);
     for (const place of bundle.places) locationById.prime(place.id, place);
+    for (const { id, body } of bundle.bodies) bodyOfArticle.prime(id, body);
     if (!parts.figures) return;
     const lists = new Map<string, CasualtyFigureRecord[]>(articleIds.map((id) => [id, []]));
     for (const figure of bundle.figures) lists.get(figure.articleId)?.push(figure);
@@ -150,6 +157,7 @@ export function createLoaders(store: ContentStore) {
     authorById,
     authorBySlug: new DataLoader((slugs: readonly string[]) => store.authorsBySlugs(slugs)),
     articleById,
+    bodyOfArticle,
     articleBySlug,
     /**
      * Articles by id or slug (null for one this reader cannot see), each read in one statement with
@@ -161,7 +169,8 @@ export function createLoaders(store: ContentStore) {
         const results: (ArticleRecord | null)[] = new Array(keys.length);
         await Promise.all([...groupBy(keys, (key) => `${key.by}:${canonicalJson(key.parts)}`).values()].map(async (indexes) => {
           const { by, parts } = keys[indexes[0]];
-          const bundle = await store.articleBundle(by, indexes.map((i) => keys[i].key), { ...parts, articles: true });
+          // The records carry their bodies.
+          const bundle = await store.articleBundle(by, indexes.map((i) => keys[i].key), { ...parts, articles: true, bodies: false });
           primeBundle(bundle, bundle.articles.map((article) => article.id), parts);
           const found = new Map(bundle.articles.map((article) => [by === 'id' ? article.id : article.slug, article]));
           for (const i of indexes) results[i] = found.get(keys[i].key) ?? null;
@@ -185,8 +194,8 @@ export function createLoaders(store: ContentStore) {
       return lists;
     }),
     figuresOfArticle,
-    /** Rows from list queries, so that nested lookups of the same ids are free. */
-    primeArticles(articles: ArticleRecord[]) {
+    /** Rows from list queries, so that nested lookups of the same ids are free (but for their bodies). */
+    primeArticles(articles: readonly ArticleSummary[]) {
       for (const article of articles) articleById.prime(article.id, article);
     },
     /**
@@ -195,7 +204,7 @@ export function createLoaders(store: ContentStore) {
      * same, having primed nothing: each field then loads what it needs on its own, and fails there
      * if the store is still failing.
      */
-    async primeRelated(articles: readonly ArticleRecord[], parts: RelatedParts): Promise<void> {
+    async primeRelated(articles: readonly ArticleSummary[], parts: RelatedParts): Promise<void> {
       if (articles.length === 0) return;
       const ids = articles.map((article) => article.id);
       const bundle = await store.articleBundle('id', ids, { ...parts, articles: false }).catch(() => null);

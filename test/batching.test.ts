@@ -1,6 +1,7 @@
 import { startTestGateway, type TestGateway } from './support/gateway';
 import { buildCorpus } from './support/corpus';
 import { describeEachEngine } from './support/stores';
+import { storeId } from './support/ids';
 
 const PAGE = /* GraphQL */ `
   query Page($first: Int!) {
@@ -55,6 +56,40 @@ describeEachEngine('batching', (ctx) => {
     expect(ctx().db.queries).toBe(2);
   });
 
+  it('reads a page without its articles\' bodies, and with them in its two statements when it asks for them', async () => {
+    ctx().db.reset();
+    const bare = await api.gql(`{ articles(first: 20) { edges { node { headline wordCount } } } }`);
+    expect(bare.errors).toBeUndefined();
+    expect(bare.data.articles.edges).toHaveLength(20);
+    expect(ctx().db.statements).toHaveLength(1);
+    expect(ctx().db.statements[0]).not.toMatch(/\bbody\b/);
+
+    ctx().db.reset();
+    const full = await api.gql(`{ articles(first: 20) { edges { node { id body paragraphs wordCount authors { name } } } } }`);
+    expect(full.errors).toBeUndefined();
+    // The page, then what its articles reference and their bodies in one bundle.
+    expect(ctx().db.queries).toBe(2);
+    const nodes = full.data.articles.edges.map((edge: any) => edge.node);
+    const stored = await ctx().store.articlesByIds(nodes.map((node: any) => storeId(node.id)));
+    expect(nodes.map((node: any) => [node.body, node.paragraphs])).toEqual(stored.map((article) => [article!.body, [article!.body]]));
+    expect(nodes[0].body).toMatch(/^At least \d+ people were killed\.$/);
+  });
+
+  it('reads the bodies of listed articles loaded one by one in one statement', async () => {
+    const [province] = await ctx().store.locationsByIsoCodes(['TL-1']);
+    ctx().db.reset();
+    const response = await api.gql(`query($id: ID!) { regionSummary(locationId: $id) { latestArticles(first: 10) { id body } } }`,
+      { id: province!.id });
+    expect(response.errors).toBeUndefined();
+    // The place, the list (without bodies), and every listed article's body together.
+    expect(ctx().db.statements.filter((sql) => /\bbody\b/.test(sql))).toHaveLength(1);
+    expect(ctx().db.queries).toBe(3);
+    const articles = response.data.regionSummary.latestArticles;
+    expect(articles.length).toBeGreaterThan(1);
+    const stored = await ctx().store.articlesByIds(articles.map((article: any) => storeId(article.id)));
+    expect(articles.map((article: any) => article.body)).toEqual(stored.map((article) => article!.body));
+  });
+
   it('reads an article by slug with its authors, places and figures (each with its place) in one statement', async () => {
     ctx().db.reset();
     const response = await api.gql(`query($slug: String!) { article(slug: $slug) {
@@ -85,7 +120,7 @@ describeEachEngine('batching', (ctx) => {
     const store = ctx().store;
     const { rows } = await store.listArticles({}, 'PUBLISHED_AT_DESC', { first: 3 });
     const ids = rows.map((article) => article.id);
-    const all = { articles: true, authors: true, places: true, figures: true, figurePlaces: true };
+    const all = { articles: true, authors: true, places: true, figures: true, figurePlaces: true, bodies: true };
     const bundle = await store.articleBundle('slug', rows.map((article) => article.slug), all);
     const byId = <T extends { id: string }>(records: T[]) => [...records].sort((a, b) => Number(a.id) - Number(b.id));
     expect(byId(bundle.articles)).toEqual(byId(await store.articlesByIds(ids) as typeof rows));
@@ -95,11 +130,14 @@ describeEachEngine('batching', (ctx) => {
     expect(byId(bundle.authors)).toEqual(byId((await store.authorsByIds(authorIds)).filter((author) => author !== null)));
     const placeIds = [...new Set([...rows.flatMap((article) => article.locationIds), ...figures.flat().flatMap((figure) => figure.locationId ?? [])])];
     expect(byId(bundle.places)).toEqual(byId((await store.locationsByIds(placeIds)).filter((place) => place !== null)));
-    // Only the parts asked for: no articles or authors, and only the articles' own places.
+    // The articles' records carry their bodies: no bodies of their own beside them.
+    expect(bundle.bodies).toEqual([]);
+    // Only the parts asked for: no articles or authors, only the articles' own places, and their bodies.
     const slim = await store.articleBundle('id', ids, { ...all, articles: false, authors: false, figurePlaces: false });
-    expect({ ...slim, places: byId(slim.places) }).toEqual({
+    expect({ ...slim, places: byId(slim.places), bodies: byId(slim.bodies) }).toEqual({
       articles: [], authors: [], figures: bundle.figures,
       places: byId(bundle.places).filter((place) => rows.some((article) => article.locationIds.includes(place.id))),
+      bodies: byId(bundle.articles).map(({ id, body }) => ({ id, body })),
     });
   });
 

@@ -48,7 +48,7 @@ async function figuresOf(id: string): Promise<CasualtyFigureRecord[]> {
   return figures;
 }
 
-const ALL_PARTS = { articles: true, authors: true, places: true, figures: true, figurePlaces: true };
+const ALL_PARTS = { articles: true, authors: true, places: true, figures: true, figurePlaces: true, bodies: true };
 
 /** Publishes or unpublishes article `id` through `store`. */
 async function setStatus(store: ContentStore, id: string, status: ArticleRecord['status'], action: 'PUBLISH' | 'UNPUBLISH') {
@@ -95,6 +95,8 @@ for (const [name, makeCache, run] of VARIANTS) {
         ['partsOf', (s) => s.partsOf([figures[0].id, figures[1].id])],
         ['articleBundle (by id)', (s) => s.articleBundle('id', articleIds.slice(0, 3), ALL_PARTS)],
         ['articleBundle (by slug)', (s) => s.articleBundle('slug', ['story-1', 'nobody'], ALL_PARTS)],
+        ['articleBundle (bodies)', (s) => s.articleBundle('id', articleIds.slice(0, 3), { ...ALL_PARTS, articles: false })],
+        ['articleBodies', (s) => s.articleBodies([...articleIds.slice(0, 3), '999999'])],
         ['listArticles', (s) => s.listArticles({ tag: 'test' }, 'PUBLISHED_AT_DESC', { first: 3 })],
         ['countArticles', (s) => s.countArticles({ locationId: province!.parentId })],
         ['listAuthors', (s) => s.listAuthors({ first: 5 })],

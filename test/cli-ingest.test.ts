@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createLocation } from '../src/editorial/editorial';
 import { openStore } from '../src/store/open';
-import type { ArticleRecord, CasualtyFigureRecord } from '../src/store/records';
+import type { ArticleSummary, CasualtyFigureRecord } from '../src/store/records';
 import type { SqlStore } from '../src/store/sql-store';
 
 /**
@@ -41,7 +41,7 @@ function countsIn(line: string): { proposed: number; withdrawn: number } {
 }
 
 /** Every article in the store (drafts included) with its figures (retracted ones too), by sourceUrl. */
-async function storedArticles(dir: string): Promise<Map<string, { article: ArticleRecord; figures: CasualtyFigureRecord[] }>> {
+async function storedArticles(dir: string): Promise<Map<string, { article: ArticleSummary; figures: CasualtyFigureRecord[] }>> {
   const store = await openStore({ pgliteDataDir: dir });
   try {
     const editor = store.scoped({ unpublished: true });

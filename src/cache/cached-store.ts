@@ -168,6 +168,11 @@ export class CachedStore implements ContentStore {
       () => this.inner.articleBundle(by, keys, parts));
   }
 
+  /** A body's entry depends on its article's tag, as the article's own entry does. */
+  articleBodies(ids: readonly string[]) {
+    return this.batch('article-body', ids, (id) => [TAGS.article(id)], (missing) => this.inner.articleBodies(missing));
+  }
+
   // ---- lists and counts -----------------------------------------------------------------------
 
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {

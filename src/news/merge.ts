@@ -9,7 +9,7 @@
 import type { Context } from '../context';
 import { BadUserInputError, SourceUnavailableGatewayError } from '../errors';
 import { listDigest } from '../pagination';
-import type { ArticleFilter, ArticleRecord, SortKey } from '../store/records';
+import type { ArticleFilter, ArticleSummary, SortKey } from '../store/records';
 import { PUBLIC_SCOPE } from '../store/store';
 import { SourceUnavailableError } from '../sources/errors';
 import type { ExternalItem, RemoteQuery, ServedPage } from '../sources/source';
@@ -60,7 +60,7 @@ export function compareHeads(a: Pick<Head, 'date' | 'sourceId' | 'itemId'>, b: P
 /** The store's published articles matching the filter (editors' drafts too are left out), newest first, from `after`. */
 class StoreLane implements Lane {
   readonly id = LOCAL_SOURCE_ID;
-  private rows: { article: ArticleRecord; key: SortKey }[] = [];
+  private rows: { article: ArticleSummary; key: SortKey }[] = [];
   private more = true;
 
   constructor(private readonly context: Context, private readonly filter: ArticleFilter, private position: SortKey | null | 'done',

@@ -1,5 +1,5 @@
 /** The parents of the news types (codegen's mappers, re-exported by ../graph-models). */
-import type { ArticleRecord } from '../store/records';
+import type { ArticleSummary } from '../store/records';
 import type { PageInfo } from '../pagination';
 import type { ExternalItem, SourceInfo } from '../sources/source';
 
@@ -9,8 +9,11 @@ export interface ExternalArticleModel extends ExternalItem {
   stale: boolean;
 }
 
-/** `NewsItem`: one of ours, or a remote one (told apart by `remoteId`). */
-export type NewsItemModel = ArticleRecord | ExternalArticleModel;
+/**
+ * `NewsItem`: one of ours (as a list page reads it, without its body: see `ArticleSummary`), or a
+ * remote one (told apart by `remoteId`).
+ */
+export type NewsItemModel = ArticleSummary | ExternalArticleModel;
 
 export function isExternal(item: NewsItemModel): item is ExternalArticleModel {
   return 'remoteId' in item;

@@ -72,6 +72,20 @@ export interface ArticleRecord {
   version: number;
 }
 
+/**
+ * An article as a list page reads it: every field but its body. A page of twenty bodies is about
+ * 50 KB, most of it TOAST-compressed, for PostgreSQL to decompress and Node to decode, and lists
+ * seldom show it; whoever needs a listed article's body reads it by id (`ContentReader.articleBodies`,
+ * or with the page's related records, `BundleParts.bodies`).
+ */
+export type ArticleSummary = Omit<ArticleRecord, 'body'>;
+
+/** An article's body, by the article's id (see `ArticleSummary`). */
+export interface ArticleBodyRecord {
+  id: string;
+  body: string;
+}
+
 export interface CasualtyFigureRecord {
   id: string;
   articleId: string;
@@ -227,6 +241,11 @@ export interface BundleParts {
   places: boolean;
   figures: boolean;
   figurePlaces: boolean;
+  /**
+   * The articles' bodies, for articles already in hand without them (a list page's summaries);
+   * ignored with `articles`, whose records carry their bodies.
+   */
+  bodies: boolean;
 }
 
 /**
@@ -240,6 +259,7 @@ export interface ArticleBundle {
   authors: AuthorRecord[];
   places: LocationRecord[];
   figures: CasualtyFigureRecord[];
+  bodies: ArticleBodyRecord[];
 }
 
 /** New content for the bulk loaders: the same records, with references by id. */

@@ -34,7 +34,8 @@ export const AUTHOR_COLUMNS = `au.id::text AS id, au.slug, au.name, au.bio`;
 export const LOCATION_COLUMNS = `l.id::text AS id, l.parent_id::text AS "parentId", l.name, l.kind,
   l.iso_code AS "isoCode", l.latitude, l.longitude`;
 
-export const ARTICLE_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfirst, a.body,
+/** An article's columns but its body: an `ArticleSummary`, what list pages read (see there why). */
+export const ARTICLE_SUMMARY_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfirst,
   a.published_at AS "publishedAt", a.updated_at AS "updatedAt", a.source_url AS "sourceUrl",
   a.language, a.tags, a.word_count AS "wordCount",
   array(SELECT x.author_id::text FROM article_authors x WHERE x.article_id = a.id
@@ -42,6 +43,9 @@ export const ARTICLE_COLUMNS = `a.id::text AS id, a.slug, a.headline, a.standfir
   array(SELECT x.location_id::text FROM article_locations x WHERE x.article_id = a.id
         ORDER BY x.position, x.location_id) AS "locationIds",
   a.status, a.version`;
+
+/** An article's columns: an `ArticleRecord`. */
+export const ARTICLE_COLUMNS = `${ARTICLE_SUMMARY_COLUMNS}, a.body`;
 
 /**
  * A figure record's fields, each with the expression that reads it from `casualty_figures f`, in one

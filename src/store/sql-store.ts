@@ -66,6 +66,7 @@ export class SqlStore implements ContentStore {
   partsOf(figureIds: readonly string[]) { return this.reader.partsOf(figureIds); }
 
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) { return this.reader.articleBundle(by, keys, parts); }
+  articleBodies(ids: readonly string[]) { return this.reader.articleBodies(ids); }
 
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) { return this.reader.listArticles(filter, order, page); }
   countArticles(filter: ArticleFilter) { return this.reader.countArticles(filter); }

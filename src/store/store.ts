@@ -4,7 +4,7 @@
  * ./sql-store.ts; the read-through cache decorates any `ContentStore`.
  */
 import type {
-  ApiKeyRecord, ArticleBundle, ArticleFilter, ArticleKey, ArticleOrder, ArticlePatch, ArticleRecord, AuthorFilter, AuthorPatch, AuthorRecord,
+  ApiKeyRecord, ArticleBundle, ArticleFilter, ArticleKey, ArticleOrder, ArticlePatch, ArticleRecord, ArticleSummary, AuthorFilter, AuthorPatch, AuthorRecord,
   BundleParts, CasualtyFigureRecord, CasualtyFilter, Changes, FigureOrder, IngestedPageRecord, FigurePatch, GazetteerPlace, LocationAliasRecord, LocationFilter, LocationPatch, LocationRecord,
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
@@ -49,8 +49,14 @@ export interface ContentReader {
    */
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle>;
 
-  /** `RELEVANCE` needs `filter.search` (rejects without it); its keys are ranks (./sort-keys.ts). */
-  listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleRecord>>;
+  /** Each article's body (`null` for one this scope does not see): what a listed article lacks. */
+  articleBodies(ids: readonly string[]): Promise<(string | null)[]>;
+
+  /**
+   * Articles without their bodies (`ArticleSummary`: read them by `articleBodies`). `RELEVANCE`
+   * needs `filter.search` (rejects without it); its keys are ranks (./sort-keys.ts).
+   */
+  listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleSummary>>;
   countArticles(filter: ArticleFilter): Promise<number>;
   /** By name; `filter` defaults to every author. */
   listAuthors(page: PageRequest, filter?: AuthorFilter): Promise<Page<AuthorRecord>>;
