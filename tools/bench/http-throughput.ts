@@ -20,7 +20,7 @@ import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, load, m
  * local one. BENCH_SECONDS (default 10) sets each measurement's length, after a 3-second warm-up.
  * BENCH_MODES (default all) picks modes by id, comma-separated: off, redis, records, memory, limits,
  * and the peers, peer and postgraphile; the ceiling always runs, and the first mode's answer is the
- * one the others must equal.
+ * one the others must equal. BENCH_TARGETS (default both) picks the queries by name: article, list.
  *
  * The miss path (mode `off`) is also compared with peers (which need `off`), on the same store with
  * the same pool size, each measured right before and right after the uncached gateway: `peer`, the
@@ -56,6 +56,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_ROUNDS}`);
 const PICKED = process.env.BENCH_MODES?.split(',');
 const MODES = PICKED ? ALL_MODES.filter((mode) => PICKED.includes(mode.id)) : ALL_MODES;
+/** BENCH_TARGETS (default both) picks the queries by name, comma-separated: article, list. */
+const PICKED_TARGETS = process.env.BENCH_TARGETS?.split(',');
 
 /**
  * A server newsgate's miss path is compared with: its entry point (started with the bench's
@@ -109,7 +111,8 @@ function meanOf(a: Figures, b: Figures): Figures {
 }
 
 async function main(): Promise<void> {
-  const targets = await benchTargets();
+  const targets = (await benchTargets()).filter((target) => !PICKED_TARGETS || PICKED_TARGETS.includes(target.name));
+  if (targets.length === 0) throw new Error(`BENCH_TARGETS: ${process.env.BENCH_TARGETS} names no query; the queries are article and list`);
 
   const results = new Map<string, Map<string, Measured[]>>(targets.map((target) => [target.name, new Map()]));
   const answers = new Map<string, { headers: Record<string, string>; text: string }>();
