@@ -113,7 +113,8 @@ export function createLoaders(store: ContentStore) {
   };
 
   const authorById = new SettledLoader((ids: readonly string[]) => store.authorsByIds(ids));
-  const articleBySlug = new DataLoader((slugs: readonly string[]) => store.articlesBySlugs(slugs));
+  /** Holds full records, and summaries from bundles read without bodies (`articleWith`), as `articleById`. */
+  const articleBySlug = new DataLoader<string, ArticleSummary | null>((slugs: readonly string[]) => store.articlesBySlugs(slugs));
   const locationById = new SettledLoader((ids: readonly string[]) => store.locationsByIds(ids));
   const figuresOfArticle = new SettledLoader(
     async (keys: readonly FiguresOfArticleKey[]) => {
@@ -166,11 +167,11 @@ export function createLoaders(store: ContentStore) {
      */
     articleWith: new DataLoader(
       async (keys: readonly ArticleWithKey[]) => {
-        const results: (ArticleRecord | null)[] = new Array(keys.length);
+        const results: (ArticleSummary | null)[] = new Array(keys.length);
         await Promise.all([...groupBy(keys, (key) => `${key.by}:${canonicalJson(key.parts)}`).values()].map(async (indexes) => {
           const { by, parts } = keys[indexes[0]];
-          // The records carry their bodies.
-          const bundle = await store.articleBundle(by, indexes.map((i) => keys[i].key), { ...parts, articles: true, bodies: false });
+          // Summaries unless the fields ask for bodies (`parts.bodies`): see `ArticleSummary`.
+          const bundle = await store.articleBundle(by, indexes.map((i) => keys[i].key), { ...parts, articles: true });
           primeBundle(bundle, bundle.articles.map((article) => article.id), parts);
           const found = new Map(bundle.articles.map((article) => [by === 'id' ? article.id : article.slug, article]));
           for (const i of indexes) results[i] = found.get(keys[i].key) ?? null;

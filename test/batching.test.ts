@@ -108,6 +108,25 @@ describeEachEngine('batching', (ctx) => {
     expect(ctx().db.queries).toBe(1);
   });
 
+  it('reads an article by slug without its body, and with it in its one statement when it asks for it', async () => {
+    const read = (fields: string) => api.gql(`query($slug: String!) { article(slug: $slug) { ${fields} } }`, { slug: 'story-7' });
+    ctx().db.reset();
+    const bare = await read('headline authors { name }');
+    expect(bare.errors).toBeUndefined();
+    expect(bare.data.article.headline).toBe('Story 7');
+    expect(ctx().db.statements).toHaveLength(1);
+    expect(ctx().db.statements[0]).not.toMatch(/\bbody\b/);
+
+    ctx().db.reset();
+    const full = await read('headline body paragraphs authors { name }');
+    expect(full.errors).toBeUndefined();
+    expect(ctx().db.statements).toHaveLength(1);
+    const [stored] = await ctx().store.articlesBySlugs(['story-7']);
+    expect(full.data.article.body).toBe(stored!.body);
+    expect(full.data.article.paragraphs).toEqual([stored!.body]);
+    expect(full.data.article.body).toMatch(/^At least \d+ people were killed\.$/);
+  });
+
   it('answers an unknown slug with null in that one statement', async () => {
     ctx().db.reset();
     const response = await api.gql(`{ article(slug: "no-such-story") { headline authors { name } } }`);

@@ -95,6 +95,7 @@ for (const [name, makeCache, run] of VARIANTS) {
         ['partsOf', (s) => s.partsOf([figures[0].id, figures[1].id])],
         ['articleBundle (by id)', (s) => s.articleBundle('id', articleIds.slice(0, 3), ALL_PARTS)],
         ['articleBundle (by slug)', (s) => s.articleBundle('slug', ['story-1', 'nobody'], ALL_PARTS)],
+        ['articleBundle (summaries)', (s) => s.articleBundle('slug', ['story-1', 'nobody'], { ...ALL_PARTS, bodies: false })],
         ['articleBundle (bodies)', (s) => s.articleBundle('id', articleIds.slice(0, 3), { ...ALL_PARTS, articles: false })],
         ['articleBodies', (s) => s.articleBodies([...articleIds.slice(0, 3), '999999'])],
         ['listArticles', (s) => s.listArticles({ tag: 'test' }, 'PUBLISHED_AT_DESC', { first: 3 })],
@@ -116,6 +117,13 @@ for (const [name, makeCache, run] of VARIANTS) {
         expect({ read, warmQueries }).toEqual({ read, warmQueries: 0 });
         expect({ read, cold }).toEqual({ read, cold: await call(inner) });
       }
+    });
+
+    it('never answers a bundle that asks for bodies with one read without them', async () => {
+      const [summary] = (await store.articleBundle('slug', ['story-1'], { ...ALL_PARTS, bodies: false })).articles;
+      expect(summary.body).toBeUndefined();
+      const [whole] = (await store.articleBundle('slug', ['story-1'], ALL_PARTS)).articles;
+      expect(whole.body).toBe((await stored(whole.id)).body);
     });
 
     it('returns dates as dates, equal to the stored ones', async () => {

@@ -242,8 +242,8 @@ export interface BundleParts {
   figures: boolean;
   figurePlaces: boolean;
   /**
-   * The articles' bodies, for articles already in hand without them (a list page's summaries);
-   * ignored with `articles`, whose records carry their bodies.
+   * The articles' bodies: with `articles`, in their records (without, those are summaries, see
+   * `ArticleSummary`); else in `bodies`, for articles already in hand without them (a list page's).
    */
   bodies: boolean;
 }
@@ -255,7 +255,8 @@ export interface BundleParts {
  * places, each once. A kind the parts did not ask for is an empty list.
  */
 export interface ArticleBundle {
-  articles: ArticleRecord[];
+  /** Whole records when the parts asked for `bodies`, else summaries. */
+  articles: (ArticleSummary & { body?: string })[];
   authors: AuthorRecord[];
   places: LocationRecord[];
   figures: CasualtyFigureRecord[];

@@ -215,10 +215,10 @@ const bundleStatements = new Map<string, { sql: string; name: string }>();
  * over every place.
  */
 function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): { sql: string; name: string } {
-  // Articles' records carry their bodies: `bodies` adds them only to a bundle without.
+  // Bodies go in the articles' records when the bundle has them, else in a list of their own.
   const bodies = parts.bodies && !parts.articles;
-  const id = `${by}_${(['articles', 'authors', 'places', 'figures', 'figurePlaces'] as const).map((part) => Number(parts[part])).join('')}` +
-    `${Number(bodies)}_${scope.unpublished ? 'all' : 'public'}`;
+  const id = `${by}_${(['articles', 'authors', 'places', 'figures', 'figurePlaces', 'bodies'] as const).map((part) => Number(parts[part])).join('')}_` +
+    `${scope.unpublished ? 'all' : 'public'}`;
   const known = bundleStatements.get(id);
   if (known) return known;
   const figures = parts.figures;
@@ -228,7 +228,8 @@ function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): 
     ...(figures && parts.figurePlaces ? ['SELECT f.location_id FROM f'] : []),
   ];
   const articleRecord = parts.articles ? `, to_json(r) AS record` : '';
-  const articleColumns = parts.articles ? ` CROSS JOIN LATERAL (SELECT ${ARTICLE_COLUMNS}) r` : '';
+  const articleColumns = parts.articles
+    ? ` CROSS JOIN LATERAL (SELECT ${parts.bodies ? ARTICLE_COLUMNS : ARTICLE_SUMMARY_COLUMNS}) r` : '';
   // The unfiltered figure list's conditions take no parameters.
   const sql = `WITH a AS (SELECT a.id${articleRecord}${bodies ? ', a.body' : ''} FROM articles a${articleColumns}
                         ${whereClause([match, ...articleVisible(scope)])})${figures ? `,
