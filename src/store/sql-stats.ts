@@ -33,9 +33,9 @@
  * (test/stats-contributions.test.ts proves it on random articles and writes).
  *
  * A country's answer of a kept shape (the country in the filter) rests on one rule: an article
- * every figure of which lies in the country (its span's `country_id`, migrations 0015 and 0016) has
- * every figure read by the filter, so it adds exactly its kept contribution, whatever the shape's
- * region level (a figure known only to the country lands in the country's unallocated bucket with
+ * every figure of which lies in the country (its span's *sole region*, `sole_region_id`, migration
+ * 0015: always a country, whatever the shape's region level) has every figure read by the filter,
+ * so it adds exactly its kept contribution, whatever the shape's region level (a figure known only to the country lands in the country's unallocated bucket with
  * or without the filter). Those articles' kept sums are added; every other article with figures
  * there is counted afresh (see `maintainedStatement`). A shape by COUNTRY also answers its grouping
  * without REGION: such an article has every figure in the one country bucket, so dropping REGION
@@ -695,8 +695,11 @@ async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { fr
   conditions.push(articles(s));
   // Each figure's country: the place itself or its ancestor of that kind (null when it lies in
   // none: the filter on a country never reads it). An article whose figures all have the same
-  // one lies wholly in it.
-  await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated, country_id)
+  // one lies wholly in it: that is its sole region, whatever the shape's level (for a shape by
+  // COUNTRY, the region at its level, as migration 0015 put it). A server still writing the
+  // region at the shape's level writes a province for a shape by ADMIN1: never a country, so
+  // the article is counted afresh, not wrongly kept.
+  await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated, sole_region_id)
     WITH f AS MATERIALIZED (SELECT f.article_id, f.location_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')}),
     country AS (SELECT p.descendant_id AS location_id, min(a.id) AS country_id
                   FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
@@ -720,12 +723,12 @@ async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sig
     best: 'coalesce(sum(c.best), 0)', best_unknown: 'count(*) FILTER (WHERE NOT c.best_known)', high: 'coalesce(sum(c.high), 0)',
     high_unknown: 'count(*) FILTER (WHERE NOT c.high_known)', disputed: 'sum(c.disputed)' };
   const names = Object.keys(sums);
-  await tx.query(`INSERT INTO stats_rollup AS r (shape, country_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')}, ${names.join(', ')})
-    SELECT c.shape, s.country_id, s.first_month, s.end_month, s.undated, ${keys}, ${Object.values(sums).map((sum) => `${sign} * ${sum}`).join(', ')}
+  await tx.query(`INSERT INTO stats_rollup AS r (shape, sole_region_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')}, ${names.join(', ')})
+    SELECT c.shape, s.sole_region_id, s.first_month, s.end_month, s.undated, ${keys}, ${Object.values(sums).map((sum) => `${sign} * ${sum}`).join(', ')}
       FROM stats_contributions c JOIN stats_article_spans s ON s.shape = c.shape AND s.article_id = c.article_id
      WHERE c.shape = $1${ids ? ' AND c.article_id = ANY($2::int[])' : ''}
-     GROUP BY c.shape, s.country_id, s.first_month, s.end_month, s.undated, ${keys}
-    ON CONFLICT (shape, country_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')})
+     GROUP BY c.shape, s.sole_region_id, s.first_month, s.end_month, s.undated, ${keys}
+    ON CONFLICT (shape, sole_region_id, first_month, end_month, undated, ${STORED_KEYS.join(', ')})
     DO UPDATE SET ${names.map((name) => `${name} = r.${name} + EXCLUDED.${name}`).join(', ')}`, ids ? [key, ids] : [key]);
   if (sign < 0) await tx.query(`DELETE FROM stats_rollup WHERE shape = $1 AND n = 0`, [key]);
 }
@@ -738,10 +741,10 @@ async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sig
  * the same sums (`articles` included: a bucket's article count is a sum over articles too).
  *
  * A query filtered to a place (`answers`) is answered so from the articles lying wholly in that
- * place as a country (`country_id`): the filter reads every figure they have, so each adds its kept
+ * place as a country (their sole region): the filter reads every figure they have, so each adds its kept
  * contribution. Every other article with a figure there is counted afresh: one with figures
  * elsewhere too counts differently (a part outside takes its share out of no whole here, a whole
- * outside is no effective parent), and a place that is no country is no article's `country_id`,
+ * outside is no effective parent), and a place that is no country is no article's sole region,
  * so its articles are all counted afresh.
  */
 function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuery): string {
@@ -753,7 +756,7 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
   const dated = from != null || to != null;
   // Holds the span of an article (or a sum's) whole; of the articles lying wholly in the place only, when asked for one.
   const holds = (s: string) => [
-    ...region ? [`${s}.country_id = ${region}`] : [],
+    ...region ? [`${s}.sole_region_id = ${region}`] : [],
     ...dated ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []] : [],
   ].join(' AND ') || 'true';
   // The articles whose span the period cuts (neither holds nor misses it; never one it holds): a
