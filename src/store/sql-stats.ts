@@ -35,9 +35,9 @@
  * A country's answer of a kept shape (the country in the filter) rests on one rule: an article
  * every figure of which lies in the country (its span's *sole region*, `sole_region_id`, migration
  * 0015: always a country, whatever the shape's region level) has every figure read by the filter,
- * so it adds exactly its kept contribution, whatever the shape's region level (a figure known only to the country lands in the country's unallocated bucket with
- * or without the filter). Those articles' kept sums are added; every other article with figures
- * there is counted afresh (see `maintainedStatement`). A shape by COUNTRY also answers its grouping
+ * so it adds exactly its kept contribution, whatever the shape's region level (a figure known
+ * only to the country lands in the country's unallocated bucket with or without the filter).
+ * Those articles' kept sums are added; every other article with figures there is counted afresh (see `maintainedStatement`). A shape by COUNTRY also answers its grouping
  * without REGION: such an article has every figure in the one country bucket, so dropping REGION
  * merges none of its buckets.
  *
@@ -715,7 +715,7 @@ async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { fr
 
 /**
  * Adds the contributions of the articles `ids` (all: null) to `shape`'s sums (`sign` -1: takes them
- * out), per bucket, span and country, dropping buckets left with none.
+ * out), per bucket, span and sole region, dropping buckets left with none.
  */
 async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sign: 1 | -1): Promise<void> {
   const keys = STORED_KEYS.map((k) => `c.${k}`).join(', ');
@@ -741,8 +741,8 @@ async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sig
  * the same sums (`articles` included: a bucket's article count is a sum over articles too).
  *
  * A query filtered to a place (`answers`) is answered so from the articles lying wholly in that
- * place as a country (their sole region): the filter reads every figure they have, so each adds its kept
- * contribution. Every other article with a figure there is counted afresh: one with figures
+ * place as a country (their sole region): the filter reads every figure they have, so each adds
+ * its kept contribution. Every other article with a figure there is counted afresh: one with figures
  * elsewhere too counts differently (a part outside takes its share out of no whole here, a whole
  * outside is no effective parent), and a place that is no country is no article's sole region,
  * so its articles are all counted afresh.
