@@ -30,10 +30,16 @@
  * rest afresh with the same statement: articles changed since their last count (marked by
  * triggers in the writer's transaction) and those whose dates the period cuts. So the world answers
  * in a few hundred milliseconds from a million figures, and equals the full count
- * (test/stats-contributions.test.ts proves it on random articles and writes). A country's answer
- * of the same shape (its place in the filter, REGION grouped or not) adds the kept sums of the
- * articles lying wholly in it (their *sole region*, migration 0015) and counts afresh the others
- * with figures there (see `maintainedStatement`).
+ * (test/stats-contributions.test.ts proves it on random articles and writes).
+ *
+ * A country's answer of a kept shape (the country in the filter) rests on one rule: an article
+ * every figure of which lies in the country (its span's *sole region*, `sole_region_id`, migration
+ * 0015: always a country, whatever the shape's region level) has every figure read by the filter,
+ * so it adds exactly its kept contribution, whatever the shape's region level (a figure known
+ * only to the country lands in the country's unallocated bucket with or without the filter).
+ * Those articles' kept sums are added; every other article with figures there is counted afresh (see `maintainedStatement`). A shape by COUNTRY also answers its grouping
+ * without REGION: such an article has every figure in the one country bucket, so dropping REGION
+ * merges none of its buckets.
  *
  * The file is long because it is that one statement: its fragments (filters, bucket keys, the
  * climb to wholes) are parts of one query and read only together.
@@ -522,12 +528,13 @@ export interface MaintainedShape {
 }
 
 /**
- * The shapes kept: the world dashboard, every country by month and group. Each costs every write a
- * recount of the article written (in the next answer, see `flushStale`) and its first answer a
- * count of every article.
+ * The shapes kept: the world dashboard and every country by month and group; every country (and
+ * the world) by province. Each costs every write a recount of the article written (in the next
+ * answer, see `flushStale`) and its first answer a count of every article.
  */
 export const MATERIALIZED_SHAPES: readonly MaintainedShape[] = [
   { groupBy: ['REGION', 'TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH', unpublished: false, verifications: [...DEFAULT_VERIFICATIONS] },
+  { groupBy: ['REGION'], regionLevel: 'ADMIN1', timeBucket: 'MONTH', unpublished: false, verifications: [...DEFAULT_VERIFICATIONS] },
 ];
 
 /** A shape's name in the tables: its dimensions and settings, in a canonical order. */
@@ -543,11 +550,12 @@ function shapeKey(shape: MaintainedShape): string {
 }
 
 /**
- * Whether `shape`'s contributions answer `query` exactly: the same verifications and scope, and
- * either the same grouping with no filter but a period, or, for a shape grouped by region, a place
- * in the filter besides and the same grouping with or without REGION (an article lying wholly in
- * a region puts every figure in that region's bucket, so its buckets by the other dimensions are
- * the same; see `maintainedStatement`).
+ * Whether `shape`'s contributions answer `query` exactly: the same verifications and scope, no
+ * filter but a period and a place, and the same grouping; with a place, also the grouping of a
+ * shape by COUNTRY without REGION (an article lying wholly in a country puts every figure in that
+ * country's bucket, so its buckets by the other dimensions are the same; at a finer level its
+ * figures may lie in several buckets, which dropping REGION would merge, and `articles`, `best`
+ * and `high` do not add up over merged buckets). See `maintainedStatement`.
  */
 function answers(shape: MaintainedShape, query: StatsQuery, scope: ReadScope, included: readonly string[]): boolean {
   const { periodFrom, periodTo, verification, locationId, ...others } = query.filter;
@@ -556,10 +564,9 @@ function answers(shape: MaintainedShape, query: StatsQuery, scope: ReadScope, in
   if (filtered || new Set(query.groupBy).size !== query.groupBy.length) return false;
   const asked = (groupBy: StatsDimension[], regionLevel: StatsQuery['regionLevel']) => shapeKey({ groupBy, regionLevel,
     timeBucket: query.timeBucket, unpublished: scope.unpublished, verifications: [...included] });
-  if (locationId == null) return asked(query.groupBy, query.regionLevel) === shapeKey(shape);
-  return shape.groupBy.includes('REGION') && (query.groupBy.includes('REGION')
-    ? asked(query.groupBy, query.regionLevel)
-    : asked([...query.groupBy, 'REGION'], shape.regionLevel)) === shapeKey(shape);
+  if (asked(query.groupBy, query.regionLevel) === shapeKey(shape)) return true;
+  return locationId != null && shape.groupBy.includes('REGION') && shape.regionLevel === 'COUNTRY' && !query.groupBy.includes('REGION')
+    && asked([...query.groupBy, 'REGION'], 'COUNTRY') === shapeKey(shape);
 }
 
 /** The query whose per-article rows are a shape's contributions: its grouping, no filter but its verifications. */
@@ -686,20 +693,22 @@ async function count(tx: Queryable, shape: MaintainedShape, ids: number[] | { fr
   const conditions = figureConditions(s, {}, { unpublished: shape.unpublished });
   const sKey = s.add(key);
   conditions.push(articles(s));
-  // Each figure's region at the shape's level as \`countingCtes\`' rmap finds it exactly (null when
-  // the place is known only more coarsely): an article whose figures all have the same one has it
-  // as its sole region.
-  const level = shape.groupBy.includes('REGION') ? s.add(kindOfLevel(shape.regionLevel)) : null;
+  // Each figure's country: the place itself or its ancestor of that kind (null when it lies in
+  // none: the filter on a country never reads it). An article whose figures all have the same
+  // one lies wholly in it: that is its sole region, whatever the shape's level (for a shape by
+  // COUNTRY, the region at its level, as migration 0015 put it). A server still writing the
+  // region at the shape's level writes a province for a shape by ADMIN1: never a country, so
+  // the article is counted afresh, not wrongly kept.
   await tx.query(`INSERT INTO stats_article_spans (shape, article_id, first_month, end_month, undated, sole_region_id)
-    WITH f AS MATERIALIZED (SELECT f.article_id, f.location_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')})${level ? `,
-    exact AS (SELECT p.descendant_id AS location_id, min(a.id) AS region_id
-                FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
-               WHERE a.kind = ${level} AND p.descendant_id IN (SELECT location_id FROM f)
-               GROUP BY p.descendant_id)` : ''}
+    WITH f AS MATERIALIZED (SELECT f.article_id, f.location_id, ${FIGURE_DATE} AS d FROM casualty_figures f WHERE ${conditions.join(' AND ')}),
+    country AS (SELECT p.descendant_id AS location_id, min(a.id) AS country_id
+                  FROM location_paths p JOIN locations a ON a.id = p.ancestor_id
+                 WHERE a.kind = 'COUNTRY' AND p.descendant_id IN (SELECT location_id FROM f)
+                 GROUP BY p.descendant_id)
     SELECT ${sKey}, f.article_id, date_trunc('month', min(f.d) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
            (date_trunc('month', max(f.d) AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC', bool_or(f.d IS NULL),
-           ${level ? 'CASE WHEN bool_and(e.region_id IS NOT NULL) AND min(e.region_id) = max(e.region_id) THEN min(e.region_id) END' : 'NULL::integer'}
-      FROM f${level ? ' LEFT JOIN exact e ON e.location_id = f.location_id' : ''}
+           CASE WHEN bool_and(c.country_id IS NOT NULL) AND min(c.country_id) = max(c.country_id) THEN min(c.country_id) END
+      FROM f LEFT JOIN country c ON c.location_id = f.location_id
      GROUP BY f.article_id`, s.values);
   if (summed && Array.isArray(ids)) await addToRollup(tx, key, ids, 1);
 }
@@ -731,12 +740,12 @@ async function addToRollup(tx: Queryable, key: string, ids: number[] | null, sig
  * span the period cuts. The answer is the full statement's: each article adds its contribution to
  * the same sums (`articles` included: a bucket's article count is a sum over articles too).
  *
- * A query filtered to a place (`answers`) is answered so from the articles whose sole region is
- * that place: the filter reads every figure they have, each in that region's bucket, so each adds
- * its kept contribution. Every other article with a figure there is counted afresh: one with
- * figures elsewhere too counts differently (a part outside takes its share out of no whole here,
- * a whole outside is no effective parent), and a place that is no region of the shape's level is
- * nobody's sole region, so its articles are all counted afresh.
+ * A query filtered to a place (`answers`) is answered so from the articles lying wholly in that
+ * place as a country (their sole region): the filter reads every figure they have, so each adds
+ * its kept contribution. Every other article with a figure there is counted afresh: one with figures
+ * elsewhere too counts differently (a part outside takes its share out of no whole here, a whole
+ * outside is no effective parent), and a place that is no country is no article's sole region,
+ * so its articles are all counted afresh.
  */
 function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuery): string {
   const key = p.add(shapeKey(shape));
@@ -745,7 +754,7 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
   const to = periodTo != null ? p.add(periodTo) : null;
   const region = locationId != null ? p.add(toDbId(locationId)) : null;
   const dated = from != null || to != null;
-  // Holds the span of an article (or a sum's) whole; of the region's sole articles only, when asked for one.
+  // Holds the span of an article (or a sum's) whole; of the articles lying wholly in the place only, when asked for one.
   const holds = (s: string) => [
     ...region ? [`${s}.sole_region_id = ${region}`] : [],
     ...dated ? [`NOT ${s}.undated AND ${s}.first_month IS NOT NULL`, ...from ? [`${s}.first_month >= ${from}`] : [], ...to ? [`${s}.end_month <= ${to}`] : []] : [],
@@ -760,7 +769,7 @@ function maintainedStatement(p: Params, shape: MaintainedShape, query: StatsQuer
     ? {
       ctes: `stale_articles AS MATERIALIZED (SELECT article_id FROM stats_stale_articles),
   kept_articles AS MATERIALIZED (
-    -- The articles answered by their kept contributions: the region's sole, held whole, unchanged.
+    -- The articles answered by their kept contributions: lying wholly in the place, held whole, unchanged.
     SELECT s.article_id FROM stats_article_spans s
      WHERE s.shape = ${key} AND ${holds('s')} AND NOT EXISTS (SELECT 1 FROM stale_articles x WHERE x.article_id = s.article_id)
   ),

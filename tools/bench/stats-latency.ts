@@ -13,8 +13,8 @@ import { largestCountry, openBenchStore } from './bench-store';
 
 /**
  * The dashboards' heaviest questions, asked in sequence: the largest country by month and group
- * over five years, and the world (no region filter) by country, month and group over the same five
- * years. Each cold, straight from the store (no cache; after a warm-up of the database's own
+ * over five years, the world (no region filter) by country, month and group over the same five
+ * years, and the largest country by province over all time. Each cold, straight from the store (no cache; after a warm-up of the database's own
  * buffers), and warm, answered by the cache in front of the store: in process, and through Redis
  * (`REDIS_URL`, else redis://127.0.0.1:6379; skipped when it does not answer). With
  * `STATS_BENCH_WRITES=1` (it changes the data: never on a shared corpus) each is also asked cold
@@ -56,6 +56,9 @@ async function main(): Promise<void> {
         { filter: { locationId: country.id, ...period }, groupBy: ['TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH' }],
       [`the world: every country by MONTH x GROUP, 5 years`,
         { filter: { ...period }, groupBy: ['REGION', 'TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH' }],
+      // The mixed load's "country by province" (tools/bench/mixed-mix.ts): all time, no period.
+      [`${country.name} by province, all time`,
+        { filter: { locationId: country.id }, groupBy: ['REGION'], regionLevel: 'ADMIN1', timeBucket: 'MONTH' }],
     ];
     const writable = process.env.STATS_BENCH_WRITES === '1' ? await writableFigures(store) : null;
     for (const [name, query] of cases) await measure(config, store, caches, prefix, name, query, writable);
