@@ -312,6 +312,56 @@ for (const [name, makeCache, run] of VARIANTS) {
       }
     });
 
+    it('keeps every statistic and figure through an edit of an article\'s text alone, and drops them when its date or a figure changes', async () => {
+      const id = articleIds[2];
+      const { town, province, country, elsewhere } = await regionsOf(id, articleIds[3]);
+      const regions = [town, province, country, elsewhere, null];
+      const [, civilians] = await figuresOf(id);
+      const original = await stored(id);
+      const statsLoads = jest.spyOn(inner, 'casualtyStats');
+      const figureLoads = jest.spyOn(inner, 'figuresByIds');
+      /** Reads every region's statistics and the figure through the cache: what it read from the store, and that the statistics are the store's. */
+      const reloaded = async () => {
+        statsLoads.mockClear();
+        figureLoads.mockClear();
+        const answers = [];
+        for (const region of regions) answers.push(await statsIn(store, region));
+        await store.figuresByIds([civilians.id]);
+        const read = { stats: statsLoads.mock.calls.map(([query]) => query.filter.locationId ?? null), figure: figureLoads.mock.calls.length };
+        for (const [i, region] of regions.entries()) expect({ region, answer: answers[i] }).toEqual({ region, answer: await statsIn(inner, region) });
+        return read;
+      };
+      try {
+        await reloaded();
+        expect(await reloaded()).toEqual({ stats: [], figure: 0 });
+
+        await store.write('tester', (writer) => writer.updateArticle(id, original.version, { standfirst: 'Revised for the test.', tags: [...original.tags, 'revised'] }));
+        expect(await reloaded()).toEqual({ stats: [], figure: 0 });
+        expect((await store.articlesByIds([id]))[0]).toMatchObject({ standfirst: 'Revised for the test.' });
+
+        const dated = await stored(id);
+        await store.write('tester', (writer) => writer.updateArticle(id, dated.version, { publishedAt: new Date(dated.publishedAt!.getTime() - 86_400_000) }));
+        expect(await reloaded()).toEqual({ stats: [town, province, country, null], figure: 1 });
+
+        const [, figure] = await figuresOf(id);
+        const both = await stored(id);
+        await store.write('tester', async (writer) => {
+          await writer.updateArticle(id, both.version, { headline: `${both.headline} (updated)` });
+          await writer.updateFigure(figure.id, figure.version, { low: 4, best: 4 });
+        });
+        expect(await reloaded()).toEqual({ stats: [town, province, country, null], figure: 1 });
+      } finally {
+        statsLoads.mockRestore();
+        figureLoads.mockRestore();
+        const [, changed] = await figuresOf(id);
+        const now = await stored(id);
+        await store.write('tester', async (writer) => {
+          await writer.updateArticle(id, now.version, { standfirst: original.standfirst, tags: original.tags, publishedAt: original.publishedAt, headline: original.headline });
+          await writer.updateFigure(changed.id, changed.version, { low: civilians.low, best: civilians.best });
+        });
+      }
+    });
+
     it('keeps statistics right when an article is unpublished and published again, and when a figure moves', async () => {
       const id = articleIds[2];
       const { town, province, country, elsewhere } = await regionsOf(id, articleIds[3]);

@@ -7,7 +7,7 @@ import { type Cache, type CacheRequest, checkPositive } from './cache';
 import { argumentsKey, sortedLists } from './keys';
 import { ReadThrough } from './read-through';
 import {
-  EVERYTHING, TAGS, type Touched, articleListTags, figureListTags, notingPlacesLeft, placeTags, tagsOf,
+  EVERYTHING, TAGS, type Touched, articleListTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
@@ -261,9 +261,9 @@ export class CachedStore implements ContentStore {
   }
 
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
-    const placesLeft = new Set<string>();
-    return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingPlacesLeft(writer, placesLeft))),
-      (result) => this.reachOf(result.changes, placesLeft));
+    const reach = emptyReach();
+    return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingReach(writer, reach))),
+      (result) => this.reachOf(result.changes, reach.placesLeft, textOnly(reach)));
   }
 
   insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {
@@ -365,11 +365,12 @@ export class CachedStore implements ContentStore {
    * `placesLeft` (places figures were moved away from). An article's status decides whether the
    * public sees its figures, and a figure's parts and wholes are figures of the same article, so
    * entries keyed by figure (a figure, a figure's parts) depend on everything about their article,
-   * and so do the statistics of every place where one of its figures stands. Two queries per write
-   * that touched articles, none per read.
+   * and so do the statistics of every place where one of its figures stands. Articles in `textOnly`
+   * (edited in fields no figure copies, see `notingReach`) reach none of that. Two queries per write
+   * that touched other articles, none per read.
    */
-  private async reachOf(changes: Touched, placesLeft: Iterable<string | null> = []): Promise<Touched> {
-    const articleIds = [...(changes.articles ?? [])];
+  private async reachOf(changes: Touched, placesLeft: Iterable<string | null> = [], textOnly: ReadonlySet<string> = new Set()): Promise<Touched> {
+    const articleIds = [...(changes.articles ?? [])].filter((id) => !textOnly.has(id));
     if (articleIds.length === 0) return { ...changes, regions: await this.withPlacesAbove(placesLeft) };
     const figures = (await this.inner.scoped(EVERY_STATUS).figuresOfArticles(articleIds, { includeRetracted: true })).flat();
     return {

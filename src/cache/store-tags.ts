@@ -1,5 +1,5 @@
 import { ALL_TAG } from './cache';
-import type { ArticleFilter, CasualtyFilter, Changes } from '../store/records';
+import type { ArticleFilter, ArticlePatch, CasualtyFilter, Changes } from '../store/records';
 import type { Writer } from '../store/store';
 
 /**
@@ -64,19 +64,61 @@ export function tagsOf(touched: Touched): string[] {
 }
 
 /**
- * `writer`, noting in `placesLeft` where each figure it updates stood before the update (an update
- * may move it, and the region it leaves loses it). The figure is read locked, so the place noted is
- * the one the update replaces.
+ * Article fields no figure copies and no statistic reads (a figure copies its article's status and
+ * publication date, see 0006_figure_article_columns.sql, and statistics read figures alone): an
+ * edit of only these leaves the article's figures and every statistic as they were. A field added
+ * to articles is outside this list until someone shows it belongs here.
  */
-export function notingPlacesLeft(writer: Writer, placesLeft: Set<string>): Writer {
+const TEXT_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
+  'slug', 'headline', 'standfirst', 'body', 'sourceUrl', 'language', 'tags', 'authorIds', 'locationIds',
+]);
+
+/** What a write's calls show beyond the `Changes` it reports (see `notingReach`). */
+export interface WriteReach {
+  /** Places figures were moved away from (the region a figure leaves loses it). */
+  readonly placesLeft: Set<string>;
+  /** Articles updated in `TEXT_FIELDS` only. */
+  readonly textEdited: Set<string>;
+  /** Articles whose figures, or what their figures copy of them, a call may have changed. */
+  readonly figuresReached: Set<string>;
+}
+
+export function emptyReach(): WriteReach {
+  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set() };
+}
+
+/** The articles of `reach` whose figures the write left as they were: edited in their text only. */
+export function textOnly(reach: WriteReach): Set<string> {
+  return new Set([...reach.textEdited].filter((id) => !reach.figuresReached.has(id)));
+}
+
+/**
+ * `writer`, noting in `reach` what each call may have reached: where each figure it updates stood
+ * before the update (read locked, so the place noted is the one the update replaces), the article
+ * of every figure it creates or updates, and whether each article update changed only its text.
+ */
+export function notingReach(writer: Writer, reach: WriteReach): Writer {
   const updateFigure: Writer['updateFigure'] = async (id, ...rest) => {
     const before = await writer.figureById(id, { lock: true });
-    if (before?.locationId != null) placesLeft.add(before.locationId);
-    return writer.updateFigure(id, ...rest);
+    if (before?.locationId != null) reach.placesLeft.add(before.locationId);
+    if (before) reach.figuresReached.add(before.articleId);
+    const after = await writer.updateFigure(id, ...rest);
+    reach.figuresReached.add(after.articleId);
+    return after;
   };
+  const createFigure: Writer['createFigure'] = (figure) => {
+    reach.figuresReached.add(figure.articleId);
+    return writer.createFigure(figure);
+  };
+  const updateArticle: Writer['updateArticle'] = (id, version, patch, action) => {
+    const text = Object.keys(patch).every((field) => TEXT_FIELDS.has(field));
+    (text ? reach.textEdited : reach.figuresReached).add(id);
+    return writer.updateArticle(id, version, patch, action);
+  };
+  const noted: Partial<Writer> = { updateFigure, createFigure, updateArticle };
   return new Proxy(writer, {
     get(target, name) {
-      if (name === 'updateFigure') return updateFigure;
+      if (typeof name === 'string' && name in noted) return noted[name as keyof Writer];
       const value: unknown = Reflect.get(target, name, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

@@ -1,4 +1,4 @@
-import { notingPlacesLeft } from '../cache/store-tags';
+import { emptyReach, notingReach } from '../cache/store-tags';
 import type { ContentStore } from '../store/store';
 import { type FigureEvents, isEmptyEvent } from './events';
 
@@ -10,10 +10,10 @@ import { type FigureEvents, isEmptyEvent } from './events';
  */
 export function publishingChanges(store: ContentStore, events: FigureEvents): ContentStore {
   const write: ContentStore['write'] = async (actor, work) => {
-    const placesLeft = new Set<string>();
-    const result = await store.write(actor, (writer) => work(notingPlacesLeft(writer, placesLeft)));
+    const reach = emptyReach();
+    const result = await store.write(actor, (writer) => work(notingReach(writer, reach)));
     const event = {
-      figures: [...result.changes.figures], articles: [...result.changes.articles], placesLeft: [...placesLeft],
+      figures: [...result.changes.figures], articles: [...result.changes.articles], placesLeft: [...reach.placesLeft],
     };
     if (!isEmptyEvent(event)) events.publish(event);
     return result;
