@@ -3,7 +3,7 @@ import { MemoryCache } from '../src/cache/memory';
 import { RedisCache } from '../src/cache/redis';
 import { TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/cache/cached-store';
-import type { ArticleRecord, CasualtyFigureRecord } from '../src/store/records';
+import type { ArticleFilter, ArticleRecord, CasualtyFigureRecord } from '../src/store/records';
 import type { ContentStore } from '../src/store/store';
 import { buildCorpus } from './support/corpus';
 import { PATIENT_TIMEOUT_MS, SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, uniquePrefix } from './support/redis';
@@ -358,6 +358,48 @@ for (const [name, makeCache, run] of VARIANTS) {
         await store.write('tester', async (writer) => {
           await writer.updateArticle(id, now.version, { standfirst: original.standfirst, tags: original.tags, publishedAt: original.publishedAt, headline: original.headline });
           await writer.updateFigure(changed.id, changed.version, { low: civilians.low, best: civilians.best });
+        });
+      }
+    });
+
+    it('keeps article counts through writes to figures and to an article\'s text, and drops them when what a filter reads changes', async () => {
+      const id = articleIds[2];
+      const original = await stored(id);
+      const [, verified] = await figuresOf(id);
+      const word = original.headline.split(/\W+/).find((w) => w.length > 3)!;
+      const tag = `counted-${name}-${Date.now()}`;
+      const filters: ArticleFilter[] = [{}, { tag: original.tags[0] }, { authorId: original.authorIds[0] }, { tag }, { search: word }];
+      const loads = jest.spyOn(inner, 'countArticles');
+      /** Every filter's count through the cache: which filters it counted in the store, and that each count is the store's. */
+      const recounted = async () => {
+        loads.mockClear();
+        const counts = [];
+        for (const filter of filters) counts.push(await store.countArticles(filter));
+        const read = loads.mock.calls.map(([filter]) => filters.indexOf(filter));
+        for (const [i, filter] of filters.entries()) expect({ filter, count: counts[i] }).toEqual({ filter, count: await inner.countArticles(filter) });
+        return { read, tagged: counts[3] };
+      };
+      try {
+        await recounted();
+        expect(await recounted()).toEqual({ read: [], tagged: 0 });
+
+        await store.write('tester', (writer) => writer.updateArticle(id, original.version, { standfirst: 'Counted again?', headline: `${original.headline}!` }));
+        expect(await recounted()).toEqual({ read: [4], tagged: 0 });
+
+        const [, figure] = await figuresOf(id);
+        await store.write('tester', (writer) => writer.updateFigure(figure.id, figure.version, { verification: 'CONFIRMED' }));
+        expect(await recounted()).toEqual({ read: [4], tagged: 0 });
+
+        const edited = await stored(id);
+        await store.write('tester', (writer) => writer.updateArticle(id, edited.version, { tags: [...edited.tags, tag] }));
+        expect(await recounted()).toEqual({ read: [0, 1, 2, 3, 4], tagged: 1 });
+      } finally {
+        loads.mockRestore();
+        const [, figure] = await figuresOf(id);
+        const now = await stored(id);
+        await store.write('tester', async (writer) => {
+          await writer.updateArticle(id, now.version, { standfirst: original.standfirst, headline: original.headline, tags: original.tags });
+          await writer.updateFigure(figure.id, figure.version, { verification: verified.verification });
         });
       }
     });

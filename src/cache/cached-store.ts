@@ -7,7 +7,7 @@ import { type Cache, type CacheRequest, checkPositive } from './cache';
 import { argumentsKey, sortedLists } from './keys';
 import { ReadThrough } from './read-through';
 import {
-  EVERYTHING, TAGS, type Touched, articleListTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
+  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
@@ -181,7 +181,7 @@ export class CachedStore implements ContentStore {
   }
 
   countArticles(filter: ArticleFilter) {
-    return this.single('count-articles', normalArticleFilter(filter), articleListTags(filter), () => this.inner.countArticles(filter));
+    return this.single('count-articles', normalArticleFilter(filter), articleCountTags(filter), () => this.inner.countArticles(filter));
   }
 
   listAuthors(page: PageRequest, filter: AuthorFilter = {}) {
@@ -263,7 +263,7 @@ export class CachedStore implements ContentStore {
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
     const reach = emptyReach();
     return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingReach(writer, reach))),
-      (result) => this.reachOf(result.changes, reach.placesLeft, textOnly(reach)));
+      async (result) => ({ ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)), keptArticleMembers: !reach.membersChanged }));
   }
 
   insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {

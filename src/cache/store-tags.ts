@@ -25,6 +25,7 @@ export const TAGS = {
   authors: 'authors',
   locations: 'locations',
   articles: 'articles',
+  articleMembers: 'article-members',
   figures: 'figures',
   stats: 'stats',
   statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
@@ -37,7 +38,7 @@ export const TAGS = {
  * whose statistics the write may have changed, each with every place above it.
  */
 export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
-  & { readonly regions?: Iterable<string>; readonly everything?: boolean };
+  & { readonly regions?: Iterable<string>; readonly everything?: boolean; readonly keptArticleMembers?: boolean };
 
 /** Touched everything: for a write whose reach is unknown. */
 export const EVERYTHING: Touched = { everything: true };
@@ -57,6 +58,7 @@ export function tagsOf(touched: Touched): string[] {
   add(touched.locations, TAGS.location, TAGS.locations);
   add(touched.articles, TAGS.article, TAGS.articles);
   add(touched.figures, TAGS.figure, TAGS.figures);
+  if (tags.has(TAGS.articles) && !touched.keptArticleMembers) tags.add(TAGS.articleMembers);
   if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
   if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
   for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
@@ -73,6 +75,18 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
   'slug', 'headline', 'standfirst', 'body', 'sourceUrl', 'language', 'tags', 'authorIds', 'locationIds',
 ]);
 
+/**
+ * Article fields no article filter reads but a search (`ArticleFilter.search` reads the text): an
+ * update of only these, and writes to figures, leave every other filter's articles as they were.
+ */
+const UNFILTERED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>(['slug', 'headline', 'standfirst', 'body', 'sourceUrl']);
+
+/** Writer calls that never change which articles a filter other than a search selects. */
+const MEMBERS_KEPT_BY = new Set<string>([
+  'articleById', 'articleBySourceUrlOrSlug', 'figureById', 'figuresOfArticle', 'ingestedPage',
+  'createFigure', 'updateFigure', 'recordIngestedPage',
+]);
+
 /** What a write's calls show beyond the `Changes` it reports (see `notingReach`). */
 export interface WriteReach {
   /** Places figures were moved away from (the region a figure leaves loses it). */
@@ -81,10 +95,15 @@ export interface WriteReach {
   readonly textEdited: Set<string>;
   /** Articles whose figures, or what their figures copy of them, a call may have changed. */
   readonly figuresReached: Set<string>;
+  /**
+   * Whether a call may have changed which articles a filter other than a search selects: any call
+   * but those of `MEMBERS_KEPT_BY` and updates of `UNFILTERED_FIELDS` only.
+   */
+  membersChanged: boolean;
 }
 
 export function emptyReach(): WriteReach {
-  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set() };
+  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), membersChanged: false };
 }
 
 /** The articles of `reach` whose figures the write left as they were: edited in their text only. */
@@ -111,8 +130,9 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
     return writer.createFigure(figure);
   };
   const updateArticle: Writer['updateArticle'] = (id, version, patch, action) => {
-    const text = Object.keys(patch).every((field) => TEXT_FIELDS.has(field));
-    (text ? reach.textEdited : reach.figuresReached).add(id);
+    const fields = Object.keys(patch);
+    (fields.every((field) => TEXT_FIELDS.has(field)) ? reach.textEdited : reach.figuresReached).add(id);
+    if (!fields.every((field) => UNFILTERED_FIELDS.has(field))) reach.membersChanged = true;
     return writer.updateArticle(id, version, patch, action);
   };
   const noted: Partial<Writer> = { updateFigure, createFigure, updateArticle };
@@ -120,7 +140,12 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
     get(target, name) {
       if (typeof name === 'string' && name in noted) return noted[name as keyof Writer];
       const value: unknown = Reflect.get(target, name, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      if (typeof name === 'string' && MEMBERS_KEPT_BY.has(name)) return value.bind(target);
+      return (...args: unknown[]) => {
+        reach.membersChanged = true;
+        return Reflect.apply(value, target, args);
+      };
     },
   });
 }
@@ -136,6 +161,15 @@ export function placeTags(...locationIds: (string | readonly string[] | null | u
  */
 export function articleListTags(filter: ArticleFilter): string[] {
   return [TAGS.articles, ...placeTags(filter.locationId, filter.locationIds)];
+}
+
+/**
+ * A count holds no article, only how many a filter selects: unless the filter searches the text,
+ * it depends on `articleMembers`, which a write of figures or of an article's unfiltered fields
+ * (its text, slug, source address) leaves alone (see `notingReach`).
+ */
+export function articleCountTags(filter: ArticleFilter): string[] {
+  return filter.search ? articleListTags(filter) : [TAGS.articleMembers, ...placeTags(filter.locationId, filter.locationIds)];
 }
 
 /** Which figures the public sees, and a figure's date, depend on their articles' status and publication. */
