@@ -362,7 +362,7 @@ for (const [name, makeCache, run] of VARIANTS) {
       }
     });
 
-    it('keeps article counts through writes to figures and to an article\'s text, and drops them when what a filter reads changes', async () => {
+    it('keeps article counts through writes to figures and (but a search\'s) to an article\'s text, and drops them when what a filter reads changes', async () => {
       const id = articleIds[2];
       const original = await stored(id);
       const [, verified] = await figuresOf(id);
@@ -388,7 +388,7 @@ for (const [name, makeCache, run] of VARIANTS) {
 
         const [, figure] = await figuresOf(id);
         await store.write('tester', (writer) => writer.updateFigure(figure.id, figure.version, { verification: 'CONFIRMED' }));
-        expect(await recounted()).toEqual({ read: [4], tagged: 0 });
+        expect(await recounted()).toEqual({ read: [], tagged: 0 });
 
         const edited = await stored(id);
         await store.write('tester', (writer) => writer.updateArticle(id, edited.version, { tags: [...edited.tags, tag] }));
@@ -400,6 +400,45 @@ for (const [name, makeCache, run] of VARIANTS) {
         await store.write('tester', async (writer) => {
           await writer.updateArticle(id, now.version, { standfirst: original.standfirst, headline: original.headline, tags: original.tags });
           await writer.updateFigure(figure.id, figure.version, { verification: verified.verification });
+        });
+      }
+    });
+
+    it('keeps article list pages through a write of figures alone, and still shows the figure\'s change by slug and by id', async () => {
+      const id = articleIds[2];
+      const article = await stored(id);
+      const [, figure] = await figuresOf(id);
+      const parts = { ...ALL_PARTS, bodies: false };
+      const pages = jest.spyOn(inner, 'listArticles');
+      const page = () => store.listArticles({}, 'PUBLISHED_AT_DESC', { first: 10 });
+      const verificationIn = async (by: 'id' | 'slug') => {
+        const bundle = await store.articleBundle(by, [by === 'id' ? id : article.slug], parts);
+        return bundle.figures.find((f) => f.id === figure.id)?.verification;
+      };
+      const next = figure.verification === 'CONFIRMED' ? 'REPORTED' : 'CONFIRMED';
+      try {
+        const before = await page();
+        await verificationIn('id');
+        await verificationIn('slug');
+        pages.mockClear();
+
+        await store.write('tester', (writer) => writer.updateFigure(figure.id, figure.version, { verification: next }));
+        expect(await page()).toEqual(before);
+        expect(pages).not.toHaveBeenCalled();
+        expect(await verificationIn('id')).toBe(next);
+        expect(await verificationIn('slug')).toBe(next);
+
+        expect(before.rows.map((row) => row.id)).toContain(id);
+        await store.write('tester', (writer) => writer.updateArticle(id, article.version, { standfirst: 'Listed anew.' }));
+        expect((await page()).rows.find((row) => row.id === id)!.standfirst).toBe('Listed anew.');
+        expect(pages).toHaveBeenCalledTimes(1);
+      } finally {
+        pages.mockRestore();
+        const [, changed] = await figuresOf(id);
+        const now = await stored(id);
+        await store.write('tester', async (writer) => {
+          await writer.updateArticle(id, now.version, { standfirst: article.standfirst });
+          await writer.updateFigure(changed.id, changed.version, { verification: figure.verification });
         });
       }
     });

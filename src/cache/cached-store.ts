@@ -159,11 +159,12 @@ export class CachedStore implements ContentStore {
   /**
    * One entry per call (its keys and parts), for as long as a record's. It holds records of several
    * kinds, so it depends on each: on its articles' own tags (every change to an article or one of
-   * its figures bumps them; by slug, on every article's, as slug lookups do) and on every author's
-   * and every place's (a bundle holds whichever its articles name).
+   * its figures bumps them; by slug, on every article's and every figure's, as slug lookups do:
+   * a write of figures alone leaves `articles` as it was) and on every author's and every place's
+   * (a bundle holds whichever its articles name).
    */
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) {
-    const tags = [...(by === 'id' ? keys.map(TAGS.article) : [TAGS.articles]), TAGS.authors, TAGS.locations];
+    const tags = [...(by === 'id' ? keys.map(TAGS.article) : [TAGS.articles, TAGS.figures]), TAGS.authors, TAGS.locations];
     return this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
       () => this.inner.articleBundle(by, keys, parts));
   }
@@ -263,7 +264,10 @@ export class CachedStore implements ContentStore {
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
     const reach = emptyReach();
     return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingReach(writer, reach))),
-      async (result) => ({ ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)), keptArticleMembers: !reach.membersChanged }));
+      async (result) => ({
+        ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)),
+        keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged,
+      }));
   }
 
   insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {

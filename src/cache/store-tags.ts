@@ -38,15 +38,23 @@ export const TAGS = {
  * whose statistics the write may have changed, each with every place above it.
  */
 export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
-  & { readonly regions?: Iterable<string>; readonly everything?: boolean; readonly keptArticleMembers?: boolean };
+  & {
+    readonly regions?: Iterable<string>;
+    readonly everything?: boolean;
+    /** No article's own row was written (figures only): `articles` keeps its generation. */
+    readonly keptArticleRows?: boolean;
+    /** No write changed which articles a filter other than a search selects: `articleMembers` keeps its generation. */
+    readonly keptArticleMembers?: boolean;
+  };
 
 /** Touched everything: for a write whose reach is unknown. */
 export const EVERYTHING: Touched = { everything: true };
 
 /**
- * The tags a write that touched `touched` invalidates: each record's own tag and its kind's; for
- * touched places every statistic, for touched figures the statistics of `regions` and those
- * without a region.
+ * The tags a write that touched `touched` invalidates: each record's own tag and its kind's (an
+ * article named only for its figures, `keptArticleRows`, its own tag alone); `articleMembers` with
+ * `articles` unless `keptArticleMembers`; for touched places every statistic, for touched figures
+ * the statistics of `regions` and those without a region.
  */
 export function tagsOf(touched: Touched): string[] {
   if (touched.everything) return [ALL_TAG];
@@ -56,7 +64,9 @@ export function tagsOf(touched: Touched): string[] {
   };
   add(touched.authors, TAGS.author, TAGS.authors);
   add(touched.locations, TAGS.location, TAGS.locations);
-  add(touched.articles, TAGS.article, TAGS.articles);
+  const articles = [...touched.articles ?? []];
+  for (const id of articles) tags.add(TAGS.article(id));
+  if (articles.length > 0 && !touched.keptArticleRows) tags.add(TAGS.articles);
   add(touched.figures, TAGS.figure, TAGS.figures);
   if (tags.has(TAGS.articles) && !touched.keptArticleMembers) tags.add(TAGS.articleMembers);
   if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
@@ -81,8 +91,8 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
  */
 const UNFILTERED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>(['slug', 'headline', 'standfirst', 'body', 'sourceUrl']);
 
-/** Writer calls that never change which articles a filter other than a search selects. */
-const MEMBERS_KEPT_BY = new Set<string>([
+/** Writer calls that write no article's own row (reads, figures, what ingestion read): any other may. */
+const ARTICLE_ROWS_KEPT_BY = new Set<string>([
   'articleById', 'articleBySourceUrlOrSlug', 'figureById', 'figuresOfArticle', 'ingestedPage',
   'createFigure', 'updateFigure', 'recordIngestedPage',
 ]);
@@ -95,15 +105,17 @@ export interface WriteReach {
   readonly textEdited: Set<string>;
   /** Articles whose figures, or what their figures copy of them, a call may have changed. */
   readonly figuresReached: Set<string>;
+  /** Whether a call may have written an article's own row: any call but those of `ARTICLE_ROWS_KEPT_BY`. */
+  rowsWritten: boolean;
   /**
    * Whether a call may have changed which articles a filter other than a search selects: any call
-   * but those of `MEMBERS_KEPT_BY` and updates of `UNFILTERED_FIELDS` only.
+   * but those of `ARTICLE_ROWS_KEPT_BY` and updates of `UNFILTERED_FIELDS` only.
    */
   membersChanged: boolean;
 }
 
 export function emptyReach(): WriteReach {
-  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), membersChanged: false };
+  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false };
 }
 
 /** The articles of `reach` whose figures the write left as they were: edited in their text only. */
@@ -132,6 +144,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
   const updateArticle: Writer['updateArticle'] = (id, version, patch, action) => {
     const fields = Object.keys(patch);
     (fields.every((field) => TEXT_FIELDS.has(field)) ? reach.textEdited : reach.figuresReached).add(id);
+    reach.rowsWritten = true;
     if (!fields.every((field) => UNFILTERED_FIELDS.has(field))) reach.membersChanged = true;
     return writer.updateArticle(id, version, patch, action);
   };
@@ -141,8 +154,9 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
       if (typeof name === 'string' && name in noted) return noted[name as keyof Writer];
       const value: unknown = Reflect.get(target, name, target);
       if (typeof value !== 'function') return value;
-      if (typeof name === 'string' && MEMBERS_KEPT_BY.has(name)) return value.bind(target);
+      if (typeof name === 'string' && ARTICLE_ROWS_KEPT_BY.has(name)) return value.bind(target);
       return (...args: unknown[]) => {
+        reach.rowsWritten = true;
         reach.membersChanged = true;
         return Reflect.apply(value, target, args);
       };
