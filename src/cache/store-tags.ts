@@ -81,7 +81,7 @@ export function tagsOf(touched: Touched): string[] {
  * edit of only these leaves the article's figures and every statistic as they were. A field added
  * to articles is outside this list until someone shows it belongs here.
  */
-const TEXT_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
+const UNCOPIED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
   'slug', 'headline', 'standfirst', 'body', 'sourceUrl', 'language', 'tags', 'authorIds', 'locationIds',
 ]);
 
@@ -101,7 +101,7 @@ const ARTICLE_ROWS_KEPT_BY = new Set<string>([
 export interface WriteReach {
   /** Places figures were moved away from (the region a figure leaves loses it). */
   readonly placesLeft: Set<string>;
-  /** Articles updated in `TEXT_FIELDS` only. */
+  /** Articles updated in `UNCOPIED_FIELDS` only. */
   readonly textEdited: Set<string>;
   /** Articles whose figures, or what their figures copy of them, a call may have changed. */
   readonly figuresReached: Set<string>;
@@ -118,7 +118,7 @@ export function emptyReach(): WriteReach {
   return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false };
 }
 
-/** The articles of `reach` whose figures the write left as they were: edited in their text only. */
+/** The articles of `reach` whose figures the write left as they were: updated in `UNCOPIED_FIELDS` only, no figure of theirs written. */
 export function textOnly(reach: WriteReach): Set<string> {
   return new Set([...reach.textEdited].filter((id) => !reach.figuresReached.has(id)));
 }
@@ -143,7 +143,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
   };
   const updateArticle: Writer['updateArticle'] = (id, version, patch, action) => {
     const fields = Object.keys(patch);
-    (fields.every((field) => TEXT_FIELDS.has(field)) ? reach.textEdited : reach.figuresReached).add(id);
+    (fields.every((field) => UNCOPIED_FIELDS.has(field)) ? reach.textEdited : reach.figuresReached).add(id);
     reach.rowsWritten = true;
     if (!fields.every((field) => UNFILTERED_FIELDS.has(field))) reach.membersChanged = true;
     return writer.updateArticle(id, version, patch, action);
