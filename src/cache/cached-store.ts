@@ -159,8 +159,8 @@ export class CachedStore implements ContentStore {
   /**
    * One entry per call (its keys and parts), for as long as a record's. It holds records of several
    * kinds, so it depends on each: on its articles' own tags (every change to an article or one of
-   * its figures bumps them; by slug, on every article's and every figure's, as slug lookups do:
-   * a write of figures alone leaves `articles` as it was) and on every author's and every place's
+   * its figures bumps them; by slug, on `articles`, as slug lookups do, and on `figures`, since a
+   * write of figures alone leaves `articles` as it was) and on every author's and every place's
    * (a bundle holds whichever its articles name).
    */
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) {
