@@ -1,4 +1,5 @@
 import { PUBLIC_VIEWER, type Viewer } from './auth/api-keys';
+import type { ReadTags } from './cache/read-tags';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
 import { SourcesServed } from './news/served';
@@ -47,6 +48,13 @@ export interface ContextDependencies {
   live?: LiveUpdates | null;
 }
 
+/** `store` noting the tags of its reads in `reads`; a store that cannot leaves them "everything". */
+function notingReads(store: ContentStore, reads: ReadTags): ContentStore {
+  if (store.noting) return store.noting(reads);
+  reads.readPastCache();
+  return store;
+}
+
 /** What `viewer` may read: the public, published articles and accepted figures; a key's holder, everything. */
 export function readScopeOf(viewer: Viewer): ReadScope {
   return viewer.role === 'public' ? { unpublished: false } : { unpublished: true };
@@ -55,13 +63,15 @@ export function readScopeOf(viewer: Viewer): ReadScope {
 /**
  * Builds one request's context. `requestId`, `viewer` and `clientAddress` come from the HTTP layer,
  * and so may `requestLog`, a child of `deps.log` that already puts `requestId` on its lines (the
- * access log's): default, a new one.
+ * access log's): default, a new one; and `reads`, where the store notes the cache tags of what the
+ * request reads, when its answer may be kept (src/http/response-cache.ts).
  */
 export function createContext(
   deps: ContextDependencies, requestId: string, viewer: Viewer = PUBLIC_VIEWER, clientAddress: string | null = null,
-  requestLog: Logger = deps.log.child({ requestId }),
+  requestLog: Logger = deps.log.child({ requestId }), reads?: ReadTags,
 ): Context {
-  const scoped = viewer.role === 'public' ? deps.store : deps.store.scoped(readScopeOf(viewer));
+  const noted = reads ? notingReads(deps.store, reads) : deps.store;
+  const scoped = viewer.role === 'public' ? noted : noted.scoped(readScopeOf(viewer));
   const store = deps.requestTimeoutMs ? withDeadline(scoped, Date.now() + deps.requestTimeoutMs, deps.requestTimeoutMs) : scoped;
   return {
     requestId,

@@ -48,7 +48,7 @@ async function main(config: Config): Promise<void> {
   const responseCacheOn = config.cache.responseCache && cache !== null;
   if (redis) log.info({ redisReady: await redis.ready(2000) }, 'cache: Redis in front of the store');
   let gateway: Gateway | undefined;
-  const clearResponses = () => gateway?.responseCache?.clear();
+  const clearResponses = (tags: readonly string[]) => gateway?.responseCache?.clear(tags);
   const cachedStore: ContentStore = cache
     ? new CachedStore(sqlStore, responseCacheOn ? invalidatingResponses(cache, clearResponses) : cache, {
       entityTtlSeconds: config.cache.entityTtlSeconds, listTtlSeconds: config.cache.listTtlSeconds,

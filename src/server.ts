@@ -221,7 +221,7 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
       throw refusal || error;
     });
     const context = createContext({ store, pagination: config.pagination, log, requestTimeoutMs: config.requestTimeoutMs, sources },
-      String(req.id), viewer, clientAddress, req.log);
+      String(req.id), viewer, clientAddress, req.log, edge.responseCache?.readsFor(req));
     edge.responseCache?.track(req, context);
     return context;
   };

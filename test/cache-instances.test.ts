@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import type { Cache } from '../src/cache/cache';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { type Sync, TwoLevelCache } from '../src/cache/two-level';
@@ -159,6 +160,63 @@ run('two instances sharing one Redis', () => {
     // What it held before the first check may predate a write it never heard of.
     expect(syncs.slice(0, 2).map((sync) => sync.changed)).toEqual([true, false]);
   });
+  it('with in-process levels, drop only what a write changed when its message is lost: the check reads its tags from the log', async () => {
+    const syncs: Sync[] = [];
+    const [a, b] = await instances((options, instance) => Promise.resolve(new TwoLevelCache(
+      new RedisCache({ ...options, publish: instance === 'b' }),
+      { syncIntervalMs: instance === 'b' ? 20 : 250 },
+    )));
+    const [, cacheB] = caches as TwoLevelCache[];
+    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
+    cacheB.onSync((sync) => syncs.push(sync));
+    await until(() => syncs.length > 0, 'a first check of the write marker', 3000);
+    const [edited, untouched] = [articleIds[1], articleIds[2]];
+    for (const id of [edited, untouched]) {
+      await headlineOf(a, id);
+      await headlineOf(b, id);
+    }
+    syncs.length = 0;
+    const headline = await edit(a, edited, 'Logged, not announced');
+    expect(await msUntilSeen(b, edited, headline)).toBeLessThan(500);
+    const found = syncs.find((sync) => sync.changed)!;
+    expect(found.tags).toEqual(expect.arrayContaining([`article:${edited}`]));
+    expect(found.tags).not.toContain(`article:${untouched}`);
+    // The other article's entry is still answered in process (its second is not up): not emptied.
+    await expectHeldInProcess(b, cacheB, untouched);
+  });
+
+  it('read the invalidation log: the tags since a marker, or "cannot tell" when the log does not reach back to it', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const cache = await redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }) as RedisCache;
+    caches.push(cache);
+    expect(await cache.writesSince(undefined)).toEqual({ marker: null, tags: [] });
+    await cache.invalidate(['article:1', 'articles']);
+    const first = await cache.writesSince(null);
+    expect(first).toEqual({ marker: expect.any(String), tags: ['article:1', 'articles'] });
+    expect(await cache.writesSince(first!.marker)).toEqual({ marker: first!.marker, tags: [] });
+    await cache.invalidate(['article:2']);
+    await cache.invalidate(['figure:9', 'article:2']);
+    const since = await cache.writesSince(first!.marker);
+    expect(since!.marker).not.toBe(first!.marker);
+    expect([...since!.tags!].sort()).toEqual(['article:2', 'figure:9']);
+    // A marker the log no longer holds (trimmed, or the log lost): everything may have changed.
+    await cache.invalidate(['article:3']);
+    expect(await cache.writesSince('a-marker-never-logged')).toEqual({ marker: expect.any(String), tags: null });
+    // With no marker seen, the log holds every write unless it is full (then it may have been trimmed).
+    for (let i = 0; i < 256; i += 1) await cache.invalidate([`figure:${i}`]);
+    expect(await cache.writesSince(null)).toEqual({ marker: expect.any(String), tags: null });
+    const admin = new Redis(SHARED_REDIS_URL);
+    try {
+      const latest = (await cache.writesSince(undefined))!.marker;
+      // A marker moved by a bump that did not log itself (an older version's): the log cannot tell.
+      await admin.set(`{${prefix}:g}:#writes`, 'bumped-by-an-older-version');
+      expect(await cache.writesSince(latest)).toEqual({ marker: 'bumped-by-an-older-version', tags: null });
+    } finally {
+      admin.disconnect();
+    }
+  });
+
   /** `store` with its statistics counted in `counts` and answered after `delayMs`; `fail` makes them reject instead. */
   function countingStatistics(store: SqlStore, counts: number[], delayMs: number, fail = false): SqlStore {
     return new Proxy(store, {

@@ -34,7 +34,7 @@ describe('the in-process response cache', () => {
   async function gateway(cache: Cache = new MemoryCache(), http: HttpEdgeOptions = {}) {
     let api: TestGateway | undefined;
     caches.push(cache);
-    const store = new CachedStore(t.store, invalidatingResponses(cache, () => api?.gateway.responseCache?.clear()));
+    const store = new CachedStore(t.store, invalidatingResponses(cache, (tags) => api?.gateway.responseCache?.clear(tags)));
     api = await startTestGateway(store, { http: { responseCache: { ttlMs: 500, maxBytes: 2 ** 20 }, ...http } });
     gateways.push(api);
     return api;
@@ -106,6 +106,46 @@ describe('the in-process response cache', () => {
     expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1); // the answer is held
     await retitle(api, 'Retitled once');
     expect((await headline(api)).data.article.headline).toBe('Retitled once');
+  });
+
+  it('drops only the answers built from what a write changed: by id, by slug, pages and counts', async () => {
+    const stamp = Date.now();
+    const [kept, edited] = await t.store.insertArticles(['kept', 'edited'].map((name, i) => ({
+      slug: `${name}-${stamp}`, headline: `The ${name} story`, standfirst: null, body: 'At least 3 people were killed.',
+      publishedAt: new Date(Date.UTC(2024, 0, 1 + i)), sourceUrl: null, language: 'en', tags: [`quiet-${stamp}`.slice(0, 50), name],
+      authorIds: [], locationIds: [], status: 'PUBLISHED' as const,
+    })));
+    const api = await gateway(new MemoryCache(), { responseCache: { ttlMs: 60_000, maxBytes: 2 ** 20 } });
+    const asks = {
+      byId: (id: string) => api.gql('query ById($id: ID!) { article(id: $id) { headline } }', { id }),
+      bySlug: (slug: string) => api.gql('query BySlug($slug: String!) { article(slug: $slug) { headline } }', { slug }),
+      page: (ids: string[]) => api.gql('query Page($ids: [ID!]) { articles(filter: { ids: $ids }, first: 5) { totalCount edges { node { headline } } } }', { ids }),
+      tagged: (tag: string) => api.gql('query Tagged($tag: String) { articles(filter: { tag: $tag }, first: 5) { edges { node { headline } } } }', { tag }),
+    };
+    const edit = async (id: string, input: Record<string, unknown>) => {
+      const { version } = (await api.gql('query ($id: ID!) { article(id: $id) { version } }', { id }, editor)).data.article;
+      const answer = await api.gql('mutation ($id: ID!, $v: Int!, $input: UpdateArticleInput!) { updateArticle(id: $id, version: $v, input: $input) { id } }',
+        { id, v: version, input }, editor);
+      expect(answer.errors).toBeUndefined();
+    };
+    const keptAnswers = () => Promise.all([asks.byId(kept), asks.bySlug(`kept-${stamp}`), asks.page([kept]), asks.tagged('kept')]);
+    const before = (await keptAnswers()).map((answer) => answer.data);
+    await Promise.all([asks.byId(edited), asks.bySlug(`edited-${stamp}`), asks.page([kept, edited]), asks.tagged(`quiet-${stamp}`)]);
+
+    await edit(edited, { headline: 'The edited story, retitled' });
+    t.db.reset();
+    expect((await keptAnswers()).map((answer) => answer.data)).toEqual(before);
+    expect(t.db.statements).toEqual([]); // every answer that read nothing of the edited article is still kept
+    expect((await asks.byId(edited)).data.article.headline).toBe('The edited story, retitled');
+    expect((await asks.bySlug(`edited-${stamp}`)).data.article.headline).toBe('The edited story, retitled');
+    expect((await asks.page([kept, edited])).data.articles.edges.map((edge: { node: { headline: string } }) => edge.node.headline))
+      .toContain('The edited story, retitled');
+
+    // A write that changes which articles a filter selects drops every page and count, even those it was not on.
+    await edit(edited, { tags: ['kept'] });
+    expect((await asks.tagged('kept')).data.articles.edges).toHaveLength(2);
+    expect((await asks.tagged(`quiet-${stamp}`)).data.articles.edges).toHaveLength(1);
+    expect((await asks.page([kept])).data.articles.totalCount).toBe(1);
   });
 
   it('never serves or stores answers to requests with an API key, nor answers with errors', async () => {
@@ -193,7 +233,7 @@ describe('the in-process response cache', () => {
       const cache = new TwoLevelCache(new RedisCache({ url, prefix }));
       expect(await cache.l2.ready()).toBe(true);
       const api = await gateway(cache, { responseCache: { ttlMs: 60_000, maxBytes: 2 ** 20, needsSync: true } });
-      if (hearsMessages) cache.l2.onInvalidate(() => api.gateway.responseCache?.clear());
+      if (hearsMessages) cache.l2.onInvalidate((tags) => api.gateway.responseCache?.clear(tags));
       cache.onSync((sync) => api.gateway.responseCache?.synced(sync));
       return api;
     }
@@ -268,6 +308,28 @@ describe('the in-process response cache', () => {
       expect(await lag(hearing, 'Retitled for two')).toBeLessThan(200);
       // Deaf to messages, it learns of the write from the write marker (checked every 250 ms).
       expect(await lag(deaf, 'Retitled for two')).toBeLessThanOrEqual(1_000);
+    });
+
+    it('keep, on every instance, the answers a write did not touch, whether its message arrives or not', async () => {
+      const [other] = await t.store.insertArticles([{
+        slug: `untouched-${Date.now()}`, headline: 'Untouched', standfirst: null, body: 'Nothing happened.', publishedAt: new Date(Date.UTC(2024, 5, 1)),
+        sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [], status: 'PUBLISHED',
+      }]);
+      const [writer, hearing, deaf] = [await instance(true), await instance(true), await instance(false)];
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a first check of the write marker
+      const readers = [hearing, deaf];
+      const untouched = (api: TestGateway) => api.gql(HEADLINE, { id: other });
+      await Promise.all(readers.flatMap((api) => [headline(api), untouched(api)]));
+      await retitle(writer, 'Retitled, the rest kept');
+      expect(await lag(hearing, 'Retitled, the rest kept')).toBeLessThan(200);
+      // Deaf to messages, it reads the write's tags from the log at its next check (every 250 ms).
+      expect(await lag(deaf, 'Retitled, the rest kept')).toBeLessThanOrEqual(1_000);
+      t.db.reset();
+      const hitsBefore = await Promise.all(readers.map((api) => metric(api, 'newsgate_response_cache_hits_total')));
+      for (const api of readers) expect((await untouched(api)).data.article.headline).toBe('Untouched');
+      expect(t.db.queries).toBe(0);
+      const hitsAfter = await Promise.all(readers.map((api) => metric(api, 'newsgate_response_cache_hits_total')));
+      expect(hitsAfter).toEqual(hitsBefore.map((hits) => hits + 1));
     });
 
     it('stop sending answers kept in process within a second of Redis not answering, and start again when it does', async () => {

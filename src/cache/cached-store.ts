@@ -5,9 +5,10 @@
  */
 import { type Cache, type CacheRequest, checkPositive } from './cache';
 import { argumentsKey, sortedLists } from './keys';
+import type { ReadTags } from './read-tags';
 import { ReadThrough } from './read-through';
 import {
-  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
+  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, articlePageTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
@@ -74,7 +75,14 @@ export class CachedStore implements ContentStore {
   private readonly entityTtlSeconds: number;
   private readonly listTtlSeconds: number;
 
-  constructor(private readonly inner: ContentStore, private readonly cache: Cache, private readonly options: CachedStoreOptions = {}) {
+  /**
+   * `noted`: where to note the tags of every cached read (`noting`); every read that passes the
+   * cache is noted there as one no tag describes.
+   */
+  constructor(
+    private readonly inner: ContentStore, private readonly cache: Cache, private readonly options: CachedStoreOptions = {},
+    private readonly noted?: ReadTags,
+  ) {
     const { entityTtlSeconds = 300, listTtlSeconds = 60, scope = PUBLIC_SCOPE } = options;
     checkPositive({ entityTtlSeconds, listTtlSeconds });
     this.entityTtlSeconds = entityTtlSeconds;
@@ -89,7 +97,12 @@ export class CachedStore implements ContentStore {
   }
 
   scoped(scope: ReadScope): CachedStore {
-    return new CachedStore(this.inner.scoped(scope), this.cache, { ...this.options, scope });
+    return new CachedStore(this.inner.scoped(scope), this.cache, { ...this.options, scope }, this.noted);
+  }
+
+  /** This store, noting in `reads` the tags of every read through it (one request's, see ./read-tags). */
+  noting(reads: ReadTags): CachedStore {
+    return new CachedStore(this.inner, this.cache, this.options, reads);
   }
 
   // ---- batch reads ----------------------------------------------------------------------------
@@ -106,8 +119,10 @@ export class CachedStore implements ContentStore {
     return this.batch('article', ids, (id) => [TAGS.article(id)], (missing) => this.inner.articlesByIds(missing));
   }
 
+  /** A request's answer depends on the articles the slugs name (see `notingBySlug`). */
   articlesBySlugs(slugs: readonly string[]) {
-    return this.batch('article-slug', slugs, () => [TAGS.articles], (missing) => this.inner.articlesBySlugs(missing));
+    const read = this.batch('article-slug', slugs, () => [TAGS.articles], (missing) => this.inner.articlesBySlugs(missing), false);
+    return this.notingBySlug(read, (articles) => articles, slugs.length);
   }
 
   locationsByIds(ids: readonly string[]) {
@@ -165,8 +180,14 @@ export class CachedStore implements ContentStore {
    */
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) {
     const tags = [...(by === 'id' ? keys.map(TAGS.article) : [TAGS.articles, TAGS.figures]), TAGS.authors, TAGS.locations];
-    return this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
+    const read = this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
       () => this.inner.articleBundle(by, keys, parts));
+    if (by === 'id') {
+      this.noted?.add(tags);
+      return read;
+    }
+    this.noted?.add([TAGS.authors, TAGS.locations]);
+    return this.notingBySlug(read, (bundle) => bundle.articles, new Set(keys).size);
   }
 
   /** A body's entry depends on its article's tag, as the article's own entry does. */
@@ -176,9 +197,16 @@ export class CachedStore implements ContentStore {
 
   // ---- lists and counts -----------------------------------------------------------------------
 
+  /** A request's answer depends on the page's own articles, and on what decides which articles it holds (`articlePageTags`). */
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
-    return this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
-      () => this.inner.listArticles(filter, order, page));
+    const read = this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
+      () => this.inner.listArticles(filter, order, page), articlePageTags(filter, order));
+    const noted = this.noted;
+    if (!noted) return read;
+    return read.then((found) => {
+      noted.add(found.rows.map((article) => TAGS.article(article.id)));
+      return found;
+    });
   }
 
   countArticles(filter: ArticleFilter) {
@@ -220,8 +248,9 @@ export class CachedStore implements ContentStore {
   casualtyStats(query: StatsQuery) {
     const filter = query.filter;
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
-    return this.reads.oneClaimed(this.requestFor('stats', normal, [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)]),
-      this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
+    const tags = [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)];
+    this.noted?.add(tags);
+    return this.reads.oneClaimed(this.requestFor('stats', normal, tags), this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
   }
 
   // ---- writes ---------------------------------------------------------------------------------
@@ -283,30 +312,36 @@ export class CachedStore implements ContentStore {
     return this.writeThrough(() => this.inner.insertLocationAliases(aliases), () => ({ locations: aliases.map((a) => a.locationId) }));
   }
 
-  // ---- never cached ---------------------------------------------------------------------------
+  // ---- never cached (a request's reads of these depend on everything, see `noting`) ------------
 
   /** Read once per ingested article and as large as the gazetteer: not worth a cache entry. */
   gazetteer() {
+    this.noted?.readPastCache();
     return this.inner.gazetteer();
   }
 
   revisionsOf<State>(entity: RevisionEntity, ids: readonly string[]) {
+    this.noted?.readPastCache();
     return this.inner.revisionsOf<State>(entity, ids);
   }
 
   articleAsOf(id: string, at: Date) {
+    this.noted?.readPastCache();
     return this.inner.articleAsOf(id, at);
   }
 
   figuresAsOf(articleId: string, at: Date) {
+    this.noted?.readPastCache();
     return this.inner.figuresAsOf(articleId, at);
   }
 
   apiKeyById(id: string) {
+    this.noted?.readPastCache();
     return this.inner.apiKeyById(id);
   }
 
   listApiKeys() {
+    this.noted?.readPastCache();
     return this.inner.listApiKeys();
   }
 
@@ -330,17 +365,44 @@ export class CachedStore implements ContentStore {
 
   /**
    * A batch read through the cache: one entry per key (`<kind>:<key>`) tagged by `tagsOf`, the
-   * misses loaded by one call of `load` with just their keys, resolved in key order.
+   * misses loaded by one call of `load` with just their keys, resolved in key order. A request's
+   * answer depends on those tags too, unless `noteTags` is false (the caller notes its own).
    */
   private batch<T>(kind: string, keys: readonly string[], tagsOf: (key: string) => string[],
-    load: (missing: string[]) => Promise<T[]>): Promise<T[]> {
+    load: (missing: string[]) => Promise<T[]>, noteTags = true): Promise<T[]> {
     const requests = keys.map((key) => ({ key: `${this.namespace}:${kind}:${key}`, tags: tagsOf(key) }));
+    if (this.noted && noteTags) for (const request of requests) this.noted.add(request.tags);
     return this.reads.many(requests, this.entityTtlSeconds, (misses) => load(misses.map((i) => keys[i])));
   }
 
-  /** One list page or count through the cache, keyed by a digest of its normalised arguments. */
-  private single<T>(kind: string, args: unknown, tags: string[], load: () => Promise<T>): Promise<T> {
+  /**
+   * One list page or count through the cache, keyed by a digest of its normalised arguments; a
+   * request's answer depends on `answerTags` (by default the entry's own).
+   */
+  private single<T>(kind: string, args: unknown, tags: string[], load: () => Promise<T>, answerTags = tags): Promise<T> {
+    this.noted?.add(answerTags);
     return this.reads.one(this.requestFor(kind, args, tags), this.listTtlSeconds, load);
+  }
+
+  /**
+   * `read` (of articles by slug), noting what a request's answer depends on once it is known: the
+   * articles `articlesOf` finds in it (their own tags; a write that takes a slug from one bumps its
+   * tag), and, when fewer than `asked` were found, `articles` (any article may take a slug that named none).
+   * Noted after the read, not before, which is sound for an answer only (see ./read-tags).
+   */
+  private notingBySlug<T>(read: Promise<T>, articlesOf: (found: T) => readonly ({ id: string } | null)[], asked: number): Promise<T> {
+    const noted = this.noted;
+    if (!noted) return read;
+    return read.then((found) => {
+      let named = 0;
+      for (const article of articlesOf(found)) {
+        if (!article) continue;
+        named += 1;
+        noted.add([TAGS.article(article.id)]);
+      }
+      if (named < asked) noted.add([TAGS.articles]);
+      return found;
+    });
   }
 
   /** The cache entry of a `kind` of read with these arguments. */

@@ -48,15 +48,71 @@ interface Message {
 
 /**
  * A tag no entry depends on, bumped with every invalidation: its generation changes whenever any
- * instance writes, which is how an instance that lost a pub/sub message finds out (`writeMarker`).
+ * instance writes, which is how an instance that lost a pub/sub message finds out (`writesSince`).
  */
 const WRITES_TAG = '#writes';
 
-/** Past this many tags, one invalidation is published as "everything" (cheaper than the list). */
+/**
+ * The invalidation log, beside the write marker (in the generations' slot): a list of the latest
+ * invalidations, newest first, each `<generation> <tags as JSON>`, the generation being the one the
+ * bump gave the marker. An instance that knows the marker it last saw reads the tags written since
+ * (`writesSince`) instead of dropping everything it holds.
+ */
+const LOG_KEY = '#log';
+
+/** How many invalidations the log keeps: an instance that falls further behind drops everything. */
+const LOG_LENGTH = 256;
+
+/** Past this many tags, one invalidation is published and logged as "everything" (cheaper than the list). */
 const MAX_PUBLISHED_TAGS = 1000;
 
-/** Redis-side: sets every key to the same fresh generation, with a TTL, in one atomic step. */
-const BUMP_SCRIPT = `for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'EX', ARGV[2]) end return #KEYS`;
+/**
+ * Redis-side: sets every key but the last to the same fresh generation (ARGV[1]), with a TTL
+ * (ARGV[2]), and logs the invalidation (ARGV[3], its tags) at the head of the log (the last key),
+ * keeping ARGV[4] entries, in one atomic step.
+ */
+const BUMP_SCRIPT = `
+local log = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2]) end
+redis.call('LPUSH', log, ARGV[1] .. ' ' .. ARGV[3])
+redis.call('LTRIM', log, 0, tonumber(ARGV[4]) - 1)
+redis.call('EXPIRE', log, ARGV[2])
+return #KEYS - 1`;
+
+/**
+ * Redis-side: the write marker (KEYS[1]) and, when it is not ARGV[1] (the one last seen, '' for
+ * none), whether the log (KEYS[2]) holds every invalidation since that one ('logged') or not
+ * ('lost': it was trimmed past it, or a bump did not log itself), then the tags of each logged one,
+ * newest first. Since no marker, the log holds every invalidation unless it is full (ARGV[2] entries:
+ * it may have been trimmed). An empty reply when there is no marker.
+ */
+const WRITES_SINCE_SCRIPT = `
+local marker = redis.call('GET', KEYS[1])
+if not marker then return {} end
+if marker == ARGV[1] then return {marker} end
+local entries = redis.call('LRANGE', KEYS[2], 0, -1)
+local out = {marker, 'lost'}
+for i, entry in ipairs(entries) do
+  local space = string.find(entry, ' ', 1, true)
+  if not space then return {marker, 'lost'} end
+  local generation = string.sub(entry, 1, space - 1)
+  if i == 1 and generation ~= marker then return {marker, 'lost'} end
+  if generation == ARGV[1] then out[2] = 'logged' return out end
+  out[#out + 1] = string.sub(entry, space + 1)
+end
+if ARGV[1] == '' and #entries > 0 and #entries < tonumber(ARGV[2]) then out[2] = 'logged' return out end
+return {marker, 'lost'}`;
+
+/** What `RedisCache.writesSince` found. */
+export interface WritesSince {
+  /** The write marker now (null when no instance has written yet, or Redis lost it). */
+  marker: string | null;
+  /**
+   * The tags invalidated since the marker asked about, when the log holds them all; null when it
+   * cannot tell (the first check, a log trimmed or lost, a marker gone): then anything may have changed.
+   */
+  tags: string[] | null;
+}
 
 /**
  * The cache in Redis (ioredis), shared by every instance that uses the same Redis and prefix; a
@@ -114,6 +170,7 @@ export class RedisCache implements Cache {
     this.client = connect(options, operationTimeoutMs, false);
     this.client.on('error', () => undefined); // Failed operations are counted and reported where they fail.
     this.client.defineCommand('bumpGenerations', { lua: BUMP_SCRIPT });
+    this.client.defineCommand('writesSince', { numberOfKeys: 2, lua: WRITES_SINCE_SCRIPT });
     this.client.defineCommand('releaseClaim', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     this.ping = pinger(this.client, operationTimeoutMs);
   }
@@ -222,18 +279,32 @@ export class RedisCache implements Cache {
   }
 
   /**
-   * A token that changes whenever any instance invalidates anything on this prefix (null when none
-   * has yet, or Redis has lost it: compare tokens, never read them); undefined when Redis cannot be
-   * asked. An instance polls it to learn of writes whose pub/sub messages it lost (./two-level).
+   * What was invalidated on this prefix since the write marker was `seen` (a token that changes
+   * whenever any instance invalidates anything: compare tokens, never read them; undefined or null
+   * when there was none): the marker now, and the tags since, read from the invalidation log in the
+   * same atomic step. Undefined when Redis cannot be asked. An instance polls it to learn of writes whose
+   * pub/sub messages it lost (./two-level).
    */
-  async writeMarker(): Promise<string | null | undefined> {
+  async writesSince(seen: string | null | undefined): Promise<WritesSince | undefined> {
     if (!(await this.usable())) return undefined;
+    let reply: string[];
     try {
-      return await this.guard.run(() => this.client.get(this.generationKey(WRITES_TAG)));
+      reply = await this.guard.run(() => (this.client as unknown as WritesSinceCommand)
+        .writesSince(this.generationKey(WRITES_TAG), this.generationKey(LOG_KEY), seen ?? '', LOG_LENGTH));
     } catch (error) {
       this.failed(error);
       return undefined;
     }
+    const [marker = null, state, ...logged] = reply;
+    if (marker === (seen ?? null)) return { marker, tags: [] };
+    if (state !== 'logged') return { marker, tags: null };
+    const tags = new Set<string>();
+    for (const text of logged) {
+      const parsed = parseTags(text);
+      if (!parsed) return { marker, tags: null };
+      for (const tag of parsed) tags.add(tag);
+    }
+    return { marker, tags: [...tags] };
   }
 
   /**
@@ -302,15 +373,20 @@ export class RedisCache implements Cache {
     return this.client.mgetBuffer(keys);
   }
 
-  /** Replaces the generations of `tags` (and `WRITES_TAG`) with one fresh generation, and publishes the tags. */
+  /**
+   * Replaces the generations of `tags` (and `WRITES_TAG`) with one fresh generation, logs them, and
+   * publishes them.
+   */
   private async bump(tags: readonly string[]): Promise<void> {
     const unique = [...new Set(tags)];
-    const bumped = [...unique, WRITES_TAG].map((tag) => this.generationKey(tag));
+    const told = unique.length > MAX_PUBLISHED_TAGS ? [ALL_TAG] : unique;
+    const keys = [...unique, WRITES_TAG, LOG_KEY].map((tag) => this.generationKey(tag));
     const commands: Promise<unknown>[] = [
-      (this.client as unknown as BumpCommand).bumpGenerations(bumped.length, ...bumped, this.freshGeneration(), this.generationTtlSeconds),
+      (this.client as unknown as BumpCommand).bumpGenerations(keys.length, ...keys, this.freshGeneration(), this.generationTtlSeconds,
+        JSON.stringify(told), LOG_LENGTH),
     ];
     if (this.publish) {
-      const message: Message = { origin: this.origin, tags: unique.length > MAX_PUBLISHED_TAGS ? [ALL_TAG] : unique };
+      const message: Message = { origin: this.origin, tags: told };
       commands.push(this.client.publish(this.channel, JSON.stringify(message)));
     }
     await Promise.all(commands);
@@ -410,6 +486,10 @@ interface BumpCommand {
   bumpGenerations(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
 }
 
+interface WritesSinceCommand {
+  writesSince(marker: string, log: string, seen: string, logLength: number): Promise<string[]>;
+}
+
 /** Deletes a claim (KEYS[1]) only while it still holds this claim's token (ARGV[1]). */
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
@@ -427,6 +507,16 @@ function parseHeld(data: Buffer | null): Held | null {
     return Array.isArray(held?.g) ? held : null;
   } catch {
     return null; // Not written by this version: a miss, overwritten by the next write.
+  }
+}
+
+/** The tags of one logged invalidation; null when they cannot be read. */
+function parseTags(text: string): string[] | null {
+  try {
+    const tags: unknown = JSON.parse(text);
+    return Array.isArray(tags) && tags.every((tag) => typeof tag === 'string') ? tags as string[] : null;
+  } catch {
+    return null;
   }
 }
 

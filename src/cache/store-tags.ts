@@ -1,5 +1,5 @@
 import { ALL_TAG } from './cache';
-import type { ArticleFilter, ArticlePatch, CasualtyFilter, Changes } from '../store/records';
+import type { ArticleFilter, ArticleOrder, ArticlePatch, CasualtyFilter, Changes } from '../store/records';
 import type { Writer } from '../store/store';
 
 /**
@@ -184,6 +184,15 @@ export function articleListTags(filter: ArticleFilter): string[] {
  */
 export function articleCountTags(filter: ArticleFilter): string[] {
   return filter.search ? articleListTags(filter) : [TAGS.articleMembers, ...placeTags(filter.locationId, filter.locationIds)];
+}
+
+/**
+ * What decides which articles a page holds and in what order, for an answer that also depends on
+ * each of its articles' own tags (see ./read-tags): as for a count, unless the order reads what a
+ * text edit changes (the last update's time, a search's relevance).
+ */
+export function articlePageTags(filter: ArticleFilter, order: ArticleOrder): string[] {
+  return order === 'UPDATED_AT_DESC' || order === 'RELEVANCE' ? articleListTags(filter) : articleCountTags(filter);
 }
 
 /** Which figures the public sees, and a figure's date, depend on their articles' status and publication. */

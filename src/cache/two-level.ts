@@ -11,10 +11,16 @@ export const SYNC_VOUCHES_MS = MAX_L1_TTL_SECONDS * 1000;
 /** What a check of Redis's write marker found (see `TwoLevelCache.onSync`). */
 export interface Sync {
   /**
-   * Some instance (maybe this one) wrote since the previous check, or this is the first: the
-   * in-process level has just been emptied.
+   * Some instance (maybe this one) wrote since the previous check, or this is the first: what
+   * depends on `tags` has just been dropped from the in-process level.
    */
   changed: boolean;
+  /**
+   * When `changed`, the tags invalidated since the previous check, as Redis's invalidation log
+   * holds them (see ./redis); null when it cannot tell (the first check, or the log no longer
+   * reaches back to the previous one), and then the in-process level has been emptied.
+   */
+  tags: readonly string[] | null;
   /**
    * When the check began (epoch milliseconds): what this process holds reflects every write that
    * reached Redis before then.
@@ -62,10 +68,11 @@ interface TwoLevelStamp {
  *   by messages), so instances agree within `l1TtlSeconds` of a write even when a message is lost.
  * - Every `syncIntervalMs` it also reads Redis's write marker (a generation every invalidation
  *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
- *   one needless emptying each), and the in-process level is emptied. Listeners (`onSync`) learn
- *   of each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
- *   ../http/response-cache) can be dropped with it, and trusted while checks succeed (and, while
- *   they fail, for a bounded grace of its own: its staleness is then its age).
+ *   one needless drop each), and what depends on the tags logged since the last check is dropped
+ *   from the in-process level (all of it, when the log cannot tell). Listeners (`onSync`) learn of
+ *   each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
+ *   ../http/response-cache) can be dropped by the same tags, and trusted while checks succeed (and,
+ *   while they fail, for a bounded grace of its own: its staleness is then its age).
  * - An entry is copied into the in-process level with the in-process stamp taken before Redis was
  *   asked, so an invalidation that arrives while Redis answers keeps it out.
  */
@@ -109,13 +116,15 @@ export class TwoLevelCache implements Cache {
     this.syncing = true;
     try {
       const started = Date.now();
-      const marker = await this.l2.writeMarker();
-      if (marker === undefined) return; // Redis not answering: nothing is vouched for.
-      // The first check also empties: what was kept before it may predate a write it cannot see.
-      const changed = marker !== this.marker;
-      this.marker = marker;
-      if (changed) await this.l1.invalidate([ALL_TAG]);
-      const sync: Sync = { changed, checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
+      const found = await this.l2.writesSince(this.marker);
+      if (found === undefined) return; // Redis not answering: nothing is vouched for.
+      // The first check drops everything: what was kept before it may predate a write it cannot see.
+      const first = this.marker === undefined;
+      const changed = first || found.marker !== this.marker;
+      const tags = first ? null : found.tags;
+      this.marker = found.marker;
+      if (changed) await this.l1.invalidate(tags ?? [ALL_TAG]);
+      const sync: Sync = { changed, tags: changed ? tags : [], checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
       for (const listener of this.syncListeners) listener(sync);
     } finally {
       this.syncing = false;

@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { heapSizeOf, LRU_ENTRY_BYTES } from '../cache/heap-size';
 import { REQUEST_ID_HEADER } from './request-log';
+import { ALL_TAG } from '../cache/cache';
 
 /**
  * A request the response cache can answer, as its lookup needs it: a `POST`'s body is kept as bytes
@@ -46,6 +47,11 @@ export interface StoredAnswer {
   /** The operation's name and estimated cost, for counting and rate-limiting each hit. */
   operation: string | null;
   cost: number;
+  /**
+   * The cache tags of what it was built from (../cache/read-tags): a write that invalidates one of
+   * them drops it (`AnswerIndex.drop`). `[ALL_TAG]`: it depends on everything.
+   */
+  tags: readonly string[];
 }
 
 /**
@@ -54,11 +60,12 @@ export interface StoredAnswer {
  */
 export function storedAnswer(
   request: CacheableRequest, headers: OutgoingHttpHeaders, body: Buffer, operation: string | null, cost: number, lifeMs: number, computedAt: number,
+  tags: readonly string[] = [ALL_TAG],
 ): StoredAnswer {
   const now = Date.now();
   return {
     request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, operation, cost,
-    expiresAt: now + lifeMs, computedAt, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now,
+    expiresAt: now + lifeMs, computedAt, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now, tags,
   };
 }
 
@@ -71,16 +78,22 @@ export function requestKey(request: CacheableRequest): string {
   return request.key;
 }
 
+/** Bytes one answer's place in the index by tag costs beyond the tag's own string (a `Set` slot, about). */
+const TAG_INDEX_ENTRY_BYTES = 40;
+
 /**
  * The response cache's lookup index: this process's answers, bounded in bytes (least recently used
  * first out, each gone when it expires), found by their request with two short map lookups (URL, then
- * body length) and a comparison of bytes, never a string built or hashed from the body.
+ * body length) and a comparison of bytes, never a string built or hashed from the body; and by the
+ * tags they depend on, so that a write drops only the answers built from what it changed.
  */
 export class AnswerIndex {
   /** Every answer, by `requestKey`: the LRU that bounds their bytes and drops the expired. */
   private readonly answers: LRUCache<string, StoredAnswer>;
   /** The same answers by URL and body length (-1 for none). */
   private readonly buckets = new Map<string, Map<number, StoredAnswer[]>>();
+  /** The same answers by each tag they depend on (`ALL_TAG` for those that depend on everything). */
+  private readonly byTag = new Map<string, Set<StoredAnswer>>();
 
   /** `maxBytes` as `heapSizeOf` (../cache/heap-size) counts them. */
   constructor(maxBytes: number) {
@@ -89,7 +102,7 @@ export class AnswerIndex {
       // One timer drops the expired; it is set when an answer is kept, after a query ran, never on a hit.
       ttlAutopurge: true,
       // The key is the answer's `request.key`, counted with it.
-      sizeCalculation: (answer) => heapSizeOf(answer) + LRU_ENTRY_BYTES,
+      sizeCalculation: (answer) => heapSizeOf(answer) + LRU_ENTRY_BYTES + answer.tags.length * TAG_INDEX_ENTRY_BYTES,
       // Overwritten, evicted, expired or cleared: gone from its bucket too.
       dispose: (answer) => this.unindex(answer),
     });
@@ -135,15 +148,39 @@ export class AnswerIndex {
     const bucket = byLength.get(body?.length ?? -1);
     if (bucket) bucket.push(answer);
     else byLength.set(body?.length ?? -1, [answer]);
+    for (const tag of answer.tags) {
+      let tagged = this.byTag.get(tag);
+      if (!tagged) this.byTag.set(tag, tagged = new Set());
+      tagged.add(answer);
+    }
+  }
+
+  /** Drops every answer that depends on one of `tags` (every answer, for `ALL_TAG`). */
+  drop(tags: readonly string[]): void {
+    if (tags.includes(ALL_TAG)) return this.clear();
+    const dropped = new Set<StoredAnswer>(this.byTag.get(ALL_TAG));
+    for (const tag of tags) for (const answer of this.byTag.get(tag) ?? []) dropped.add(answer);
+    for (const answer of dropped) {
+      const key = requestKey(answer.request);
+      // Only if it is still the answer kept for its request (`delete` then takes it out of the indexes).
+      if (this.answers.peek(key) === answer) this.answers.delete(key);
+    }
   }
 
   /** Drops every answer. */
   clear(): void {
     this.buckets.clear();
+    this.byTag.clear();
     this.answers.clear();
   }
 
   private unindex(answer: StoredAnswer): void {
+    for (const tag of answer.tags) {
+      const tagged = this.byTag.get(tag);
+      if (!tagged) continue; // cleared with every tag
+      tagged.delete(answer);
+      if (tagged.size === 0) this.byTag.delete(tag);
+    }
     const { url, body } = answer.request;
     const byLength = this.buckets.get(url);
     if (!byLength) return; // cleared with every bucket

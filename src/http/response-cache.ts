@@ -17,10 +17,12 @@
  * That list is why this file is long: it is one job, a request path, and each duty is a few lines of it.
  *
  * Two levels, each optional:
- * - in process (./answer-index): every invalidation this process makes or hears of drops every
- *   answer (`clear`), an answer filled by a request that started before an invalidation is never
- *   stored, and an answer lives at most `ttlMs` (with `needsSync`, served only while a check of
- *   Redis's write marker vouches for it, or within `outageGraceMs` while none can); in the last
+ * - in process (./answer-index): every invalidation this process makes or hears of drops the
+ *   answers that depend on one of its tags (`clear`): each answer is kept with the tags of every
+ *   record its request read (../cache/read-tags); an answer filled by a request that started before
+ *   an invalidation of one of its tags is never stored, and an answer lives at most `ttlMs` (with
+ *   `needsSync`, served only while a check of Redis's write marker vouches for it, or within
+ *   `outageGraceMs` while none can); in the last
  *   quarter of its life, the next request for it is passed on to fetch the next answer while the
  *   others are still sent this one, so a busy answer never expires into a crowd of requests all
  *   executing the query;
@@ -33,7 +35,8 @@ import type { GraphQLError } from 'graphql';
 import proxyAddr from 'proxy-addr';
 import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
-import type { Cache, Stamp } from '../cache/cache';
+import { ALL_TAG, type Cache, type Stamp } from '../cache/cache';
+import { ReadTags } from '../cache/read-tags';
 import { ownedCopy } from '../cache/heap-size';
 import type { Sync } from '../cache';
 import { ErrorCode, MASKED_MESSAGE } from '../errors';
@@ -49,8 +52,10 @@ import { SUBGRAPH_SECRET_HEADER } from './subgraph';
 /** What a request that missed leaves for its answer to be stored under. */
 interface Pending {
   request: CacheableRequest;
-  /** `ResponseCache.epoch` when the request began: an invalidation since keeps its answer out. */
+  /** `ResponseCache.epoch` when the request began: an invalidation since of a tag it read keeps its answer out. */
   epoch: number;
+  /** The tags of what the request read, when its store notes them (`readsFor`); else it depends on everything. */
+  reads?: ReadTags;
   startedAt: number;
   /** The shared level's key and the stamp of its miss, when there is a shared level. */
   sharedKey?: string;
@@ -114,6 +119,9 @@ export interface ResponseCacheOptions {
   onRefusal?: (code: string) => void;
 }
 
+/** How many of the latest invalidations are remembered to decide whether an answer computed across them may be kept. */
+const RECENT_INVALIDATIONS = 64;
+
 /** Response headers that belong to one exchange, not to the answer. */
 const PER_EXCHANGE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', REQUEST_ID_HEADER]);
 const PUBLIC_MAX_AGE = /^max-age=(\d+), public$/;
@@ -124,8 +132,10 @@ export class ResponseCache {
   private readonly local: AnswerIndex;
   private readonly shared: SharedAnswers | undefined;
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
-  /** Bumped by every `clear`: an answer whose request began before one is not kept. */
+  /** Bumped by every `clear`: an answer whose request began before one of its tags' is not kept. */
   private epoch = 0;
+  /** The tags of the latest `RECENT_INVALIDATIONS` clears, the last for epoch `this.epoch`. */
+  private readonly recent: (readonly string[])[] = [];
   /** Until when answers kept in process may be served (see `needsSync`). */
   private currentUntil: number;
   /** When the last check that vouched began (see `outageGraceMs`). */
@@ -153,17 +163,43 @@ export class ResponseCache {
     return this.local.size;
   }
 
-  /** Drops every answer: call on every invalidation, local or heard from another instance. */
-  clear(): void {
+  /**
+   * Drops every answer that depends on one of `tags` (all of them, without tags): call on every
+   * invalidation, local or heard from another instance.
+   */
+  clear(tags: readonly string[] = [ALL_TAG]): void {
     this.epoch += 1;
-    this.local.clear();
+    this.recent.push(tags);
+    if (this.recent.length > RECENT_INVALIDATIONS) this.recent.shift();
+    this.local.drop(tags);
   }
 
-  /** A check of Redis's write marker (see `needsSync`): drops every answer if some instance wrote. */
+  /** A check of Redis's write marker (see `needsSync`): drops what depends on the tags some instance invalidated since the last. */
   synced(sync: Sync): void {
-    if (sync.changed) this.clear();
+    if (sync.changed) this.clear(sync.tags ?? [ALL_TAG]);
     this.currentUntil = Math.max(this.currentUntil, sync.currentUntil);
     this.vouchedAt = Math.max(this.vouchedAt, sync.checkedAt);
+  }
+
+  /**
+   * Where the store should note what `req` reads (`ContentStore.noting`), when its answer may be
+   * kept; undefined otherwise. Without it, a kept answer depends on everything.
+   */
+  readsFor(req: IncomingMessage): ReadTags | undefined {
+    const pending = this.pending.get(req);
+    if (!pending) return undefined;
+    pending.reads ??= new ReadTags();
+    return pending.reads;
+  }
+
+  /** Whether an invalidation since `epoch` may have changed what an answer depending on `tags` shows. */
+  private invalidatedSince(epoch: number, tags: readonly string[]): boolean {
+    const since = this.epoch - epoch;
+    if (since === 0) return false;
+    if (since > this.recent.length) return true;
+    const read = new Set(tags);
+    if (read.has(ALL_TAG)) return true;
+    return this.recent.slice(-since).some((invalidated) => invalidated.some((tag) => tag === ALL_TAG || read.has(tag)));
   }
 
   /** The server's request listener: answers what it can, passes everything else to `app`. */
@@ -280,7 +316,7 @@ export class ResponseCache {
       pending.sharedKey = this.shared.keyFor(request);
       const found = await this.shared.read(request, pending.sharedKey, this.options.ttlMs, pending.startedAt);
       if (found.answer) {
-        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.local.keep(found.answer);
+        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.local.keep(found.answer); // one that depends on everything
         return this.chargeAndSend(req, res, found.answer, app);
       }
       pending.stamp = found.stamp;
@@ -351,8 +387,8 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps the app's answer when it is a public one: in process unless something was invalidated
-   * since the request began, in the shared level unless its stamp has gone stale (see ../cache/cache).
+   * Keeps the app's answer when it is a public one: in process unless something it read was
+   * invalidated since the request began, in the shared level unless its stamp has gone stale (see ../cache/cache).
    */
   private keepWhenPublic(res: ServerResponse, pending: Pending): void {
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -366,8 +402,9 @@ export class ResponseCache {
         const cost = pending.cost ?? 1;
         const maxAgeMs = Number(maxAge[1]) * 1000;
         const body = ownedCopy(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) {
-          this.local.keep(storedAnswer(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs), pending.startedAt));
+        const tags = pending.reads?.tags() ?? [ALL_TAG];
+        if (this.options.ttlMs > 0 && !this.invalidatedSince(pending.epoch, tags)) {
+          this.local.keep(storedAnswer(pending.request, headers, body, operation, cost, Math.min(this.options.ttlMs, maxAgeMs), pending.startedAt, tags));
         }
         if (this.shared && pending.sharedKey && pending.stamp) {
           this.shared.write(pending.sharedKey, pending.stamp, headers, body, operation, cost, maxAgeMs);

@@ -22,6 +22,9 @@ export function publishingChanges(store: ContentStore, events: FigureEvents): Co
     get(target, name) {
       if (name === 'write') return write;
       if (name === 'scoped') return (scope: Parameters<ContentStore['scoped']>[0]) => publishingChanges(target.scoped(scope), events);
+      if (name === 'noting') {
+        return target.noting && ((reads: Parameters<NonNullable<ContentStore['noting']>>[0]) => publishingChanges(target.noting!(reads), events));
+      }
       const value: unknown = Reflect.get(target, name, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

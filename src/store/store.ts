@@ -9,6 +9,7 @@ import type {
   NewArticle, NewAuthor, NewCasualtyFigure, NewLocation, Page, PageRequest, ReadScope, RevisionAction,
   RevisionEntity, RevisionRecord, StatsQuery, StatsResult,
 } from './records';
+import type { ReadTags } from '../cache/read-tags';
 
 /** The public's scope: published articles only. Stores read with it unless told otherwise. */
 export const PUBLIC_SCOPE: ReadScope = { unpublished: false };
@@ -167,6 +168,11 @@ export interface ContentStore
   extends ContentReader, GazetteerReader, StatisticsReader, HistoryReader, EditorialWrites, BulkLoader, ApiKeyStore, Housekeeping {
   /** The same store, reading with another scope (editors see drafts). */
   scoped(scope: ReadScope): ContentStore;
+  /**
+   * The same store, noting in `reads` the cache tags of everything read through it (see
+   * src/cache/read-tags.ts); absent where nothing is cached.
+   */
+  noting?(reads: ReadTags): ContentStore;
 }
 
 /**
