@@ -185,33 +185,35 @@ run('two instances sharing one Redis', () => {
     await expectHeldInProcess(b, cacheB, untouched);
   });
 
-  it('read the invalidation log: the tags since a marker, or "cannot tell" when the log does not reach back to it', async () => {
+  it('read the invalidation log: the tags others wrote since a marker, or "cannot tell" when the log does not reach back to it', async () => {
     const prefix = uniquePrefix('instances');
     prefixes.push(prefix);
-    const cache = await redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }) as RedisCache;
-    caches.push(cache);
-    expect(await cache.writesSince(undefined)).toEqual({ marker: null, tags: [] });
-    await cache.invalidate(['article:1', 'articles']);
-    const first = await cache.writesSince(null);
+    const [writer, reader] = await Promise.all([0, 1].map(() => redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }))) as RedisCache[];
+    caches.push(writer, reader);
+    expect(await reader.writesSince(undefined)).toEqual({ marker: null, tags: [] });
+    await writer.invalidate(['article:1', 'articles']);
+    const first = await reader.writesSince(null);
     expect(first).toEqual({ marker: expect.any(String), tags: ['article:1', 'articles'] });
-    expect(await cache.writesSince(first!.marker)).toEqual({ marker: first!.marker, tags: [] });
-    await cache.invalidate(['article:2']);
-    await cache.invalidate(['figure:9', 'article:2']);
-    const since = await cache.writesSince(first!.marker);
+    expect(await reader.writesSince(first!.marker)).toEqual({ marker: first!.marker, tags: [] });
+    await writer.invalidate(['article:2']);
+    await reader.invalidate(['author:5']); // its own: it dropped them itself
+    await writer.invalidate(['figure:9', 'article:2']);
+    const since = await reader.writesSince(first!.marker);
     expect(since!.marker).not.toBe(first!.marker);
     expect([...since!.tags!].sort()).toEqual(['article:2', 'figure:9']);
+    expect([...(await writer.writesSince(first!.marker))!.tags!]).toEqual(['author:5']);
     // A marker the log no longer holds (trimmed, or the log lost): everything may have changed.
-    await cache.invalidate(['article:3']);
-    expect(await cache.writesSince('a-marker-never-logged')).toEqual({ marker: expect.any(String), tags: null });
+    await writer.invalidate(['article:3']);
+    expect(await reader.writesSince('a-marker-never-logged')).toEqual({ marker: expect.any(String), tags: null });
     // With no marker seen, the log holds every write unless it is full (then it may have been trimmed).
-    for (let i = 0; i < 256; i += 1) await cache.invalidate([`figure:${i}`]);
-    expect(await cache.writesSince(null)).toEqual({ marker: expect.any(String), tags: null });
+    for (let i = 0; i < 256; i += 1) await writer.invalidate([`figure:${i}`]);
+    expect(await reader.writesSince(null)).toEqual({ marker: expect.any(String), tags: null });
     const admin = new Redis(SHARED_REDIS_URL);
     try {
-      const latest = (await cache.writesSince(undefined))!.marker;
+      const latest = (await reader.writesSince(undefined))!.marker;
       // A marker moved by a bump that did not log itself (an older version's): the log cannot tell.
       await admin.set(`{${prefix}:g}:#writes`, 'bumped-by-an-older-version');
-      expect(await cache.writesSince(latest)).toEqual({ marker: 'bumped-by-an-older-version', tags: null });
+      expect(await reader.writesSince(latest)).toEqual({ marker: 'bumped-by-an-older-version', tags: null });
     } finally {
       admin.disconnect();
     }

@@ -19,7 +19,7 @@ const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline } }';
 /**
  * The documented bound (docs/caching.md) on seeing another instance's write once Redis answers again, with the defaults:
  * a reconnection, the breaker's cooldown, and a check of the write marker by the writer (which then
- * drops everything in Redis) and by the reader.
+ * bumps again there the tags it could not) and by the reader.
  */
 const RECONNECT_MS = 1000;
 const BREAKER_COOLDOWN_MS = 1000;
@@ -184,7 +184,7 @@ function hitShare(before: { answered: number; hits: number }, after: { answered:
         expect(text).toMatch(/^newsgate_rate_limit_redis_up 0$/m);
 
         // Once b's breaker is open its invalidation is not even sent: b makes up for it when Redis
-        // wakes, by dropping everything there. b's own answers show the write at once.
+        // wakes, by bumping its tags again there. b's own answers show the write at once.
         await until(async () => await metric(s.b, 'newsgate_cache_breaker_state{level="all",state="open"}') === 1,
           'b\'s breaker to open', 5_000);
         await retitle(s.b, 'Written while Redis hung');

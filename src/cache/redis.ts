@@ -82,7 +82,7 @@ return #KEYS - 1`;
 /**
  * Redis-side: the write marker (KEYS[1]) and, when it is not ARGV[1] (the one last seen, '' for
  * none), whether the log (KEYS[2]) holds every invalidation since that one ('logged') or not
- * ('lost': it was trimmed past it, or a bump did not log itself), then the tags of each logged one,
+ * ('lost': it was trimmed past it, or a bump did not log itself), then each logged one since,
  * newest first. Since no marker, the log holds every invalidation unless it is full (ARGV[2] entries:
  * it may have been trimmed). An empty reply when there is no marker.
  */
@@ -98,7 +98,7 @@ for i, entry in ipairs(entries) do
   local generation = string.sub(entry, 1, space - 1)
   if i == 1 and generation ~= marker then return {marker, 'lost'} end
   if generation == ARGV[1] then out[2] = 'logged' return out end
-  out[#out + 1] = string.sub(entry, space + 1)
+  out[#out + 1] = entry
 end
 if ARGV[1] == '' and #entries > 0 and #entries < tonumber(ARGV[2]) then out[2] = 'logged' return out end
 return {marker, 'lost'}`;
@@ -108,8 +108,9 @@ export interface WritesSince {
   /** The write marker now (null when no instance has written yet, or Redis lost it). */
   marker: string | null;
   /**
-   * The tags invalidated since the marker asked about, when the log holds them all; null when it
-   * cannot tell (the first check, a log trimmed or lost, a marker gone): then anything may have changed.
+   * The tags other instances invalidated since the marker asked about (this one's own are left out:
+   * an instance drops what its own writes change before it tells Redis), when the log holds them
+   * all; null when it cannot tell (a log trimmed or lost, a marker gone): then anything may have changed.
    */
   tags: string[] | null;
 }
@@ -128,9 +129,12 @@ export interface WritesSince {
  *   never queued while disconnected. A failed read answers misses, a failed write is dropped.
  * - A failed invalidation is the one failure that could let a stale entry be served later, once
  *   Redis answers again. So this instance then stops using Redis (reads miss, writes are skipped)
- *   until it has bumped `ALL_TAG` there, dropping every entry stored before; it tries on each read
- *   and every `breakerCooldownMs`. Other instances may serve such an entry from the moment Redis
- *   answers again until that bump, about one cooldown: the one window in which instances disagree.
+ *   until it has bumped there every tag it could not (`ALL_TAG` past `MAX_PUBLISHED_TAGS` of them,
+ *   dropping everything), which drops what those invalidations should have dropped and nothing
+ *   else; it tries on each read and every `breakerCooldownMs`. Other instances may serve such an
+ *   entry from the moment Redis answers again until that bump, about one cooldown: the one window
+ *   in which instances disagree. (A bump that timed out may have landed: bumping it again only
+ *   costs misses.)
  */
 export class RedisCache implements Cache {
   readonly prefix: string;
@@ -146,8 +150,10 @@ export class RedisCache implements Cache {
   /** This instance, in published messages, so it can ignore its own. */
   private readonly origin = randomBytes(6).toString('base64url');
   private tokens = 0;
-  /** Invalidations that may not have reached Redis since `ALL_TAG` was last bumped. */
-  private lostInvalidations = 0;
+  /** The tags of invalidations that may not have reached Redis (`ALL_TAG` alone past `MAX_PUBLISHED_TAGS`). */
+  private lostTags = new Set<string>();
+  /** How many invalidations have failed: one that fails while the lost tags are bumped needs another bump. */
+  private losses = 0;
   private recovery: Promise<boolean> | null = null;
   private recoveryTimer: NodeJS.Timeout | undefined;
   private readonly cooldownMs: number;
@@ -207,7 +213,7 @@ export class RedisCache implements Cache {
 
   async write(entries: readonly CacheEntry[]): Promise<void> {
     const stamped = entries.filter((entry) => entry.stamp !== null);
-    if (stamped.length === 0 || this.closed || this.lostInvalidations > 0) return;
+    if (stamped.length === 0 || this.closed || this.lostTags.size > 0) return;
     try {
       await this.guard.run(async () => {
         const minted = await this.mintMissingGenerations(stamped.map((entry) => entry.stamp as unknown as RedisStamp));
@@ -235,7 +241,7 @@ export class RedisCache implements Cache {
     try {
       await this.guard.run(() => this.bump(tags));
     } catch (error) {
-      this.invalidationLost();
+      this.invalidationLost(tags);
       this.failed(error);
     }
   }
@@ -299,8 +305,10 @@ export class RedisCache implements Cache {
     if (marker === (seen ?? null)) return { marker, tags: [] };
     if (state !== 'logged') return { marker, tags: null };
     const tags = new Set<string>();
-    for (const text of logged) {
-      const parsed = parseTags(text);
+    for (const entry of logged) {
+      // This instance's own (its generations begin with its origin): it dropped their tags itself before it told Redis.
+      if (entry.startsWith(`${this.origin}.`)) continue;
+      const parsed = parseTags(entry.slice(entry.indexOf(' ') + 1));
       if (!parsed) return { marker, tags: null };
       for (const tag of parsed) tags.add(tag);
     }
@@ -407,43 +415,45 @@ export class RedisCache implements Cache {
   }
 
   /**
-   * True when Redis may be read: always, unless an invalidation failed; then only once `ALL_TAG`
-   * has been bumped since (one attempt at a time, shared by concurrent reads).
+   * True when Redis may be read: always, unless an invalidation failed; then only once its tags
+   * have been bumped since (one attempt at a time, shared by concurrent reads).
    */
   private usable(): Promise<boolean> | boolean {
     if (this.closed) return false;
-    return this.lostInvalidations === 0 || this.recover();
+    return this.lostTags.size === 0 || this.recover();
   }
 
   /**
-   * Bumps `ALL_TAG`, dropping every entry stored before, so that invalidations lost while Redis was
-   * unreachable cannot let other instances serve what they should have dropped. Tried on every read
-   * and, without reads, every breaker cooldown, until it succeeds.
+   * Bumps the tags of the invalidations that failed, so that other instances cannot serve what they
+   * should have dropped. Tried on every read and, without reads, every breaker cooldown, until it
+   * succeeds.
    */
   private recover(): Promise<boolean> {
-    this.recovery ??= this.dropEverything().finally(() => { this.recovery = null; });
+    this.recovery ??= this.replayLost().finally(() => { this.recovery = null; });
     return this.recovery;
   }
 
-  private async dropEverything(): Promise<boolean> {
-    const lost = this.lostInvalidations;
+  private async replayLost(): Promise<boolean> {
+    const losses = this.losses;
     try {
-      await this.guard.run(() => this.bump([ALL_TAG]));
+      await this.guard.run(() => this.bump([...this.lostTags]));
     } catch (error) {
       this.failed(error);
       return false;
     }
     // Invalidations lost while this bump was on its way may have missed it: they need another.
-    if (this.lostInvalidations === lost) {
-      this.lostInvalidations = 0;
+    if (this.losses === losses) {
+      this.lostTags.clear();
       clearInterval(this.recoveryTimer);
       this.recoveryTimer = undefined;
     }
-    return this.lostInvalidations === 0;
+    return this.lostTags.size === 0;
   }
 
-  private invalidationLost(): void {
-    this.lostInvalidations += 1;
+  private invalidationLost(tags: readonly string[]): void {
+    this.losses += 1;
+    if (!this.lostTags.has(ALL_TAG)) for (const tag of tags) this.lostTags.add(tag);
+    if (this.lostTags.size > MAX_PUBLISHED_TAGS) this.lostTags = new Set([ALL_TAG]);
     if (this.recoveryTimer || this.closed) return;
     this.recoveryTimer = setInterval(() => { void this.recover(); }, this.cooldownMs);
     this.recoveryTimer.unref();
