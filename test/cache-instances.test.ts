@@ -219,6 +219,23 @@ run('two instances sharing one Redis', () => {
     }
   });
 
+  it('leave out of the log\'s tags the writes whose message they heard, and apply those they did not', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const options = { url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS };
+    const [telling, silent, reader] = await Promise.all([redisOnly(options), redisOnly({ ...options, publish: false }), redisOnly(options)]) as RedisCache[];
+    caches.push(telling, silent, reader);
+    const heard: (readonly string[])[] = [];
+    reader.onInvalidate((tags) => heard.push(tags));
+    expect(await reader.ready()).toBe(true);
+    await telling.invalidate(['article:1']);
+    const { marker } = (await reader.writesSince(undefined))!;
+    await telling.invalidate(['article:2']);
+    await silent.invalidate(['article:3']);
+    await until(() => heard.length === 2, 'both messages of the telling instance', 3000);
+    expect((await reader.writesSince(marker))!.tags).toEqual(['article:3']);
+  });
+
   /** `store` with its statistics counted in `counts` and answered after `delayMs`; `fail` makes them reject instead. */
   function countingStatistics(store: SqlStore, counts: number[], delayMs: number, fail = false): SqlStore {
     return new Proxy(store, {

@@ -44,6 +44,8 @@ interface Held {
 interface Message {
   origin: string;
   tags: string[];
+  /** The generation the invalidation set, as logged (absent from an older version's message). */
+  generation?: string;
 }
 
 /**
@@ -109,8 +111,8 @@ export interface WritesSince {
   marker: string | null;
   /**
    * The tags other instances invalidated since the marker asked about (this one's own are left out:
-   * an instance drops what its own writes change before it tells Redis), when the log holds them
-   * all; null when it cannot tell (a log trimmed or lost, a marker gone): then anything may have changed.
+   * an instance drops what its own writes change before it tells Redis; and so are those whose
+   * message it heard, which its listeners applied then), when the log holds them all; null when it cannot tell (a log trimmed or lost, a marker gone): then anything may have changed.
    */
   tags: string[] | null;
 }
@@ -147,6 +149,11 @@ export class RedisCache implements Cache {
   private readonly counters = emptyMetrics();
   private readonly generationTtlSeconds: number;
   private readonly publish: boolean;
+  /**
+   * The generations of the latest invalidations whose message reached every listener (at most
+   * `LOG_LENGTH`, oldest first out): `writesSince` leaves them out, since they were applied then.
+   */
+  private readonly heardGenerations = new Set<string>();
   /** This instance, in published messages, so it can ignore its own. */
   private readonly origin = randomBytes(6).toString('base64url');
   private tokens = 0;
@@ -306,9 +313,12 @@ export class RedisCache implements Cache {
     if (state !== 'logged') return { marker, tags: null };
     const tags = new Set<string>();
     for (const entry of logged) {
-      // This instance's own (its generations begin with its origin): it dropped their tags itself before it told Redis.
-      if (entry.startsWith(`${this.origin}.`)) continue;
-      const parsed = parseTags(entry.slice(entry.indexOf(' ') + 1));
+      const space = entry.indexOf(' ');
+      const generation = entry.slice(0, space);
+      // This instance's own (its generations begin with its origin): it dropped their tags itself
+      // before it told Redis; and those whose message every listener has heard.
+      if (generation.startsWith(`${this.origin}.`) || this.heardGenerations.has(generation)) continue;
+      const parsed = parseTags(entry.slice(space + 1));
       if (!parsed) return { marker, tags: null };
       for (const tag of parsed) tags.add(tag);
     }
@@ -389,12 +399,13 @@ export class RedisCache implements Cache {
     const unique = [...new Set(tags)];
     const told = unique.length > MAX_PUBLISHED_TAGS ? [ALL_TAG] : unique;
     const keys = [...unique, WRITES_TAG, LOG_KEY].map((tag) => this.generationKey(tag));
+    const generation = this.freshGeneration();
     const commands: Promise<unknown>[] = [
-      (this.client as unknown as BumpCommand).bumpGenerations(keys.length, ...keys, this.freshGeneration(), this.generationTtlSeconds,
+      (this.client as unknown as BumpCommand).bumpGenerations(keys.length, ...keys, generation, this.generationTtlSeconds,
         JSON.stringify(told), LOG_LENGTH),
     ];
     if (this.publish) {
-      const message: Message = { origin: this.origin, tags: told };
+      const message: Message = { origin: this.origin, tags: told, generation };
       commands.push(this.client.publish(this.channel, JSON.stringify(message)));
     }
     await Promise.all(commands);
@@ -459,6 +470,11 @@ export class RedisCache implements Cache {
     this.recoveryTimer.unref();
   }
 
+  private heard(generation: string): void {
+    this.heardGenerations.add(generation);
+    if (this.heardGenerations.size > LOG_LENGTH) this.heardGenerations.delete(this.heardGenerations.values().next().value!);
+  }
+
   private subscribe(): void {
     if (this.subscriber || this.closed) return;
     const subscriber = connect(this.options, 0, true);
@@ -468,6 +484,7 @@ export class RedisCache implements Cache {
       const message = parseMessage(text);
       if (!message || message.origin === this.origin) return;
       for (const listener of this.listeners) listener(message.tags);
+      if (typeof message.generation === 'string') this.heard(message.generation);
     });
     // Queued until connected, and renewed by ioredis after every reconnection.
     this.subscription = subscriber.subscribe(this.channel).then(() => true, (error: unknown) => {
