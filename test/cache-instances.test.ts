@@ -76,6 +76,22 @@ run('two instances sharing one Redis', () => {
     return Date.now() - start;
   }
 
+  /**
+   * Two instances with in-process levels; a publishes no messages, so b learns of a's writes only
+   * from its checks of the write marker (every 20 ms), each recorded in `syncs`.
+   */
+  async function deafToA() {
+    const syncs: Sync[] = [];
+    const [a, b] = await instances((options, instance) => Promise.resolve(new TwoLevelCache(
+      new RedisCache({ ...options, publish: instance === 'b' }),
+      { syncIntervalMs: instance === 'b' ? 20 : 250 },
+    )));
+    const [, cacheB] = caches as TwoLevelCache[];
+    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
+    cacheB.onSync((sync) => syncs.push(sync));
+    return { a, b, cacheB, syncs };
+  }
+
   it('agree right after a write by either, with no message between them', async () => {
     const [a, b] = await instances((options) => redisOnly({ ...options, publish: false }));
     const id = articleIds[0];
@@ -127,14 +143,7 @@ run('two instances sharing one Redis', () => {
   });
 
   it('with in-process levels, notice a write whose message was lost by the write marker, and tell onSync', async () => {
-    const syncs: Sync[] = [];
-    const [a, b] = await instances((options, instance) => Promise.resolve(new TwoLevelCache(
-      new RedisCache({ ...options, publish: instance === 'b' }),
-      { syncIntervalMs: instance === 'b' ? 20 : 250 },
-    )));
-    const [, cacheB] = caches as TwoLevelCache[];
-    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
-    cacheB.onSync((sync) => syncs.push(sync));
+    const { a, b, cacheB, syncs } = await deafToA();
     await until(() => syncs.length > 0, 'a check of the write marker', 3000);
     expect(syncs.at(-1)!.currentUntil).toBeGreaterThan(Date.now());
     const id = articleIds[0];
@@ -161,14 +170,7 @@ run('two instances sharing one Redis', () => {
     expect(syncs.slice(0, 2).map((sync) => sync.changed)).toEqual([true, false]);
   });
   it('with in-process levels, drop only what a write changed when its message is lost: the check reads its tags from the log', async () => {
-    const syncs: Sync[] = [];
-    const [a, b] = await instances((options, instance) => Promise.resolve(new TwoLevelCache(
-      new RedisCache({ ...options, publish: instance === 'b' }),
-      { syncIntervalMs: instance === 'b' ? 20 : 250 },
-    )));
-    const [, cacheB] = caches as TwoLevelCache[];
-    await Promise.all(caches.map((cache) => (cache as TwoLevelCache).l2.ready()));
-    cacheB.onSync((sync) => syncs.push(sync));
+    const { a, b, cacheB, syncs } = await deafToA();
     await until(() => syncs.length > 0, 'a first check of the write marker', 3000);
     const [edited, untouched] = [articleIds[1], articleIds[2]];
     for (const id of [edited, untouched]) {
