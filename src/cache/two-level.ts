@@ -16,9 +16,12 @@ export interface Sync {
    */
   changed: boolean;
   /**
-   * When `changed`, the tags invalidated since the previous check, as Redis's invalidation log
-   * holds them (see ./redis); null when it cannot tell (the first check, or the log no longer
-   * reaches back to the previous one), and then the in-process level has been emptied.
+   * When `changed`, the tags other instances invalidated since the previous check, as Redis's
+   * invalidation log holds them (see ./redis), but for those whose pub/sub message this instance
+   * heard: a listener that drops by these tags must also listen to those messages
+   * (`RedisCache.onInvalidate`), as src/main.ts wires the response cache. Null when the log cannot
+   * tell (the first check, or the log no longer reaches back to the previous one), and then the
+   * in-process level has been emptied.
    */
   tags: readonly string[] | null;
   /**
