@@ -119,10 +119,10 @@ export class CachedStore implements ContentStore {
     return this.batch('article', ids, (id) => [TAGS.article(id)], (missing) => this.inner.articlesByIds(missing));
   }
 
-  /** A request's answer depends on the articles the slugs name (see `notingBySlug`). */
+  /** A request's answer depends on the articles the slugs name (see `notingArticles`). */
   articlesBySlugs(slugs: readonly string[]) {
     const read = this.batch('article-slug', slugs, () => [TAGS.articles], (missing) => this.inner.articlesBySlugs(missing), false);
-    return this.notingBySlug(read, (articles) => articles, slugs.length);
+    return this.notingArticles(read, (articles) => articles, slugs.length);
   }
 
   locationsByIds(ids: readonly string[]) {
@@ -187,7 +187,7 @@ export class CachedStore implements ContentStore {
       return read;
     }
     this.noted?.add([TAGS.authors, TAGS.locations]);
-    return this.notingBySlug(read, (bundle) => bundle.articles, new Set(keys).size);
+    return this.notingArticles(read, (bundle) => bundle.articles, new Set(keys).size);
   }
 
   /** A body's entry depends on its article's tag, as the article's own entry does. */
@@ -201,12 +201,7 @@ export class CachedStore implements ContentStore {
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
     const read = this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
       () => this.inner.listArticles(filter, order, page), articlePageTags(filter, order));
-    const noted = this.noted;
-    if (!noted) return read;
-    return read.then((found) => {
-      noted.add(found.rows.map((article) => TAGS.article(article.id)));
-      return found;
-    });
+    return this.notingArticles(read, (found) => found.rows);
   }
 
   countArticles(filter: ArticleFilter) {
@@ -385,12 +380,12 @@ export class CachedStore implements ContentStore {
   }
 
   /**
-   * `read` (of articles by slug), noting what a request's answer depends on once it is known: the
-   * articles `articlesOf` finds in it (their own tags; a write that takes a slug from one bumps its
-   * tag), and, when fewer than `asked` were found, `articles` (any article may take a slug that named none).
-   * Noted after the read, not before, which is sound for an answer only (see ./read-tags).
+   * `read` (of articles by slug, or a page), noting what a request's answer depends on once it is
+   * known: the articles `articlesOf` finds in it (their own tags; a write that takes a slug from one
+   * bumps its tag), and, when fewer than `asked` slugs named one, `articles` (any article may take a
+   * slug that named none). Noted after the read, not before, which is sound for an answer only (see ./read-tags).
    */
-  private notingBySlug<T>(read: Promise<T>, articlesOf: (found: T) => readonly ({ id: string } | null)[], asked: number): Promise<T> {
+  private notingArticles<T>(read: Promise<T>, articlesOf: (found: T) => readonly ({ id: string } | null)[], asked = 0): Promise<T> {
     const noted = this.noted;
     if (!noted) return read;
     return read.then((found) => {

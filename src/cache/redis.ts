@@ -112,7 +112,8 @@ export interface WritesSince {
   /**
    * The tags other instances invalidated since the marker asked about (this one's own are left out:
    * an instance drops what its own writes change before it tells Redis; and so are those whose
-   * message it heard, which its listeners applied then), when the log holds them all; null when it cannot tell (a log trimmed or lost, a marker gone): then anything may have changed.
+   * message it heard, which its listeners applied then), when the log holds them all; null when it
+   * cannot tell (a log trimmed or lost, a marker gone): then anything may have changed.
    */
   tags: string[] | null;
 }
@@ -295,8 +296,8 @@ export class RedisCache implements Cache {
    * What was invalidated on this prefix since the write marker was `seen` (a token that changes
    * whenever any instance invalidates anything: compare tokens, never read them; undefined or null
    * when there was none): the marker now, and the tags since, read from the invalidation log in the
-   * same atomic step. Undefined when Redis cannot be asked. An instance polls it to learn of writes whose
-   * pub/sub messages it lost (./two-level).
+   * same atomic step. Undefined when Redis cannot be asked. An instance polls it to learn of writes
+   * whose pub/sub messages it lost (./two-level).
    */
   async writesSince(seen: string | null | undefined): Promise<WritesSince | undefined> {
     if (!(await this.usable())) return undefined;

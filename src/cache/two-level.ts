@@ -70,9 +70,9 @@ interface TwoLevelStamp {
  *   level never keeps an entry longer than `l1TtlSeconds`, and Redis answers by generations (not
  *   by messages), so instances agree within `l1TtlSeconds` of a write even when a message is lost.
  * - Every `syncIntervalMs` it also reads Redis's write marker (a generation every invalidation
- *   replaces, see ./redis): when it changed, some instance wrote (this one's own writes included:
- *   one needless drop each), and what depends on the tags logged since the last check is dropped
- *   from the in-process level (all of it, when the log cannot tell). Listeners (`onSync`) learn of
+ *   replaces, see ./redis): when it changed, some instance wrote, and what depends on the tags
+ *   logged since the last check is dropped from the in-process level (all of it, when the log cannot
+ *   tell), but for this instance's own writes and those whose message it heard, applied already. Listeners (`onSync`) learn of
  *   each check, so a level kept longer than `l1TtlSeconds` (the whole answers of
  *   ../http/response-cache) can be dropped by the same tags, and trusted while checks succeed (and,
  *   while they fail, for a bounded grace of its own: its staleness is then its age).
@@ -127,7 +127,7 @@ export class TwoLevelCache implements Cache {
       const tags = first ? null : found.tags;
       this.marker = found.marker;
       if (changed) await this.l1.invalidate(tags ?? [ALL_TAG]);
-      const sync: Sync = { changed, tags: changed ? tags : [], checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
+      const sync: Sync = { changed, tags, checkedAt: started, currentUntil: started + SYNC_VOUCHES_MS };
       for (const listener of this.syncListeners) listener(sync);
     } finally {
       this.syncing = false;

@@ -316,7 +316,7 @@ export class ResponseCache {
       pending.sharedKey = this.shared.keyFor(request);
       const found = await this.shared.read(request, pending.sharedKey, this.options.ttlMs, pending.startedAt);
       if (found.answer) {
-        if (this.options.ttlMs > 0 && pending.epoch === this.epoch) this.local.keep(found.answer); // one that depends on everything
+        if (this.options.ttlMs > 0 && !this.invalidatedSince(pending.epoch, found.answer.tags)) this.local.keep(found.answer);
         return this.chargeAndSend(req, res, found.answer, app);
       }
       pending.stamp = found.stamp;
