@@ -173,4 +173,61 @@ describeEachEngine('batching', (ctx) => {
     const after = await api.gql(read, { id });
     expect(after.data.a.headline).toBe('Corrected headline');
   });
+
+  describe('bundles that concurrent requests ask for in the same turn', () => {
+    const parts = { articles: true, authors: true, places: true, figures: true, figurePlaces: true, bodies: false };
+    const slugs = ['story-1', 'story-2', 'story-7', 'story-12', 'story-13'];
+
+    it('are read by one statement, each caller getting exactly what a read of its own keys returns', async () => {
+      const { store, db } = ctx();
+      const alone = [];
+      for (const slug of slugs) alone.push(await store.articleBundle('slug', [slug], parts));
+      // Two callers' keys overlap (story-2), one asks for a slug no article has.
+      const keys = [...slugs.map((slug) => [slug]), ['story-2', 'story-3'], ['no-such-story']];
+      db.reset();
+      const together = await Promise.all(keys.map((own) => store.articleBundle('slug', own, parts)));
+      expect(db.queries).toBe(1);
+      expect(together.slice(0, slugs.length)).toEqual(alone);
+      expect(together[slugs.length]).toEqual(await store.articleBundle('slug', ['story-2', 'story-3'], parts));
+      expect(together[slugs.length + 1]).toEqual({ articles: [], authors: [], places: [], figures: [], bodies: [] });
+      // Every caller got its own article's figures, authors and places, and none of another's.
+      for (const [i, bundle] of together.slice(0, slugs.length).entries()) {
+        expect(bundle.articles.map((article) => article.slug)).toEqual([slugs[i]]);
+        expect(bundle.figures).toHaveLength(4);
+        expect(bundle.authors.map((author) => author.id).sort()).toEqual([...bundle.articles[0].authorIds].sort());
+      }
+    });
+
+    it('are read apart when their scopes differ, so an editor\'s read never answers the public', async () => {
+      const { store, db } = ctx();
+      db.reset();
+      const [published, every] = await Promise.all([
+        store.articleBundle('slug', ['story-4'], parts),
+        store.scoped({ unpublished: true }).articleBundle('slug', ['story-5'], parts),
+      ]);
+      expect(db.queries).toBe(2);
+      expect(published.articles.map((article) => article.slug)).toEqual(['story-4']);
+      expect(every.articles.map((article) => article.slug)).toEqual(['story-5']);
+    });
+
+    it('are read again for a caller alone when the database refuses another caller\'s slug', async () => {
+      const { store } = ctx();
+      const [good, bad] = await Promise.allSettled([
+        store.articleBundle('slug', ['story-8'], parts),
+        store.articleBundle('slug', ['story-\u0000-9'], parts),
+      ]);
+      expect(good).toEqual({ status: 'fulfilled', value: await store.articleBundle('slug', ['story-8'], parts) });
+      expect(bad.status).toBe('rejected');
+    });
+
+    it('answer concurrent requests for different articles by slug, each with its own article', async () => {
+      const read = `query($slug: String!) { article(slug: $slug) { headline authors { name } locations { name } casualtyFigures { low location { name } } } }`;
+      const answers = await Promise.all(slugs.map((slug) => api.gql(read, { slug })));
+      for (const [i, answer] of answers.entries()) {
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data).toEqual((await api.gql(read, { slug: slugs[i] })).data);
+        expect(answer.data.article.headline).toBe(`Story ${slugs[i].split('-')[1]}`);
+      }
+    });
+  });
 }, (t) => buildCorpus(t.store, 60).then(() => undefined));

@@ -7,6 +7,7 @@ import {
   type LocationFilter, type LocationRecord, type Page, type PageRequest,
   type ReadScope, type SortKey,
 } from './records';
+import { BundleBatches } from './bundle-batches';
 import type { ContentReader } from './store';
 import {
   ARTICLE_COLUMNS, ARTICLE_SUMMARY_COLUMNS, AUTHOR_COLUMNS, FIGURE_COLUMNS, FIGURE_VALUES, LOCATION_COLUMNS, Params, articleVisible, figureFromValues,
@@ -249,10 +250,11 @@ function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): 
 
 /** Reads in the scope it was made with, each in the lane of its table's family (see `Lane`). */
 export class SqlReader implements ContentReader {
-  constructor(private readonly db: Db, private readonly scope: ReadScope) {}
+  /** `batches` reads bundles of concurrent requests together; every scope of one database shares it. */
+  constructor(private readonly db: Db, private readonly scope: ReadScope, private readonly batches = new BundleBatches()) {}
 
   scoped(scope: ReadScope): SqlReader {
-    return new SqlReader(this.db, scope);
+    return new SqlReader(this.db, scope, this.batches);
   }
 
   // ---- batch reads ----------------------------------------------------------------------------
@@ -360,8 +362,13 @@ export class SqlReader implements ContentReader {
     return groupedInKeyOrder(figureIds, rows, (row) => row.partOfId);
   }
 
-  async articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle> {
+  /** Read together with the same statement's bundles for other requests in this turn (`BundleBatches`). */
+  articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts): Promise<ArticleBundle> {
     const { sql, name } = bundleStatement(by, parts, this.scope);
+    return this.batches.read(name, by, keys, parts, (batched) => this.readBundle(sql, name, by, batched));
+  }
+
+  private async readBundle(sql: string, name: string, by: ArticleKey, keys: readonly string[]): Promise<ArticleBundle> {
     const { rows: [row] } = await this.db.reads('articles').query<{ [Kind in keyof ArticleBundle]: ArticleBundle[Kind] | null }>(
       sql, [by === 'id' ? toDbIds(keys) : keys], name);
     return {

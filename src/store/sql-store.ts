@@ -27,8 +27,9 @@ export class SqlStore implements ContentStore {
   private readonly keys: SqlApiKeys;
   private readonly housekeeping: SqlHousekeeping;
 
-  constructor(private readonly db: Db, private readonly scope: ReadScope = PUBLIC_SCOPE) {
-    this.reader = new SqlReader(db, scope);
+  /** `reader`: the reads of another scope of the same database, so that they share its batches. */
+  constructor(private readonly db: Db, private readonly scope: ReadScope = PUBLIC_SCOPE, reader?: SqlReader) {
+    this.reader = reader?.scoped(scope) ?? new SqlReader(db, scope);
     this.history = new SqlHistory(db, scope);
     this.editorial = new SqlEditorial(db);
     this.bulk = new SqlBulkLoader(db);
@@ -45,7 +46,7 @@ export class SqlStore implements ContentStore {
   }
 
   scoped(scope: ReadScope): SqlStore {
-    return new SqlStore(this.db, scope);
+    return new SqlStore(this.db, scope, this.reader);
   }
 
   // ---- reading --------------------------------------------------------------------------------
