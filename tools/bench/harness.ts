@@ -77,13 +77,19 @@ export async function post(url: string, body: string): Promise<{ headers: Record
 }
 
 /**
- * Loads `url` with `body` from `CONNECTIONS` connections for `seconds`; with `pid`, the process
- * serving it, measures that process's CPU time over the run too.
+ * Loads `url` from `CONNECTIONS` connections for `seconds` with `body`, or with each of `body`'s
+ * requests in turn (every connection takes the next); with `pid`, the process serving it, measures
+ * that process's CPU time over the run too.
  */
-export async function load(url: string, body: string, seconds: number, pid?: number): Promise<Figures> {
+export async function load(url: string, body: string | readonly string[], seconds: number, pid?: number): Promise<Figures> {
+  const bodies = typeof body === 'string' ? [body] : body;
+  let next = 0;
   const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
   const result = await autocannon({
-    url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds,
+    url, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, duration: seconds,
+    ...(bodies.length === 1 ? { body: bodies[0] } : {
+      requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+    }),
   });
   const cpuAfter = pid === undefined ? Number.NaN : cpuMs(pid);
   return {
@@ -100,24 +106,36 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** One fixed request a benchmark sends over and over. */
-export interface Target { name: string; body: string }
+/**
+ * What a benchmark sends: `body` over and over, or, with `bodies`, each of those in turn (`body` is
+ * the first, the one answers are checked with).
+ */
+export interface Target { name: string; body: string; bodies?: string[] }
+
+/**
+ * How many articles the article target asks for in turn: the long tail of a news site, where
+ * concurrent readers seldom ask for the same article (one article over and over would let a server
+ * that reads concurrent requests' articles together read one row for all of them).
+ */
+export const ARTICLE_VARIETY = 1000;
 
 /**
  * The HTTP benchmarks' two requests, from the store DATABASE_URL (and DATABASE_SCHEMA) name:
- * **article**, the newest article under the country with the most, with its authors, places and
- * figures; **list**, the first 20 articles under that country without their count (a count is cached
- * apart, and costs a query uncached). Says which on the console.
+ * **article**, an article by slug with its authors, places and figures, each request the next of the
+ * `ARTICLE_VARIETY` newest under the country with the most (the newest first); **list**, the first
+ * 20 articles under that country without their count (a count is cached apart, and costs a query
+ * uncached). Says which on the console.
  */
 export async function benchTargets(): Promise<Target[]> {
   const { config, store } = await openBenchStore();
   try {
     const { country, n } = await largestCountry(store, (c) => store.countArticles({ locationId: c.id }));
-    const [article] = (await store.listArticles({ locationId: country.id }, 'PUBLISHED_AT_DESC', { first: 1 })).rows;
+    const articles = (await store.listArticles({ locationId: country.id }, 'PUBLISHED_AT_DESC', { first: ARTICLE_VARIETY })).rows;
     console.log(`store: ${store.engine} (${config.store.databaseSchema ?? 'public'}), ${await store.countArticles({})} articles; ` +
-      `list: first 20 of ${n} under ${country.name}; article: ${article.slug}`);
+      `list: first 20 of ${n} under ${country.name}; article: the ${articles.length} newest under ${country.name} in turn, first ${articles[0].slug}`);
+    const bodies = articles.map((article) => JSON.stringify({ query: ARTICLE, variables: { slug: article.slug } }));
     return [
-      { name: 'article', body: JSON.stringify({ query: ARTICLE, variables: { slug: article.slug } }) },
+      { name: 'article', body: bodies[0], bodies },
       { name: 'list', body: JSON.stringify({ query: withoutTotal(COUNTRY_PAGE), variables: { country: country.id } }) },
     ];
   } finally {

@@ -95,8 +95,13 @@ interface MissPath { gateway: Figures; peer: Figures }
 /** A server under load: where to send requests, and its process (whose CPU time is measured). */
 interface Server { url: string; child: ChildProcess }
 
+/** What a load of `target` sends. */
+function requestsOf(target: Target): string | readonly string[] {
+  return target.bodies ?? target.body;
+}
+
 /** Warms the server up with one short run, then measures. */
-async function measure(server: Server, body: string): Promise<Figures> {
+async function measure(server: Server, body: string | readonly string[]): Promise<Figures> {
   await load(server.url, body, WARMUP_SECONDS);
   return load(server.url, body, SECONDS, server.child.pid);
 }
@@ -149,10 +154,10 @@ async function main(): Promise<void> {
             const ceilingServer = ceilings.get(target.name)!;
             const before = await measure(ceilingServer, target.body);
             const peersBefore = new Map<Peer, Figures>();
-            for (const peer of compared) peersBefore.set(peer, await measure(peers.get(peer)!, peer.request(target).body));
-            const figures = await measure(server, target.body);
+            for (const peer of compared) peersBefore.set(peer, await measure(peers.get(peer)!, requestsOf(peer.request(target))));
+            const figures = await measure(server, requestsOf(target));
             const peersAfter = new Map<Peer, Figures>();
-            for (const peer of [...compared].reverse()) peersAfter.set(peer, await measure(peers.get(peer)!, peer.request(target).body));
+            for (const peer of [...compared].reverse()) peersAfter.set(peer, await measure(peers.get(peer)!, requestsOf(peer.request(target))));
             const after = await measure(ceilingServer, target.body);
             const ceilingFigures = meanOf(before, after);
             const ceiling = { rps: ceilingFigures.rps, before: before.rps, after: after.rps, cpuMsPerRequest: ceilingFigures.cpuMsPerRequest };

@@ -62,11 +62,13 @@ const LIST = /* GraphQL */ `
 
 /** PostGraphile's request for the bench `target` (the article by slug, or the page under a country). */
 export function postgraphileTarget(target: Target): Target {
-  const { variables } = JSON.parse(target.body) as { variables: Record<string, string> };
-  const body = target.name === 'article'
-    ? { query: ARTICLE, variables: { slug: variables.slug } }
-    : { query: LIST, variables: { country: Number(variables.country) } };
-  return { name: target.name, body: JSON.stringify(body) };
+  const request = (body: string) => {
+    const { variables } = JSON.parse(body) as { variables: Record<string, string> };
+    return JSON.stringify(target.name === 'article'
+      ? { query: ARTICLE, variables: { slug: variables.slug } }
+      : { query: LIST, variables: { country: Number(variables.country) } });
+  };
+  return { name: target.name, body: request(target.body), ...(target.bodies ? { bodies: target.bodies.map(request) } : {}) };
 }
 
 type Node = Record<string, any>;
