@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { isStoreFault } from './errors';
-import type { ArticleBundle, ArticleKey, BundleParts } from './records';
+import type { ArticleBodyRecord, ArticleBundle, ArticleKey, AuthorRecord, BundleParts, CasualtyFigureRecord, LocationRecord } from './records';
 
 /** The most keys one statement reads for concurrent requests; more wait for the next. */
 const MAX_KEYS = 500;
@@ -21,7 +21,7 @@ const MAX_KEYS = 500;
  */
 export class BundleBatches {
   /** By statement: the key kind, the parts and the scope, which its name spells. */
-  private readonly batches = new Map<string, DataLoader<string, ArticleBundle>>();
+  private readonly batches = new Map<string, DataLoader<string, ReadTogether>>();
 
   /**
    * The bundle of `keys`, as `read` would return it for them alone, read together with the other
@@ -35,46 +35,87 @@ export class BundleBatches {
     let batch = this.batches.get(name);
     if (!batch) {
       batch = new DataLoader(async (batched) => {
-        const bundle = await read([...new Set(batched)]);
-        return batched.map(() => bundle);
+        const together = new ReadTogether(await read([...new Set(batched)]), by);
+        return batched.map(() => together);
       }, { cache: false, maxBatchSize: MAX_KEYS, batchScheduleFn: (dispatch) => setImmediate(dispatch) });
       this.batches.set(name, batch);
     }
     // A read the database refused for what another caller's keys hold (a slug it cannot take) is
     // read again for this caller's keys alone; a fault of the store is every caller's.
-    return Promise.all(keys.map((key) => batch.load(key))).then((bundles) => bundleOf(by, keys, parts, bundles), (error: unknown) => {
+    return Promise.all(keys.map((key) => batch.load(key))).then((reads) => bundleOf(keys, parts, reads), (error: unknown) => {
       if (isStoreFault(error)) throw error;
       return read(keys);
     });
   }
 }
 
-/** The part of `bundles` (one per key; several keys may share one) that `keys` name. */
-function bundleOf(by: ArticleKey, keys: readonly string[], parts: BundleParts, bundles: ArticleBundle[]): ArticleBundle {
-  const distinct = [...new Set(bundles)];
-  const wanted = new Set(keys);
-  const keyOf = by === 'id' ? (article: { id: string }) => article.id : (article: { slug: string }) => article.slug;
-  // Read for these keys alone (a request's own loaders batched them, and no other request's joined in).
-  if (distinct.length === 1 && distinct[0].articles.every((article) => wanted.has(keyOf(article)))) return distinct[0];
-  const articles = uniqueById(distinct.flatMap((bundle) => bundle.articles).filter((article) => wanted.has(keyOf(article))));
-  const articleIds = new Set(articles.map((article) => article.id));
-  const figures = uniqueById(distinct.flatMap((bundle) => bundle.figures).filter((figure) => articleIds.has(figure.articleId)));
-  const authorIds = new Set(articles.flatMap((article) => article.authorIds));
-  const placeIds = new Set<string | null>([
-    ...(parts.places ? articles.flatMap((article) => article.locationIds) : []),
-    ...(parts.figurePlaces ? figures.map((figure) => figure.locationId) : []),
-  ]);
-  return {
-    articles,
-    authors: uniqueById(distinct.flatMap((bundle) => bundle.authors).filter((author) => authorIds.has(author.id))),
-    places: uniqueById(distinct.flatMap((bundle) => bundle.places).filter((place) => placeIds.has(place.id))),
-    figures,
-    bodies: uniqueById(distinct.flatMap((bundle) => bundle.bodies).filter((body) => articleIds.has(body.id))),
+type Article = ArticleBundle['articles'][number];
+
+/** One statement's bundle for several callers, indexed (once, when a caller needs a part of it). */
+class ReadTogether {
+  private index?: {
+    articles: Map<string, Article>;
+    figures: Map<string, CasualtyFigureRecord[]>;
+    authors: Map<string, AuthorRecord>;
+    places: Map<string, LocationRecord>;
+    bodies: Map<string, ArticleBodyRecord>;
   };
+
+  constructor(readonly bundle: ArticleBundle, private readonly by: ArticleKey) {}
+
+  /** Whether the bundle holds `key`'s article and nothing else: then it is that key's caller's whole answer. */
+  holdsOnly(keys: ReadonlySet<string>): boolean {
+    return this.bundle.articles.every((article) => keys.has(this.keyOf(article)));
+  }
+
+  get indexed() {
+    if (this.index) return this.index;
+    const figures = new Map<string, CasualtyFigureRecord[]>();
+    for (const figure of this.bundle.figures) {
+      const list = figures.get(figure.articleId);
+      if (list) list.push(figure);
+      else figures.set(figure.articleId, [figure]);
+    }
+    return this.index = {
+      articles: new Map(this.bundle.articles.map((article) => [this.keyOf(article), article])),
+      figures,
+      authors: new Map(this.bundle.authors.map((author) => [author.id, author])),
+      places: new Map(this.bundle.places.map((place) => [place.id, place])),
+      bodies: new Map(this.bundle.bodies.map((body) => [body.id, body])),
+    };
+  }
+
+  private keyOf(article: Article): string {
+    return this.by === 'id' ? article.id : article.slug;
+  }
 }
 
-/** Each record once (the first), in order: several batches may hold the same author or place. */
-function uniqueById<T extends { id: string }>(records: T[]): T[] {
+/**
+ * The part of the reads (one per key; several keys share one) that `keys` name: their articles,
+ * their figures (in text order), and the authors, places and bodies those reference, each once.
+ */
+function bundleOf(keys: readonly string[], parts: BundleParts, reads: ReadTogether[]): ArticleBundle {
+  // Read for these keys alone (the request's own loaders batched them, and no other request's joined in).
+  if (reads.every((read) => read === reads[0]) && reads[0].holdsOnly(new Set(keys))) return reads[0].bundle;
+  const bundle: ArticleBundle = { articles: [], authors: [], places: [], figures: [], bodies: [] };
   const seen = new Set<string>();
-  return records.filter((record) => !seen.has(record.id) && (seen.add(record.id), true));
+  const add = <T extends { id: string }>(kind: string, list: T[], record: T | undefined) => {
+    if (record && !seen.has(`${kind}:${record.id}`)) {
+      seen.add(`${kind}:${record.id}`);
+      list.push(record);
+    }
+  };
+  keys.forEach((key, i) => {
+    const { articles, figures, authors, places, bodies } = reads[i].indexed;
+    const article = articles.get(key);
+    if (!article || seen.has(`article:${article.id}`)) return;
+    add('article', bundle.articles, article);
+    const own = figures.get(article.id) ?? [];
+    bundle.figures.push(...own);
+    for (const id of article.authorIds) add('author', bundle.authors, authors.get(id));
+    if (parts.places) for (const id of article.locationIds) add('place', bundle.places, places.get(id));
+    if (parts.figurePlaces) for (const { locationId } of own) if (locationId !== null) add('place', bundle.places, places.get(locationId));
+    add('body', bundle.bodies, bodies.get(article.id));
+  });
+  return bundle;
 }
