@@ -27,6 +27,18 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 
+let built: string | undefined;
+
+/**
+ * The gateway as `npm start` runs it: `dist/main.js`, built from the sources now (`npm run build`,
+ * once per bench process), so that what is measured is what users run, without tsx's hooks on
+ * every `require` a package makes while serving.
+ */
+export function gatewayEntry(): string {
+  built ??= (execFileSync(process.execPath, ['tools/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] }), 'dist/main.js');
+  return built;
+}
+
 /** A loopback port nothing listens on now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,15 +50,17 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts a TypeScript entry point in a child process of its own (`node [nodeArgs] --import tsx`, so
- * the child's pid is the server's); resolves once `ready` answers true. Its stderr goes to ours, its
- * stdout to `options.stdout` (a file descriptor) or nowhere.
+ * Starts an entry point in a child process of its own (a TypeScript file through tsx, `node
+ * [nodeArgs] --import tsx`; a built `.js` file as `npm start` runs it), so the child's pid is the
+ * server's; resolves once `ready` answers true. Its stderr goes to ours, its stdout to
+ * `options.stdout` (a file descriptor) or nowhere.
  */
 export async function startServer(
   file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>,
   options: { stdout?: number; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...options.nodeArgs ?? [], '--import', 'tsx', file, ...args], {
+  const loader = file.endsWith('.js') ? ['--enable-source-maps'] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...options.nodeArgs ?? [], ...loader, file, ...args], {
     env: { ...process.env, ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 60_000;

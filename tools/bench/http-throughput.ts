@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { asNewsgateData, postgraphileTarget } from './postgraphile';
-import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, load, median, post, startServer, stopServer } from './harness';
+import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, gatewayEntry, load, median, post, startServer, stopServer } from './harness';
 
 /**
  * Throughput and latency of the real gateway (`src/main.ts`, as `npm start` runs it, in production
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       for (const mode of MODES) {
         const port = await freePort();
         const url = `http://127.0.0.1:${port}/graphql`;
-        const gateway = await startServer('src/main.ts', [], {
+        const gateway = await startServer(gatewayEntry(), [], {
           ...mode.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CACHE_PREFIX: prefix, SEED_WORKED_EXAMPLE: 'false',
         }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
         const server = { url, child: gateway };

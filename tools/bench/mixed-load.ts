@@ -4,7 +4,7 @@ import { SimpleFaker } from '@faker-js/faker';
 import autocannon from 'autocannon';
 import { createApiKey } from '../../src/auth/api-keys';
 import { openBenchStore } from './bench-store';
-import { CONNECTIONS, freePort, median, startServer, stopServer } from './harness';
+import { CONNECTIONS, freePort, gatewayEntry, median, startServer, stopServer } from './harness';
 import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfSampler } from './mixed-mix';
 
 /**
@@ -240,7 +240,7 @@ function startGateways(count: number, prefix: string, cache: 'layered' | 'off' =
   return Promise.all(Array.from({ length: count }, async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const child = await startServer('src/main.ts', [], {
+    const child = await startServer(gatewayEntry(), [], {
       CACHE: cache, REDIS_URL, CACHE_PREFIX: prefix, RATE_LIMIT_ENABLED: 'false',
       PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SEED_WORKED_EXAMPLE: 'false',
     }, async () => (await fetch(`${base}/readyz`)).status === 200);

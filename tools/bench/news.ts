@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { startFeedUpstream } from '../../test/support/feed-upstream';
 import { feedEntry, graphqlEntry, restEntry, sourcesFile } from '../../test/support/sources-file';
 import { numberedStories, startGraphqlUpstream, startRestUpstream } from '../../test/support/upstreams';
-import { CONNECTIONS, type Figures, freePort, load, median, post, startServer, stopServer } from './harness';
+import { CONNECTIONS, type Figures, freePort, gatewayEntry, load, median, post, startServer, stopServer } from './harness';
 
 /**
  * `news` over three remote sources through the real gateway (`src/main.ts` in production mode, its
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}/graphql`;
   const store = process.env.DATABASE_URL ? `${process.env.DATABASE_SCHEMA ?? 'public'} at DATABASE_URL`
     : `embedded PGlite ${process.env.PGLITE_DATA_DIR ? `at ${process.env.PGLITE_DATA_DIR}` : 'in memory'}, worked example`;
-  const gateway = await startServer('src/main.ts', [], {
+  const gateway = await startServer(gatewayEntry(), [], {
     PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', SOURCES_FILE: file,
     CACHE: 'memory', REDIS_URL: '', REDIS_CLUSTER_NODES: '', RATE_LIMIT_ENABLED: 'false',
   }, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);

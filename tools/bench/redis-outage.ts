@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { type Figures, type Target, benchTargets, freePort, load, median, post, startServer, stopServer } from './harness';
+import { type Figures, type Target, benchTargets, freePort, gatewayEntry, load, median, post, startServer, stopServer } from './harness';
 
 /**
  * Capacity of the real gateway (`src/main.ts`, `CACHE=layered`, production mode) while its Redis is
@@ -75,7 +75,7 @@ async function measure(grace: number, target: Target, dir: string): Promise<Row>
   const base = `http://127.0.0.1:${port}`;
   const url = `${base}/graphql`;
   try {
-    const gateway = await startServer('src/main.ts', [], {
+    const gateway = await startServer(gatewayEntry(), [], {
       CACHE: 'layered', REDIS_URL: `redis://127.0.0.1:${redisPort}`, CACHE_OUTAGE_GRACE_SECONDS: String(grace),
       RATE_LIMIT_ENABLED: String(RATE_LIMITS), RATE_LIMIT_PUBLIC_POINTS: String(1e12),
       PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'error', SEED_WORKED_EXAMPLE: 'false',

@@ -8,7 +8,7 @@ import { DEFAULT_DOCUMENT_CACHE_BYTES } from '../../src/http/edge';
 import { openStore } from '../../src/store/open';
 import type { Page, PageRequest, SortKey } from '../../src/store/records';
 import type { SqlStore } from '../../src/store/sql-store';
-import { freePort, startServer, stopServer } from './harness';
+import { freePort, gatewayEntry, startServer, stopServer } from './harness';
 
 /**
  * The memory soak (`npm run bench:soak`): starts the real gateway (`src/main.ts`, as `npm start`
@@ -442,7 +442,7 @@ async function soak(mode: Mode, vocabulary: Vocabulary, prefix: string): Promise
   const budget = budgetOf(env);
   const output = process.env.BENCH_SOAK_GATEWAY_OUTPUT ? openSync(`${process.env.BENCH_SOAK_GATEWAY_OUTPUT}.${mode.id}`, 'w') : undefined;
   const nodeArgs = process.env.BENCH_SOAK_NODE_ARGS?.split(' ').filter(Boolean);
-  const gateway = await startServer('src/main.ts', [], env, async () => (await fetch(`${base}/readyz`)).status === 200,
+  const gateway = await startServer(gatewayEntry(), [], env, async () => (await fetch(`${base}/readyz`)).status === 200,
     { stdout: output, nodeArgs });
   const samples: Sample[] = [];
   const tally: Tally = { requests: 0, failed: 0, reasons: new Map() };
