@@ -63,7 +63,7 @@ class ReadTogether {
 
   constructor(readonly bundle: ArticleBundle, private readonly by: ArticleKey) {}
 
-  /** Whether the bundle holds `key`'s article and nothing else: then it is that key's caller's whole answer. */
+  /** Whether every article the bundle holds is one of `keys`': then the bundle is the whole answer of the caller with those keys. */
   holdsOnly(keys: ReadonlySet<string>): boolean {
     return this.bundle.articles.every((article) => keys.has(this.keyOf(article)));
   }
