@@ -121,6 +121,7 @@ describe('the in-process response cache', () => {
       bySlug: (slug: string) => api.gql('query BySlug($slug: String!) { article(slug: $slug) { headline } }', { slug }),
       page: (ids: string[]) => api.gql('query Page($ids: [ID!]) { articles(filter: { ids: $ids }, first: 5) { totalCount edges { node { headline } } } }', { ids }),
       tagged: (tag: string) => api.gql('query Tagged($tag: String) { articles(filter: { tag: $tag }, first: 5) { edges { node { headline } } } }', { tag }),
+      searched: (words: string) => api.gql('query Searched($words: String) { articles(filter: { search: $words }, first: 5) { totalCount edges { node { headline } } } }', { words }),
     };
     const edit = async (id: string, input: Record<string, unknown>) => {
       const { version } = (await api.gql('query ($id: ID!) { article(id: $id) { version } }', { id }, editor)).data.article;
@@ -132,14 +133,27 @@ describe('the in-process response cache', () => {
     const before = (await keptAnswers()).map((answer) => answer.data);
     await Promise.all([asks.byId(edited), asks.bySlug(`edited-${stamp}`), asks.page([kept, edited]), asks.tagged(`quiet-${stamp}`)]);
 
-    await edit(edited, { headline: 'The edited story, retitled' });
+    // A search reads headlines and bodies: a revised standfirst keeps every search's answer it is not on.
+    const searchedBefore = (await asks.searched('renamed')).data;
+    expect(searchedBefore.articles.totalCount).toBe(0);
+    const searchedKept = (await asks.searched('kept story')).data;
+    expect(searchedKept.articles.edges.map((edge: { node: { headline: string } }) => edge.node.headline)).toContain('The kept story');
+    await edit(edited, { standfirst: 'A revised standfirst.' });
+    t.db.reset();
+    expect((await keptAnswers()).map((answer) => answer.data)).toEqual(before);
+    expect([(await asks.searched('renamed')).data, (await asks.searched('kept story')).data]).toEqual([searchedBefore, searchedKept]);
+    expect(t.db.statements).toEqual([]);
+
+    await edit(edited, { headline: 'The edited story, renamed' });
     t.db.reset();
     expect((await keptAnswers()).map((answer) => answer.data)).toEqual(before);
     expect(t.db.statements).toEqual([]); // every answer that read nothing of the edited article is still kept
-    expect((await asks.byId(edited)).data.article.headline).toBe('The edited story, retitled');
-    expect((await asks.bySlug(`edited-${stamp}`)).data.article.headline).toBe('The edited story, retitled');
+    expect((await asks.byId(edited)).data.article.headline).toBe('The edited story, renamed');
+    expect((await asks.bySlug(`edited-${stamp}`)).data.article.headline).toBe('The edited story, renamed');
     expect((await asks.page([kept, edited])).data.articles.edges.map((edge: { node: { headline: string } }) => edge.node.headline))
-      .toContain('The edited story, retitled');
+      .toContain('The edited story, renamed');
+    // A new headline is searched at once.
+    expect((await asks.searched('renamed')).data.articles.totalCount).toBe(1);
 
     // A write that changes which articles a filter selects drops every page and count, even those it was not on.
     await edit(edited, { tags: ['kept'] });

@@ -290,7 +290,7 @@ export class CachedStore implements ContentStore {
     return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingReach(writer, reach))),
       async (result) => ({
         ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)),
-        keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged,
+        keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged, keptSearchedText: !reach.searchedTextChanged,
       }));
   }
 

@@ -26,6 +26,7 @@ export const TAGS = {
   locations: 'locations',
   articles: 'articles',
   articleMembers: 'article-members',
+  articleSearch: 'article-search',
   figures: 'figures',
   stats: 'stats',
   statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
@@ -45,6 +46,8 @@ export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
     readonly keptArticleRows?: boolean;
     /** No write changed which articles a filter other than a search selects: `articleMembers` keeps its generation. */
     readonly keptArticleMembers?: boolean;
+    /** No write changed an article's searched text (`SEARCHED_FIELDS`): `articleSearch` keeps its generation. */
+    readonly keptSearchedText?: boolean;
   };
 
 /** Touched everything: for a write whose reach is unknown. */
@@ -53,8 +56,9 @@ export const EVERYTHING: Touched = { everything: true };
 /**
  * The tags a write that touched `touched` invalidates: each record's own tag and its kind's (an
  * article named only for its figures, `keptArticleRows`, its own tag alone); `articleMembers` with
- * `articles` unless `keptArticleMembers`; for touched places every statistic, for touched figures
- * the statistics of `regions` and those without a region.
+ * `articles` unless `keptArticleMembers`, and `articleSearch` unless `keptSearchedText`; for
+ * touched places every statistic, for touched figures the statistics of `regions` and those
+ * without a region.
  */
 export function tagsOf(touched: Touched): string[] {
   if (touched.everything) return [ALL_TAG];
@@ -69,6 +73,7 @@ export function tagsOf(touched: Touched): string[] {
   if (articles.length > 0 && !touched.keptArticleRows) tags.add(TAGS.articles);
   add(touched.figures, TAGS.figure, TAGS.figures);
   if (tags.has(TAGS.articles) && !touched.keptArticleMembers) tags.add(TAGS.articleMembers);
+  if (tags.has(TAGS.articles) && !touched.keptSearchedText) tags.add(TAGS.articleSearch);
   if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
   if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
   for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
@@ -86,10 +91,18 @@ const UNCOPIED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>([
 ]);
 
 /**
- * Article fields no article filter reads but a search (`ArticleFilter.search` reads the text): an
- * update of only these, and writes to figures, leave every other filter's articles as they were.
+ * Article fields no article filter reads but a search: an update of only these, and writes to
+ * figures, leave every other filter's articles as they were.
  */
 const UNFILTERED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>(['slug', 'headline', 'standfirst', 'body', 'sourceUrl']);
+
+/**
+ * The fields a search reads (`ArticleFilter.search` and the RELEVANCE order match and rank the
+ * `search` vector, made of these alone: 0002_search.sql): an update that leaves them as they were
+ * leaves every search's articles and their order as they were, unless it changes what another
+ * filter reads (then `articleMembers` drops them too).
+ */
+const SEARCHED_FIELDS: ReadonlySet<string> = new Set<keyof ArticlePatch>(['headline', 'body']);
 
 /** Writer calls that write no article's own row (reads, figures, what ingestion read): any other may. */
 const ARTICLE_ROWS_KEPT_BY = new Set<string>([
@@ -112,10 +125,12 @@ export interface WriteReach {
    * but those of `ARTICLE_ROWS_KEPT_BY` and updates of `UNFILTERED_FIELDS` only.
    */
   membersChanged: boolean;
+  /** Whether a call may have changed an article's searched text: any call that may change members, and updates of `SEARCHED_FIELDS`. */
+  searchedTextChanged: boolean;
 }
 
 export function emptyReach(): WriteReach {
-  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false };
+  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false, searchedTextChanged: false };
 }
 
 /** The articles of `reach` whose figures the write left as they were: updated in `UNCOPIED_FIELDS` only, no figure of theirs written. */
@@ -146,6 +161,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
     (fields.every((field) => UNCOPIED_FIELDS.has(field)) ? reach.textEdited : reach.figuresReached).add(id);
     reach.rowsWritten = true;
     if (!fields.every((field) => UNFILTERED_FIELDS.has(field))) reach.membersChanged = true;
+    if (reach.membersChanged || fields.some((field) => SEARCHED_FIELDS.has(field))) reach.searchedTextChanged = true;
     return writer.updateArticle(id, version, patch, action);
   };
   const noted: Partial<Writer> = { updateFigure, createFigure, updateArticle };
@@ -158,6 +174,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
       return (...args: unknown[]) => {
         reach.rowsWritten = true;
         reach.membersChanged = true;
+        reach.searchedTextChanged = true;
         return Reflect.apply(value, target, args);
       };
     },
@@ -178,21 +195,23 @@ export function articleListTags(filter: ArticleFilter): string[] {
 }
 
 /**
- * A count holds no article, only how many a filter selects: unless the filter searches the text,
- * it depends on `articleMembers`, which a write of figures or of an article's unfiltered fields
- * (its text, slug, source address) leaves alone (see `notingReach`).
+ * A count holds no article, only how many a filter selects: it depends on `articleMembers`, which a
+ * write of figures or of an article's unfiltered fields (its text, slug, source address) leaves
+ * alone (see `notingReach`), and, when the filter searches, on `articleSearch`, which only a write
+ * of the searched text (headline, body) adds to that.
  */
 export function articleCountTags(filter: ArticleFilter): string[] {
-  return filter.search ? articleListTags(filter) : [TAGS.articleMembers, ...placeTags(filter.locationId, filter.locationIds)];
+  return [TAGS.articleMembers, ...filter.search ? [TAGS.articleSearch] : [], ...placeTags(filter.locationId, filter.locationIds)];
 }
 
 /**
  * What decides which articles a page holds and in what order, for an answer that also depends on
- * each of its articles' own tags (see ./read-tags): as for a count, unless the order reads what a
- * text edit changes (the last update's time, a search's relevance).
+ * each of its articles' own tags (see ./read-tags): as for a count (a search's relevance ranks the
+ * searched text a count's `articleSearch` follows), unless the order reads the last update's time,
+ * which every write of an article changes.
  */
 export function articlePageTags(filter: ArticleFilter, order: ArticleOrder): string[] {
-  return order === 'UPDATED_AT_DESC' || order === 'RELEVANCE' ? articleListTags(filter) : articleCountTags(filter);
+  return order === 'UPDATED_AT_DESC' ? articleListTags(filter) : articleCountTags(filter);
 }
 
 /** Which figures the public sees, and a figure's date, depend on their articles' status and publication. */
