@@ -15,10 +15,17 @@ import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfS
  * editor's writes through the GraphQL API (BENCH_WRITES_PER_SECOND, default 1, alternating
  * gateways: a revised standfirst, then a figure's verification turned between REPORTED and
  * CONFIRMED, on articles the readers read). Each run starts fresh gateways under a fresh cache
- * prefix and warms them up with reads for `WARMUP_SECONDS`. Reports per run throughput, latency,
- * the response cache's and the record cache's hit ratios and store statements per request (from
- * both gateways' /metrics), and how much of the read-only throughput the writes leave (target: at
- * least half).
+ * prefix and warms them up with the mix's first `WARMUP_REQUESTS` reads. Reports per run
+ * throughput, latency, the response cache's and the record cache's hit ratios and store statements
+ * per request (from both gateways' /metrics), and how much of the read-only throughput the writes
+ * leave (target: at least half).
+ *
+ * Both runs answer the same reads: the run with writes goes first, for `SECONDS`, and the read-only
+ * run then answers as many of the same stream (each gateway's count). The stream is not stationary:
+ * its first reads hold more requests never seen before (cold in every cache) than its later ones,
+ * and a run of a fixed length reaches further into it the faster it goes, so two runs of a minute
+ * each would compare the writes' run on the stream's colder start with the read-only run on a
+ * warmer stretch.
  *
  * IT WRITES: it creates an editor key (revoked at the end) and changes articles and figures of the
  * store DATABASE_URL and DATABASE_SCHEMA name. Run it on a copy, never on a corpus others measure:
@@ -37,7 +44,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const WRITES_PER_SECOND = Number(process.env.BENCH_WRITES_PER_SECOND ?? 1);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const WARMUP_SECONDS = 10;
+/** Reads replayed before either run is measured, half on each gateway: both start from the same place in the stream. */
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 10_000);
 const GATEWAYS = 2;
 /** How many of the newest published articles readers read, and editors revise. */
 const POOL_SIZE = 5000;
@@ -46,7 +54,8 @@ const MAX_FAILED_SHARE = 0.001;
 const TARGET_RATIO = 0.5;
 const WRITE_OPERATIONS = ['ReviseStandfirst', 'VerifyFigure'];
 
-for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_SEED', SEED], ['BENCH_WRITES_PER_SECOND', WRITES_PER_SECOND]] as const) {
+for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_SEED', SEED], ['BENCH_WRITES_PER_SECOND', WRITES_PER_SECOND],
+  ['BENCH_WARMUP_REQUESTS', WARMUP_REQUESTS]] as const) {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${process.env[name]}`);
 }
 
@@ -59,6 +68,8 @@ interface WriteTarget { id: string; version: number; standfirst: string; figures
 interface RunFigures {
   name: string;
   rps: number; p50: number; p99: number;
+  /** How long it was measured, and how many reads each gateway answered meanwhile. */
+  seconds: number; answered: number[];
   requests: number; failures: number;
   /** Reads answered from the response cache, of all reads the gateways answered. */
   answerHits: number;
@@ -265,9 +276,13 @@ async function stopGateways(gateways: Gateway[]): Promise<void> {
  * Loads each gateway from `CONNECTIONS / GATEWAYS` connections for `seconds`, each request the
  * next of that gateway's stream; an answer with GraphQL errors counts as failed.
  */
-async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], seconds: number) {
+/** How long a load lasts: `seconds`, or until gateway i has been sent `amounts[i]` reads. */
+type Length = { seconds: number } | { amounts: number[] };
+
+async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], length: Length) {
   const connections = Math.floor(CONNECTIONS / gateways.length);
-  const options = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections, duration: seconds, skipAggregateResult: true };
+  const options = { method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections, skipAggregateResult: true };
+  const answered = gateways.map(() => 0);
   let graphqlErrors = 0;
   // Per family: requests sent, answered, and the failed answers by status and error code.
   const families = new Map<MixRequest['family'], { sent: number; answered: number; failed: Map<string, number> }>();
@@ -276,8 +291,9 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
     if (!counts) families.set(family, counts = { sent: 0, answered: 0, failed: new Map() });
     return counts;
   };
+  const started = performance.now();
   const results = await Promise.all(gateways.map((gateway, i) => autocannon({
-    ...options, url: gateway.url,
+    ...options, url: gateway.url, ...'seconds' in length ? { duration: length.seconds } : { amount: length.amounts[i] },
     requests: [{
       setupRequest: (request: object, context: { family?: MixRequest['family'] }) => {
         const next = streams[i]();
@@ -291,6 +307,7 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
         if (status === 200 && errors) graphqlErrors++;
         const counts = tally(context.family!);
         counts.answered++;
+        answered[i]++;
         if (status !== 200 || errors) {
           const kind = `${status} ${/"code":"([A-Z_]+)"/.exec(body)?.[1] ?? ''}`.trim();
           counts.failed.set(kind, (counts.failed.get(kind) ?? 0) + 1);
@@ -302,8 +319,9 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], secon
   const merged = (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: object): autocannon.Result })
     .aggregateResult(results, { ...options, url: gateways[0].url, connections: connections * gateways.length });
   const requests = (merged.latency as unknown as { totalCount: number }).totalCount;
+  const seconds = 'seconds' in length ? length.seconds : (performance.now() - started) / 1000;
   return {
-    rps: requests / seconds, p50: merged.latency.p50, p99: merged.latency.p99, requests,
+    rps: requests / seconds, seconds, p50: merged.latency.p50, p99: merged.latency.p99, requests, answered,
     // autocannon's `errors` include its `timeouts`.
     failures: merged.errors + merged.non2xx + graphqlErrors,
     failed: `${merged.timeouts} timed out (10 s), ${merged.non2xx} not 2xx, ${graphqlErrors} 200 with GraphQL errors, ` +
@@ -345,25 +363,26 @@ function sampleSum(text: string, name: string, keep: (labels: string) => boolean
 interface Workload { pools: MixPools; targets: WriteTarget[]; key: string }
 
 /**
- * One run on fresh gateways under a fresh cache prefix: the read mix for `WARMUP_SECONDS`, then
- * measured for `SECONDS`, with the writer alongside when `withWrites`.
+ * One run on fresh gateways under a fresh cache prefix: the read mix's first `WARMUP_REQUESTS`,
+ * then measured for `length`, with the writer alongside when `withWrites`.
  */
-async function run(name: string, withWrites: boolean, { pools, targets, key }: Workload): Promise<RunFigures> {
+async function run(name: string, withWrites: boolean, length: Length, { pools, targets, key }: Workload): Promise<RunFigures> {
   const gateways = await startGateways(GATEWAYS, `benchmixed${process.pid}${withWrites ? 'w' : 'r'}`);
   try {
     // The same seed for both runs: each gateway's stream of reads is the same in both.
     const streams = gateways.map((_, i) => readMix(pools, SEED * 1000 + i));
-    await loadMix(gateways, streams, WARMUP_SECONDS);
+    const warmUp = Math.ceil(WARMUP_REQUESTS / gateways.length);
+    await loadMix(gateways, streams, { amounts: gateways.map(() => warmUp) });
     assertRunning(gateways, `${name} warm-up`);
     const before = await scrape(gateways);
     const writer = withWrites ? startWriter(gateways, key, targets) : null;
-    const load = await loadMix(gateways, streams, SECONDS);
+    const load = await loadMix(gateways, streams, length);
     const writes = writer ? await writer.stop() : null;
     assertRunning(gateways, `${name} run`);
     const after = await scrape(gateways);
     const delta = (field: keyof Counters) => after[field] - before[field];
     const figures: RunFigures = {
-      name, rps: load.rps, p50: load.p50, p99: load.p99, requests: load.requests, failures: load.failures, writes,
+      name, rps: load.rps, seconds: load.seconds, answered: load.answered, p50: load.p50, p99: load.p99, requests: load.requests, failures: load.failures, writes,
       answerHits: delta('answerHits') / delta('reads'),
       recordHits: delta('recordHits') / (delta('recordHits') + delta('recordMisses')),
       statements: delta('statements') / delta('requests'),
@@ -395,10 +414,11 @@ async function main(): Promise<void> {
       `${pools.countries.length} countries, ${pools.regions.length} provinces, ${pools.localities.length} towns, ` +
       `${pools.tags.length} tags, ${pools.searchTerms.length} search words`);
     const workload = { pools, targets, key };
-    const readOnly = await run('read-only', false, workload);
-    const mixed = await run('mixed', true, workload);
-    report([readOnly, mixed]);
-    const problems = [readOnly, mixed].flatMap((figures) => [
+    // The writes' run first, for SECONDS; then the same reads without writes (see the top of this file).
+    const mixed = await run('mixed', true, { seconds: SECONDS }, workload);
+    const readOnly = await run('read-only', false, { amounts: mixed.answered }, workload);
+    report([mixed, readOnly]);
+    const problems = [mixed, readOnly].flatMap((figures) => [
       ...figures.failures > MAX_FAILED_SHARE * figures.requests ? [`${figures.name}: ${figures.failures} of ${figures.requests} reads failed`] : [],
       ...figures.writes?.failed ? [`${figures.name}: ${figures.writes.failed} writes failed`] : [],
     ]);
@@ -411,19 +431,20 @@ async function main(): Promise<void> {
 
 function report(runs: RunFigures[]): void {
   const share = (family: string) => `${Math.round(100 * VARIANTS.filter((v) => v.family === family).reduce((sum, v) => sum + v.share, 0))} %`;
-  console.log(`\nnewsgate mixed load: ${GATEWAYS} gateways sharing Redis, ${CONNECTIONS} connections, ${SECONDS} s each after ` +
-    `${WARMUP_SECONDS} s of warm-up, seed ${SEED}; reads ${share('article')} articles, ${share('list')} lists, ` +
-    `${share('stats')} statistics, Zipf s=${ZIPF_EXPONENT}; mixed adds ${WRITES_PER_SECOND} write/s through the editorial API`);
-  console.log('run         req/s  p50 ms  p99 ms  answers hit  records hit  statements/req  failed  writes (failed)  write p50/max ms');
+  console.log(`\nnewsgate mixed load: ${GATEWAYS} gateways sharing Redis, ${CONNECTIONS} connections, each run after the mix's first ` +
+    `${WARMUP_REQUESTS} reads, seed ${SEED}; reads ${share('article')} articles, ${share('list')} lists, ` +
+    `${share('stats')} statistics, Zipf s=${ZIPF_EXPONENT}; mixed: ${SECONDS} s with ${WRITES_PER_SECOND} write/s through the editorial API; ` +
+    'read-only: the same reads without writes');
+  console.log('run         req/s  seconds  p50 ms  p99 ms  answers hit  records hit  statements/req  failed  writes (failed)  write p50/max ms');
   for (const figures of runs) {
     const writes = figures.writes;
-    console.log(`${figures.name.padEnd(10)} ${figures.rps.toFixed(0).padStart(6)}  ${String(figures.p50).padStart(6)}  ` +
+    console.log(`${figures.name.padEnd(10)} ${figures.rps.toFixed(0).padStart(6)}  ${figures.seconds.toFixed(1).padStart(7)}  ${String(figures.p50).padStart(6)}  ` +
       `${String(figures.p99).padStart(6)}  ${percent(figures.answerHits).padStart(11)}  ${percent(figures.recordHits).padStart(11)}  ` +
       `${figures.statements.toFixed(3).padStart(14)}  ${String(figures.failures).padStart(6)}  ` +
       `${(writes ? `${writes.done} (${writes.failed})` : '-').padStart(15)}  ` +
       `${(writes ? `${writes.p50.toFixed(0)}/${writes.max.toFixed(0)}` : '-').padStart(16)}`);
   }
-  const [readOnly, mixed] = runs;
+  const [mixed, readOnly] = runs;
   const ratio = mixed.rps / readOnly.rps;
   console.log(`mixed / read-only throughput: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`);
 }
