@@ -112,6 +112,19 @@ describeEachEngine('content store', (ctx) => {
         .toEqual(['a3', 'a2']);
     });
 
+    it('leave undated articles out of every date range, bounded on one side or both, in lists of any order and in counts', async () => {
+      const ranges = [
+        { filter: { publishedTo: new Date('2024-01-03T00:00:00Z') }, expected: ['a2', 'a1'] },
+        { filter: { publishedFrom: new Date('2024-01-03T00:00:00Z') }, expected: ['a4', 'a3'] },
+        { filter: { publishedFrom: new Date('2024-01-01T00:00:00Z'), publishedTo: new Date('2024-01-02T00:00:00Z') }, expected: ['a1'] },
+      ];
+      for (const { filter, expected } of ranges) {
+        expect({ filter, slugs: await slugs(filter) }).toEqual({ filter, slugs: expected });
+        expect({ filter, slugs: await slugs(filter, 'PUBLISHED_AT_ASC') }).toEqual({ filter, slugs: [...expected].reverse() });
+        expect({ filter, count: await ctx().store.countArticles(filter) }).toEqual({ filter, count: expected.length });
+      }
+    });
+
     it('sort undated articles last in both directions', async () => {
       expect(await slugs({}, 'PUBLISHED_AT_DESC')).toEqual(['a4', 'a3', 'a2', 'a1', 'a5']);
       expect(await slugs({}, 'PUBLISHED_AT_ASC')).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);

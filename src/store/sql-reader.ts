@@ -38,10 +38,17 @@ function searchQuery(p: Params, search: string): string {
  */
 const SEARCH_COUNT_SETTINGS = `SELECT set_config('enable_seqscan', 'off', true)`;
 
+/**
+ * An article's publication as the newest-first indexes hold it (0005_public_order.sql), undated
+ * articles at `-infinity`: the form a filter's publication bounds take, so that both delimit one
+ * range of those indexes (a bound on the bare column is read by a scan of every article).
+ */
+const PUBLISHED_OR_PAST = `coalesce(a.published_at, '-infinity'::timestamptz)`;
+
 /** How each article ordering sorts. Relevance ranks by the filter's search, which it needs. */
 function articleOrder(p: Params, order: ArticleOrder, filter: ArticleFilter): SortOrder {
   switch (order) {
-    case 'PUBLISHED_AT_DESC': return { key: `coalesce(a.published_at, '-infinity'::timestamptz)`, direction: 'DESC', cast: 'timestamptz' };
+    case 'PUBLISHED_AT_DESC': return { key: PUBLISHED_OR_PAST, direction: 'DESC', cast: 'timestamptz' };
     case 'PUBLISHED_AT_ASC': return { key: `coalesce(a.published_at, 'infinity'::timestamptz)`, direction: 'ASC', cast: 'timestamptz' };
     case 'UPDATED_AT_DESC': return { key: `a.updated_at`, direction: 'DESC', cast: 'timestamptz' };
     case 'RELEVANCE':
@@ -100,8 +107,10 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
   }
   if (filter.tag != null) where.push(`a.tags @> ARRAY[${p.add(filter.tag)}::text]`);
   if (filter.search != null) where.push(`a.search @@ ${searchQuery(p, filter.search)}`);
-  if (filter.publishedFrom != null) where.push(`a.published_at >= ${p.add(filter.publishedFrom)}`);
-  if (filter.publishedTo != null) where.push(`a.published_at < ${p.add(filter.publishedTo)}`);
+  // An undated article passes no bound: below any lower one, and kept from an upper one alone by the third.
+  if (filter.publishedFrom != null) where.push(`${PUBLISHED_OR_PAST} >= ${p.add(filter.publishedFrom)}`);
+  if (filter.publishedTo != null) where.push(`${PUBLISHED_OR_PAST} < ${p.add(filter.publishedTo)}`);
+  if (filter.publishedTo != null && filter.publishedFrom == null) where.push(`${PUBLISHED_OR_PAST} > '-infinity'::timestamptz`);
   if (filter.ids != null) where.push(`a.id = ANY(${p.add(toDbIds(filter.ids))}::int[])`);
   if (filter.authorIds != null) {
     where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ANY(${p.add(toDbIds(filter.authorIds))}::int[]))`);
