@@ -3,6 +3,7 @@ import type { Cache } from '../src/cache/cache';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { type Sync, TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/cache/cached-store';
+import { TAGS } from '../src/cache/store-tags';
 import type { SqlStore } from '../src/store/sql-store';
 import { buildCorpus } from './support/corpus';
 import { until } from './support/processes';
@@ -287,5 +288,30 @@ run('two instances sharing one Redis', () => {
     // B waited for A's claim to end, then counted once.
     expect(counted).toHaveLength(1);
     expect(counted[0]).toBeGreaterThanOrEqual(failed[0] + 300);
+  });
+
+  it('answer a statistic\'s waiters with the count claimed while they waited, though a write came meanwhile, and count again for a later request', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const [countedByA, countedByB] = [[] as number[], [] as number[]];
+    const [cacheA, cacheB] = await Promise.all(['a', 'b'].map(async () => new TwoLevelCache(await redisOnly({ url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS }) as RedisCache)));
+    caches.push(cacheA, cacheB);
+    const a = new CachedStore(countingStatistics(testDb.store, countedByA, 400), cacheA);
+    const b = new CachedStore(countingStatistics(testDb.store, countedByB, 0), cacheB);
+    // Counted and dropped once before: its tags have generations in Redis, as they do once a gateway has served a while.
+    await b.casualtyStats(everywhere);
+    await cacheB.invalidate([TAGS.statsIn(null)]);
+    countedByB.length = 0;
+    const fromA = a.casualtyStats(everywhere);
+    await until(() => countedByA.length === 1, 'A counting', 3000);
+    const fromB = b.casualtyStats(everywhere);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // B has found A's claim and waits
+    await cacheB.invalidate([TAGS.statsIn(null)]); // a write, while A counts
+    const [answerA, answerB] = await Promise.all([fromA, fromB]);
+    expect(answerB).toEqual(answerA);
+    expect(countedByB).toHaveLength(0); // B took A's count, begun before the write
+    // A request that begins after the write never gets a count begun before it.
+    await b.casualtyStats(everywhere);
+    expect(countedByB).toHaveLength(1);
   });
 });

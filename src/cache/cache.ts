@@ -119,6 +119,13 @@ export interface Cache {
    * share with need not have it.
    */
   claim?(key: string, stamp: Stamp, ms: number): Promise<Release | null>;
+  /**
+   * The value a load stored for `request` at the generations `stamp` saw, though a write may have
+   * invalidated one of its tags since (so `read` misses it), or null: for a caller that waited for
+   * another instance's claim at `stamp` (see `ReadThrough.oneClaimed`), whose request was under way
+   * while those generations were current. Never rejects. An adapter with `claim` should have it.
+   */
+  readAt?(request: CacheRequest, stamp: Stamp): Promise<{ value: unknown } | null>;
   metrics(): CacheMetrics;
   /** Releases connections; further calls answer misses. */
   close(): Promise<void>;

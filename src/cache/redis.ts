@@ -281,6 +281,19 @@ export class RedisCache implements Cache {
     };
   }
 
+  /** The entry of `request` if it was stored at the generations `stamp` saw (see `Cache.readAt`). */
+  async readAt(request: CacheRequest, stamp: Stamp): Promise<{ value: unknown } | null> {
+    const seen = stamp as unknown as RedisStamp | null;
+    if (seen === null || seen.generations.includes(null) || !(await this.usable())) return null;
+    try {
+      const held = parseHeld(await this.guard.run(() => this.client.getBuffer(this.entryKey(request.key))));
+      return held && sameGenerations(held.g, seen.generations) ? { value: held.v } : null;
+    } catch (error) {
+      this.failed(error);
+      return null;
+    }
+  }
+
   /**
    * Calls `listener` with the tags of every invalidation another instance publishes on this
    * prefix (subscribing on first use, on a connection of its own). Delivery is best effort: a

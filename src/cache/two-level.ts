@@ -172,6 +172,11 @@ export class TwoLevelCache implements Cache {
     return this.l2.claim(key, (stamp as unknown as TwoLevelStamp).l2, ms);
   }
 
+  /** Where claims are: in Redis. */
+  readAt(request: CacheRequest, stamp: Stamp): Promise<{ value: unknown } | null> {
+    return this.l2.readAt(request, (stamp as unknown as TwoLevelStamp).l2);
+  }
+
   /** Totals over both levels (a hit in either is a hit), with each level's own counters. */
   metrics(): CacheMetrics {
     const near = this.l1.metrics();
