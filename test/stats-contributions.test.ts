@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { loadCodedArticle } from '../src/seed/worked-example';
 import type { ReadScope, StatsDimension, StatsQuery, StatsResult } from '../src/store/records';
 import { casualtyStats, flushStale, type MaintainedShape } from '../src/store/sql-stats';
-import { describeEachEngine } from './support/stores';
+import { Client } from 'pg';
+import { until } from './support/processes';
+import { TEST_DATABASE_URL, postgresAvailable } from './support/services';
+import { type TestDb, describeEachEngine, openTestStore } from './support/stores';
 
 /**
  * The kept contributions (issue 19, migration 0012) answer exactly what the full statement
@@ -257,4 +260,38 @@ describeEachEngine('casualty statistics from kept contributions (property)', (ct
     expect(await casualtyStats(db, scope, query, [world])).toEqual(await casualtyStats(db, scope, query, []));
     expect((await casualtyStats(db, scope, query, [world])).total.figures).toBe(0);
   });
+});
+
+(postgresAvailable() ? describe : describe.skip)('a recount of the marked articles [postgres]', () => {
+  let t: TestDb;
+  beforeAll(async () => { t = await openTestStore('postgres'); });
+  afterAll(() => t.dispose());
+
+  it('is never waited for by the answer that starts it, and clears the marks once it commits', async () => {
+    const { db } = t;
+    const world: MaintainedShape = { groupBy: ['REGION', 'TIME', 'GROUP'], regionLevel: 'COUNTRY', timeBucket: 'MONTH', unpublished: false, verifications: ['CONFIRMED', 'REPORTED'] };
+    const query: StatsQuery = { groupBy: world.groupBy, regionLevel: 'COUNTRY', timeBucket: 'MONTH', filter: {} };
+    const scope: ReadScope = { unpublished: false };
+    await casualtyStats(db, scope, query, [world]); // built
+    const marks = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM stats_stale_articles')).rows[0].n;
+    await db.query('INSERT INTO stats_stale_articles SELECT g FROM generate_series(900000, 900249) g');
+    // Another session holds one mark: the recount's DELETE of the marks waits for it.
+    const holder = new Client({ connectionString: TEST_DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query(`SET search_path TO ${t.schema}`);
+      await holder.query('BEGIN');
+      await holder.query('SELECT article_id FROM stats_stale_articles WHERE article_id = 900000 FOR UPDATE');
+      const answered = await Promise.race([
+        casualtyStats(db, scope, query, [world]),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3000)),
+      ]);
+      expect(answered).toEqual(await casualtyStats(db, scope, query, []));
+      expect(await marks()).toBe(250); // not recounted yet: the answer counted them afresh
+      await holder.query('COMMIT');
+      await until(async () => (await marks()) === 0, 'the recount', 10_000);
+    } finally {
+      await holder.end();
+    }
+  }, 30_000);
 });

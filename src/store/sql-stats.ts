@@ -592,9 +592,9 @@ const BUILD_TIMEOUT_MS = 600_000;
 /**
  * Whether `shape`'s contributions are there to answer from: built now when they are not (the first
  * question of the shape, on this database), and every article changed since its last count
- * recounted first once they are `RECOUNT_AT` or more (`flushStale`; below that, and with
- * `recount` false, they are counted afresh by the answer).
- * A failed build leaves the answer to the full statement; a failed recount, to the answer.
+ * recounted once they are `RECOUNT_AT` or more (`recountInBackground`), never waited for: until it
+ * commits, and below that mark, and with `recount` false, they are counted afresh by the answer.
+ * A failed build leaves the answer to the full statement; a failed recount, to the answers.
  */
 async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): Promise<boolean> {
   const key = shapeKey(shape);
@@ -603,11 +603,26 @@ async function readyToAnswer(db: Db, shape: MaintainedShape, recount: boolean): 
             (SELECT count(*) FROM (SELECT 1 FROM stats_stale_articles LIMIT $2) marked) >= $2 AS stale`, [key, RECOUNT_AT])).rows;
   try {
     if (!state.built) await build(db, shape);
-    else if (state.stale && recount) await flushStale(db);
+    else if (state.stale && recount) recountInBackground(db);
     return true;
   } catch {
     return state.built;
   }
+}
+
+/** The databases this process is recounting marked articles of. */
+const recounting = new WeakSet<Db>();
+
+/**
+ * Starts a recount of the marked articles (`flushStale`) unless this process has one under way on
+ * `db`. An answer that waited for it (seconds for 200 articles and both kept shapes, 2.7 s on an idle
+ * `mixed100k` against 0.14 s for the answer alone) made every request waiting for its claim wait too.
+ * A failed recount leaves the marks, for the answers to count afresh and the next answer to recount.
+ */
+function recountInBackground(db: Db): void {
+  if (recounting.has(db)) return;
+  recounting.add(db);
+  flushStale(db).catch(() => undefined).finally(() => recounting.delete(db));
 }
 
 /**
