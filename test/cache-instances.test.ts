@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { Cache } from '../src/cache/cache';
+import type { Cache, Stamp } from '../src/cache/cache';
+import { ReadThrough } from '../src/cache/read-through';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { type Sync, TwoLevelCache } from '../src/cache/two-level';
 import { CachedStore } from '../src/cache/cached-store';
@@ -288,6 +289,24 @@ run('two instances sharing one Redis', () => {
     // B waited for A's claim to end, then counted once.
     expect(counted).toHaveLength(1);
     expect(counted[0]).toBeGreaterThanOrEqual(failed[0] + 300);
+  });
+
+  it('wait for another\'s claim no longer than they are told to, then load it themselves', async () => {
+    const prefix = uniquePrefix('instances');
+    prefixes.push(prefix);
+    const options = { url: SHARED_REDIS_URL, prefix, operationTimeoutMs: PATIENT_TIMEOUT_MS };
+    const [holder, waiter] = await Promise.all([redisOnly(options), redisOnly(options)]) as RedisCache[];
+    caches.push(holder, waiter);
+    const request = { key: 'slow-statistic', tags: ['stats:somewhere'] };
+    await holder.invalidate(request.tags); // the tag has a generation, as in a gateway that has served a while
+    const [miss] = await holder.read([request]);
+    // A claim its instance never ends (its release lost to a Redis timeout): it lasts its whole time.
+    expect(await holder.claim(request.key, (miss as { stamp: Stamp }).stamp, 20_000)).not.toBeNull();
+    const started = Date.now();
+    const value = await new ReadThrough(waiter).oneClaimed(request, 60, 20_000, async () => 'counted by the waiter', 300);
+    expect(value).toBe('counted by the waiter');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('answer a statistic\'s waiters with the count claimed while they waited, though a write came meanwhile, and count again for a later request', async () => {

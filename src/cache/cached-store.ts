@@ -35,6 +35,14 @@ const EVERY_STATUS: ReadScope = { unpublished: true };
  */
 const STATISTICS_CLAIM_MS = 20_000;
 
+/**
+ * How long a request waits at most for another instance's count of a statistic before counting it
+ * itself: a statistic takes well under a second to count from the kept contributions, and a claim
+ * whose instance could not end it (Redis timing out under load) would otherwise keep its waiters
+ * for the claim's whole 20 s, past a client's patience.
+ */
+const STATISTICS_CLAIM_WAIT_MS = 5_000;
+
 /** One read-through (so one single-flight table) per cache, shared by every store over it. */
 const readThroughs = new WeakMap<Cache, ReadThrough>();
 
@@ -245,7 +253,8 @@ export class CachedStore implements ContentStore {
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
     const tags = [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)];
     this.noted?.add(tags);
-    return this.reads.oneClaimed(this.requestFor('stats', normal, tags), this.listTtlSeconds, STATISTICS_CLAIM_MS, () => this.inner.casualtyStats(query));
+    return this.reads.oneClaimed(this.requestFor('stats', normal, tags), this.listTtlSeconds, STATISTICS_CLAIM_MS,
+      () => this.inner.casualtyStats(query), STATISTICS_CLAIM_WAIT_MS);
   }
 
   // ---- writes ---------------------------------------------------------------------------------

@@ -96,9 +96,12 @@ export class ReadThrough {
    * while those generations were current, as a hit's would have been had the write come later),
    * and lookups that begin after the write claim a load of their own. Otherwise a statistic written
    * to every few seconds and as slow to count keeps its waiters waiting through load after load
-   * (the mixed-load bench saw 8 s). Without `Cache.claim`, the same as `one`.
+   * (the mixed-load bench saw 8 s). It waits at most `waitMs` in all, then loads it itself without
+   * a claim: a claim whose instance could not store the value or end the claim (Redis timing out
+   * under load) lasts its whole `claimMs`, and its waiters would wait as long.
+   * Without `Cache.claim`, the same as `one`.
    */
-  async oneClaimed<T>(request: CacheRequest, ttlSeconds: number, claimMs: number, load: () => Promise<T>): Promise<T> {
+  async oneClaimed<T>(request: CacheRequest, ttlSeconds: number, claimMs: number, load: () => Promise<T>, waitMs = claimMs): Promise<T> {
     const cache = this.cache;
     if (!cache.claim) return this.one(request, ttlSeconds, load);
     const held: { release?: Release } = {};
@@ -114,10 +117,12 @@ export class ReadThrough {
           const found = await cache.readAt?.(request, waitingOn);
           return found ? { hit: true, value: found.value } : lookup;
         };
+        const waitEnds = Date.now() + waitMs;
         for (;;) {
           // Looked up again for the generations to claim at (the first time, the miss `one` saw).
           const lookup = await stored();
           if (lookup.hit) return lookup.value as T;
+          if (waitingOn !== undefined && Date.now() >= waitEnds) return load();
           const release = await cache.claim!(request.key, waitingOn ?? lookup.stamp, claimMs);
           if (!release) {
             waitingOn ??= lookup.stamp;
