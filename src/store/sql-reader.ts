@@ -107,10 +107,7 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
   }
   if (filter.tag != null) where.push(`a.tags @> ARRAY[${p.add(filter.tag)}::text]`);
   if (filter.search != null) where.push(`a.search @@ ${searchQuery(p, filter.search)}`);
-  // An undated article passes no bound: below any lower one, and kept from an upper one alone by the third.
-  if (filter.publishedFrom != null) where.push(`${PUBLISHED_OR_PAST} >= ${p.add(filter.publishedFrom)}`);
-  if (filter.publishedTo != null) where.push(`${PUBLISHED_OR_PAST} < ${p.add(filter.publishedTo)}`);
-  if (filter.publishedTo != null && filter.publishedFrom == null) where.push(`${PUBLISHED_OR_PAST} > '-infinity'::timestamptz`);
+  where.push(...dateBounds(p, PUBLISHED_OR_PAST, 'past', filter.publishedFrom, filter.publishedTo));
   if (filter.ids != null) where.push(`a.id = ANY(${p.add(toDbIds(filter.ids))}::int[])`);
   if (filter.authorIds != null) {
     where.push(`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ANY(${p.add(toDbIds(filter.authorIds))}::int[]))`);
@@ -125,20 +122,24 @@ function articleConditions(p: Params, filter: ArticleFilter, scope: ReadScope): 
 }
 
 /**
- * A filter's date bounds on `key` (one of the figure's dates above, the one its list is ordered by,
- * so that both bounds delimit one range of that order's index), undated figures left out.
+ * Date bounds, `from` inclusive and `to` exclusive, on `key`: a date as an index holds it, undated
+ * rows at `-infinity` ('past') or `infinity` ('future'), so that both bounds delimit one range of
+ * that index. Undated rows pass no bound.
  */
-function figureDateBounds(p: Params, filter: CasualtyFilter, key: string): string[] {
-  const { periodFrom: from, periodTo: to } = filter;
+function dateBounds(p: Params, key: string, undatedAt: 'past' | 'future', from: Date | null | undefined, to: Date | null | undefined): string[] {
   if (from == null && to == null) return [];
   const bounds: string[] = [];
   if (from != null) bounds.push(`${key} >= ${p.add(from)}`);
   if (to != null) bounds.push(`${key} < ${p.add(to)}`);
-  // The bound on the undated figures' side of the key is missing: they would pass the other one.
-  const past = key === FIGURE_DATE_OR_PAST;
-  if (past && from == null) bounds.push(`${key} > '-infinity'::timestamptz`);
-  if (!past && to == null) bounds.push(`${key} < 'infinity'::timestamptz`);
+  // The bound on the undated rows' side of the key is missing: they would pass the other one.
+  if (undatedAt === 'past' && from == null) bounds.push(`${key} > '-infinity'::timestamptz`);
+  if (undatedAt === 'future' && to == null) bounds.push(`${key} < 'infinity'::timestamptz`);
   return bounds;
+}
+
+/** A figure filter's period on `key`, the figure's date its list is ordered by (above). */
+function figureDateBounds(p: Params, filter: CasualtyFilter, key: string): string[] {
+  return dateBounds(p, key, key === FIGURE_DATE_OR_PAST ? 'past' : 'future', filter.periodFrom, filter.periodTo);
 }
 
 function figureConditions(p: Params, filter: CasualtyFilter, scope: ReadScope, order: FigureOrder = 'CODED'): string[] {

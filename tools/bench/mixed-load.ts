@@ -272,12 +272,13 @@ async function stopGateways(gateways: Gateway[]): Promise<void> {
   await Promise.all(gateways.map((gateway) => stopServer(gateway.child)));
 }
 
-/**
- * Loads each gateway from `CONNECTIONS / GATEWAYS` connections for `seconds`, each request the
- * next of that gateway's stream; an answer with GraphQL errors counts as failed.
- */
 /** How long a load lasts: `seconds`, or until gateway i has been sent `amounts[i]` reads. */
 type Length = { seconds: number } | { amounts: number[] };
+
+/**
+ * Loads each gateway from `CONNECTIONS / GATEWAYS` connections for `length`, each request the
+ * next of that gateway's stream; an answer with GraphQL errors counts as failed.
+ */
 
 async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], length: Length) {
   const connections = Math.floor(CONNECTIONS / gateways.length);
