@@ -450,6 +450,45 @@ for (const [name, makeCache, run] of VARIANTS) {
       }
     });
 
+    it('keeps an article read by slug through writes to other articles, drops it on a write to its own, and follows a slug that moves', async () => {
+      const [edited, other] = await Promise.all([stored(articleIds[1]), stored(articleIds[4])]);
+      const [figure] = await figuresOf(edited.id);
+      const parts = { ...ALL_PARTS, bodies: false };
+      const bySlug = async (slug: string) => {
+        const [article] = await store.articlesBySlugs([slug]);
+        const bundle = await store.articleBundle('slug', [slug], parts);
+        return { id: article?.id ?? null, standfirst: article?.standfirst ?? null, bundled: bundle.articles.map((a) => a.id),
+          verification: bundle.figures.find((f) => f.id === figure.id)?.verification };
+      };
+      const next = figure.verification === 'CONFIRMED' ? 'REPORTED' : 'CONFIRMED';
+      const moved = `${edited.slug}-moved`;
+      try {
+        const before = await bySlug(other.slug);
+        await bySlug(edited.slug);
+
+        await store.write('tester', (writer) => writer.updateArticle(edited.id, edited.version, { standfirst: 'Read by slug anew.' }));
+        expect(await queriesOf(() => bySlug(other.slug))).toBe(0);
+        expect(await bySlug(edited.slug)).toMatchObject({ id: edited.id, standfirst: 'Read by slug anew.' });
+
+        await store.write('tester', (writer) => writer.updateFigure(figure.id, figure.version, { verification: next }));
+        expect(await queriesOf(() => bySlug(other.slug))).toBe(0);
+        expect(await bySlug(edited.slug)).toMatchObject({ verification: next });
+
+        const { version } = await stored(edited.id);
+        await store.write('tester', (writer) => writer.updateArticle(edited.id, version, { slug: moved }));
+        expect(await bySlug(edited.slug)).toEqual({ id: null, standfirst: null, bundled: [], verification: undefined });
+        expect(await bySlug(moved)).toMatchObject({ id: edited.id, bundled: [edited.id] });
+        expect(await bySlug(other.slug)).toEqual(before);
+      } finally {
+        const [changed] = await figuresOf(edited.id);
+        const now = await stored(edited.id);
+        await store.write('tester', async (writer) => {
+          await writer.updateArticle(edited.id, now.version, { slug: edited.slug, standfirst: edited.standfirst });
+          await writer.updateFigure(changed.id, changed.version, { verification: figure.verification });
+        });
+      }
+    });
+
     it('keeps statistics right when an article is unpublished and published again, and when a figure moves', async () => {
       const id = articleIds[2];
       const { town, province, country, elsewhere } = await regionsOf(id, articleIds[3]);

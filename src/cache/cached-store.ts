@@ -12,7 +12,7 @@ import {
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
-  NewLocation, PageRequest, ReadScope, RevisionEntity, StatsQuery,
+  ArticleSummary, NewLocation, Page, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from '../store/records';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
 
@@ -127,10 +127,9 @@ export class CachedStore implements ContentStore {
     return this.batch('article', ids, (id) => [TAGS.article(id)], (missing) => this.inner.articlesByIds(missing));
   }
 
-  /** A request's answer depends on the articles the slugs name (see `notingArticles`). */
+  /** By the slug's tag, which every write to the article the slug names bumps, and `articleSlugs` (see `TAGS.slug`). */
   articlesBySlugs(slugs: readonly string[]) {
-    const read = this.batch('article-slug', slugs, () => [TAGS.articles], (missing) => this.inner.articlesBySlugs(missing), false);
-    return this.notingArticles(read, (articles) => articles, slugs.length);
+    return this.batch('article-slug', slugs, (slug) => [TAGS.slug(slug), TAGS.articleSlugs], (missing) => this.inner.articlesBySlugs(missing));
   }
 
   locationsByIds(ids: readonly string[]) {
@@ -182,20 +181,15 @@ export class CachedStore implements ContentStore {
   /**
    * One entry per call (its keys and parts), for as long as a record's. It holds records of several
    * kinds, so it depends on each: on its articles' own tags (every change to an article or one of
-   * its figures bumps them; by slug, on `articles`, as slug lookups do, and on `figures`, since a
-   * write of figures alone leaves `articles` as it was) and on every author's and every place's
-   * (a bundle holds whichever its articles name).
+   * its figures bumps them; by slug, on the slugs' tags, as slug lookups do, which every such
+   * change bumps too) and on every author's and every place's (a bundle holds whichever its
+   * articles name).
    */
   articleBundle(by: ArticleKey, keys: readonly string[], parts: BundleParts) {
-    const tags = [...(by === 'id' ? keys.map(TAGS.article) : [TAGS.articles, TAGS.figures]), TAGS.authors, TAGS.locations];
-    const read = this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
+    const tags = [...(by === 'id' ? keys.map(TAGS.article) : [...keys.map(TAGS.slug), TAGS.articleSlugs]), TAGS.authors, TAGS.locations];
+    this.noted?.add(tags);
+    return this.reads.one({ key: `${this.namespace}:bundle-by-${by}:${argumentsKey({ keys, parts })}`, tags }, this.entityTtlSeconds,
       () => this.inner.articleBundle(by, keys, parts));
-    if (by === 'id') {
-      this.noted?.add(tags);
-      return read;
-    }
-    this.noted?.add([TAGS.authors, TAGS.locations]);
-    return this.notingArticles(read, (bundle) => bundle.articles, new Set(keys).size);
   }
 
   /** A body's entry depends on its article's tag, as the article's own entry does. */
@@ -209,7 +203,7 @@ export class CachedStore implements ContentStore {
   listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
     const read = this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
       () => this.inner.listArticles(filter, order, page), articlePageTags(filter, order));
-    return this.notingArticles(read, (found) => found.rows);
+    return this.notingArticles(read);
   }
 
   countArticles(filter: ArticleFilter) {
@@ -272,9 +266,9 @@ export class CachedStore implements ContentStore {
     return this.writeThrough(() => this.inner.upsertLocations(locations), (ids) => ({ locations: ids }));
   }
 
-  /** New articles have no figures yet; their own tags drop any "not found" cached for their ids. */
+  /** New articles have no figures yet; their own tags and their slugs' drop any "not found" cached for their ids or slugs. */
   insertArticles(articles: readonly NewArticle[]) {
-    return this.writeThrough(() => this.inner.insertArticles(articles), (ids) => ({ articles: ids }));
+    return this.writeThrough(() => this.inner.insertArticles(articles), (ids) => ({ articles: ids, keptSlugs: true }));
   }
 
   /**
@@ -288,6 +282,7 @@ export class CachedStore implements ContentStore {
       const touched = {
         figures: [...ids, ...figures.flatMap((figure) => (figure.partOfId == null ? [] : [figure.partOfId]))],
         articles: figures.map((figure) => figure.articleId),
+        keptSlugs: true,
       };
       if (figures.some((figure) => figure.restatesId != null || figure.supersedesId != null)) return this.reachOf(touched);
       return { ...touched, regions: await this.withPlacesAbove(figures.map((figure) => figure.locationId)) };
@@ -300,6 +295,7 @@ export class CachedStore implements ContentStore {
       async (result) => ({
         ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)),
         keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged, keptSearchedText: !reach.searchedTextChanged,
+        keptSlugs: !reach.slugsMoved,
       }));
   }
 
@@ -389,22 +385,15 @@ export class CachedStore implements ContentStore {
   }
 
   /**
-   * `read` (of articles by slug, or a page), noting what a request's answer depends on once it is
-   * known: the articles `articlesOf` finds in it (their own tags; a write that takes a slug from one
-   * bumps its tag), and, when fewer than `asked` slugs named one, `articles` (any article may take a
-   * slug that named none). Noted after the read, not before, which is sound for an answer only (see ./read-tags).
+   * `read` of a page, noting what a request's answer depends on once it is known: the articles the
+   * page holds (their own tags). Noted after the read, not before, which is sound for an answer
+   * only (see ./read-tags).
    */
-  private notingArticles<T>(read: Promise<T>, articlesOf: (found: T) => readonly ({ id: string } | null)[], asked = 0): Promise<T> {
+  private notingArticles(read: Promise<Page<ArticleSummary>>): Promise<Page<ArticleSummary>> {
     const noted = this.noted;
     if (!noted) return read;
     return read.then((found) => {
-      let named = 0;
-      for (const article of articlesOf(found)) {
-        if (!article) continue;
-        named += 1;
-        noted.add([TAGS.article(article.id)]);
-      }
-      if (named < asked) noted.add([TAGS.articles]);
+      for (const article of found.rows) noted.add([TAGS.article(article.id)]);
       return found;
     });
   }
@@ -422,12 +411,23 @@ export class CachedStore implements ContentStore {
     const result = await write();
     let tags: string[];
     try {
-      tags = tagsOf(await touched(result));
+      tags = tagsOf(await this.withSlugs(await touched(result)));
     } catch {
       tags = tagsOf(EVERYTHING);
     }
     if (tags.length) await this.reads.invalidate(tags);
     return result;
+  }
+
+  /**
+   * `touched` with the slugs its articles have after the write (one query when it names articles):
+   * whatever bumps an article's own tag bumps its slug's too (see `TAGS.slug`).
+   */
+  private async withSlugs(touched: Touched): Promise<Touched> {
+    const ids = [...new Set(touched.articles ?? [])];
+    if (touched.everything || ids.length === 0) return touched;
+    const articles = await this.inner.scoped(EVERY_STATUS).articlesByIds(ids);
+    return { ...touched, articles: ids, slugs: articles.flatMap((article) => (article ? [article.slug] : [])) };
   }
 
   /**

@@ -9,6 +9,11 @@ import type { Writer } from '../store/store';
  * may enter or leave them), lookups by slug or ISO code (a write may move one to another record),
  * and place trees (a move changes many places' children and ancestors).
  *
+ * Lookups by an article's slug are tagged by the slug instead (`slug:<slug>`): a write bumps the
+ * `slug:` tag of every article whose own tag it bumps (by its slug after the write), and
+ * `article-slugs` when it may have moved a slug (changed one, made or removed an article), so an
+ * article page read by slug survives writes to other articles.
+ *
  * Statistics are tagged by region instead, so a write drops only those it can change: an answer
  * for region R depends on `stats:R` (one without a region on `stats:everywhere`) and on `stats`.
  * A write to figures or articles bumps `stats:P` for every place P where a figure of a touched
@@ -27,6 +32,8 @@ export const TAGS = {
   articles: 'articles',
   articleMembers: 'article-members',
   articleSearch: 'article-search',
+  articleSlugs: 'article-slugs',
+  slug: (slug: string) => `slug:${slug}`,
   figures: 'figures',
   stats: 'stats',
   statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
@@ -48,6 +55,10 @@ export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
     readonly keptArticleMembers?: boolean;
     /** No write changed an article's searched text (`SEARCHED_FIELDS`): `articleSearch` keeps its generation. */
     readonly keptSearchedText?: boolean;
+    /** The slugs of `articles` after the write: each one's `slug:` tag is bumped with the article's own. */
+    readonly slugs?: Iterable<string>;
+    /** No write moved a slug from one article to another or to none: `articleSlugs` keeps its generation. */
+    readonly keptSlugs?: boolean;
   };
 
 /** Touched everything: for a write whose reach is unknown. */
@@ -56,9 +67,9 @@ export const EVERYTHING: Touched = { everything: true };
 /**
  * The tags a write that touched `touched` invalidates: each record's own tag and its kind's (an
  * article named only for its figures, `keptArticleRows`, its own tag alone); `articleMembers` with
- * `articles` unless `keptArticleMembers`, and `articleSearch` unless `keptSearchedText`; for
- * touched places every statistic, for touched figures the statistics of `regions` and those
- * without a region.
+ * `articles` unless `keptArticleMembers`, `articleSearch` unless `keptSearchedText`, and
+ * `articleSlugs` unless `keptSlugs`; the `slug:` tag of each of `slugs`; for touched places every
+ * statistic, for touched figures the statistics of `regions` and those without a region.
  */
 export function tagsOf(touched: Touched): string[] {
   if (touched.everything) return [ALL_TAG];
@@ -74,6 +85,8 @@ export function tagsOf(touched: Touched): string[] {
   add(touched.figures, TAGS.figure, TAGS.figures);
   if (tags.has(TAGS.articles) && !touched.keptArticleMembers) tags.add(TAGS.articleMembers);
   if (tags.has(TAGS.articles) && !touched.keptSearchedText) tags.add(TAGS.articleSearch);
+  for (const slug of touched.slugs ?? []) tags.add(TAGS.slug(slug));
+  if (tags.has(TAGS.articles) && !touched.keptSlugs) tags.add(TAGS.articleSlugs);
   if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
   if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
   for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
@@ -127,10 +140,15 @@ export interface WriteReach {
   membersChanged: boolean;
   /** Whether a call may have changed an article's searched text: any call that may change members, and updates of `SEARCHED_FIELDS`. */
   searchedTextChanged: boolean;
+  /**
+   * Whether a call may have moved a slug (an article's slug changed, or an article made or
+   * removed): any call but those of `ARTICLE_ROWS_KEPT_BY` and updates that leave the slug alone.
+   */
+  slugsMoved: boolean;
 }
 
 export function emptyReach(): WriteReach {
-  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false, searchedTextChanged: false };
+  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false, searchedTextChanged: false, slugsMoved: false };
 }
 
 /** The articles of `reach` whose figures the write left as they were: updated in `UNCOPIED_FIELDS` only, no figure of theirs written. */
@@ -162,6 +180,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
     reach.rowsWritten = true;
     if (!fields.every((field) => UNFILTERED_FIELDS.has(field))) reach.membersChanged = true;
     if (reach.membersChanged || fields.some((field) => SEARCHED_FIELDS.has(field))) reach.searchedTextChanged = true;
+    if (fields.includes('slug')) reach.slugsMoved = true;
     return writer.updateArticle(id, version, patch, action);
   };
   const noted: Partial<Writer> = { updateFigure, createFigure, updateArticle };
@@ -175,6 +194,7 @@ export function notingReach(writer: Writer, reach: WriteReach): Writer {
         reach.rowsWritten = true;
         reach.membersChanged = true;
         reach.searchedTextChanged = true;
+        reach.slugsMoved = true;
         return Reflect.apply(value, target, args);
       };
     },
