@@ -110,6 +110,7 @@ for (const [name, makeCache, run] of VARIANTS) {
       ];
       for (const [read, call] of reads) {
         const cold = await call(store);
+        await store.idle(); // a page's rows are kept in the background
         const warmQueries = await queriesOf(async () => {
           const warm = await call(store);
           expect({ read, warm }).toEqual({ read, warm: cold });
@@ -425,6 +426,7 @@ for (const [name, makeCache, run] of VARIANTS) {
       const next = figure.verification === 'CONFIRMED' ? 'REPORTED' : 'CONFIRMED';
       try {
         const before = await page();
+        await store.idle();
         await verificationIn('id');
         await verificationIn('slug');
         pages.mockClear();

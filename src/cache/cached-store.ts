@@ -206,13 +206,21 @@ export class CachedStore implements ContentStore {
    * A page's entry holds which articles it has, in order, with their sort keys, and depends on what
    * decides that (`articlePageTags`); its rows are read by id (`articleSummaries`), each entry on
    * its article's own tag, so an edit of one article keeps the entry of every page it is on, and
-   * pages share their rows. A page read cold costs two statements: the page, then the rows not cached.
+   * pages share their rows. The call that loads a page answers with the rows it read, and the rows
+   * not cached are read again by id in the background, to be kept (an entry must be loaded after
+   * the miss that stamps it, see ./cache): a page read cold costs two statements, one of them
+   * waited for, and never two cache round-trips one after the other (each may wait its timeout).
    */
   async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleSummary>> {
+    let loaded: Page<ArticleSummary> | undefined;
     const found = await this.single('article-page', { filter: normalArticleFilter(filter), order, page }, articlePageTags(filter, order), async () => {
-      const loaded = await this.inner.listArticles(filter, order, page);
+      loaded = await this.inner.listArticles(filter, order, page);
       return { ...loaded, rows: loaded.rows.map((row) => row.id) };
     });
+    if (loaded) {
+      this.reads.behind(this.articleSummaries(found.rows));
+      return loaded;
+    }
     const summaries = await this.articleSummaries(found.rows);
     const rows: ArticleSummary[] = [];
     const keys: SortKey[] = [];
@@ -383,7 +391,14 @@ export class CachedStore implements ContentStore {
     return this.inner.schemaVersion();
   }
 
-  close() {
+  /** Resolves once the reads this store's cache runs with no caller waiting (a page's rows, see `listArticles`) have settled. */
+  idle(): Promise<void> {
+    return this.reads.idle();
+  }
+
+  /** Closes the inner store once the reads running in the background are done with it. */
+  async close() {
+    await this.idle();
     return this.inner.close();
   }
 
