@@ -8,11 +8,11 @@ import { argumentsKey, sortedLists } from './keys';
 import type { ReadTags } from './read-tags';
 import { ReadThrough } from './read-through';
 import {
-  EVERYTHING, TAGS, type Touched, articleCountTags, articlePageTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
+  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, articlePageTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
-  ArticleSummary, NewLocation, Page, PageRequest, ReadScope, RevisionEntity, SortKey, StatsQuery,
+  ArticleSummary, NewLocation, Page, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from '../store/records';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
 
@@ -27,9 +27,6 @@ export interface CachedStoreOptions {
 
 /** Every status: what invalidation needs to see of an article's figures. */
 const EVERY_STATUS: ReadScope = { unpublished: true };
-
-/** A bundle of articles alone, without bodies: a page's rows (see `CachedStore.listArticles`). */
-const SUMMARIES_ONLY: BundleParts = { articles: true, authors: false, places: false, figures: false, figurePlaces: false, bodies: false };
 
 /**
  * How long an instance's claim to count a statistic lasts at most, in milliseconds: past the
@@ -202,45 +199,14 @@ export class CachedStore implements ContentStore {
 
   // ---- lists and counts -----------------------------------------------------------------------
 
-  /**
-   * A page's entry holds which articles it has, in order, with their sort keys, and depends on what
-   * decides that (`articlePageTags`); its rows are read by id (`articleSummaries`), each entry on
-   * its article's own tag, so an edit of one article keeps the entry of every page it is on, and
-   * pages share their rows. The call that loads a page answers with the rows it read, and the rows
-   * not cached are read again by id in the background, to be kept (an entry must be loaded after
-   * the miss that stamps it, see ./cache): a page read cold costs two statements, one of them
-   * waited for, and never two cache round-trips one after the other (each may wait its timeout).
-   */
-  async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest): Promise<Page<ArticleSummary>> {
-    let loaded: Page<ArticleSummary> | undefined;
-    const found = await this.single('article-page', { filter: normalArticleFilter(filter), order, page }, articlePageTags(filter, order), async () => {
-      loaded = await this.inner.listArticles(filter, order, page);
-      return { ...loaded, rows: loaded.rows.map((row) => row.id) };
-    });
-    if (loaded) {
-      this.reads.behind(this.articleSummaries(found.rows));
-      return loaded;
-    }
-    const summaries = await this.articleSummaries(found.rows);
-    const rows: ArticleSummary[] = [];
-    const keys: SortKey[] = [];
-    // An article gone since the page's entry was filled (a write to it bumps the page's tags too) is left out.
-    summaries.forEach((row, i) => {
-      if (row) rows.push(row), keys.push(found.keys[i]);
-    });
-    return { ...found, rows, keys };
+  /** A request's answer depends on the page's own articles, and on what decides which articles it holds (`articlePageTags`). */
+  listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
+    const read = this.single('articles', { filter: normalArticleFilter(filter), order, page }, articleListTags(filter),
+      () => this.inner.listArticles(filter, order, page), articlePageTags(filter, order));
+    return this.notingArticles(read);
   }
 
-  /** Articles without their bodies, by id: a page's rows. */
-  private articleSummaries(ids: readonly string[]): Promise<(ArticleSummary | null)[]> {
-    return this.batch('article-summary', ids, (id) => [TAGS.article(id)], async (missing) => {
-      const { articles } = await this.inner.articleBundle('id', missing, SUMMARIES_ONLY);
-      const byId = new Map(articles.map((article) => [article.id, article]));
-      return missing.map((id) => byId.get(id) ?? null);
-    });
-  }
-
-    countArticles(filter: ArticleFilter) {
+  countArticles(filter: ArticleFilter) {
     return this.single('count-articles', normalArticleFilter(filter), articleCountTags(filter), () => this.inner.countArticles(filter));
   }
 
@@ -391,14 +357,7 @@ export class CachedStore implements ContentStore {
     return this.inner.schemaVersion();
   }
 
-  /** Resolves once the reads this store's cache runs with no caller waiting (a page's rows, see `listArticles`) have settled. */
-  idle(): Promise<void> {
-    return this.reads.idle();
-  }
-
-  /** Closes the inner store once the reads running in the background are done with it. */
-  async close() {
-    await this.idle();
+  close() {
     return this.inner.close();
   }
 
@@ -423,6 +382,20 @@ export class CachedStore implements ContentStore {
   private single<T>(kind: string, args: unknown, tags: string[], load: () => Promise<T>, answerTags = tags): Promise<T> {
     this.noted?.add(answerTags);
     return this.reads.one(this.requestFor(kind, args, tags), this.listTtlSeconds, load);
+  }
+
+  /**
+   * `read` of a page, noting what a request's answer depends on once it is known: the articles the
+   * page holds (their own tags). Noted after the read, not before, which is sound for an answer
+   * only (see ./read-tags).
+   */
+  private notingArticles(read: Promise<Page<ArticleSummary>>): Promise<Page<ArticleSummary>> {
+    const noted = this.noted;
+    if (!noted) return read;
+    return read.then((found) => {
+      for (const article of found.rows) noted.add([TAGS.article(article.id)]);
+      return found;
+    });
   }
 
   /** The cache entry of a `kind` of read with these arguments. */

@@ -36,22 +36,8 @@ function pending(tags: readonly string[]): Pending {
  */
 export class ReadThrough {
   private readonly inFlight = new Map<string, Pending>();
-  /** Reads no caller waits for (`behind`), until they settle. */
-  private readonly background = new Set<Promise<void>>();
 
   constructor(readonly cache: Cache) {}
-
-  /** Lets `read` run with no caller waiting for it (its failure is the next read's to see); `idle` waits for it. */
-  behind(read: Promise<unknown>): void {
-    const settled = read.then(() => undefined, () => undefined);
-    this.background.add(settled);
-    void settled.then(() => this.background.delete(settled));
-  }
-
-  /** Resolves once every read run `behind` has settled, those they started included. */
-  async idle(): Promise<void> {
-    while (this.background.size > 0) await Promise.all(this.background);
-  }
 
   /**
    * Resolves one value per request, in request order: from the cache where it holds a current

@@ -207,6 +207,14 @@ export function placeTags(...locationIds: (string | readonly string[] | null | u
 }
 
 /**
+ * Any write to an article (its status, language, tags, authors, places, text) bumps `articles`, so
+ * every filter on them is covered; filters on places also follow the place tree.
+ */
+export function articleListTags(filter: ArticleFilter): string[] {
+  return [TAGS.articles, ...placeTags(filter.locationId, filter.locationIds)];
+}
+
+/**
  * A count holds no article, only how many a filter selects: it depends on `articleMembers`, which a
  * write of figures or of an article's unfiltered fields (its text, slug, source address) leaves
  * alone (see `notingReach`), and, when the filter searches, on `articleSearch`, which only a write
@@ -217,14 +225,13 @@ export function articleCountTags(filter: ArticleFilter): string[] {
 }
 
 /**
- * What decides which articles a page holds and in what order: the tags of a page's entry, which
- * holds its articles' ids (their rows are read by id, each on its own article's tag), and of a
- * request's answer, which depends on those articles' own tags too (see ./read-tags). As for a
- * count (a search's relevance ranks the searched text a count's `articleSearch` follows), unless
- * the order reads the last update's time, which every write of an article changes (`articles`).
+ * What decides which articles a page holds and in what order, for an answer that also depends on
+ * each of its articles' own tags (see ./read-tags): as for a count (a search's relevance ranks the
+ * searched text a count's `articleSearch` follows), unless the order reads the last update's time,
+ * which every write of an article changes.
  */
 export function articlePageTags(filter: ArticleFilter, order: ArticleOrder): string[] {
-  return order === 'UPDATED_AT_DESC' ? [TAGS.articles, ...placeTags(filter.locationId, filter.locationIds)] : articleCountTags(filter);
+  return order === 'UPDATED_AT_DESC' ? articleListTags(filter) : articleCountTags(filter);
 }
 
 /** Which figures the public sees, and a figure's date, depend on their articles' status and publication. */
