@@ -28,6 +28,9 @@ export interface CachedStoreOptions {
 /** Every status: what invalidation needs to see of an article's figures. */
 const EVERY_STATUS: ReadScope = { unpublished: true };
 
+/** A bundle of articles without their bodies and without what they reference. */
+const ARTICLES_ALONE: BundleParts = { articles: true, authors: false, places: false, figures: false, figurePlaces: false, bodies: false };
+
 /**
  * How long an instance's claim to count a statistic lasts at most, in milliseconds: past the
  * statistics statement's default bound (15 s), so that it ends before its count only when that
@@ -420,14 +423,14 @@ export class CachedStore implements ContentStore {
   }
 
   /**
-   * `touched` with the slugs its articles have after the write (one query when it names articles):
-   * whatever bumps an article's own tag bumps its slug's too (see `TAGS.slug`).
+   * `touched` with the slugs its articles have after the write (one statement, without their bodies,
+   * when it names articles): whatever bumps an article's own tag bumps its slug's too (see `TAGS.slug`).
    */
   private async withSlugs(touched: Touched): Promise<Touched> {
     const ids = [...new Set(touched.articles ?? [])];
     if (touched.everything || ids.length === 0) return touched;
-    const articles = await this.inner.scoped(EVERY_STATUS).articlesByIds(ids);
-    return { ...touched, articles: ids, slugs: articles.flatMap((article) => (article ? [article.slug] : [])) };
+    const { articles } = await this.inner.scoped(EVERY_STATUS).articleBundle('id', ids, ARTICLES_ALONE);
+    return { ...touched, slugs: articles.map((article) => article.slug) };
   }
 
   /**

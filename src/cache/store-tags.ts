@@ -6,8 +6,8 @@ import type { Writer } from '../store/store';
  * The tags entries depend on (see src/cache/cache.ts). A record's own tag is bumped when it
  * changes; a kind's tag (`articles`, ...) whenever any record of that kind changes, for entries
  * whose dependencies the arguments cannot name: list pages and counts (any new or changed record
- * may enter or leave them), lookups by slug or ISO code (a write may move one to another record),
- * and place trees (a move changes many places' children and ancestors).
+ * may enter or leave them), lookups by ISO code (a write may move one to another record), and
+ * place trees (a move changes many places' children and ancestors).
  *
  * Lookups by an article's slug are tagged by the slug instead (`slug:<slug>`): a write bumps the
  * `slug:` tag of every article whose own tag it bumps (by its slug after the write), and
