@@ -238,4 +238,33 @@ describeEachEngine('batching', (ctx) => {
       }
     });
   });
+
+  // Last: it adds two articles (the oldest) and hundreds of authors and places to the corpus.
+  it('reads a bundle larger than one row of each part in full, names outside ASCII included', async () => {
+    const { store, db } = ctx();
+    const authors = await store.insertAuthors(Array.from({ length: 250 }, (_, i) => ({ slug: `byline-${i}`, name: `Reporter Ā${i}`, bio: null })));
+    const places = await store.upsertLocations(Array.from({ length: 250 }, (_, i) => ({
+      parentId: null, name: `Sawākin ${i}`, kind: 'COUNTRY' as const, isoCode: null, latitude: null, longitude: null,
+    })));
+    const articleIds = await store.insertArticles([0, 1].map((i) => ({
+      slug: `long-roll-${i}`, headline: `A long roll of names ${i}`, standfirst: null, body: 'Names.', publishedAt: new Date(Date.UTC(2000, 0, 1 + i)),
+      sourceUrl: null, language: 'en', tags: [], authorIds: authors, locationIds: places,
+    })));
+    const figureIds = await store.allocateIds('casualty_figures', 300);
+    await store.insertFigures(figureIds.map((id, i) => ({
+      id, articleId: articleIds[i % 2], position: i, outcome: 'KILLED', group: 'CIVILIANS', low: i + 1, best: i + 1, high: null, qualifier: 'EXACT',
+      claimedBy: 'officials', claimantType: 'OFFICIAL', verification: 'REPORTED', quote: `“${i + 1} people were killed in Sawākin ${i % 250}.”`,
+      locationId: places[i % 250], periodStart: null, periodEnd: null, partOfId: null,
+    } as const)));
+    const all = { articles: true, authors: true, places: true, figures: true, figurePlaces: true, bodies: true };
+    const byId = <T extends { id: string }>(records: (T | null)[]) => records.filter((r): r is T => r !== null).sort((a, b) => Number(a.id) - Number(b.id));
+    db.reset();
+    const bundle = await store.articleBundle('id', articleIds, all);
+    expect(db.queries).toBe(1);
+    expect(byId(bundle.articles)).toEqual(byId(await store.articlesByIds(articleIds)));
+    expect(byId(bundle.authors)).toEqual(byId(await store.authorsByIds(authors)));
+    expect(byId(bundle.places)).toEqual(byId(await store.locationsByIds(places)));
+    expect(bundle.figures).toEqual((await store.figuresOfArticles(articleIds)).flat().sort((a, b) => Number(a.articleId) - Number(b.articleId)));
+    expect(bundle.figures).toHaveLength(300);
+  });
 }, (t) => buildCorpus(t.store, 60).then(() => undefined));

@@ -217,13 +217,24 @@ function keyset(p: Params, sort: ListSort, page: PageRequest): { bounds: string[
 const bundleStatements = new Map<string, { sql: string; name: string }>();
 
 /**
+ * How many authors or places one row of a bundle carries at most (by ranges of ids). Node decodes
+ * each JSON column from UTF-8 into one string, and on Node 20 a string of more than 128 KB (64K
+ * characters once one of them is outside ASCII, as names and quotes in the news often are) is made in
+ * V8's large-object space: 0.7 ms and more each (fresh pages), against a few microseconds below that
+ * line. A page's figures in one column were past it (75K characters under the bench's country), so
+ * a bundle comes in rows of a part each: one per article, one per article's figures, and authors and
+ * places by ranges of `BUNDLE_CHUNK` ids.
+ */
+const BUNDLE_CHUNK = 100;
+
+/**
  * The one statement of an article bundle (`$1`: the ids or slugs), and its name: it is prepared
  * once per connection, as its plan costs the database more than running it. The articles in a CTE,
- * their figures in another, and each kind aggregated to one JSON array in one column of the one row
- * (records as each kind's own read spells them, but figures, the bulk of it, each as an array of
- * values, `FIGURE_VALUES`; JSON carries dates as text, revived by the caller).
- * Authors and places are looked up by `= ANY(ARRAY(...))`, so by primary key rather than by a join
- * over every place.
+ * their figures in another; each row a `part` of the bundle and a JSON array of its records
+ * (`records`): records as each kind's own read spells them, but figures, the bulk of it, each as an
+ * array of values, `FIGURE_VALUES`; JSON carries dates as text, revived by the caller. Rows are kept
+ * small (`BUNDLE_CHUNK`). Authors and places are looked up by `= ANY(ARRAY(...))`, so by primary key
+ * rather than by a join over every place.
  */
 function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): { sql: string; name: string } {
   // Bodies go in the articles' records when the bundle has them, else in a list of their own.
@@ -241,22 +252,35 @@ function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): 
   const articleRecord = parts.articles ? `, to_json(r) AS record` : '';
   const articleColumns = parts.articles
     ? ` CROSS JOIN LATERAL (SELECT ${parts.bodies ? ARTICLE_COLUMNS : ARTICLE_SUMMARY_COLUMNS}) r` : '';
+  // Each part's rows: the part's name, the order of its rows, and its records.
+  const rows = [
+    ...(parts.articles ? [`SELECT 'articles', a.id, json_build_array(a.record) FROM a`] : []),
+    ...(parts.authors ? [`SELECT 'authors', au.id / ${BUNDLE_CHUNK}, json_agg(r) FROM authors au CROSS JOIN LATERAL (SELECT ${AUTHOR_COLUMNS}) r
+         WHERE au.id = ANY(ARRAY(SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a))) GROUP BY 2`] : []),
+    ...(placesFrom.length ? [`SELECT 'places', l.id / ${BUNDLE_CHUNK}, json_agg(r) FROM locations l CROSS JOIN LATERAL (SELECT ${LOCATION_COLUMNS}) r
+         WHERE l.id = ANY(ARRAY(${placesFrom.join(' UNION ALL ')})) GROUP BY 2`] : []),
+    ...(figures ? [`SELECT 'figures', f.article_id, json_agg(f.record ORDER BY f.position, f.id) FROM f GROUP BY 2`] : []),
+    ...(bodies ? [`SELECT 'bodies', a.id, json_build_array(json_build_object('id', a.id::text, 'body', a.body)) FROM a`] : []),
+  ];
   // The unfiltered figure list's conditions take no parameters.
   const sql = `WITH a AS (SELECT a.id${articleRecord}${bodies ? ', a.body' : ''} FROM articles a${articleColumns}
                         ${whereClause([match, ...articleVisible(scope)])})${figures ? `,
     f AS (SELECT f.article_id, f.position, f.id, f.location_id, ${FIGURE_VALUES} AS record FROM casualty_figures f
             ${whereClause(['f.article_id IN (SELECT id FROM a)', ...figureConditions(new Params(), {}, scope)])})` : ''}
-    SELECT ${parts.articles ? '(SELECT json_agg(a.record) FROM a)' : 'NULL::json'} AS articles,
-      ${parts.authors ? `(SELECT json_agg(au) FROM (SELECT ${AUTHOR_COLUMNS} FROM authors au
-         WHERE au.id = ANY(ARRAY(SELECT x.author_id FROM article_authors x WHERE x.article_id IN (SELECT id FROM a)))) au)` : 'NULL::json'} AS authors,
-      ${placesFrom.length ? `(SELECT json_agg(l) FROM (SELECT ${LOCATION_COLUMNS} FROM locations l
-         WHERE l.id = ANY(ARRAY(${placesFrom.join(' UNION ALL ')}))) l)` : 'NULL::json'} AS places,
-      ${figures ? '(SELECT json_agg(f.record ORDER BY f.article_id, f.position, f.id) FROM f)' : 'NULL::json'} AS figures,
-      ${bodies ? `(SELECT json_agg(json_build_object('id', a.id::text, 'body', a.body)) FROM a)` : 'NULL::json'} AS bodies`;
+    SELECT part, records FROM (${rows.join('\n      UNION ALL ')}) AS bundle(part, chunk, records) ORDER BY part, chunk`;
   const statement = { sql, name: `newsgate_bundle_${id}` };
   bundleStatements.set(id, statement);
   return statement;
 }
+
+/** How each part of a bundle's records is read back from its JSON (see `bundleStatement`). */
+const BUNDLE_RECORDS: { [Part in keyof ArticleBundle]: (record: never) => ArticleBundle[Part][number] } = {
+  articles: reviveDates,
+  authors: (record) => record,
+  places: (record) => record,
+  figures: figureFromValues,
+  bodies: (record) => record,
+};
 
 /** Reads in the scope it was made with, each in the lane of its table's family (see `Lane`). */
 export class SqlReader implements ContentReader {
@@ -379,15 +403,15 @@ export class SqlReader implements ContentReader {
   }
 
   private async readBundle(sql: string, name: string, by: ArticleKey, keys: readonly string[]): Promise<ArticleBundle> {
-    const { rows: [row] } = await this.db.reads('articles').query<{ [Kind in keyof ArticleBundle]: ArticleBundle[Kind] | null }>(
+    const { rows } = await this.db.reads('articles').query<{ part: keyof ArticleBundle; records: never[] }>(
       sql, [by === 'id' ? toDbIds(keys) : keys], name);
-    return {
-      articles: (row.articles ?? []).map(reviveDates),
-      authors: row.authors ?? [],
-      places: row.places ?? [],
-      figures: (row.figures as unknown[][] | null ?? []).map(figureFromValues),
-      bodies: row.bodies ?? [],
-    };
+    const bundle: ArticleBundle = { articles: [], authors: [], places: [], figures: [], bodies: [] };
+    for (const { part, records } of rows) {
+      const list: unknown[] = bundle[part];
+      const read = BUNDLE_RECORDS[part];
+      for (const record of records) list.push(read(record));
+    }
+    return bundle;
   }
 
   async articleBodies(ids: readonly string[]) {
