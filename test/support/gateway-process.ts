@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { freePort, spawnOwned, until } from './processes';
+import { startFlags } from '../../tools/start-flags';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -29,7 +30,7 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const port = await freePort();
   // `built`: dist/main.js as `npm start` runs it (build it first); otherwise the sources through tsx.
-  const child = spawnOwned(process.execPath, options.built ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawnOwned(process.execPath, options.built ? [...startFlags(), 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info',

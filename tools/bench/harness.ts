@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { largestCountry, openBenchStore } from './bench-store';
 import { ARTICLE, COUNTRY_PAGE, withoutTotal } from './queries';
+import { startFlags } from '../start-flags';
 
 /** The HTTP benchmarks' load: this many connections, each sending one fixed request after another. */
 export const CONNECTIONS = 50;
@@ -51,7 +52,7 @@ export function freePort(): Promise<number> {
 
 /**
  * Starts an entry point in a child process of its own (a TypeScript file through tsx, `node
- * [nodeArgs] --import tsx`; a built `.js` file as `npm start` runs it), so the child's pid is the
+ * [nodeArgs] --import tsx`; a built `.js` file as `npm start` runs it, with its flags), so the child's pid is the
  * server's; resolves once `ready` answers true. Its stderr goes to ours, its stdout to
  * `options.stdout` (a file descriptor) or nowhere.
  */
@@ -59,7 +60,7 @@ export async function startServer(
   file: string, args: string[], env: Record<string, string>, ready: () => Promise<boolean>,
   options: { stdout?: number; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
-  const loader = file.endsWith('.js') ? ['--enable-source-maps'] : ['--import', 'tsx'];
+  const loader = file.endsWith('.js') ? startFlags() : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...options.nodeArgs ?? [], ...loader, file, ...args], {
     env: { ...process.env, ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'inherit'],
   });
