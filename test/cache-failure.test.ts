@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
 import { CachedStore } from '../src/cache/cached-store';
@@ -6,6 +7,7 @@ import { buildCorpus } from './support/corpus';
 import { until } from './support/processes';
 import { type RedisServer, startRedis, uniquePrefix } from './support/redis';
 import { type TestDb, openTestStore } from './support/stores';
+import { withTimeout } from '../src/timeout';
 
 /*
  * Redis breaking under a running gateway, on a redis-server of the test's own (the machine's Redis
@@ -183,4 +185,22 @@ it('PINGs a hung Redis one at a time, no caller waiting longer than the operatio
   admin.disconnect();
   // The two sent while it hung (Redis answers them once it wakes), and the one after.
   expect(/cmdstat_ping:calls=(\d+)/.exec(stats)?.[1]).toBe('3');
+});
+
+it('takes a reply that came in time as an answer though the process was too busy to read it before its timer ran out', async () => {
+  const socket = connect(server.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  try {
+    const reply = new Promise<string>((resolve) => socket.once('data', (data) => resolve(data.toString())));
+    socket.write('PING\r\n');
+    const answered = withTimeout(reply, 20);
+    // Busy past the timeout: Redis answers meanwhile, and its reply waits in the socket, unread.
+    const busyUntil = performance.now() + 150;
+    while (performance.now() < busyUntil) { /* the event loop is blocked */ }
+    await expect(answered).resolves.toBe('+PONG\r\n');
+    // Nothing answers: the timeout still comes.
+    await expect(withTimeout(new Promise(() => undefined), 20)).rejects.toThrow('no answer within 20 ms');
+  } finally {
+    socket.destroy();
+  }
 });
