@@ -16,8 +16,10 @@ import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfS
  * gateways: a revised standfirst, then a figure's verification turned between REPORTED and
  * CONFIRMED, on articles the readers read). Each run starts fresh gateways under a fresh cache
  * prefix and warms them up with the mix's first `WARMUP_REQUESTS` reads. Reports per run
- * throughput, latency, the response cache's and the record cache's hit ratios and store statements
- * per request (from both gateways' /metrics), and how much of the read-only throughput the writes
+ * throughput, latency, the response cache's and the record cache's hit ratios, store statements
+ * per request, and the Redis level's failed or timed-out operations and breaker openings (a Redis
+ * that times out answers misses: hits fall and statements rise for that reason alone; all from both
+ * gateways' /metrics), and how much of the read-only throughput the writes
  * leave (target: at least half).
  *
  * Both runs answer the same reads: the run with writes goes first, for `SECONDS`, and the read-only
@@ -77,6 +79,8 @@ interface RunFigures {
   recordHits: number;
   /** Store round-trips per request answered, writes included. */
   statements: number;
+  /** The Redis level's operations that failed or timed out, and how often its breaker opened. */
+  redisErrors: number; breakerOpens: number;
   writes: { done: number; failed: number; p50: number; max: number } | null;
 }
 
@@ -334,7 +338,10 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], lengt
 }
 
 /** The counters a run's figures come from, summed over the gateways. */
-interface Counters { requests: number; reads: number; answerHits: number; recordHits: number; recordMisses: number; statements: number }
+interface Counters {
+  requests: number; reads: number; answerHits: number; recordHits: number; recordMisses: number; statements: number;
+  redisErrors: number; breakerOpens: number;
+}
 
 async function scrape(gateways: Gateway[]): Promise<Counters> {
   const texts = await Promise.all(gateways.map(async (gateway) => (await fetch(gateway.metricsUrl)).text()));
@@ -347,6 +354,8 @@ async function scrape(gateways: Gateway[]): Promise<Counters> {
     recordHits: sum('newsgate_cache_hits', (labels) => labels.includes('level="all"')),
     recordMisses: sum('newsgate_cache_misses', (labels) => labels.includes('level="all"')),
     statements: sum('newsgate_store_query_duration_seconds_count'),
+    redisErrors: sum('newsgate_cache_errors', (labels) => labels.includes('level="redis"')),
+    breakerOpens: sum('newsgate_cache_breaker_opens', (labels) => labels.includes('level="redis"')),
   };
 }
 
@@ -387,6 +396,7 @@ async function run(name: string, withWrites: boolean, length: Length, { pools, t
       answerHits: delta('answerHits') / delta('reads'),
       recordHits: delta('recordHits') / (delta('recordHits') + delta('recordMisses')),
       statements: delta('statements') / delta('requests'),
+      redisErrors: delta('redisErrors'), breakerOpens: delta('breakerOpens'),
     };
     console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}${figures.failures ? ` (${load.failed})` : ''}` +
       (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
@@ -436,12 +446,12 @@ function report(runs: RunFigures[]): void {
     `${WARMUP_REQUESTS} reads, seed ${SEED}; reads ${share('article')} articles, ${share('list')} lists, ` +
     `${share('stats')} statistics, Zipf s=${ZIPF_EXPONENT}; mixed: ${SECONDS} s with ${WRITES_PER_SECOND} write/s through the editorial API; ` +
     'read-only: the same reads without writes');
-  console.log('run         req/s  seconds  p50 ms  p99 ms  answers hit  records hit  statements/req  failed  writes (failed)  write p50/max ms');
+  console.log('run         req/s  seconds  p50 ms  p99 ms  answers hit  records hit  statements/req  Redis errors (breaker opened)  failed  writes (failed)  write p50/max ms');
   for (const figures of runs) {
     const writes = figures.writes;
     console.log(`${figures.name.padEnd(10)} ${figures.rps.toFixed(0).padStart(6)}  ${figures.seconds.toFixed(1).padStart(7)}  ${String(figures.p50).padStart(6)}  ` +
       `${String(figures.p99).padStart(6)}  ${percent(figures.answerHits).padStart(11)}  ${percent(figures.recordHits).padStart(11)}  ` +
-      `${figures.statements.toFixed(3).padStart(14)}  ${String(figures.failures).padStart(6)}  ` +
+      `${figures.statements.toFixed(3).padStart(14)}  ${`${figures.redisErrors} (${figures.breakerOpens})`.padStart(29)}  ${String(figures.failures).padStart(6)}  ` +
       `${(writes ? `${writes.done} (${writes.failed})` : '-').padStart(15)}  ` +
       `${(writes ? `${writes.p50.toFixed(0)}/${writes.max.toFixed(0)}` : '-').padStart(16)}`);
   }
