@@ -1,3 +1,4 @@
+import { stat } from 'node:fs';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisCache, type RedisCacheOptions } from '../src/cache/redis';
@@ -203,4 +204,25 @@ it('takes a reply that came in time as an answer though the process was too busy
   } finally {
     socket.destroy();
   }
+});
+
+it('counts a Redis reply that came in time as a hit, not a failure, though the gateway was busy past the timeout', async () => {
+  const { cache } = gateway({ operationTimeoutMs: 100, breakerThreshold: 1 });
+  await cache.ready();
+  const request = { key: 'busy', tags: ['busy-tag'] };
+  const [miss] = await cache.read([request]);
+  await cache.write([{ ...request, value: 'kept', stamp: (miss as { stamp: never }).stamp, ttlSeconds: 60 }]);
+  server.pause();
+  const read = cache.read([request]);
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the command is on its way; Redis sleeps
+  // Busy past the timeout in an I/O callback, as a gateway is when it serves, while Redis answers:
+  // its reply waits in the socket, unread, and the next turn of the loop starts with expired timers.
+  await new Promise<void>((resolve) => stat(__filename, () => {
+    server.resume();
+    const busyUntil = performance.now() + 150;
+    while (performance.now() < busyUntil) { /* the event loop is blocked */ }
+    resolve();
+  }));
+  expect(await read).toEqual([{ hit: true, value: 'kept' }]);
+  expect(cache.metrics()).toMatchObject({ errors: 0, breakerOpens: 0, breaker: 'closed' });
 });

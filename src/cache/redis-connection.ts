@@ -69,6 +69,9 @@ function reconnectDelay(attempt: number): number {
  * A client for commands (they fail at once while disconnected, so they can never pile up or run
  * late; each bounded by `commandTimeoutMs` unless it is 0) or for a subscription (queued until
  * connected, so subscribing can start at once). Reads only `url` and `clusterNodes` of `options`.
+ * A caller that bounds every operation itself (a `Guard`, `withTimeout`) passes 0: ioredis's timer
+ * fires as soon as the process runs its timers, before a reply that came in time is read when the
+ * process was busy past the bound, and under load such false timeouts opened the breaker.
  */
 export function connect(options: RedisConnectionOptions, commandTimeoutMs: number, subscriber: boolean): Redis | Cluster {
   const connection = {

@@ -181,7 +181,8 @@ export class RedisCache implements Cache {
     this.cooldownMs = breakerCooldownMs;
     this.publish = options.publish ?? true;
     this.guard = new Guard({ timeoutMs: operationTimeoutMs, failureThreshold: breakerThreshold, cooldownMs: breakerCooldownMs });
-    this.client = connect(options, operationTimeoutMs, false);
+    // The guard bounds every operation (see `connect` for why ioredis's own timer is not used).
+    this.client = connect(options, 0, false);
     this.client.on('error', () => undefined); // Failed operations are counted and reported where they fail.
     this.client.defineCommand('bumpGenerations', { lua: BUMP_SCRIPT });
     this.client.defineCommand('writesSince', { numberOfKeys: 2, lua: WRITES_SINCE_SCRIPT });

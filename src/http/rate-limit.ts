@@ -101,7 +101,8 @@ export class ClientRateLimiter {
     const redis = options.redis && checkRedisConnection(options.redis);
     const { prefix, operationTimeoutMs, breakerThreshold, breakerCooldownMs } = redis ?? REDIS_DEFAULTS;
     this.guard = new Guard({ timeoutMs: operationTimeoutMs, failureThreshold: breakerThreshold, cooldownMs: breakerCooldownMs });
-    this.client = redis ? connect(redis, operationTimeoutMs, false) : null;
+    // The guard bounds every operation (see `connect` for why ioredis's own timer is not used).
+    this.client = redis ? connect(redis, 0, false) : null;
     this.client?.on('error', () => undefined); // Failed operations are reported where they fail.
     this.pingRedis = this.client && pinger(this.client, operationTimeoutMs);
     const limiters = (budget: Budget, points: number): Limiters => {

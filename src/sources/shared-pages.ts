@@ -23,7 +23,8 @@ export class SharedPages {
     const checked = checkRedisConnection(options);
     this.prefix = checked.prefix;
     this.guard = new Guard({ timeoutMs: checked.operationTimeoutMs, failureThreshold: checked.breakerThreshold, cooldownMs: checked.breakerCooldownMs });
-    this.client = connect(checked, checked.operationTimeoutMs, false);
+    // The guard bounds every operation (see `connect` for why ioredis's own timer is not used).
+    this.client = connect(checked, 0, false);
     this.client.on('error', () => undefined); // Failed operations are reported where they fail.
   }
 
