@@ -211,7 +211,8 @@ it('counts a Redis reply that came in time as a hit, not a failure, though the g
   await cache.ready();
   const request = { key: 'busy', tags: ['busy-tag'] };
   const [miss] = await cache.read([request]);
-  await cache.write([{ ...request, value: 'kept', stamp: (miss as { stamp: never }).stamp, ttlSeconds: 60 }]);
+  if (miss.hit) throw new Error('a fresh key was found in the cache');
+  await cache.write([{ ...request, value: 'kept', stamp: miss.stamp, ttlSeconds: 60 }]);
   server.pause();
   const read = cache.read([request]);
   await new Promise((resolve) => setTimeout(resolve, 20)); // the command is on its way; Redis sleeps
