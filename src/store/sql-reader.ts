@@ -273,13 +273,16 @@ function bundleStatement(by: ArticleKey, parts: BundleParts, scope: ReadScope): 
   return statement;
 }
 
+/** A record whose JSON spells it as its kind's own read does. */
+const asRead = (record: never) => record;
+
 /** How each part of a bundle's records is read back from its JSON (see `bundleStatement`). */
 const BUNDLE_RECORDS: { [Part in keyof ArticleBundle]: (record: never) => ArticleBundle[Part][number] } = {
   articles: reviveDates,
-  authors: (record) => record,
-  places: (record) => record,
+  authors: asRead,
+  places: asRead,
   figures: figureFromValues,
-  bodies: (record) => record,
+  bodies: asRead,
 };
 
 /** Reads in the scope it was made with, each in the lane of its table's family (see `Lane`). */
