@@ -176,6 +176,21 @@ describe('abuse limits', () => {
       expect(preflighted.status).toBe(200);
     });
 
+    it('gives a GET answer an ETag, and a POST answer none (no conditional POST exists)', async () => {
+      const got = await fetch(`${api.url}?query=${encodeURIComponent('{ authors { totalCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(got.status).toBe(200);
+      expect(got.headers.get('etag')).toMatch(/^W\/".+"$/);
+
+      const posted = await fetch(api.url, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ authors { totalCount } }' }),
+      });
+      const body = await posted.text();
+      expect(posted.status).toBe(200);
+      expect(JSON.parse(body)).toEqual({ data: { authors: { totalCount: expect.any(Number) } } });
+      expect(posted.headers.get('etag')).toBeNull();
+      expect(Number(posted.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+    });
+
     it('refuses a body that is not JSON with a GraphQL-style error', async () => {
       const response = await post(api.url, '{"query": ');
       expect(response.type).toMatch(/^application\/json/);

@@ -5,11 +5,16 @@
  * steps, in the same order, as Express served it: the access log and request id, CORS, the JSON body
  * by role with its refusals, then Apollo Server's `executeHTTPGraphQLRequest` (its documented
  * integration API) with the same context, and the answer written as Express's `res.send` writes it
- * (`Content-Length`, Express's `ETag`); anything thrown goes to the same last-resort handler. Every
+ * (`Content-Length`) but without its `ETag`; anything thrown goes to the same last-resort handler. Every
  * other request (GETs, preflights, the landing page, health, metrics, the playground's files, other
  * paths and methods) goes to the Express app untouched. Why: Express's router, request and response
  * objects cost about a fifth of an uncached article's CPU, on the one request path that is served
  * most and has nothing to route.
+ *
+ * No `ETag`: a validator is only of use to a conditional request, which is a GET (`If-None-Match`
+ * on a POST asks nothing of the answer, and neither browsers nor GraphQL clients send one), and it
+ * cost a SHA-1 of every answer, about 3 % of an uncached list's CPU. GETs (persisted and trusted
+ * documents, which a CDN or browser may revalidate) go through Express and keep Express's.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
@@ -19,7 +24,7 @@ import type { Context } from '../context';
 export type Handler = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 export type ErrorHandler = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** What the Express app serves beside this path; its settings (`trust proxy fn`, `etag fn`) are this path's too. */
+/** What the Express app serves beside this path; its settings (`trust proxy fn`) are this path's too. */
 export type App = RequestListener & { get(setting: string): unknown };
 
 export interface GraphQLPathOptions {
@@ -35,8 +40,6 @@ export interface GraphQLPathOptions {
   context: (req: IncomingMessage) => Promise<Context>;
 }
 
-type EtagFn = (body: Buffer, encoding?: BufferEncoding) => string | undefined;
-
 /**
  * The server's request listener: POSTs to `options.path` served here (see the file comment),
  * everything else by `app`. It has the app's `get`, so that listeners in front of it (the response
@@ -44,7 +47,6 @@ type EtagFn = (body: Buffer, encoding?: BufferEncoding) => string | undefined;
  */
 export function graphqlPath(app: App, options: GraphQLPathOptions): App {
   const { path, apollo, steps, refusals, lastResort, context } = options;
-  const etagOf = app.get('etag fn') as EtagFn | undefined;
 
   /** Express's finalhandler for an error after the headers went: the connection is cut. */
   const cutOff = (req: IncomingMessage) => () => void req.socket.destroy();
@@ -89,10 +91,6 @@ export function graphqlPath(app: App, options: GraphQLPathOptions): App {
     }
     const body = Buffer.from(response.body.string, 'utf8');
     if (res.getHeader('transfer-encoding') === undefined) res.setHeader('content-length', body.length);
-    if (etagOf && res.getHeader('etag') === undefined) {
-      const etag = etagOf(body);
-      if (etag) res.setHeader('etag', etag);
-    }
     res.end(body);
   };
 
