@@ -1,7 +1,7 @@
-import { ApolloServer, type ApolloServerOptionsWithGateway, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { buildSchema, printSchema } from 'graphql';
+import type { GatewayInterface } from '../src/execution/gateway';
 
-type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayRequestContext = Parameters<NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>>[0];
 
 /**

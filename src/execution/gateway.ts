@@ -2,7 +2,7 @@ import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server
 import { type GraphQLSchema, printSchema } from 'graphql';
 import type { CompiledQueries } from './compiled-queries';
 
-type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+export type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
 /**
  * Apollo Server's way to run operations with an executor of our own: a "gateway" that serves one
