@@ -4,6 +4,7 @@ import type { CacheSettings } from './cache';
 import { DEFAULT_MAX_BYTES, MIN_BYTES } from './cache/memory';
 import { REDIS_DEFAULTS } from './cache/redis-connection';
 import { DEFAULT_HEAP_GROWTH_PERCENT } from './heap-growth';
+import { type AdmissionLimits, DEFAULT_ADMISSION } from './http/admission';
 import type { TrustProxy } from './http/edge';
 import { DEFAULT_SUBSCRIPTION_LIMITS } from './http/websocket';
 import { DEFAULT_STATS_DEBOUNCE_MS } from './live/live-updates';
@@ -49,6 +50,9 @@ const Environment = z.object({
   MAX_DIRECTIVES: z.coerce.number().int().min(1).optional(),
   MAX_QUERY_COST: z.coerce.number().int().min(1).optional(),
   COST_LIST_SIZE: z.coerce.number().int().min(1).optional(),
+  MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_ADMISSION.maxConcurrent),
+  MAX_QUEUED_OPERATIONS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_ADMISSION.maxQueued),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).default(DEFAULT_ADMISSION.queueTimeoutMs),
   TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).optional(),
@@ -124,6 +128,8 @@ export interface Config {
       maxBodyBytes?: number; maxEditorBodyBytes?: number; maxTokens?: number; maxDepth?: number; maxAliases?: number;
       maxDirectives?: number; maxCost?: number; assumedListSize?: number;
     };
+    /** How many GraphQL requests are answered at once, and how many may wait how long for a place (src/http/admission.ts). */
+    admission: AdmissionLimits;
     /** Path of the trusted-documents manifest; unset: any operation may run. */
     trustedDocumentsPath?: string;
     /** Budgets per API key and per client address (src/http/rate-limit.ts); unset ones keep its defaults. */
@@ -199,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxAliases: e.MAX_ALIASES, maxDirectives: e.MAX_DIRECTIVES, maxCost: e.MAX_QUERY_COST,
         assumedListSize: e.COST_LIST_SIZE,
       },
+      admission: { maxConcurrent: e.MAX_CONCURRENT_OPERATIONS, maxQueued: e.MAX_QUEUED_OPERATIONS, queueTimeoutMs: e.QUEUE_TIMEOUT_MS },
       trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
       rateLimit: {
         enabled: e.RATE_LIMIT_ENABLED, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,

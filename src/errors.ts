@@ -29,6 +29,7 @@ export enum ErrorCode {
   SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
   SOURCE_UNAVAILABLE = 'SOURCE_UNAVAILABLE',
   SUBGRAPH_SECRET_REQUIRED = 'SUBGRAPH_SECRET_REQUIRED',
+  OVERLOADED = 'OVERLOADED',
 }
 
 /** What the catalogue says of one code. docs/errors.md lists it; a test keeps the two equal. */
@@ -106,6 +107,10 @@ export const ERRORS = {
   [ErrorCode.SUBGRAPH_SECRET_REQUIRED]: {
     status: 403, retryable: false,
     message: '{fields} answer only a federation router: {advice}',
+  },
+  [ErrorCode.OVERLOADED]: {
+    status: 503, retryable: true, retryAfterSeconds: 1,
+    message: 'this instance answers at most {limit} requests at once and {why}: retry in a second',
   },
 } as const satisfies Record<ErrorCode, ErrorSpec>;
 

@@ -96,6 +96,7 @@ async function main(config: Config): Promise<void> {
       playground: { enabled: config.http.playground },
       introspection: config.http.introspection,
       limits: config.http.limits,
+      admission: config.http.admission,
       trustedDocuments,
       rateLimiter: rateLimits?.limit,
       trustProxy: config.http.trustProxy,

@@ -229,12 +229,12 @@ export async function createGateway({ config, store, log, sources, http: httpOpt
   const [jsonBody, refuseUnreadableBody] = jsonBodyByRole({ publicBytes: edge.limits.maxBodyBytes, editorBytes: edge.limits.maxEditorBodyBytes },
     async (req) => hasRole(await viewerFor(req), 'editor'), edge.metrics.countError);
   const lastResort = lastResortErrorHandler(log);
-  app.use(GRAPHQL_PATH, allowCors, jsonBody, refuseUnreadableBody, expressMiddleware(apollo, { context: ({ req }) => context(req) }));
+  app.use(GRAPHQL_PATH, allowCors, edge.admission, jsonBody, refuseUnreadableBody, expressMiddleware(apollo, { context: ({ req }) => context(req) }));
   app.use(lastResort);
   // POSTs to /graphql skip Express (the same steps, on Node's own request path); the rest go through it.
   const listener = graphqlPath(app, {
     path: GRAPHQL_PATH, apollo, context,
-    steps: [logRequest, allowCors, jsonBody] as Handler[], refusals: refuseUnreadableBody as ErrorHandler, lastResort: lastResort as ErrorHandler,
+    steps: [logRequest, allowCors, edge.admission, jsonBody] as Handler[], refusals: refuseUnreadableBody as ErrorHandler, lastResort: lastResort as ErrorHandler,
   });
   httpServer.on('request', edge.responseCache ? edge.responseCache.listener(listener) : listener);
 

@@ -25,6 +25,7 @@ describe('configuration', () => {
       http: {
         playground: undefined, introspection: undefined, trustedDocumentsPath: undefined, readinessTimeoutMs: 2000,
         httpCacheMaxAgeSeconds: 30, apqTtlSeconds: 86_400, compiledQueries: true,
+        admission: { maxConcurrent: 16, maxQueued: 1_000, queueTimeoutMs: 5_000 },
         limits: { maxBodyBytes: undefined, maxEditorBodyBytes: undefined, maxTokens: undefined, maxDepth: undefined, maxAliases: undefined,
           maxDirectives: undefined, maxCost: undefined, assumedListSize: undefined },
         rateLimit: { enabled: true, windowSeconds: undefined, publicPoints: undefined, keyPoints: undefined },

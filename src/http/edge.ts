@@ -14,6 +14,7 @@ import type { SubgraphAccess } from './subgraph';
 import { DEFAULT_LIMITS, type Limits, type RateLimiter, checkLimits, limitsPlugin, parseOptionsFor } from './limits';
 import { inputTextPlugin } from './input-text';
 import { GatewayMetrics } from './metrics';
+import { type AdmissionLimits, DEFAULT_ADMISSION, admission } from './admission';
 import { ResponseCache, type ResponseCacheOptions } from './response-cache';
 import { DEFAULT_PLAYGROUND_ASSETS_PATH, type PlaygroundOptions, playgroundAssetRoutes, playgroundLandingPage } from './playground';
 import type { TrustedDocuments } from './trusted-documents';
@@ -32,6 +33,11 @@ export interface HttpEdgeOptions {
   introspection?: boolean;
   /** Request limits; each one left out keeps its default (DEFAULT_LIMITS in ./limits.ts). */
   limits?: Partial<Limits>;
+  /**
+   * How many GraphQL requests are answered at once, and how many may wait how long for a place
+   * (./admission.ts); each one left out keeps its default (DEFAULT_ADMISSION).
+   */
+  admission?: Partial<AdmissionLimits>;
   /** Trusted-documents mode: when given, only these operations run (see ./trusted-documents.ts). */
   trustedDocuments?: TrustedDocuments;
   /** Called for every operation that passed the limits; see `RateLimiter` (and ./rate-limit.ts). */
@@ -93,6 +99,8 @@ export interface HttpEdge {
   playground: PlaygroundOptions;
   introspection: boolean;
   limits: Limits;
+  /** The step that admits GraphQL requests (./admission.ts), before their body is read. */
+  admission: ReturnType<typeof admission>;
   trustedDocuments?: TrustedDocuments;
   rateLimiter?: RateLimiter;
   trustProxy: TrustProxy;
@@ -117,6 +125,8 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
     onHit: metrics.countCachedResponse, onRefusal: metrics.countError, log,
   });
   if (responseCache) metrics.setResponseCacheSize(() => responseCache.bytes);
+  const admitted = admission({ ...DEFAULT_ADMISSION, ...definedOnly(options.admission ?? {}) }, metrics.countError);
+  metrics.setAdmission(admitted);
   return {
     playground: {
       enabled: options.playground?.enabled ?? !production,
@@ -124,6 +134,7 @@ export function resolveHttpEdge(options: HttpEdgeOptions = {}, production: boole
     },
     introspection: options.introspection ?? !production,
     limits,
+    admission: admitted,
     trustedDocuments: options.trustedDocuments,
     // A stored answer remembers its cost, so that each hit is charged as the request that filled it.
     rateLimiter: responseCache ? responseCache.recordingCost(options.rateLimiter) : options.rateLimiter,

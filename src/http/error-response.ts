@@ -2,18 +2,23 @@ import type { ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ErrorRequestHandler } from 'express';
 import type { Context } from '../context';
-import { ERRORS, ErrorCode, MASKED_MESSAGE, specOf } from '../errors';
+import { ERRORS, ErrorCode, type ErrorSpec, MASKED_MESSAGE, specOf } from '../errors';
 import type { Logger } from '../logger';
 
 /**
  * Answers a request that never reached Apollo Server (a body it could not read, a body too large)
  * the way Apollo answers one it refused: a GraphQL-style JSON body `{ errors: [{ message,
- * extensions: { code } }] }` with the catalogue's status for `code`, so every client parses every
- * refusal the same way. Never includes a stack trace.
+ * extensions: { code } }] }` with the catalogue's status for `code` (and for a retryable code
+ * `extensions.retryable` and its `Retry-After`), so every client parses every refusal the same way.
+ * Never includes a stack trace.
  */
 export function sendGraphQLError(res: ServerResponse, code: ErrorCode, message: string): void {
-  res.writeHead(ERRORS[code].status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  const spec: ErrorSpec = ERRORS[code];
+  res.writeHead(spec.status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...(spec.retryAfterSeconds === undefined ? {} : { 'retry-after': String(spec.retryAfterSeconds) }),
+  });
+  res.end(JSON.stringify({ errors: [{ message, extensions: spec.retryable ? { code, retryable: true } : { code } }] }));
 }
 
 /**

@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState, CacheMetrics } from '../cache/cache';
 import type { Context } from '../context';
+import type { AdmissionState } from './admission';
 import type { ExecutionCounts } from '../execution/compiled-queries';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -137,6 +138,22 @@ export class GatewayMetrics {
   /** Plugs in the response cache's size in bytes, read at every scrape from then on. */
   setResponseCacheSize(bytes: () => number): void {
     this.responseCacheBytes = bytes;
+  }
+
+  /**
+   * Plugs in the admission step (./admission.ts): `newsgate_graphql_requests_in_flight` and
+   * `newsgate_graphql_requests_queued`, read at every scrape from then on.
+   */
+  setAdmission(state: AdmissionState): void {
+    if (this.registry.getSingleMetric('newsgate_graphql_requests_queued')) return;
+    new Gauge({
+      name: 'newsgate_graphql_requests_in_flight', help: 'GraphQL requests being answered now (at most MAX_CONCURRENT_OPERATIONS).',
+      registers: [this.registry], collect() { this.set(state.inFlight); },
+    });
+    new Gauge({
+      name: 'newsgate_graphql_requests_queued', help: 'GraphQL requests waiting for a place now (at most MAX_QUEUED_OPERATIONS).',
+      registers: [this.registry], collect() { this.set(state.queued); },
+    });
   }
 
   /** Plugs in the executor's counts and the number of documents it keeps compiled, read at every scrape from then on. */
