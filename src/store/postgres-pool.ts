@@ -5,13 +5,18 @@
  */
 import { Client, type ClientBase, type ClientConfig, Pool, type QueryConfig } from 'pg';
 import type { QueryResult } from './db';
+import { CLIENT_GAVE_UP } from './postgres-faults';
 
 /**
  * How long after the server's own timeout the client gives up on a statement: the server cancels
- * first and the connection stays usable; the client's bound is for a server that does not answer
- * at all (stopped, or cut off), and the connection is then thrown away.
+ * first (a transaction's connection is then rolled back and kept; a lone statement's is thrown away
+ * after any error, as pg-pool's own `query` does); the client's bound is for a server that does not
+ * answer at all (stopped, or cut off), and the connection is then thrown away.
  */
 const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
+
+/** How often the watchdog looks for statements past their client bound: a bound is kept to within this. */
+const WATCH_INTERVAL_MS = 100;
 
 /** A connection checked out for a transaction; `release(error)` throws it away instead of reusing it. */
 export interface CheckedOut {
@@ -27,12 +32,12 @@ export interface CheckedOut {
 export class Source {
   readonly statementTimeoutMs: number;
   private readonly pool: Pool;
-
   private readonly settings: ClientConfig;
+  private readonly watchdog = new Watchdog();
 
   constructor(settings: ClientConfig & { statement_timeout: number }, max: number, onLost: (error: Error) => void) {
     this.statementTimeoutMs = settings.statement_timeout;
-    this.settings = { ...settings, query_timeout: clientBound(settings.statement_timeout) };
+    this.settings = settings;
     this.pool = new Pool({ ...this.settings, max });
     // A connection broken while idle is an 'error' on the pool; unheard, it would end the process.
     this.pool.on('error', onLost);
@@ -41,13 +46,64 @@ export class Source {
   /** One statement with the session's bounds; a named one is prepared once per connection (see `Queryable.query`). */
   query(text: string, values: unknown[], fresh: boolean, name?: string): Promise<QueryResult<unknown>> {
     const query = name ? { name, text, values } : text;
-    return fresh ? this.queryFresh(query, values) : this.pool.query(query as never, values);
+    return fresh ? this.queryFresh(query, values) : this.queryPooled(query, values);
+  }
+
+  /**
+   * `running` (a statement of a connection checked out here), rejected with pg's own "Query read
+   * timeout" once `timeoutMs` (the server's bound; 0: none) and the client's margin have passed
+   * without an answer. The caller then throws the connection away (`CheckedOut.release(error)`).
+   */
+  bounded<T>(running: Promise<T>, timeoutMs = this.statementTimeoutMs): Promise<T> {
+    const boundMs = clientBound(timeoutMs);
+    if (boundMs === undefined) return running;
+    return new Promise<T>((resolve, reject) => {
+      const watched = this.watchdog.watch(boundMs, () => reject(new Error(CLIENT_GAVE_UP)));
+      running.then((value) => {
+        this.watchdog.done(watched);
+        resolve(value);
+      }, (error: unknown) => {
+        this.watchdog.done(watched);
+        reject(error);
+      });
+    });
+  }
+
+  /**
+   * One statement on a pooled connection, as pg-pool's own `query` runs it (the connection thrown
+   * away after any error, and after an 'error' it emits meanwhile), bounded by the watchdog rather
+   * than pg's `query_timeout`: a timer per statement cost an uncached list page about a quarter of
+   * its CPU (docs/performance.md).
+   */
+  private queryPooled(query: string | QueryConfig, values: unknown[]): Promise<QueryResult<unknown>> {
+    return new Promise((resolve, reject) => {
+      this.pool.connect((error, client) => {
+        if (error || !client) return reject(error);
+        let settled = false;
+        const finish = (failure: Error | null | undefined, result?: QueryResult<unknown>) => {
+          if (settled) return;
+          settled = true;
+          this.watchdog.done(watched);
+          client.removeListener('error', finish);
+          client.release(failure ?? undefined);
+          if (failure) reject(failure);
+          else resolve(result!);
+        };
+        const watched = this.watchdog.watch(clientBound(this.statementTimeoutMs), () => finish(new Error(CLIENT_GAVE_UP)));
+        client.once('error', finish);
+        try {
+          client.query(query as never, values, (failure: Error | null, result: QueryResult<unknown>) => finish(failure, result));
+        } catch (thrown) {
+          finish(thrown as Error);
+        }
+      });
+    });
   }
 
   private async queryFresh(query: string | QueryConfig, values: unknown[]): Promise<QueryResult<unknown>> {
     const { client, release } = await this.checkOut(true, () => undefined);
     try {
-      return await client.query(query as never, values);
+      return await this.bounded(client.query(query as never, values));
     } finally {
       release();
     }
@@ -88,21 +144,52 @@ export class Source {
   }
 
   close(): Promise<void> {
+    this.watchdog.stop();
     return this.pool.end();
   }
 }
 
-/**
- * A statement with the client's own bound for `timeoutMs` (see `clientBound`), when it differs from
- * its session's: a config object, which `pg` copies (a statement given as text and values is not).
- */
-export function statement(text: string, values: unknown[], timeoutMs: number): QueryConfig {
-  // pg reads a falsy `query_timeout` as "the connection's", so "none" is the longest timer Node has.
-  return { text, values, query_timeout: clientBound(timeoutMs) ?? NO_CLIENT_BOUND_MS } as QueryConfig;
+/** A statement being watched: when its client gives up, and what it does then. */
+interface Watched {
+  deadline: number;
+  giveUp: () => void;
 }
 
-/** The longest delay a Node timer takes (about 24.8 days): a statement without a client bound. */
-const NO_CLIENT_BOUND_MS = 2 ** 31 - 1;
+/**
+ * The statements in flight on one source, each given up when its client bound passes: one interval
+ * (`WATCH_INTERVAL_MS`, not keeping the process alive) for all of them, instead of a timer each.
+ */
+class Watchdog {
+  private readonly watched = new Set<Watched>();
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Watches a statement that gives up after `boundMs` (undefined: never). */
+  watch(boundMs: number | undefined, giveUp: () => void): Watched {
+    const watched = { deadline: boundMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + boundMs, giveUp };
+    if (boundMs === undefined) return watched;
+    this.watched.add(watched);
+    this.timer ??= setInterval(() => this.check(), WATCH_INTERVAL_MS).unref();
+    return watched;
+  }
+
+  done(watched: Watched): void {
+    this.watched.delete(watched);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private check(): void {
+    const now = performance.now();
+    for (const watched of this.watched) {
+      if (watched.deadline > now) continue;
+      this.watched.delete(watched);
+      watched.giveUp();
+    }
+  }
+}
 
 /** The client's bound for a server bound of `timeoutMs` (0: none), a margin past it (see CLIENT_TIMEOUT_MARGIN_MS). */
 function clientBound(timeoutMs: number): number | undefined {

@@ -9,7 +9,7 @@ import { type ClientBase, types } from 'pg';
 import { LANES, type Db, type Lane, type Queryable, type QueryResult, type TransactionOptions } from './db';
 import { StoreTimeoutError, StoreUnavailableError } from './errors';
 import { CLIENT_GAVE_UP, faultOf } from './postgres-faults';
-import { Source, statement } from './postgres-pool';
+import { Source } from './postgres-pool';
 
 // Counts and ids are int4 in the schema; keep any int8 that still reaches us (count(*)) a number,
 // the way PGlite returns it, so both adapters yield identical records.
@@ -205,9 +205,9 @@ export class PostgresDb implements Db {
     try {
       const begin = `BEGIN${readOnly ? ' READ ONLY' : ''}`;
       const sessionBound = timeoutMs === source.statementTimeoutMs;
-      // A bound other than the session's is set for the transaction, and given to each statement.
-      const run = (sql: string, params: unknown[] = []) => (sessionBound ? client.query(sql, params) : client.query(statement(sql, params, timeoutMs)));
-      await client.query(sessionBound ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      // A bound other than the session's is set for the transaction, and each statement is bounded on the client by it.
+      const run = (sql: string, params: unknown[] = []) => source.bounded(client.query(sql, params), timeoutMs);
+      await source.bounded(client.query(sessionBound ? begin : `${begin}; SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`));
       const result = await work({ query: (sql, params) => this.timed(run(sql, params)) as never });
       committing = true;
       await run('COMMIT');
@@ -217,7 +217,7 @@ export class PostgresDb implements Db {
       // A lost connection, or one whose statement the client gave up on (the server may still be
       // running it), is thrown away; any other is rolled back and kept.
       if (fault instanceof StoreUnavailableError || (error as Error).message === CLIENT_GAVE_UP) broken ??= error as Error;
-      if (!broken) broken = await rollBack(client);
+      if (!broken) broken = await rollBack(client, source);
       if (fault instanceof StoreUnavailableError && committing && !readOnly) throw new StoreUnavailableError(true, { cause: error });
       throw fault ?? error;
     } finally {
@@ -240,8 +240,8 @@ export class PostgresDb implements Db {
 }
 
 /** Ends a failed transaction; resolves to the error when even that failed (the connection is then thrown away). */
-function rollBack(client: ClientBase): Promise<Error | undefined> {
-  return client.query('ROLLBACK').then(() => undefined, (error: Error) => error);
+function rollBack(client: ClientBase, source: Source): Promise<Error | undefined> {
+  return source.bounded(client.query('ROLLBACK')).then(() => undefined, (error: Error) => error);
 }
 
 /** Quotes an SQL identifier (a schema name from configuration). */
