@@ -106,8 +106,17 @@ describe('the heap-size estimate every in-process cache counts with', () => {
     ['answers kept as bytes', (i) => ownedCopy(Buffer.from(text(next, 100 + (i % 400)))), 20_000],
   ];
 
+  /** Whether the estimate is within a fifth below and a half above what the heap grew by. */
+  const within = ({ real, estimate }: { real: number; estimate: number }) => estimate > 0.8 * real && estimate < 1.5 * real;
+
   it.each(kinds)('counts %s within a fifth below and a half above what they hold', async (_name, make, count) => {
-    const { real, estimate } = await measure(make, count);
+    // The heap's growth is read around the values' making, and once in a clean-clone CI run (at
+    // 307cc89) it read 10 MB for an estimate of 30 MB of article records, within the bounds in every
+    // other run and in the file alone right after: memory freed meanwhile by something else in the
+    // worker. A kind outside the bounds is measured once more, with new values; a wrong estimate
+    // fails both.
+    const first = await measure(make, count);
+    const { real, estimate } = within(first) ? first : await measure(make, count);
     expect(real).toBeGreaterThan(5 * MiB);
     // High rather than low: short strings V8 shares between values are counted in each.
     expect(estimate).toBeGreaterThan(0.8 * real);
