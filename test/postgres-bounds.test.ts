@@ -1,6 +1,6 @@
 import { PostgresDb } from '../src/store/postgres';
 import { StoreTimeoutError } from '../src/store/errors';
-import { type PostgresServer, postgresBinDir, startPostgres } from './support/postgres-server';
+import { type PostgresServer, serverProgramsFor, startPostgres } from './support/postgres-server';
 
 /*
  * The client's own bound on a statement (`Source.bounded` and its watchdog in
@@ -18,13 +18,7 @@ const WATCH_MS = 100;
 /** What a bound may take beyond itself on a busy two-core machine. */
 const SLACK_MS = 600;
 
-const binaries = postgresBinDir();
-if (!binaries) {
-  const message = 'PostgreSQL\'s server programs (initdb, postgres) are not installed: the client bound tests need a server of their own.\n' +
-    'Install them with: apt-get install -y postgresql (or point PG_BIN_DIR at their directory).';
-  if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: a missing service fails the run.`);
-  console.warn(`\n${'!'.repeat(100)}\n${message}\nTHE CLIENT BOUND TESTS ARE SKIPPED IN THIS RUN.\n${'!'.repeat(100)}\n`);
-}
+const binaries = serverProgramsFor('client bound');
 
 /** How long `work` took to settle, and the error it rejected with (undefined if it resolved). */
 async function timed(work: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {

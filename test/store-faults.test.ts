@@ -4,7 +4,7 @@ import { loadCodedArticle } from '../src/seed/worked-example';
 import { openStore } from '../src/store/open';
 import { buildCorpus } from './support/corpus';
 import { type GatewayProcess, startGatewayProcess } from './support/gateway-process';
-import { type PostgresServer, postgresBinDir, startPostgres } from './support/postgres-server';
+import { type PostgresServer, serverProgramsFor, startPostgres } from './support/postgres-server';
 import { until } from './support/processes';
 
 /*
@@ -36,13 +36,7 @@ interface Answer {
   body: any;
 }
 
-const binaries = postgresBinDir();
-if (!binaries) {
-  const message = 'PostgreSQL\'s server programs (initdb, postgres) are not installed: the store fault tests need a server of their own.\n' +
-    'Install them with: apt-get install -y postgresql (or point PG_BIN_DIR at their directory).';
-  if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: a missing service fails the run.`);
-  console.warn(`\n${'!'.repeat(100)}\n${message}\nTHE STORE FAULT TESTS ARE SKIPPED IN THIS RUN.\n${'!'.repeat(100)}\n`);
-}
+const binaries = serverProgramsFor('store fault');
 
 (binaries ? describe : describe.skip)('the gateway when PostgreSQL fails', () => {
   let server: PostgresServer;

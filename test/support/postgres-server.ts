@@ -45,6 +45,20 @@ export function postgresBinDir(): string | null {
   return versions.length ? path.join(root, versions[0], 'bin') : null;
 }
 
+/**
+ * Whether this machine has the server's programs, for `tests` (named in the warning) that need a
+ * server of their own. Without them: under CI=true, throws (a missing service fails the run); else
+ * says so loudly and the caller skips its tests.
+ */
+export function serverProgramsFor(tests: string): boolean {
+  if (postgresBinDir()) return true;
+  const message = `PostgreSQL's server programs (initdb, postgres) are not installed: the ${tests} tests need a server of their own.\n` +
+    'Install them with: apt-get install -y postgresql (or point PG_BIN_DIR at their directory).';
+  if (process.env.CI === 'true') throw new Error(`${message}\nCI=true: a missing service fails the run.`);
+  console.warn(`\n${'!'.repeat(100)}\n${message}\nTHE ${tests.toUpperCase()} TESTS ARE SKIPPED IN THIS RUN.\n${'!'.repeat(100)}\n`);
+  return false;
+}
+
 /** Creates and starts a fresh server; resolves once it accepts connections. */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = postgresBinDir();
