@@ -72,8 +72,8 @@ export class Source {
   /**
    * One statement on a pooled connection, as pg-pool's own `query` runs it (the connection thrown
    * away after any error, and after an 'error' it emits meanwhile), bounded by the watchdog rather
-   * than pg's `query_timeout`: a timer per statement cost an uncached list page about a quarter of
-   * its CPU (docs/performance.md).
+   * than pg's `query_timeout`: a timer per statement cost an uncached list page about a fifth of its
+   * CPU (docs/performance.md, "Admission").
    */
   private queryPooled(query: string | QueryConfig, values: unknown[]): Promise<QueryResult<unknown>> {
     return new Promise((resolve, reject) => {
