@@ -362,6 +362,57 @@ for (const [name, makeCache, run] of VARIANTS) {
       }
     });
 
+    it('keeps the statistics that count both a figure\'s old and new verification through its confirmation, and drops the others (all of them for a background figure\'s)', async () => {
+      const id = articleIds[2];
+      const { town, province, country, elsewhere } = await regionsOf(id, articleIds[3]);
+      const [, civilians] = await figuresOf(id);
+      expect(civilians.verification).toBe('REPORTED');
+      const label = (region: string | null) => ({ [town]: 'town', [province]: 'province', [country]: 'country', [elsewhere]: 'elsewhere' })[region ?? ''] ?? 'everywhere';
+      /** Every region's statistics as counted by default, grouped by verification, and of reported figures alone. */
+      const questions = [town, province, country, elsewhere, null].flatMap((locationId) => [
+        { name: `${label(locationId)} counted`, filter: { locationId }, groupBy: ['GROUP' as const] },
+        { name: `${label(locationId)} by verification`, filter: { locationId }, groupBy: ['VERIFICATION' as const] },
+        { name: `${label(locationId)} reported only`, filter: { locationId, verification: ['REPORTED' as const] }, groupBy: ['GROUP' as const] },
+      ]);
+      const loads = jest.spyOn(inner, 'casualtyStats');
+      /** The questions the cache sent to the store, each answer checked against the store's own. */
+      const reloaded = async () => {
+        loads.mockClear();
+        const answers = [];
+        for (const { filter, groupBy } of questions) answers.push(await store.casualtyStats({ filter, groupBy, regionLevel: 'ADMIN1', timeBucket: 'MONTH' }));
+        const read = loads.mock.calls.map(([query]) => questions.find((question) => question.filter === query.filter)!.name);
+        for (const [i, { name, filter, groupBy }] of questions.entries()) {
+          expect({ name, answer: answers[i] }).toEqual({ name, answer: await inner.casualtyStats({ filter, groupBy, regionLevel: 'ADMIN1', timeBucket: 'MONTH' }) });
+        }
+        return read;
+      };
+      const verify = async (verification: CasualtyFigureRecord['verification'], patch: Partial<CasualtyFigureRecord> = {}) => {
+        const [current] = await figuresOf(id).then((figures) => figures.filter((figure) => figure.id === civilians.id));
+        await store.write('tester', (writer) => writer.updateFigure(current.id, current.version, { verification, ...patch }));
+      };
+      const notCountingBoth = [town, province, country, null].flatMap((region) => [`${label(region)} by verification`, `${label(region)} reported only`]);
+      try {
+        await reloaded();
+        expect(await reloaded()).toEqual([]);
+
+        await verify('CONFIRMED');
+        expect((await reloaded()).sort()).toEqual([...notCountingBoth].sort());
+        expect((await store.figuresByIds([civilians.id]))[0]).toMatchObject({ verification: 'CONFIRMED' });
+
+        await verify('UNVERIFIED');
+        expect((await reloaded()).sort()).toEqual([...notCountingBoth, ...[town, province, country, null].map((region) => `${label(region)} counted`)].sort());
+
+        await verify('REPORTED', { background: true });
+        await reloaded();
+        // A background figure is reported left out under its verification: every answer that reads it changes.
+        await verify('CONFIRMED');
+        expect((await reloaded()).sort()).toEqual([town, province, country, null].flatMap((region) => questions.filter((q) => q.name.startsWith(`${label(region)} `)).map((q) => q.name)).sort());
+      } finally {
+        loads.mockRestore();
+        await verify('REPORTED', { background: false });
+      }
+    });
+
     it('keeps article counts through writes to figures and to an article\'s text (a search\'s through its standfirst only), and drops them when what a filter reads changes', async () => {
       const id = articleIds[2];
       const original = await stored(id);

@@ -5,6 +5,7 @@ import {
 import { loadCodedArticle } from '../src/seed/worked-example';
 import type { LeftOutReason, NewCasualtyFigure, StatsDimension, StatsFilter, StatsResult } from '../src/store/records';
 import { describeEachEngine } from './support/stores';
+import type { SqlStore } from '../src/store/sql-store';
 
 /**
  * The counting rules of issue 17 (second edition), proved on random articles: nested figures,
@@ -252,23 +253,29 @@ describeEachEngine('casualty statistics, second edition (property)', (ctx) => {
     places = (await ctx().store.listLocations({ withinId: balochistan }, { first: 50 })).rows.map((l) => l.id);
   });
 
+  /** Stores a new article with `figures`: its id, and its figures' ids by index. */
+  async function storeArticle(store: SqlStore, slug: string, figures: Coded[]) {
+    const [articleId] = await store.insertArticles([{ slug: `${slug}-${Date.now()}`, headline: 'P', standfirst: null, body: 'B.',
+      publishedAt: new Date('2025-01-15T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [] }]);
+    const ids = await store.allocateIds('casualty_figures', figures.length);
+    const id = (index: number | null) => (index === null ? null : ids[index]);
+    await store.insertFigures(figures.map((f): NewCasualtyFigure => ({
+      id: ids[f.index], articleId, position: f.index, outcome: f.outcome, group: f.mention.group,
+      low: f.low, best: f.best, high: f.high, qualifier: f.mention.qualifier, claimedBy: null,
+      claimantType: f.mention.claimantType, verification: f.mention.verification, quote: 'q',
+      locationId: places[f.mention.place % places.length], periodStart: DATES[f.mention.dated], periodEnd: null,
+      partOfId: id(f.partOf), restatesId: id(f.restates), supersedesId: id(f.supersedes), who: null, background: f.background,
+    })));
+    return { articleId, ids };
+  }
+
   it('sums every grouping to the total, which never exceeds a careful reader\'s count, and accounts for every figure left out', async () => {
     const { store } = ctx();
     let run = 0;
     await fc.assert(fc.asyncProperty(article, async (drafts) => {
       run += 1;
       const figures = codeArticle(drafts);
-      const [articleId] = await store.insertArticles([{ slug: `property-17-${run}-${Date.now()}`, headline: 'P', standfirst: null, body: 'B.',
-        publishedAt: new Date('2025-01-15T00:00:00Z'), sourceUrl: null, language: 'en', tags: [], authorIds: [], locationIds: [] }]);
-      const ids = await store.allocateIds('casualty_figures', figures.length);
-      const id = (index: number | null) => (index === null ? null : ids[index]);
-      await store.insertFigures(figures.map((f): NewCasualtyFigure => ({
-        id: ids[f.index], articleId, position: f.index, outcome: f.outcome, group: f.mention.group,
-        low: f.low, best: f.best, high: f.high, qualifier: f.mention.qualifier, claimedBy: null,
-        claimantType: f.mention.claimantType, verification: f.mention.verification, quote: 'q',
-        locationId: places[f.mention.place % places.length], periodStart: DATES[f.mention.dated], periodEnd: null,
-        partOfId: id(f.partOf), restatesId: id(f.restates), supersedesId: id(f.supersedes), who: null, background: f.background,
-      })));
+      const { articleId } = await storeArticle(store, `property-17-${run}`, figures);
 
       for (const question of QUESTIONS) {
         const filter: StatsFilter = { articleIds: [articleId], verification: question.verification, outcome: question.outcome, group: question.group };
@@ -312,5 +319,33 @@ describeEachEngine('casualty statistics, second edition (property)', (ctx) => {
       }
     }), { numRuns: 25, seed: 20261130, interruptAfterTimeLimit: 80_000 });
     // A failure is shrunk for as long as the limit allows; a run that passes takes a fraction of it.
+  }, 120_000);
+
+  // What lets the cache keep statistics through an editor's confirmation (src/cache/store-tags.ts,
+  // `TAGS`): such a change moves no figure into or out of the count, nor between left-out rows.
+  it('answers alike after a figure\'s verification moves between two counted ones, when it is neither revised nor background and nothing groups by verification', async () => {
+    const { store } = ctx();
+    const countingBoth = QUESTIONS.filter((question) => ['CONFIRMED', 'REPORTED'].every((v) => (question.verification ?? INCLUDED_BY_DEFAULT).includes(v as Verification)));
+    const groupings = [[], ...GROUPINGS.filter((groupBy) => !groupBy.includes('VERIFICATION'))];
+    let run = 0;
+    await fc.assert(fc.asyncProperty(article, fc.nat(), async (drafts, pick) => {
+      run += 1;
+      const figures = codeArticle(drafts);
+      const superseded = new Set(figures.flatMap((f) => (f.supersedes === null ? [] : [f.supersedes])));
+      const movable = figures.filter((f) => INCLUDED_BY_DEFAULT.includes(f.mention.verification) && !f.background && !superseded.has(f.index));
+      fc.pre(movable.length > 0);
+      const { articleId, ids } = await storeArticle(store, `property-verified-${run}`, figures);
+      const ask = () => Promise.all(countingBoth.flatMap((question) => groupings.map((groupBy) => store.casualtyStats({
+        filter: { articleIds: [articleId], verification: question.verification, outcome: question.outcome, group: question.group },
+        groupBy, regionLevel: 'LOCALITY', timeBucket: 'MONTH',
+      }))));
+      const before = await ask();
+      const moved = movable[pick % movable.length];
+      const [figure] = await store.figuresByIds([ids[moved.index]]);
+      const verification = figure!.verification === 'CONFIRMED' ? 'REPORTED' : 'CONFIRMED';
+      await store.write('property', (writer) => writer.updateFigure(figure!.id, figure!.version, { verification }));
+      const context = `figure ${moved.index} to ${verification}: ${JSON.stringify(figures.map(({ mention: m, ...f }) => ({ ...f, v: m.verification })))}`;
+      expect({ context, answers: await ask() }).toEqual({ context, answers: before });
+    }), { numRuns: 25, seed: 20261202, interruptAfterTimeLimit: 60_000 });
   }, 120_000);
 });

@@ -8,13 +8,14 @@ import { argumentsKey, sortedLists } from './keys';
 import type { ReadTags } from './read-tags';
 import { ReadThrough } from './read-through';
 import {
-  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, articlePageTags, emptyReach, figureListTags, notingReach, placeTags, tagsOf, textOnly,
+  EVERYTHING, TAGS, type Touched, articleCountTags, articleListTags, articlePageTags, emptyReach, figureListTags, notingReach, placeTags, statsTags, tagsOf, textOnly, verifiedOnly,
 } from './store-tags';
 import type {
   ArticleFilter, ArticleKey, ArticleOrder, AuthorFilter, BundleParts, CasualtyFilter, FigureOrder, LocationFilter, NewArticle, NewAuthor, NewCasualtyFigure,
   ArticleSummary, NewLocation, Page, PageRequest, ReadScope, RevisionEntity, StatsQuery,
 } from '../store/records';
 import { type ContentStore, type IdKind, PUBLIC_SCOPE, type Writer } from '../store/store';
+import { DEFAULT_VERIFICATIONS } from '../domain/casualty';
 
 export interface CachedStoreOptions {
   /** How long a record (or a record's children, ancestors, figures, parts) is cached, in seconds. Default 300. */
@@ -248,7 +249,7 @@ export class CachedStore implements ContentStore {
   casualtyStats(query: StatsQuery) {
     const filter = query.filter;
     const normal = { ...query, filter: { ...filter, ...sortedLists(filter, ['outcome', 'group', 'verification', 'claimantType', 'articleIds']) } };
-    const tags = [TAGS.stats, TAGS.statsIn(filter.locationId ?? null)];
+    const tags = statsTags(filter.locationId ?? null, filter.verification?.length ? filter.verification : DEFAULT_VERIFICATIONS, query.groupBy);
     this.noted?.add(tags);
     return this.reads.oneClaimed(this.requestFor('stats', normal, tags), this.listTtlSeconds, STATISTICS_CLAIM_MS,
       () => this.inner.casualtyStats(query), STATISTICS_CLAIM_WAIT_MS);
@@ -295,11 +296,20 @@ export class CachedStore implements ContentStore {
   write<T>(actor: string, work: (writer: Writer) => Promise<T>) {
     const reach = emptyReach();
     return this.writeThrough(() => this.inner.write(actor, (writer) => work(notingReach(writer, reach))),
-      async (result) => ({
-        ...await this.reachOf(result.changes, reach.placesLeft, textOnly(reach)),
-        keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged, keptSearchedText: !reach.searchedTextChanged,
-        keptSlugs: !reach.slugsMoved,
-      }));
+      async (result) => {
+        const verified = await this.countedAlike(verifiedOnly(reach));
+        const full = await this.reachOf(result.changes, reach.placesLeft, new Set([...textOnly(reach), ...verified.keys()]));
+        const verifiedFigures = new Set([...reach.verifiedFigures].filter(([, articleId]) => verified.has(articleId)).map(([id]) => id));
+        return {
+          ...full,
+          ...verified.size > 0 ? {
+            verified: { regions: await this.withPlacesAbove([...verified.values()].flat()), verifications: reach.verifications },
+            keptStatistics: [...full.figures ?? []].every((id) => verifiedFigures.has(id)),
+          } : {},
+          keptArticleRows: !reach.rowsWritten, keptArticleMembers: !reach.membersChanged, keptSearchedText: !reach.searchedTextChanged,
+          keptSlugs: !reach.slugsMoved,
+        };
+      });
   }
 
   insertApiKey(...args: Parameters<ContentStore['insertApiKey']>) {
@@ -451,6 +461,26 @@ export class CachedStore implements ContentStore {
       figures: [...(changes.figures ?? []), ...figures.map((figure) => figure.id)],
       regions: await this.withPlacesAbove([...placesLeft, ...figures.map((figure) => figure.locationId)]),
     };
+  }
+
+  /**
+   * Of `verified` (articles whose figures changed in verification alone, with those figures), the
+   * ones whose statistics only the `stats-verified:` tags need follow (see `TAGS`), with the places
+   * of all their figures: every one but an article where such a figure is background or superseded
+   * (reported left out under its verification), which is reached as any other write's.
+   */
+  private async countedAlike(verified: Map<string, string[]>): Promise<Map<string, (string | null)[]>> {
+    const articleIds = [...verified.keys()];
+    if (articleIds.length === 0) return new Map();
+    const figures = await this.inner.scoped(EVERY_STATUS).figuresOfArticles(articleIds, { includeRetracted: true });
+    const alike = new Map<string, (string | null)[]>();
+    articleIds.forEach((articleId, i) => {
+      const changed = new Set(verified.get(articleId));
+      const leftOut = figures[i].some((figure) => (changed.has(figure.id) && figure.background)
+        || (figure.supersedesId !== null && changed.has(figure.supersedesId)));
+      if (!leftOut) alike.set(articleId, figures[i].map((figure) => figure.locationId));
+    });
+    return alike;
   }
 
   /** The places `placeIds` names and every place above them (one query; none for no places). */

@@ -1,4 +1,5 @@
 import { ALL_TAG } from './cache';
+import { VERIFICATIONS } from '../domain/casualty';
 import type { ArticleFilter, ArticleOrder, ArticlePatch, CasualtyFilter, Changes } from '../store/records';
 import type { Writer } from '../store/store';
 
@@ -21,6 +22,14 @@ import type { Writer } from '../store/store';
  * everything below it), and `stats:everywhere`; a write to places bumps `stats`, dropping every
  * statistic (a move changes which figures lie below which region, and a kind which bucket a figure
  * falls in at a level: simpler to drop all than to follow).
+ *
+ * A figure's verification changed and nothing else of it (an editor confirming a reported toll)
+ * bumps, instead of `stats:R`, `stats-verified:V:R` for its old and new verification V in the same
+ * regions R: a figure stays in or out of the count as its verification is or is not counted, so an
+ * answer that counts both (and does not group by verification) is the same before and after
+ * (test/stats-property.test.ts proves it). An answer depends on `stats-verified:V:R` for every V it
+ * does not count, and on all four when it groups by verification. Not for a superseded or a
+ * background figure: those are reported left out under their verification, so `stats:R` goes.
  */
 export const TAGS = {
   author: (id: string) => `author:${id}`,
@@ -37,7 +46,18 @@ export const TAGS = {
   figures: 'figures',
   stats: 'stats',
   statsIn: (regionId: string | null) => (regionId === null ? 'stats:everywhere' : `stats:${regionId}`),
+  statsVerified: (verification: string, regionId: string | null) => `stats-verified:${verification}:${regionId ?? 'everywhere'}`,
 } as const;
+
+/**
+ * The tags of a statistic of region `regionId` (null: everywhere) that counts the verifications
+ * `counted` and groups by `groupBy` (see `TAGS`).
+ */
+export function statsTags(regionId: string | null, counted: readonly string[], groupBy: readonly string[]): string[] {
+  const grouped = groupBy.includes('VERIFICATION');
+  return [TAGS.stats, TAGS.statsIn(regionId),
+    ...VERIFICATIONS.filter((verification) => grouped || !counted.includes(verification)).map((verification) => TAGS.statsVerified(verification, regionId))];
+}
 
 /**
  * What a write touched, by kind: the `Changes` that `ContentStore.write` reports, or ids a bulk
@@ -59,6 +79,14 @@ export type Touched = { readonly [Kind in keyof Changes]?: Iterable<string> }
     readonly slugs?: Iterable<string>;
     /** No write moved a slug from one article to another or to none: `articleSlugs` keeps its generation. */
     readonly keptSlugs?: boolean;
+    /**
+     * Figures whose verification alone changed, from or to one of `verifications`, in `regions`
+     * (each with every place above it): their statistics' `stats-verified:` tags are bumped, not
+     * `stats:R`. With `keptStatistics`, no other change of the write reached a statistic, and
+     * `stats:everywhere` keeps its generation.
+     */
+    readonly verified?: { readonly regions: Iterable<string>; readonly verifications: Iterable<string> };
+    readonly keptStatistics?: boolean;
   };
 
 /** Touched everything: for a write whose reach is unknown. */
@@ -69,7 +97,9 @@ export const EVERYTHING: Touched = { everything: true };
  * article named only for its figures, `keptArticleRows`, its own tag alone); `articleMembers` with
  * `articles` unless `keptArticleMembers`, `articleSearch` unless `keptSearchedText`, and
  * `articleSlugs` unless `keptSlugs`; the `slug:` tag of each of `slugs`; for touched places every
- * statistic, for touched figures the statistics of `regions` and those without a region.
+ * statistic, for touched figures the statistics of `regions` and those without a region (unless
+ * `keptStatistics`), and for `verified` the `stats-verified:` tags of its verifications in its
+ * regions and everywhere.
  */
 export function tagsOf(touched: Touched): string[] {
   if (touched.everything) return [ALL_TAG];
@@ -88,8 +118,12 @@ export function tagsOf(touched: Touched): string[] {
   for (const slug of touched.slugs ?? []) tags.add(TAGS.slug(slug));
   if (tags.has(TAGS.articles) && !touched.keptSlugs) tags.add(TAGS.articleSlugs);
   if (tags.has(TAGS.locations)) tags.add(TAGS.stats);
-  if (tags.has(TAGS.figures)) tags.add(TAGS.statsIn(null));
+  if (tags.has(TAGS.figures) && !touched.keptStatistics) tags.add(TAGS.statsIn(null));
   for (const region of touched.regions ?? []) tags.add(TAGS.statsIn(region));
+  if (touched.verified) {
+    const regions = [null, ...touched.verified.regions];
+    for (const verification of touched.verified.verifications) for (const region of regions) tags.add(TAGS.statsVerified(verification, region));
+  }
   return [...tags];
 }
 
@@ -131,6 +165,10 @@ export interface WriteReach {
   readonly textEdited: Set<string>;
   /** Articles whose figures, or what their figures copy of them, a call may have changed. */
   readonly figuresReached: Set<string>;
+  /** Figures whose verification alone a call changed, by id, with their article's id (see `verifiedOnly`). */
+  readonly verifiedFigures: Map<string, string>;
+  /** The verifications those figures had before and have after. */
+  readonly verifications: Set<string>;
   /** Whether a call may have written an article's own row: any call but those of `ARTICLE_ROWS_KEPT_BY`. */
   rowsWritten: boolean;
   /**
@@ -148,7 +186,22 @@ export interface WriteReach {
 }
 
 export function emptyReach(): WriteReach {
-  return { placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), rowsWritten: false, membersChanged: false, searchedTextChanged: false, slugsMoved: false };
+  return {
+    placesLeft: new Set(), textEdited: new Set(), figuresReached: new Set(), verifiedFigures: new Map(), verifications: new Set(),
+    rowsWritten: false, membersChanged: false, searchedTextChanged: false, slugsMoved: false,
+  };
+}
+
+/**
+ * The articles of `reach` whose figures changed in verification alone (no other call reached their
+ * figures), with those figures' ids.
+ */
+export function verifiedOnly(reach: WriteReach): Map<string, string[]> {
+  const articles = new Map<string, string[]>();
+  for (const [figureId, articleId] of reach.verifiedFigures) {
+    if (!reach.figuresReached.has(articleId)) articles.set(articleId, [...articles.get(articleId) ?? [], figureId]);
+  }
+  return articles;
 }
 
 /** The articles of `reach` whose figures the write left as they were: updated in `UNCOPIED_FIELDS` only, no figure of theirs written. */
@@ -159,14 +212,20 @@ export function textOnly(reach: WriteReach): Set<string> {
 /**
  * `writer`, noting in `reach` what each call may have reached: where each figure it updates stood
  * before the update (read locked, so the place noted is the one the update replaces), the article
- * of every figure it creates or updates, and whether each article update changed only its text.
+ * of every figure it creates or updates, whether each article update changed only its text, and
+ * each figure update that changed only the figure's verification (and from what to what).
  */
 export function notingReach(writer: Writer, reach: WriteReach): Writer {
-  const updateFigure: Writer['updateFigure'] = async (id, ...rest) => {
+  const updateFigure: Writer['updateFigure'] = async (id, version, patch, action) => {
     const before = await writer.figureById(id, { lock: true });
+    const after = await writer.updateFigure(id, version, patch, action);
+    if (before && Object.keys(patch).every((field) => field === 'verification')) {
+      reach.verifiedFigures.set(id, after.articleId);
+      reach.verifications.add(before.verification).add(after.verification);
+      return after;
+    }
     if (before?.locationId != null) reach.placesLeft.add(before.locationId);
     if (before) reach.figuresReached.add(before.articleId);
-    const after = await writer.updateFigure(id, ...rest);
     reach.figuresReached.add(after.articleId);
     return after;
   };

@@ -25,6 +25,9 @@ export type ClaimantType = (typeof CLAIMANT_TYPES)[number];
 export type Verification = (typeof VERIFICATIONS)[number];
 export type LocationKind = (typeof LOCATION_KINDS)[number];
 
+/** The verifications statistics count when a question names none. */
+export const DEFAULT_VERIFICATIONS: readonly Verification[] = ['CONFIRMED', 'REPORTED'];
+
 export interface Bounds {
   low: number | null;
   best: number | null;

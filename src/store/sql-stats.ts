@@ -45,7 +45,7 @@
  * climb to wholes) are parts of one query and read only together.
  */
 import type { Db, Queryable } from './db';
-import type { Verification } from '../domain/casualty';
+import { DEFAULT_VERIFICATIONS, type Verification } from '../domain/casualty';
 import type { LeftOutReason, ReadScope, StatsBucket, StatsDimension, StatsFilter, StatsQuery, StatsResult } from './records';
 import { RuleViolationError } from './errors';
 import { Params, toDbId, toDbIds } from './sql-common';
@@ -445,8 +445,6 @@ function compareBuckets(a: StatsBucket, b: StatsBucket): number {
   }
   return 0;
 }
-
-export const DEFAULT_VERIFICATIONS = ['CONFIRMED', 'REPORTED'] as const;
 
 /** PostgreSQL's code for a number past its type's range (here: a sum past int4). */
 const NUMERIC_VALUE_OUT_OF_RANGE = '22003';
