@@ -17,10 +17,11 @@ import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfS
  * CONFIRMED, on articles the readers read). Each run starts fresh gateways under a fresh cache
  * prefix and warms them up with the mix's first `WARMUP_REQUESTS` reads. Reports per run
  * throughput, latency, the response cache's and the record cache's hit ratios, store statements
- * per request, and the Redis level's failed or timed-out operations and breaker openings (a Redis
- * that times out answers misses: hits fall and statements rise for that reason alone; all from both
- * gateways' /metrics), and how much of the read-only throughput the writes
- * leave (target: at least half).
+ * per request, the Redis level's failed or timed-out operations and breaker openings (a Redis
+ * that times out answers misses: hits fall and statements rise for that reason alone), the gateways'
+ * CPU time per request and, per family of reads, the share executed rather than answered from the
+ * response cache (all from both gateways' /metrics), and how much of the read-only throughput the
+ * writes leave (target: at least half).
  *
  * Both runs answer the same reads: the run with writes goes first, for `SECONDS`, and the read-only
  * run then answers as many of the same stream (each gateway's count). The stream is not stationary:
@@ -39,7 +40,9 @@ import { type MixPools, type MixRequest, VARIANTS, ZIPF_EXPONENT, readMix, zipfS
  * on a shared corpus skips it).
  *
  * BENCH_SECONDS (default 60) sets each run's length, BENCH_SEED (default 1) the mix's seed (the
- * same for both runs); Redis from REDIS_URL, default the local one. Exits 1 when more than
+ * same for both runs); Redis from REDIS_URL, default the local one. BENCH_ROUNDS (default 1) makes
+ * that many pairs of runs, one after another, each on fresh gateways and a fresh cache prefix, and
+ * reports the median ratio and its range (one pair's ratio moves by half on this shared machine). Exits 1 when more than
  * `MAX_FAILED_SHARE` of the reads fail (an HTTP error, a timeout or a GraphQL error) or any write does.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -55,6 +58,8 @@ const MAX_FAILED_SHARE = 0.001;
 /** The throughput the writes must leave, as a share of the read-only run's. */
 const TARGET_RATIO = 0.5;
 const WRITE_OPERATIONS = ['ReviseStandfirst', 'VerifyFigure'];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_ROUNDS}`);
 
 for (const [name, value] of [['BENCH_SECONDS', SECONDS], ['BENCH_SEED', SEED], ['BENCH_WRITES_PER_SECOND', WRITES_PER_SECOND],
   ['BENCH_WARMUP_REQUESTS', WARMUP_REQUESTS]] as const) {
@@ -81,6 +86,10 @@ interface RunFigures {
   statements: number;
   /** The Redis level's operations that failed or timed out, and how often its breaker opened. */
   redisErrors: number; breakerOpens: number;
+  /** Both gateways' CPU time per request answered, in milliseconds. */
+  cpuMs: number;
+  /** Per read operation: the share of its requests executed (not answered from the response cache). */
+  executed: Record<string, number>;
   writes: { done: number; failed: number; p50: number; max: number } | null;
 }
 
@@ -337,11 +346,14 @@ async function loadMix(gateways: Gateway[], streams: (() => MixRequest)[], lengt
   };
 }
 
+/** The read operations of the mix (./mixed-mix), by family. */
+const READ_OPERATIONS = { article: 'Article', list: 'ArticleList', stats: 'CasualtyStats' } as const;
+
 /** The counters a run's figures come from, summed over the gateways. */
-interface Counters {
+type Counters = {
   requests: number; reads: number; answerHits: number; recordHits: number; recordMisses: number; statements: number;
-  redisErrors: number; breakerOpens: number;
-}
+  redisErrors: number; breakerOpens: number; cpuSeconds: number;
+} & { [Operation in `requests:${string}` | `executed:${string}`]: number };
 
 async function scrape(gateways: Gateway[]): Promise<Counters> {
   const texts = await Promise.all(gateways.map(async (gateway) => (await fetch(gateway.metricsUrl)).text()));
@@ -356,6 +368,12 @@ async function scrape(gateways: Gateway[]): Promise<Counters> {
     statements: sum('newsgate_store_query_duration_seconds_count'),
     redisErrors: sum('newsgate_cache_errors', (labels) => labels.includes('level="redis"')),
     breakerOpens: sum('newsgate_cache_breaker_opens', (labels) => labels.includes('level="redis"')),
+    cpuSeconds: sum('process_cpu_seconds_total'),
+    // Requests answered, and those executed: the latency histogram times only what Apollo ran.
+    ...Object.fromEntries(Object.values(READ_OPERATIONS).flatMap((operation) => [
+      [`requests:${operation}`, sum('newsgate_graphql_requests_total', (labels) => labels.includes(`operation="${operation}"`))],
+      [`executed:${operation}`, sum('newsgate_graphql_request_duration_seconds_count', (labels) => labels.includes(`operation="${operation}"`))],
+    ])),
   };
 }
 
@@ -376,8 +394,8 @@ interface Workload { pools: MixPools; targets: WriteTarget[]; key: string }
  * One run on fresh gateways under a fresh cache prefix: the read mix's first `WARMUP_REQUESTS`,
  * then measured for `length`, with the writer alongside when `withWrites`.
  */
-async function run(name: string, withWrites: boolean, length: Length, { pools, targets, key }: Workload): Promise<RunFigures> {
-  const gateways = await startGateways(GATEWAYS, `benchmixed${process.pid}${withWrites ? 'w' : 'r'}`);
+async function run(name: string, withWrites: boolean, length: Length, { pools, targets, key }: Workload, round: number): Promise<RunFigures> {
+  const gateways = await startGateways(GATEWAYS, `benchmixed${process.pid}${withWrites ? 'w' : 'r'}${round}`);
   try {
     // The same seed for both runs: each gateway's stream of reads is the same in both.
     const streams = gateways.map((_, i) => readMix(pools, SEED * 1000 + i));
@@ -397,6 +415,9 @@ async function run(name: string, withWrites: boolean, length: Length, { pools, t
       recordHits: delta('recordHits') / (delta('recordHits') + delta('recordMisses')),
       statements: delta('statements') / delta('requests'),
       redisErrors: delta('redisErrors'), breakerOpens: delta('breakerOpens'),
+      cpuMs: (1000 * delta('cpuSeconds')) / delta('requests'),
+      executed: Object.fromEntries(Object.entries(READ_OPERATIONS).map(([family, operation]) => [family,
+        delta(`executed:${operation}`) / delta(`requests:${operation}`)])),
     };
     console.log(`  ${name.padEnd(10)} ${figures.rps.toFixed(0)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  failed ${figures.failures}${figures.failures ? ` (${load.failed})` : ''}` +
       (writes ? `  writes ${writes.done} (failed ${writes.failed})` : ''));
@@ -425,14 +446,22 @@ async function main(): Promise<void> {
       `${pools.countries.length} countries, ${pools.regions.length} provinces, ${pools.localities.length} towns, ` +
       `${pools.tags.length} tags, ${pools.searchTerms.length} search words`);
     const workload = { pools, targets, key };
-    // The writes' run first, for SECONDS; then the same reads without writes (see the top of this file).
-    const mixed = await run('mixed', true, { seconds: SECONDS }, workload);
-    const readOnly = await run('read-only', false, { amounts: mixed.answered }, workload);
-    report([mixed, readOnly]);
-    const problems = [mixed, readOnly].flatMap((figures) => [
-      ...figures.failures > MAX_FAILED_SHARE * figures.requests ? [`${figures.name}: ${figures.failures} of ${figures.requests} reads failed`] : [],
-      ...figures.writes?.failed ? [`${figures.name}: ${figures.writes.failed} writes failed`] : [],
-    ]);
+    const ratios: number[] = [];
+    const problems: string[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (ROUNDS > 1) console.log(`round ${round} of ${ROUNDS}`);
+      // The writes' run first, for SECONDS; then the same reads without writes (see the top of this file).
+      const mixed = await run('mixed', true, { seconds: SECONDS }, workload, round);
+      const readOnly = await run('read-only', false, { amounts: mixed.answered }, workload, round);
+      ratios.push(report([mixed, readOnly]));
+      problems.push(...failuresOf([mixed, readOnly]));
+    }
+    if (ROUNDS > 1) {
+      const met = ratios.filter((ratio) => ratio >= TARGET_RATIO).length;
+      console.log(`\nmixed / read-only throughput over ${ROUNDS} rounds: median ${median(ratios).toFixed(2)} ` +
+        `(${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}), ` +
+        `target >= ${TARGET_RATIO} met in ${met} of ${ROUNDS}`);
+    }
     if (problems.length > 0) throw new Error(`the mixed-load bench failed: ${problems.join('; ')}`);
   } finally {
     await store.revokeApiKey(record.id);
@@ -440,7 +469,16 @@ async function main(): Promise<void> {
   }
 }
 
-function report(runs: RunFigures[]): void {
+/** What went wrong in a pair of runs: too many failed reads, or any failed write. */
+function failuresOf(runs: RunFigures[]): string[] {
+  return runs.flatMap((figures) => [
+    ...figures.failures > MAX_FAILED_SHARE * figures.requests ? [`${figures.name}: ${figures.failures} of ${figures.requests} reads failed`] : [],
+    ...figures.writes?.failed ? [`${figures.name}: ${figures.writes.failed} writes failed`] : [],
+  ]);
+}
+
+/** Prints a pair of runs; returns the ratio of their throughputs. */
+function report(runs: RunFigures[]): number {
   const share = (family: string) => `${Math.round(100 * VARIANTS.filter((v) => v.family === family).reduce((sum, v) => sum + v.share, 0))} %`;
   console.log(`\nnewsgate mixed load: ${GATEWAYS} gateways sharing Redis, ${CONNECTIONS} connections, each run after the mix's first ` +
     `${WARMUP_REQUESTS} reads, seed ${SEED}; reads ${share('article')} articles, ${share('list')} lists, ` +
@@ -455,9 +493,16 @@ function report(runs: RunFigures[]): void {
       `${(writes ? `${writes.done} (${writes.failed})` : '-').padStart(15)}  ` +
       `${(writes ? `${writes.p50.toFixed(0)}/${writes.max.toFixed(0)}` : '-').padStart(16)}`);
   }
+  // Where the writes' cost goes: the reads each family had to execute, and what the gateways spent.
+  console.log('run         gateway CPU ms/req  executed (not from the response cache): ' + Object.keys(READ_OPERATIONS).join(', '));
+  for (const figures of runs) {
+    console.log(`${figures.name.padEnd(10)} ${figures.cpuMs.toFixed(2).padStart(19)}  ` +
+      Object.entries(figures.executed).map(([family, share]) => `${family} ${percent(share)}`).join(', '));
+  }
   const [mixed, readOnly] = runs;
   const ratio = mixed.rps / readOnly.rps;
   console.log(`mixed / read-only throughput: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`);
+  return ratio;
 }
 
 function percent(value: number): string {
