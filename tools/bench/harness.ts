@@ -10,11 +10,16 @@ import { startFlags } from '../start-flags';
 export const CONNECTIONS = 50;
 
 /**
- * What one load run measured: mean req/s, the slowest second's req/s, latency quantiles, failures,
+ * What one load run measured: mean req/s, the slowest second's req/s, latency quantiles (of the
+ * requests on open connections, see `load`), failures,
  * and the server's CPU time (user + system, all its threads) per request answered, in ms; NaN when
  * the server's process was not named or nothing was answered.
  */
-export interface Figures { rps: number; minRps: number; p50: number; p99: number; failures: number; cpuMsPerRequest: number }
+export interface Figures {
+  rps: number; minRps: number; p50: number; p99: number; failures: number; cpuMsPerRequest: number;
+  /** The first request of each connection, which waits for the connection to be accepted (see `load`): median and slowest, in ms. */
+  opening: { p50: number; max: number };
+}
 
 let clockTicksPerSecond: number | undefined;
 
@@ -26,6 +31,25 @@ export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+
+/**
+ * Resolves once process `pid` has been idle for `quietMs` (its CPU time grew by less than a tenth of
+ * that), or after `maxMs`. A load run that ends closes its connections with requests still in
+ * flight, which the server goes on answering; the next run's connections, all opened at once, must
+ * not arrive meanwhile: libuv (since 1.45) accepts one connection per turn of a server's event loop,
+ * so on a server still busy the last of them would send their first request hundreds of
+ * milliseconds before the server reads it, and those few requests would make the run's p99.
+ */
+export async function settled(pid: number, quietMs = 200, maxMs = 5000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let before = cpuMs(pid);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const now = cpuMs(pid);
+    if (now - before < quietMs / 10) return;
+    before = now;
+  }
 }
 
 let built: string | undefined;
@@ -95,23 +119,48 @@ export async function post(url: string, body: string): Promise<{ headers: Record
  * Loads `url` from `CONNECTIONS` connections for `seconds` with `body`, or with each of `body`'s
  * requests in turn (every connection takes the next); with `pid`, the process serving it, measures
  * that process's CPU time over the run too.
+ *
+ * Latencies are those of the requests sent on open connections: the first request of each
+ * connection is reported apart (`opening`). All the connections open together at the start, and a
+ * busy Node server accepts one per turn of its event loop (libuv 1.45 and later), so the first
+ * requests of the last ones wait for their connection to be accepted, hundreds of milliseconds on
+ * a loaded gateway: in a run of 2,000 requests they alone would be its p99, a figure of how the
+ * load starts rather than of the server at 50 connections (docs/operations.md, new connections).
  */
 export async function load(url: string, body: string | readonly string[], seconds: number, pid?: number): Promise<Figures> {
   const bodies = typeof body === 'string' ? [body] : body;
   let next = 0;
+  const open: number[] = [];
+  const opening: number[] = [];
   const cpuBefore = pid === undefined ? Number.NaN : cpuMs(pid);
   const result = await autocannon({
     url, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, duration: seconds,
     ...(bodies.length === 1 ? { body: bodies[0] } : {
       requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
     }),
+    // Each connection's client emits every response with its latency, as autocannon measures it.
+    setupClient: (client) => {
+      let first = true;
+      client.on('response', (_status: number, _bytes: number, duration: number) => {
+        (first ? opening : open).push(duration);
+        first = false;
+      });
+    },
   });
   const cpuAfter = pid === undefined ? Number.NaN : cpuMs(pid);
+  open.sort((a, b) => a - b);
+  opening.sort((a, b) => a - b);
   return {
-    rps: result.requests.average, minRps: result.requests.min, p50: result.latency.p50, p99: result.latency.p99,
+    rps: result.requests.average, minRps: result.requests.min, p50: quantile(open, 0.5), p99: quantile(open, 0.99),
+    opening: { p50: quantile(opening, 0.5), max: opening.at(-1) ?? Number.NaN },
     failures: result.errors + result.non2xx, // autocannon's `errors` include its `timeouts`
     cpuMsPerRequest: result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : Number.NaN,
   };
+}
+
+/** The value below which a share `q` of `sorted` (ascending) lies: the nearest rank, as autocannon's histogram reports it. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : Number.NaN;
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */

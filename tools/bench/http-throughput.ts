@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { asNewsgateData, postgraphileTarget } from './postgraphile';
-import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, gatewayEntry, load, median, post, startServer, stopServer } from './harness';
+import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, gatewayEntry, load, median, post, settled, startServer, stopServer } from './harness';
 
 /**
  * Throughput and latency of the real gateway (`src/main.ts`, as `npm start` runs it, in production
@@ -100,9 +100,10 @@ function requestsOf(target: Target): string | readonly string[] {
   return target.bodies ?? target.body;
 }
 
-/** Warms the server up with one short run, then measures. */
+/** Warms the server up with one short run, lets it finish what that run left in flight, then measures. */
 async function measure(server: Server, body: string | readonly string[]): Promise<Figures> {
   await load(server.url, body, WARMUP_SECONDS);
+  await settled(server.child.pid!);
   return load(server.url, body, SECONDS, server.child.pid);
 }
 
@@ -112,6 +113,7 @@ function meanOf(a: Figures, b: Figures): Figures {
   return {
     rps: mean((f) => f.rps), minRps: Math.min(a.minRps, b.minRps), p50: mean((f) => f.p50), p99: mean((f) => f.p99),
     failures: a.failures + b.failures, cpuMsPerRequest: mean((f) => f.cpuMsPerRequest),
+    opening: { p50: mean((f) => f.opening.p50), max: Math.max(a.opening.max, b.opening.max) },
   };
 }
 
@@ -225,7 +227,7 @@ function printMissPaths(missPaths: Map<string, Map<Peer, MissPath[]>>): void {
   for (const [target, byPeer] of missPaths) {
     for (const [peer, runs] of byPeer) {
       if (runs.length === 0) continue;
-      const pick = (server: 'gateway' | 'peer', figure: keyof Figures) => median(runs.map((run) => run[server][figure]));
+      const pick = (server: 'gateway' | 'peer', figure: 'rps' | 'p50' | 'p99' | 'cpuMsPerRequest') => median(runs.map((run) => run[server][figure]));
       const cpuRatios = runs.map((run) => run.gateway.cpuMsPerRequest / run.peer.cpuMsPerRequest);
       const rpsRatios = runs.map((run) => run.gateway.rps / run.peer.rps);
       const p99 = pick('gateway', 'p99');
@@ -305,7 +307,8 @@ function ratio(a: number, b: number): string {
 
 function line(figures: Figures): string {
   return `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(figures.p50)} ms  p99 ${ms(figures.p99)} ms  ` +
-    `cpu ${figures.cpuMsPerRequest.toFixed(3)} ms/req  failed ${figures.failures}`;
+    `cpu ${figures.cpuMsPerRequest.toFixed(3)} ms/req  failed ${figures.failures}  ` +
+    `(each connection's first request: p50 ${ms(figures.opening.p50)} ms, max ${ms(figures.opening.max)} ms)`;
 }
 
 main().catch((error) => {
