@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { startFeedUpstream } from '../../test/support/feed-upstream';
 import { feedEntry, graphqlEntry, restEntry, sourcesFile } from '../../test/support/sources-file';
 import { numberedStories, startGraphqlUpstream, startRestUpstream } from '../../test/support/upstreams';
-import { CONNECTIONS, type Figures, freePort, gatewayEntry, load, median, post, startServer, stopServer } from './harness';
+import { CONNECTIONS, type Figures, freePort, gatewayEntry, load, median, post, quantile, startServer, stopServer } from './harness';
 
 /**
  * `news` over three remote sources through the real gateway (`src/main.ts` in production mode, its
@@ -85,9 +85,8 @@ async function cold(url: string, offset: number, count = COLD_REQUESTS): Promise
     if (answer.errors) errors += 1;
   }
   times.sort((a, b) => a - b);
-  const quantile = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
   return {
-    p50: median(times), p99: quantile(0.99), max: times.at(-1)!, items: items / times.length, errors,
+    p50: median(times), p99: quantile(times, 0.99), max: times.at(-1)!, items: items / times.length, errors,
     overTimeout: times.filter((time) => time > TIMEOUT_MS).length,
   };
 }
