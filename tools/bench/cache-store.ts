@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import { CachedStore } from '../../src/cache/cached-store';
 import { openStore } from '../../src/store/open';
 import type { ContentStore } from '../../src/store/store';
+import { largestCountry } from './bench-store';
 
 /**
  * The cache layer alone, below GraphQL and HTTP: the store reads of one article page, as the
@@ -81,9 +82,7 @@ async function main(): Promise<void> {
   const inner = await openStore(config.store);
   const caches: Cache[] = [];
   try {
-    const countries = await inner.listLocations({ kind: 'COUNTRY' }, { first: 100 });
-    const sized = await Promise.all(countries.rows.map(async (c) => ({ c, n: await inner.countArticles({ locationId: c.id }) })));
-    const { c: country, n } = sized.sort((a, b) => b.n - a.n)[0];
+    const { country, n } = await largestCountry(inner, (c) => inner.countArticles({ locationId: c.id }));
     const expected = await page(inner, country.id);
     console.log(`store: ${inner.engine}; country ${country.name} has ${n} articles; a page reads ${expected} figures`);
 
