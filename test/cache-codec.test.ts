@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { Packr } from 'msgpackr';
 import { decode, encode } from '../src/cache/codec';
 
 describe('the remote cache codec', () => {
@@ -54,6 +55,17 @@ describe('the remote cache codec', () => {
     expect(() => decode(Buffer.from('{"g":["a.1"],"v":{"id":"7"}}'))).toThrow(TypeError);
     const encoded = encode({ body: Buffer.from('0123456789') });
     expect(() => decode(encoded.subarray(0, encoded.length - 1))).toThrow(/end of MessagePack data/);
+  });
+
+  it('reads each value with the record shapes it defines itself: another encoder\'s values, and never a shape left from an earlier value', () => {
+    const elsewhere = new Packr({ useRecords: true }).pack({ id: '9', at: new Date('2026-11-24T09:30:00Z') });
+    expect(decode(Buffer.concat([encode(null).subarray(0, 1), elsewhere]))).toEqual({ id: '9', at: new Date('2026-11-24T09:30:00Z') });
+    const defined = encode({ a: 1, b: 2 });
+    expect(decode(defined)).toEqual({ a: 1, b: 2 });
+    // The same record's id again, without its definition: bytes no encoder writes.
+    const undefinedShape = Buffer.from([defined[0], defined[3], 0x01, 0x02]);
+    expect(defined[3] & 0xc0).toBe(0x40);
+    expect(() => decode(undefinedShape)).toThrow();
   });
 
   it('gives each value bytes of its own, which later values do not overwrite', () => {

@@ -1,5 +1,5 @@
 import './msgpackr-strings';
-import { Packr } from 'msgpackr';
+import { Packr, Unpackr } from 'msgpackr';
 
 /**
  * Values as bytes for a remote cache: MessagePack (msgpackr), with `Date`s kept as dates and
@@ -21,11 +21,13 @@ import { Packr } from 'msgpackr';
 /** The first byte of every value: one MessagePack never uses and no JSON text starts with. */
 const FORMAT = 0xc1;
 
-const packr = new Packr({ useRecords: true });
+const packer = new Packr({ useRecords: true });
+/** Reads each value with the record shapes that value defines, and keeps none between values. */
+const unpacker = new Unpackr({ useRecords: true });
 
 /** The bytes for `value` (see the file comment), which no later call overwrites (msgpackr reuses its own buffer). */
 export function encode(value: unknown): Buffer {
-  const packed = packr.pack(value);
+  const packed = packer.pack(value);
   const bytes = Buffer.allocUnsafe(packed.length + 1);
   bytes[0] = FORMAT;
   packed.copy(bytes, 1);
@@ -38,5 +40,5 @@ export function encode(value: unknown): Buffer {
  */
 export function decode(data: Buffer): unknown {
   if (data[0] !== FORMAT) throw new TypeError('not a value the cache codec wrote');
-  return packr.unpack(data.subarray(1));
+  return unpacker.unpack(data.subarray(1));
 }
