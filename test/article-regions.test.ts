@@ -1,13 +1,15 @@
 import fc from 'fast-check';
-import type { ArticleStatus } from '../src/store/records';
+import type { ArticleStatus, SortKey } from '../src/store/records';
+import type { ContentReader } from '../src/store/store';
 import { describeEachEngine } from './support/stores';
 
 /**
  * The articles kept by region (migration 0014) stay exactly what the place tree and the articles'
  * places say, whoever writes: after random bulk loads, editorial place changes, places moved under
- * others, places deleted and status changes, every row equals the one computed from scratch, and
- * `countArticles` and `listArticles` by region answer what the join of every article's places with
- * the region's place tree answers, for the public and for editors.
+ * others, places deleted, status and publication time changes, every row equals the one computed
+ * from scratch (0016's copy of the publication time included), and `countArticles` and
+ * `listArticles` by region answer what the join of every article's places with the region's place
+ * tree answers, for the public and for editors, in one page and two at a time from either end.
  */
 
 const STATUSES: ArticleStatus[] = ['PUBLISHED', 'PUBLISHED', 'DRAFT', 'UNPUBLISHED'];
@@ -16,6 +18,8 @@ const write = fc.oneof(
   fc.record({ kind: fc.constant('add-articles' as const), places: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 1, maxLength: 4 }), status: fc.constantFrom(...STATUSES) }),
   fc.record({ kind: fc.constant('set-places' as const), target: fc.nat(), places: fc.array(fc.nat(), { maxLength: 3 }) }),
   fc.record({ kind: fc.constant('status' as const), target: fc.nat(), status: fc.constantFrom(...STATUSES) }),
+  // A day of January 2025 (several articles may share one) or none.
+  fc.record({ kind: fc.constant('published-at' as const), target: fc.nat(), day: fc.option(fc.integer({ min: 1, max: 6 })) }),
   fc.record({ kind: fc.constant('move' as const), place: fc.nat(), under: fc.option(fc.nat()) }),
   fc.record({ kind: fc.constant('add-place' as const), under: fc.nat() }),
   fc.record({ kind: fc.constant('delete-place' as const), place: fc.nat() }),
@@ -24,10 +28,25 @@ type Write = typeof write extends fc.Arbitrary<infer T> ? T : never;
 
 /** The rows as they should be: from every article's places and the place tree, computed afresh. */
 const FROM_SCRATCH = `
-  SELECT p.ancestor_id AS region, x.article_id AS article, count(*)::int AS places, bool_or(a.status = 'PUBLISHED') AS published
+  SELECT p.ancestor_id AS region, x.article_id AS article, count(*)::int AS places, bool_or(a.status = 'PUBLISHED') AS published,
+         max(a.published_at) AS published_at
     FROM article_locations x JOIN location_paths p ON p.descendant_id = x.location_id JOIN articles a ON a.id = x.article_id
    GROUP BY 1, 2 ORDER BY 1, 2`;
-const KEPT = `SELECT region_id AS region, article_id AS article, places, published FROM article_regions ORDER BY 1, 2`;
+const KEPT = `SELECT region_id AS region, article_id AS article, places, published, published_at FROM article_regions ORDER BY 1, 2`;
+
+/** The articles about `place` newest first, read two at a time from the top (or from the bottom, `fromEnd`). */
+async function pages(store: ContentReader, place: string, fromEnd: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  let bound: SortKey | null = null;
+  for (;;) {
+    const page = await store.listArticles({ locationId: place }, 'PUBLISHED_AT_DESC', fromEnd ? { first: 2, before: bound, fromEnd } : { first: 2, after: bound });
+    const got = page.rows.map((article) => article.id);
+    if (fromEnd) ids.unshift(...got);
+    else ids.push(...got);
+    if (!(fromEnd ? page.hasPreviousPage : page.hasNextPage)) return ids;
+    bound = (fromEnd ? page.keys[0] : page.keys.at(-1))!;
+  }
+}
 
 describeEachEngine('articles kept by region (property)', (ctx) => {
   let run = 0;
@@ -64,6 +83,12 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
             const current = (await writer.articleById(id))!;
             await writer.updateArticle(id, current.version, { status: w.status });
           });
+        } else if (w.kind === 'published-at' && articles.length) {
+          const id = pick(articles, w.target);
+          await store.write('test', async (writer) => {
+            const current = (await writer.articleById(id))!;
+            await writer.updateArticle(id, current.version, { publishedAt: w.day === null ? null : new Date(Date.UTC(2025, 0, w.day)) });
+          });
         } else if (w.kind === 'move') {
           const place = pick(places, w.place);
           const under = w.under === null ? null : pick(places, w.under);
@@ -90,10 +115,14 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
             `SELECT a.id::text AS id FROM articles a
               WHERE ($2 OR a.status = 'PUBLISHED') AND EXISTS (SELECT 1 FROM article_locations x JOIN location_paths p
                 ON p.descendant_id = x.location_id WHERE x.article_id = a.id AND p.ancestor_id = $1)
-              ORDER BY a.published_at DESC, a.id DESC`, [Number(place), unpublished]);
+              ORDER BY coalesce(a.published_at, '-infinity') DESC, a.id DESC`, [Number(place), unpublished]);
+          const ids = rows.map((row) => row.id);
           expect(await scoped.countArticles({ locationId: place })).toBe(rows.length);
           const page = await scoped.listArticles({ locationId: place }, 'PUBLISHED_AT_DESC', { first: 100 });
-          expect(page.rows.map((article) => article.id)).toEqual(rows.map((row) => row.id));
+          expect(page.rows.map((article) => article.id)).toEqual(ids);
+          // Two at a time, from the top and from the bottom: every article once, in the list's order.
+          expect(await pages(scoped, place, false)).toEqual(ids);
+          expect(await pages(scoped, place, true)).toEqual(ids);
         }
       }
       // Several regions: an article in two of them is counted once.

@@ -213,6 +213,31 @@ function keyset(p: Params, sort: ListSort, page: PageRequest): { bounds: string[
   return { bounds, orderBy, limit: p.add(page.first + 1) };
 }
 
+/** A region's articles newest first, undated last: the order `article_regions_newest_idx` keeps (0016). */
+const REGION_NEWEST = `coalesce(r.published_at, '-infinity'::timestamptz)`;
+
+/**
+ * The region of a list that is the public's articles about one region newest first and nothing
+ * else (a dashboard's commonest list), else null. Such a list reads one range of an index whatever
+ * the region, a country with ten thousand articles or a town with five, so one plan suits them all
+ * and its statement is prepared; a list with any other condition or order is planned for its
+ * values, as a town's page and a country's need different plans there.
+ */
+function soleRegion(filter: ArticleFilter, order: ArticleOrder): string | null {
+  if (order !== 'PUBLISHED_AT_DESC' || filter.locationId == null) return null;
+  const others = Object.entries(filter).filter(([field, value]) => field !== 'locationId' && value != null);
+  return others.length === 0 ? filter.locationId : null;
+}
+
+/** The names of the prepared list statements, by their text: a handful (a page's bounds vary it). */
+const preparedNames = new Map<string, string>();
+
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (name === undefined) preparedNames.set(sql, name = `newsgate_list_${preparedNames.size}`);
+  return name;
+}
+
 /** The statements of `articleBundle`, by key kind, parts and scope: a few dozen at most. */
 const bundleStatements = new Map<string, { sql: string; name: string }>();
 
@@ -427,6 +452,8 @@ export class SqlReader implements ContentReader {
   // ---- lists ----------------------------------------------------------------------------------
 
   async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
+    const region = this.scope.unpublished ? null : soleRegion(filter, order);
+    if (region !== null) return this.regionPage(region, page);
     const p = new Params();
     const where = articleConditions(p, filter, this.scope);
     const { key, direction, cast } = articleOrder(p, order, filter);
@@ -435,6 +462,21 @@ export class SqlReader implements ContentReader {
     const sql = `SELECT ${ARTICLE_SUMMARY_COLUMNS}, ${sortKeyText(key)} AS "sortKey" FROM articles a ${whereClause([...where, ...bounds])}
       ORDER BY ${orderBy} LIMIT ${limit}`;
     return this.page<ArticleSummary>('articles', sql, p.values, page);
+  }
+
+  /**
+   * The public's articles about `region`, newest first, as `listArticles` pages them: one range of
+   * `article_regions_newest_idx` from its top (0016), and a prepared statement, since its plan is
+   * the same for every region (see `soleRegion`).
+   */
+  private regionPage(region: string, page: PageRequest): Promise<Page<ArticleSummary>> {
+    const p = new Params();
+    const where = [`r.region_id = ${p.add(toDbId(region))}`, 'r.published', ...articleVisible(this.scope)];
+    const { bounds, orderBy, limit } = keyset(p, { key: REGION_NEWEST, id: 'r.article_id', cast: '::timestamptz', direction: 'DESC' }, page);
+    const sql = `SELECT ${ARTICLE_SUMMARY_COLUMNS}, ${sortKeyText(REGION_NEWEST)} AS "sortKey"
+      FROM article_regions r JOIN articles a ON a.id = r.article_id ${whereClause([...where, ...bounds])}
+      ORDER BY ${orderBy} LIMIT ${limit}`;
+    return this.page<ArticleSummary>('articles', sql, p.values, page, preparedName(sql));
   }
 
   async countArticles(filter: ArticleFilter) {
@@ -504,8 +546,8 @@ export class SqlReader implements ContentReader {
    * Runs a list query in `lane` that selects up to `page.first + 1` rows with a "sortKey" column
    * (bottom up when `page.fromEnd`: see `keyset`), and pages it in the list's order.
    */
-  private async page<T extends { id: string }>(lane: Lane, sql: string, params: unknown[], page: PageRequest): Promise<Page<T>> {
-    const { rows } = await this.db.reads(lane).query<T & { sortKey: string | null }>(sql, params);
+  private async page<T extends { id: string }>(lane: Lane, sql: string, params: unknown[], page: PageRequest, name?: string): Promise<Page<T>> {
+    const { rows } = await this.db.reads(lane).query<T & { sortKey: string | null }>(sql, params, name);
     const more = rows.length > page.first;
     const kept = rows.slice(0, page.first);
     if (page.fromEnd) kept.reverse();

@@ -67,12 +67,18 @@ async function main(): Promise<void> {
       `SELECT author_id::text AS id FROM article_authors GROUP BY author_id ORDER BY count(*) DESC LIMIT 3`)).rows.map((row) => row.id);
     const countries = (await inner.query<{ id: string }>(
       `SELECT id::text AS id FROM locations WHERE iso_code IN ('YE', 'SY') ORDER BY id`)).rows.map((row) => row.id);
+    // The region with the most articles and one with the fewest: one prepared plan must suit both (0016).
+    const regions = (await inner.query<{ id: string }>(
+      `(SELECT region_id::text AS id FROM article_regions WHERE published GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
+       UNION ALL (SELECT region_id::text FROM article_regions WHERE published GROUP BY 1 ORDER BY count(*), 1 LIMIT 1)`)).rows.map((row) => row.id);
     const page = { first: 20 };
     const since = new Date('2025-06-01T00:00:00Z');
     const until = new Date('2025-07-01T00:00:00Z');
     const cases: [string, () => Promise<unknown>][] = [
       ['articles: ids (20)', () => store.listArticles({ ids }, 'PUBLISHED_AT_DESC', page)],
       ['articles: authorIds (3 most prolific)', () => store.listArticles({ authorIds: authors }, 'PUBLISHED_AT_DESC', page)],
+      ['articles: locationId, the largest region', () => store.listArticles({ locationId: regions[0] }, 'PUBLISHED_AT_DESC', page)],
+      ['articles: locationId, the smallest region', () => store.listArticles({ locationId: regions[1] }, 'PUBLISHED_AT_DESC', page)],
       ['articles: locationIds (Yemen, Syria)', () => store.listArticles({ locationIds: countries }, 'PUBLISHED_AT_DESC', page)],
       ['articles: tags (2)', () => store.listArticles({ tags: ['aid', 'elections'] }, 'PUBLISHED_AT_DESC', page)],
       ['articles: languages [ur] (2 %)', () => store.listArticles({ languages: ['ur'] }, 'PUBLISHED_AT_DESC', page)],
