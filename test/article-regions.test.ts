@@ -123,6 +123,16 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
           // Two at a time, from the top and from the bottom: every article once, in the list's order.
           expect(await pages(scoped, place, false)).toEqual(ids);
           expect(await pages(scoped, place, true)).toEqual(ids);
+          // In a period: from the 2nd of January (inclusive) to the 5th (exclusive); undated ones never.
+          const { rows: inPeriod } = await db.query<{ id: string }>(
+            `SELECT a.id::text AS id FROM articles a
+              WHERE ($2 OR a.status = 'PUBLISHED') AND a.published_at >= '2025-01-02Z' AND a.published_at < '2025-01-05Z'
+                AND EXISTS (SELECT 1 FROM article_locations x JOIN location_paths p
+                ON p.descendant_id = x.location_id WHERE x.article_id = a.id AND p.ancestor_id = $1)
+              ORDER BY a.published_at DESC, a.id DESC`, [Number(place), unpublished]);
+          const period = { locationId: place, publishedFrom: new Date('2025-01-02Z'), publishedTo: new Date('2025-01-05Z') };
+          expect((await scoped.listArticles(period, 'PUBLISHED_AT_DESC', { first: 100 })).rows.map((article) => article.id))
+            .toEqual(inPeriod.map((row) => row.id));
         }
       }
       // Several regions: an article in two of them is counted once.

@@ -216,16 +216,19 @@ function keyset(p: Params, sort: ListSort, page: PageRequest): { bounds: string[
 /** A region's articles newest first, undated last: the order `article_regions_newest_idx` keeps (0016). */
 const REGION_NEWEST = `coalesce(r.published_at, '-infinity'::timestamptz)`;
 
+/** The filters a list of one region's articles newest first may have besides its region (see `soleRegion`). */
+const REGION_PAGE_FILTERS = new Set<string>(['locationId', 'publishedFrom', 'publishedTo']);
+
 /**
- * The region of a list that is the public's articles about one region newest first and nothing
- * else (a dashboard's commonest list), else null. Such a list reads one range of an index whatever
- * the region, a country with ten thousand articles or a town with five, so one plan suits them all
- * and its statement is prepared; a list with any other condition or order is planned for its
- * values, as a town's page and a country's need different plans there.
+ * The region of a list that is the public's articles about one region newest first, perhaps in a
+ * period, and nothing else (a dashboard's commonest list), else null. Such a list reads one range of
+ * an index whatever the region, a country with ten thousand articles or a town with five, so one
+ * plan suits them all and its statement is prepared; a list with any other condition or order is
+ * planned for its values, as a town's page and a country's need different plans there.
  */
 function soleRegion(filter: ArticleFilter, order: ArticleOrder): string | null {
   if (order !== 'PUBLISHED_AT_DESC' || filter.locationId == null) return null;
-  const others = Object.entries(filter).filter(([field, value]) => field !== 'locationId' && value != null);
+  const others = Object.entries(filter).filter(([field, value]) => !REGION_PAGE_FILTERS.has(field) && value != null);
   return others.length === 0 ? filter.locationId : null;
 }
 
@@ -453,7 +456,7 @@ export class SqlReader implements ContentReader {
 
   async listArticles(filter: ArticleFilter, order: ArticleOrder, page: PageRequest) {
     const region = this.scope.unpublished ? null : soleRegion(filter, order);
-    if (region !== null) return this.regionPage(region, page);
+    if (region !== null) return this.regionPage(region, filter, page);
     const p = new Params();
     const where = articleConditions(p, filter, this.scope);
     const { key, direction, cast } = articleOrder(p, order, filter);
@@ -465,13 +468,14 @@ export class SqlReader implements ContentReader {
   }
 
   /**
-   * The public's articles about `region`, newest first, as `listArticles` pages them: one range of
-   * `article_regions_newest_idx` from its top (0016), and a prepared statement, since its plan is
-   * the same for every region (see `soleRegion`).
+   * The public's articles about `region` (published in `filter`'s period, if it has one), newest
+   * first, as `listArticles` pages them: one range of `article_regions_newest_idx` (0016), and a
+   * prepared statement, since its plan is the same for every region (see `soleRegion`).
    */
-  private regionPage(region: string, page: PageRequest): Promise<Page<ArticleSummary>> {
+  private regionPage(region: string, filter: ArticleFilter, page: PageRequest): Promise<Page<ArticleSummary>> {
     const p = new Params();
-    const where = [`r.region_id = ${p.add(toDbId(region))}`, 'r.published', ...articleVisible(this.scope)];
+    const where = [`r.region_id = ${p.add(toDbId(region))}`, 'r.published', ...articleVisible(this.scope),
+      ...dateBounds(p, REGION_NEWEST, 'past', filter.publishedFrom, filter.publishedTo)];
     const { bounds, orderBy, limit } = keyset(p, { key: REGION_NEWEST, id: 'r.article_id', cast: '::timestamptz', direction: 'DESC' }, page);
     const sql = `SELECT ${ARTICLE_SUMMARY_COLUMNS}, ${sortKeyText(REGION_NEWEST)} AS "sortKey"
       FROM article_regions r JOIN articles a ON a.id = r.article_id ${whereClause([...where, ...bounds])}

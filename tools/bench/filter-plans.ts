@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       ['articles: authorIds (3 most prolific)', () => store.listArticles({ authorIds: authors }, 'PUBLISHED_AT_DESC', page)],
       ['articles: locationId, the largest region', () => store.listArticles({ locationId: regions[0] }, 'PUBLISHED_AT_DESC', page)],
       ['articles: locationId, the smallest region', () => store.listArticles({ locationId: regions[1] }, 'PUBLISHED_AT_DESC', page)],
+      ['articles: locationId, the largest region, one month', () => store.listArticles({ locationId: regions[0], publishedFrom: since, publishedTo: until }, 'PUBLISHED_AT_DESC', page)],
       ['articles: locationIds (Yemen, Syria)', () => store.listArticles({ locationIds: countries }, 'PUBLISHED_AT_DESC', page)],
       ['articles: tags (2)', () => store.listArticles({ tags: ['aid', 'elections'] }, 'PUBLISHED_AT_DESC', page)],
       ['articles: languages [ur] (2 %)', () => store.listArticles({ languages: ['ur'] }, 'PUBLISHED_AT_DESC', page)],
