@@ -232,7 +232,7 @@ function soleRegion(filter: ArticleFilter, order: ArticleOrder): string | null {
   return others.length === 0 ? filter.locationId : null;
 }
 
-/** The names of the prepared list statements, by their text: a handful (a page's bounds vary it). */
+/** The names of the prepared list statements, by their text: a few dozen at most (a page's bounds, direction and period vary it). */
 const preparedNames = new Map<string, string>();
 
 function preparedName(sql: string): string {
