@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createGateway } from '../../src/server';
+import { quantile } from './harness';
 import { largestCountry, openBenchStore } from './bench-store';
 import { COUNTRY_PAGE, withoutTotal } from './queries';
 
@@ -11,10 +12,6 @@ import { COUNTRY_PAGE, withoutTotal } from './queries';
  */
 const WARMUP = 20;
 const RUNS = 200;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 async function main(): Promise<void> {
   const { config, store } = await openBenchStore();

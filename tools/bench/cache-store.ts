@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import { CachedStore } from '../../src/cache/cached-store';
 import { openStore } from '../../src/store/open';
 import type { ContentStore } from '../../src/store/store';
+import { quantile } from './harness';
 import { largestCountry } from './bench-store';
 
 /**
@@ -42,10 +43,6 @@ async function page(store: ContentStore, countryId: string): Promise<number> {
     store.partsOf(flat.map((figure) => figure.id)),
   ]);
   return flat.length;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 async function measure(name: string, store: ContentStore, countryId: string, expected: number): Promise<void> {
