@@ -126,11 +126,11 @@ describeEachEngine('articles kept by region (property)', (ctx) => {
           // In a period: from the 2nd of January (inclusive) to the 5th (exclusive); undated ones never.
           const { rows: inPeriod } = await db.query<{ id: string }>(
             `SELECT a.id::text AS id FROM articles a
-              WHERE ($2 OR a.status = 'PUBLISHED') AND a.published_at >= '2025-01-02Z' AND a.published_at < '2025-01-05Z'
+              WHERE ($2 OR a.status = 'PUBLISHED') AND a.published_at >= '2025-01-02T00:00:00Z' AND a.published_at < '2025-01-05T00:00:00Z'
                 AND EXISTS (SELECT 1 FROM article_locations x JOIN location_paths p
                 ON p.descendant_id = x.location_id WHERE x.article_id = a.id AND p.ancestor_id = $1)
               ORDER BY a.published_at DESC, a.id DESC`, [Number(place), unpublished]);
-          const period = { locationId: place, publishedFrom: new Date('2025-01-02Z'), publishedTo: new Date('2025-01-05Z') };
+          const period = { locationId: place, publishedFrom: new Date('2025-01-02T00:00:00Z'), publishedTo: new Date('2025-01-05T00:00:00Z') };
           expect((await scoped.listArticles(period, 'PUBLISHED_AT_DESC', { first: 100 })).rows.map((article) => article.id))
             .toEqual(inPeriod.map((row) => row.id));
         }
