@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, get as httpGet } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys';
 import { MemoryCache, RedisCache, TwoLevelCache } from '../src/cache';
@@ -13,6 +14,20 @@ import { SHARED_REDIS_URL, dropPrefix, sharedRedisAvailable, startRedis, uniqueP
 import { openTestStore } from './support/stores';
 
 const HEADLINE = 'query Headline($id: ID!) { article(id: $id) { headline version } }';
+
+/**
+ * A GET through `node:http`, which sends the headers it is given and no others (`fetch` adds
+ * `Cache-Control: no-cache` to a conditional request, which asks the server for the whole answer).
+ */
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    }).on('error', reject);
+  });
+}
 
 /** The samples of /metrics whose line starts with `name`, summed. */
 async function metric(api: TestGateway, name: string): Promise<number> {
@@ -211,6 +226,36 @@ describe('the in-process response cache', () => {
     expect(hit.status).toBe(200);
     expect(t.db.queries).toBe(0);
     expect((await fetch(url)).status).toBe(400); // CSRF prevention still refuses a simple GET
+  });
+
+  it('answers a conditional GET whose ETag still matches with 304 and no body, hit or miss alike', async () => {
+    const api = await gateway();
+    const url = `${api.url}?query=${encodeURIComponent('{ articles(first: 1) { totalCount } }')}`;
+    const preflight = { 'apollo-require-preflight': 'true' };
+    const first = await get(url, preflight);
+    const etag = String(first.headers.etag);
+    expect(first.status).toBe(200);
+    expect(etag).toMatch(/^W\/".+"$/);
+
+    t.db.reset();
+    const hit = await get(url, { ...preflight, 'if-none-match': etag });
+    expect(t.db.queries).toBe(0);
+    expect(hit.status).toBe(304);
+    expect(hit.body).toBe('');
+    expect(hit.headers.etag).toBe(etag);
+    expect(hit.headers['cache-control']).toBe(first.headers['cache-control']);
+    expect(hit.headers['content-type']).toBeUndefined();
+    expect(await metric(api, 'newsgate_response_cache_hits_total')).toBe(1);
+
+    const changed = await get(url, { ...preflight, 'if-none-match': 'W/"an-older-answer"' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toBe(first.body);
+    const revalidating = await get(url, { ...preflight, 'if-none-match': etag, 'cache-control': 'no-cache' });
+    expect(revalidating.status).toBe(200);
+
+    // The same request on a gateway that has not seen it: Express answers the miss the same way.
+    const missed = await get(url.replace(api.url, (await gateway()).url), { ...preflight, 'if-none-match': etag });
+    expect(missed.status).toBe(304);
   });
 
   it('charges every hit to the client\'s rate-limit budget, at the cost of the request that filled it', async () => {

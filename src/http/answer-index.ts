@@ -27,6 +27,8 @@ export interface StoredAnswer {
    */
   headers: string[];
   body: Buffer;
+  /** Its `ETag` (GET answers have Express's), for answering a conditional GET with 304. */
+  etag: string | undefined;
   expiresAt: number;
   /**
    * When the request that computed it began: it reflects every write made before then, except
@@ -64,7 +66,7 @@ export function storedAnswer(
 ): StoredAnswer {
   const now = Date.now();
   return {
-    request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, operation, cost,
+    request, headers: [...headerList(headers), REQUEST_ID_HEADER, ''], body, etag: headers.etag?.toString(), operation, cost,
     expiresAt: now + lifeMs, computedAt, refreshAt: now + lifeMs * 0.75, refreshing: false, usedAt: now, tags,
   };
 }

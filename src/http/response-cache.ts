@@ -32,6 +32,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import fresh from 'fresh';
 import proxyAddr from 'proxy-addr';
 import { PUBLIC_VIEWER } from '../auth/api-keys';
 import type { Context } from '../context';
@@ -122,6 +123,8 @@ export interface ResponseCacheOptions {
 /** How many of the latest invalidations are remembered to decide whether an answer computed across them may be kept. */
 const RECENT_INVALIDATIONS = 64;
 
+/** What a 304 leaves out of the answer's headers (as Express's `res.send` does): it has no body. */
+const NOT_ON_304 = new Set(['content-type', 'content-length', 'transfer-encoding']);
 /** Response headers that belong to one exchange, not to the answer. */
 const PER_EXCHANGE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', REQUEST_ID_HEADER]);
 const PUBLIC_MAX_AGE = /^max-age=(\d+), public$/;
@@ -350,12 +353,20 @@ export class ResponseCache {
     this.sendAnswer(req, res, answer, requestId);
   }
 
-  /** Writes a stored answer's bytes, with this exchange's request id, and counts the hit. */
+  /**
+   * Writes a stored answer's bytes, with this exchange's request id, and counts the hit. A GET whose
+   * `If-None-Match` names the answer's `ETag` gets 304 and no body, as Express would send it.
+   */
   private sendAnswer(req: IncomingMessage, res: ServerResponse, answer: StoredAnswer, requestId = requestIdOf(req.headers[REQUEST_ID_HEADER])): void {
     // The last value is this exchange's request id; `writeHead` has read the list when it returns.
     answer.headers[answer.headers.length - 1] = requestId;
-    res.writeHead(200, answer.headers);
-    res.end(answer.body);
+    if (answer.etag !== undefined && req.headers['if-none-match'] !== undefined && fresh(req.headers, { etag: answer.etag })) {
+      res.writeHead(304, notModifiedHeaders(answer.headers));
+      res.end();
+    } else {
+      res.writeHead(200, answer.headers);
+      res.end(answer.body);
+    }
     this.options.onHit?.(answer.operation);
   }
 
@@ -413,4 +424,13 @@ export class ResponseCache {
       return end(...args);
     }) as ServerResponse['end'];
   }
+}
+
+/** `headers` (names and values in turn) without those a 304 leaves out. */
+function notModifiedHeaders(headers: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (!NOT_ON_304.has(headers[i])) kept.push(headers[i], headers[i + 1]);
+  }
+  return kept;
 }
