@@ -11,7 +11,7 @@ import { CONNECTIONS, type Figures, type Target, benchTargets, freePort, gateway
  * mode) over HTTP, for a fixed article query and a fixed list query, with the cache off, with Redis
  * warm, with records cached in process, with the in-process levels (records and whole answers) warm,
  * and the same with rate limits charged in Redis; and, as the ceiling, a bare Node `http` server sending
- * the same precomputed answer, measured right before and right after each mode (this machine's speed
+ * the same precomputed answer to the same requests, measured right before and right after each mode (this machine's speed
  * drifts by tens of percent within minutes, so a ratio means something only between runs close in time).
  * autocannon runs in this process, each server in its own, so on a two-core machine the load
  * generator and the server each have a core (Redis and PostgreSQL share).
@@ -154,13 +154,15 @@ async function main(): Promise<void> {
             // The machine's speed drifts within minutes: each mode is compared with the mean of ceiling
             // runs right before and right after it (and the miss path with the peers', just inside those).
             const ceilingServer = ceilings.get(target.name)!;
-            const before = await measure(ceilingServer, target.body);
+            // Sent the same requests as the gateway: autocannon costs the load's process more per
+            // request when the bodies vary, and that process shares the machine with the server.
+            const before = await measure(ceilingServer, requestsOf(target));
             const peersBefore = new Map<Peer, Figures>();
             for (const peer of compared) peersBefore.set(peer, await measure(peers.get(peer)!, requestsOf(peer.request(target))));
             const figures = await measure(server, requestsOf(target));
             const peersAfter = new Map<Peer, Figures>();
             for (const peer of [...compared].reverse()) peersAfter.set(peer, await measure(peers.get(peer)!, requestsOf(peer.request(target))));
-            const after = await measure(ceilingServer, target.body);
+            const after = await measure(ceilingServer, requestsOf(target));
             const ceilingFigures = meanOf(before, after);
             const ceiling = { rps: ceilingFigures.rps, before: before.rps, after: after.rps, cpuMsPerRequest: ceilingFigures.cpuMsPerRequest };
             const byMode = results.get(target.name)!;
