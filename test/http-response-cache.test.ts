@@ -55,6 +55,15 @@ describe('the in-process response cache', () => {
     return api;
   }
 
+  /** Stops `api` and closes its cache now rather than after all the tests. */
+  async function retire(api: TestGateway) {
+    const at = gateways.indexOf(api);
+    const [cache] = caches.splice(at, 1);
+    gateways.splice(at, 1);
+    await api.stop();
+    await cache.close();
+  }
+
   async function headline(api: TestGateway, headers: Record<string, string> = {}) {
     const answer = await api.gql(HEADLINE, { id: articleId }, headers);
     expect(answer.errors).toBeUndefined();
@@ -398,8 +407,9 @@ describe('the in-process response cache', () => {
 
     it('stop sending answers kept in process within a second of Redis not answering, and start again when it does', async () => {
       const server = await startRedis();
+      let started: TestGateway | undefined;
       try {
-        const api = await instance(true, server.url);
+        const api = started = await instance(true, server.url);
         const hits = () => metric(api, 'newsgate_response_cache_hits_total');
         await new Promise((resolve) => setTimeout(resolve, 300));
         await headline(api);
@@ -412,6 +422,8 @@ describe('the in-process response cache', () => {
         server.resume();
         await until(async () => { await headline(api); return await hits() > 1; }, 'hits once Redis answers again', 5_000);
       } finally {
+        // Before its Redis goes: ioredis gives a socket to a server that is gone 2 s to close.
+        if (started) await retire(started);
         await server.stop();
       }
     });
