@@ -123,8 +123,11 @@ export interface ResponseCacheOptions {
 /** How many of the latest invalidations are remembered to decide whether an answer computed across them may be kept. */
 const RECENT_INVALIDATIONS = 64;
 
-/** What a 304 leaves out of the answer's headers (as Express's `res.send` does): it has no body. */
-const NOT_ON_304 = new Set(['content-type', 'content-length', 'transfer-encoding']);
+/**
+ * What a 304 leaves out of the answer's headers (as Express's `res.send` does): it has no body.
+ * (`Transfer-Encoding`, which Express drops too, is never kept: see `PER_EXCHANGE`.)
+ */
+const NOT_ON_304 = new Set(['content-type', 'content-length']);
 /** Response headers that belong to one exchange, not to the answer. */
 const PER_EXCHANGE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', REQUEST_ID_HEADER]);
 const PUBLIC_MAX_AGE = /^max-age=(\d+), public$/;
